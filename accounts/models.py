@@ -1,0 +1,165 @@
+"""Boards (LSCBs) and the people who use the service, each with one role from SPEC §2."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Region(models.TextChoices):
+    """England's nine regions."""
+
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    YORKSHIRE_AND_THE_HUMBER = "yorkshire_and_the_humber", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST_OF_ENGLAND = "east_of_england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+
+
+class BoardQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(active_from__lte=day).filter(
+            models.Q(active_until__isnull=True) | models.Q(active_until__gte=day)
+        )
+
+
+class Board(models.Model):
+    """A Local Safeguarding Children Board. Boards merge and split, so each has active dates."""
+
+    code = models.CharField(
+        max_length=12,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z][A-Z0-9]{1,11}$", "Use 2 to 12 capital letters or digits, starting with a letter")
+        ],
+        help_text="Short code used in case references, for example NTH",
+    )
+    name = models.CharField(max_length=150)
+    region = models.CharField(max_length=32, choices=Region.choices)
+    active_from = models.DateField()
+    active_until = models.DateField(null=True, blank=True, help_text="Leave blank while the board is active")
+
+    objects = BoardQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_until__isnull=True) | models.Q(active_until__gte=models.F("active_from")),
+                name="board_active_until_after_active_from",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        if self.active_until and self.active_from and self.active_until < self.active_from:
+            raise ValidationError({"active_until": "The end date must be on or after the start date"})
+
+    def is_active_on(self, day) -> bool:
+        return self.active_from <= day and (self.active_until is None or day <= self.active_until)
+
+
+class Role(models.TextChoices):
+    BOARD_STAFF = "board_staff", "Board staff"
+    BOARD_CHAIR = "board_chair", "Board chair"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    PANEL_SECRETARIAT = "panel_secretariat", "Panel secretariat"
+    ADMINISTRATOR = "administrator", "Service administrator"
+
+
+BOARD_ROLES = (Role.BOARD_STAFF, Role.BOARD_CHAIR)
+PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR, board=None)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person signing in with their email address. Board roles belong to exactly one board."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the administration pages")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=[r.value for r in BOARD_ROLES], board__isnull=False)
+                    | (~models.Q(role__in=[r.value for r in BOARD_ROLES]) & models.Q(board__isnull=True))
+                ),
+                name="user_board_iff_board_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = (self.email or "").lower()
+        if self.role in BOARD_ROLES and self.board_id is None:
+            raise ValidationError({"board": "Board staff and chairs must belong to a board"})
+        if self.role not in BOARD_ROLES and self.board_id is not None:
+            raise ValidationError({"board": "Only board staff and chairs belong to a board"})
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+    @property
+    def is_board_user(self) -> bool:
+        return self.role in BOARD_ROLES
+
+    @property
+    def is_panel_user(self) -> bool:
+        return self.role in PANEL_ROLES
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == Role.BOARD_CHAIR
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role == Role.PANEL_SECRETARIAT

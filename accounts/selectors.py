@@ -1,0 +1,59 @@
+"""What a user may see. Every view, API and task fetches board-owned records through here.
+
+A board user sees only their own board's records; anything else is simply not found (404),
+so the existence of another board's case is never disclosed. Panel users reach a board's case
+records only through the submissions, initiation notices and final reports that link to them
+(added with those records); the service administrator sees no case records at all.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Board, Role, User
+
+
+def boards_visible_to(user: User) -> QuerySet[Board]:
+    """Boards a user may look at: their own (board roles) or all of them (panel, administrator)."""
+    if not user.is_authenticated or not user.is_active:
+        return Board.objects.none()
+    if user.is_board_user:
+        return Board.objects.filter(pk=user.board_id)
+    return Board.objects.all()
+
+
+def board_for_user(user: User, code: str) -> Board:
+    """The board with this code if the user may see it; 404 otherwise (never 403)."""
+    try:
+        return boards_visible_to(user).get(code=code)
+    except Board.DoesNotExist as exc:
+        raise Http404("No such board") from exc
+
+
+def board_records_for_user(user: User, queryset: QuerySet, *, board_field: str = "board") -> QuerySet:
+    """Case records owned by a board, narrowed to what this user may see.
+
+    Board users: their board's records. Everyone else: none here; the panel's view through
+    submissions is a separate selector in the panel app, so it is granted deliberately.
+    """
+    if user.is_authenticated and user.is_active and user.is_board_user:
+        return queryset.filter(**{board_field: user.board_id})
+    return queryset.none()
+
+
+def get_board_record_or_404(user: User, queryset: QuerySet, *, board_field: str = "board", **lookup):
+    """One board-owned record in the user's scope, or 404 whatever the reason it is out of reach."""
+    try:
+        return board_records_for_user(user, queryset, board_field=board_field).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("Not found") from exc
+
+
+def board_members(user: User, board: Board) -> QuerySet[User]:
+    """The people of a board, for its own chair and staff only (need-to-know)."""
+    if user.is_board_user and user.board_id == board.pk:
+        return board.users.filter(is_active=True).order_by("role", "full_name")
+    return User.objects.none()
+
+
+def chairs_of(board: Board) -> QuerySet[User]:
+    return board.users.filter(role=Role.BOARD_CHAIR, is_active=True)

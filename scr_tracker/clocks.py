@@ -1,0 +1,315 @@
+"""Statutory clocks: working days, due dates, clock status and the regimes that set them.
+
+Pure functions only (no ORM, no clock reading): every caller passes ``today`` so that due dates
+and reminders are reproducible in tests and in periodic tasks. See SPEC section 3.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Literal
+
+import holidays
+
+__all__ = [
+    "AMBER",
+    "GREEN",
+    "MET",
+    "MISSED",
+    "NOT_STARTED",
+    "RED",
+    "REGIMES",
+    "RUNNING",
+    "STOPPED",
+    "WT2013",
+    "Clock",
+    "ClockRule",
+    "Regime",
+    "add_days",
+    "add_months",
+    "add_working_days",
+    "clock_state",
+    "has_open_stop",
+    "is_working_day",
+    "regime_by_code",
+    "regime_for",
+    "stopped_days",
+]
+
+NOT_STARTED = "not_started"
+RUNNING = "running"
+STOPPED = "stopped"
+MET = "met"
+MISSED = "missed"
+
+RED = "red"
+AMBER = "amber"
+GREEN = "green"
+
+# A running clock turns amber when this many days or fewer remain.
+AMBER_DAYS = 7
+
+StopPeriod = tuple[date, date | None]
+Unit = Literal["working_days", "days", "months"]
+
+
+# --- Working days -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)  # a year each; bounded so odd inputs cannot grow it forever
+def _england_bank_holidays(year: int) -> frozenset[date]:
+    """England bank holidays of one year, substitute and one-off days included.
+
+    Cached per year because working-day arithmetic asks about the same few years thousands of
+    times, and building the ``holidays`` table is comparatively slow.
+    """
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(d: date) -> bool:
+    """Monday to Friday and not an England bank holiday: the unit of the SIN notification clock."""
+    return d.weekday() < 5 and d not in _england_bank_holidays(d.year)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The ``n``-th working day after ``start``; ``start`` itself is never counted.
+
+    ``start`` may itself be a weekend or holiday (an incident can happen on any day).
+    """
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    d = start
+    while n > 0:
+        d += timedelta(days=1)
+        if is_working_day(d):
+            n -= 1
+    return d
+
+
+def add_days(start: date, n: int) -> date:
+    """``start`` plus ``n`` calendar days (negative ``n`` goes back)."""
+    return start + timedelta(days=n)
+
+
+def add_months(start: date, n: int) -> date:
+    """Same day of the month ``n`` months on, clamped to that month's last day.
+
+    So 31 January + 1 month is 28 (or 29) February rather than spilling into March.
+    """
+    months = start.year * 12 + (start.month - 1) + n
+    year, month = divmod(months, 12)
+    month += 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+# --- Stop periods -------------------------------------------------------------------------------
+
+
+def stopped_days(periods: Iterable[StopPeriod], today: date) -> int:
+    """Calendar days in the union of ``[stopped_on, resumed_on)`` periods.
+
+    An open period (``resumed_on`` is None) counts up to ``today``, exclusive. Overlapping or
+    back-to-back periods are merged so that no day extends a deadline twice.
+    """
+    spans: list[tuple[date, date]] = []
+    for stopped_on, resumed_on in periods:
+        end = today if resumed_on is None else resumed_on
+        if resumed_on is not None and resumed_on < stopped_on:
+            raise ValueError(f"stop period resumes ({resumed_on}) before it stops ({stopped_on})")
+        if end > stopped_on:  # an open stop starting today or later covers no day yet
+            spans.append((stopped_on, end))
+
+    total = 0
+    current_start: date | None = None
+    current_end: date | None = None
+    for span_start, span_end in sorted(spans):
+        if current_end is not None and span_start <= current_end:
+            current_end = max(current_end, span_end)
+            continue
+        if current_start is not None and current_end is not None:
+            total += (current_end - current_start).days
+        current_start, current_end = span_start, span_end
+    if current_start is not None and current_end is not None:
+        total += (current_end - current_start).days
+    return total
+
+
+def has_open_stop(periods: Iterable[StopPeriod]) -> bool:
+    """True while any stop has not resumed: such a clock is ``stopped`` and shows no due date."""
+    return any(resumed_on is None for _, resumed_on in periods)
+
+
+# --- Clock state --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What a page, API or reminder shows for one clock on one day."""
+
+    name: str
+    starts_on: date | None
+    due: date | None
+    status: str
+    days_remaining: int | None
+    days_late: int | None
+    rag: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the API: dates as ISO strings, missing values kept as None."""
+        return {
+            "name": self.name,
+            "starts_on": self.starts_on.isoformat() if self.starts_on else None,
+            "due": self.due.isoformat() if self.due else None,
+            "status": self.status,
+            "days_remaining": self.days_remaining,
+            "days_late": self.days_late,
+            "rag": self.rag,
+        }
+
+
+def clock_state(
+    *,
+    name: str,
+    starts_on: date | None,
+    due: date | None,
+    ended_on: date | None,
+    today: date,
+    stopped: bool = False,
+) -> Clock:
+    """Status, days and RAG of one clock on ``today`` (SPEC section 3).
+
+    A clock that was missed stays ``missed`` after the end event finally happens, but it is only
+    ``red`` while that event is still outstanding.
+    """
+    if starts_on is None:
+        return Clock(name, None, None, NOT_STARTED, None, None, None)
+    if stopped:
+        # While a stop is open the due date is unknown: it moves by one day per stopped day.
+        return Clock(name, starts_on, None, STOPPED, None, None, None)
+    if due is None:
+        raise ValueError(f"clock {name!r} has started but has no due date")
+    if ended_on is not None:
+        if ended_on <= due:
+            return Clock(name, starts_on, due, MET, None, None, None)
+        return Clock(name, starts_on, due, MISSED, None, (ended_on - due).days, None)
+    if today > due:
+        return Clock(name, starts_on, due, MISSED, None, (today - due).days, RED)
+    remaining = (due - today).days
+    rag = AMBER if remaining <= AMBER_DAYS else GREEN
+    return Clock(name, starts_on, due, RUNNING, remaining, None, rag)
+
+
+# --- Regimes ------------------------------------------------------------------------------------
+
+_ADDERS = {
+    "working_days": add_working_days,
+    "days": add_days,
+    "months": add_months,
+}
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    """How one clock's due date follows from its start date, e.g. +5 working days."""
+
+    name: str
+    unit: Unit
+    amount: int
+
+    def __post_init__(self) -> None:
+        if self.unit not in _ADDERS:
+            raise ValueError(f"unknown unit {self.unit!r} for clock {self.name!r}")
+
+    def apply(self, starts_on: date) -> date:
+        """The due date before any stopped days are added."""
+        return _ADDERS[self.unit](starts_on, self.amount)
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A dated set of clock rules; an incident keeps the regime in force when its SIN arrived."""
+
+    code: str
+    title: str
+    in_force_from: date
+    # Left out of the hash so regimes can be dict keys; code and date identify a regime.
+    rules: Mapping[str, ClockRule] = field(hash=False)
+
+    def __post_init__(self) -> None:
+        for key, rule in self.rules.items():
+            if key != rule.name:
+                raise ValueError(f"rule {rule.name!r} filed under {key!r} in regime {self.code!r}")
+        # Freeze the mapping so a shared regime cannot be changed under running cases.
+        object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
+
+    def due(
+        self,
+        name: str,
+        starts_on: date,
+        stopped_periods: Iterable[StopPeriod] = (),
+        today: date | None = None,
+    ) -> date:
+        """Due date of clock ``name``: the rule applied to ``starts_on``, plus stopped days.
+
+        ``today`` is needed only to measure an open stop; without it an open stop is an error,
+        because the due date of a stopped clock is not known yet.
+        """
+        rule = self.rules[name]
+        periods = list(stopped_periods)
+        if today is None:
+            if has_open_stop(periods):
+                raise ValueError("an open stop period needs `today` to be measured")
+            # Closed periods do not depend on today; any date satisfies the signature.
+            today = starts_on
+        return add_days(rule.apply(starts_on), stopped_days(periods, today))
+
+
+def _rules(*rules: ClockRule) -> dict[str, ClockRule]:
+    return {rule.name: rule for rule in rules}
+
+
+WT2013 = Regime(
+    code="wt2013",
+    title="Working Together 2013/2015",
+    in_force_from=date(2013, 4, 15),
+    rules=_rules(
+        ClockRule("sin_notification", "working_days", 5),
+        ClockRule("initiation_decision", "months", 1),
+        ClockRule("send_to_panel", "days", 14),
+        ClockRule("information_reply", "months", 1),
+        ClockRule("scr_completion", "months", 6),
+        # Counted back from the planned publication date: the report reaches the panel a week
+        # before it is published.
+        ClockRule("report_to_panel", "days", -7),
+        ClockRule("online_period", "months", 12),
+        # agency_contribution and action_due have due dates set per record, so no rule here.
+    ),
+)
+
+# Ordered by in_force_from; a new regime is added by appending it here and nowhere else.
+REGIMES: tuple[Regime, ...] = (WT2013,)
+
+
+def regime_for(received_on: date) -> Regime:
+    """The regime in force when the SIN was received; dates before the first get the first."""
+    # Sorted here too so that a regime appended out of order still cannot pick the wrong rules.
+    ordered = sorted(REGIMES, key=lambda r: r.in_force_from)
+    chosen = ordered[0]
+    for regime in ordered:
+        if regime.in_force_from <= received_on:
+            chosen = regime
+    return chosen
+
+
+def regime_by_code(code: str) -> Regime:
+    """The regime stored on a case, by its code; KeyError if the code is unknown."""
+    for regime in REGIMES:
+        if regime.code == code:
+            return regime
+    raise KeyError(code)
