@@ -23,6 +23,7 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("username", field_width=Fluid.TWO_THIRDS),
             Field.text("password", field_width=Fluid.TWO_THIRDS),
@@ -54,6 +55,7 @@ class SecurityCodeForm(forms.Form):
     def __init__(self, *args, submit_label="Sign in", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("code", field_width=Fixed.FIVE, label_size=Size.SMALL),
             Submit("submit", submit_label),
@@ -74,6 +76,7 @@ class ResetRequestForm(PasswordResetForm):
             required="Enter your email address", invalid="Enter an email address in the correct format"
         )
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Send reset link"),
@@ -86,6 +89,7 @@ class NewPasswordForm(SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Confirm the new password"
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),

@@ -1,0 +1,118 @@
+"""Configuration from the environment; production refuses to start unsafely."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scr_tracker.env import ConfigurationError, env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, env_overrides=None, drop=()):
+    drop = (*drop, "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(env_overrides or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_manage(
+        "check",
+        env_overrides={"DJANGO_SETTINGS_MODULE": "scr_tracker.settings.prod"},
+        drop=("SECRET_KEY", "SECRET_KEY_FILE"),
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist_with_no_warnings(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("a-long-random-production-like-secret-key-0123456789-abcdefghijklmnop\n")
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={"DJANGO_SETTINGS_MODULE": "scr_tracker.settings.prod", "SECRET_KEY_FILE": str(key_file)},
+        drop=("SECRET_KEY",),
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_secret_from_a_file(tmp_path, monkeypatch):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("SOMETHING_FILE", str(secret))
+    monkeypatch.setenv("SOMETHING", "from-the-environment")
+    assert env_str("SOMETHING") == "from-a-file"
+
+
+def test_unreadable_secret_file_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("SOMETHING_FILE", "/nonexistent/secret")
+    with pytest.raises(ConfigurationError, match="SOMETHING_FILE"):
+        env_str("SOMETHING")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("False", False), ("off", False)])
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert env_bool("FLAG") is expected
+
+
+def test_env_bool_rejects_nonsense(monkeypatch):
+    monkeypatch.setenv("FLAG", "perhaps")
+    with pytest.raises(ConfigurationError):
+        env_bool("FLAG")
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("NUMBER", "25")
+    monkeypatch.setenv("HOSTS", " a.example, b.example ,,")
+    assert env_int("NUMBER", 1) == 25
+    assert env_list("HOSTS") == ["a.example", "b.example"]
+    monkeypatch.setenv("NUMBER", "twenty")
+    with pytest.raises(ConfigurationError):
+        env_int("NUMBER", 1)
+
+
+def test_database_and_broker_follow_the_environment():
+    code = (
+        "import django, os; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE']); print(s.CELERY_BROKER_URL); print(s.CACHES['default']['BACKEND'])"
+    )
+    base = {"DJANGO_SETTINGS_MODULE": "scr_tracker.settings.dev"}
+    embedded = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}, **base},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert embedded[0] == "django.db.backends.sqlite3"
+    assert embedded[1].startswith("sqla+sqlite:///")
+    served = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            **base,
+            "DATABASE_URL": "postgres://u:p@db.invalid:5432/scr",
+            "REDIS_URL": "redis://cache.invalid:6379/0",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert served == [
+        "django.db.backends.postgresql",
+        "redis://cache.invalid:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
