@@ -270,7 +270,7 @@ class TestPasswordReset:
         assert message.alternatives and "Reset your password" in message.alternatives[0][0]
 
     def test_reset_sets_the_password_but_does_not_sign_in(self, client, chair_with_device):
-        chair, device = chair_with_device
+        chair, _ = chair_with_device
         client.post(reverse("accounts:password_reset"), {"email": chair.email})
         link = re.search(r"https?://[^/]+(/password-reset/\S+/)", mail.outbox[0].body).group(1)
         form_page = client.get(link, follow=True)
