@@ -1,0 +1,46 @@
+"""Demo data: fictional boards and a user of every role, safe to load again."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.demo import DEMO_PASSWORD, demo_totp_key
+from accounts.models import Board, Role, User
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_every_role_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    users = User.objects.all()
+    assert {u.role for u in users} == set(Role.values)
+    assert users.count() == 8
+    assert Board.objects.count() == 3
+    assert len({b.region for b in Board.objects.all()}) == 3
+    assert all(u.check_password(DEMO_PASSWORD) for u in users)
+    assert all(u.email.endswith(".example") for u in users)  # reserved, plainly fictional
+    assert TOTPDevice.objects.filter(confirmed=True).count() == 8
+    chair = User.objects.get(email="chair@northfield.example")
+    assert chair.role == Role.BOARD_CHAIR and chair.board.code == "NFD"
+    assert TOTPDevice.objects.get(user=chair).key == demo_totp_key(chair.email)
+    assert "chair@northfield.example" in out and DEMO_PASSWORD in out
+
+
+def test_demo_code_refuses_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development settings"):
+        call_command("demo_code", "chair@northfield.example")
+
+
+def test_demo_code_refuses_real_looking_addresses(settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="demo users"):
+        call_command("demo_code", "someone@council.gov.uk")
+
+
+def test_demo_code_prints_a_six_digit_code(settings, capsys):
+    settings.DEBUG = True
+    call_command("demo_code", "chair@northfield.example")
+    code = capsys.readouterr().out.split()[0]
+    assert len(code) == 6 and code.isdigit()
