@@ -8,7 +8,7 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY frontend/ frontend/
-RUN npm run --silent build-css \
+RUN npm run --silent build \
  && mkdir -p static/build/govuk \
  && cp -R node_modules/govuk-frontend/dist/govuk/assets/images static/build/govuk/ \
  && cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/govuk/
