@@ -30,7 +30,11 @@ demo-code: $(VENV)/.stamp-runtime
 	@DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py demo_code $(EMAIL)
 
 check-deploy: $(VENV)/.stamp-runtime
-	DJANGO_SETTINGS_MODULE=scr_tracker.settings.prod SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')} \
+	DJANGO_SETTINGS_MODULE=scr_tracker.settings.prod \
+	  SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')} \
+	  DATABASE_URL=$${DATABASE_URL:-postgres://scr@db.invalid:5432/scr_tracker} \
+	  REDIS_URL=$${REDIS_URL:-redis://redis.invalid:6379/0} \
+	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-scr-tracker.invalid} \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 pip-audit: $(VENV)/.stamp-dev

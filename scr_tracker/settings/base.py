@@ -98,6 +98,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
+
+if not DATABASE_URL or not REDIS_URL:
+    # The embedded defaults keep their SQLite files here; a fresh clone has no var/ yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if REDIS_URL:
     CACHES = {
         "default": {

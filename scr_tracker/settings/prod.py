@@ -6,6 +6,11 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
+# Production never falls back to the embedded defaults (SQLite files, in-process cache) or to
+# localhost-only hosts: each of these must be configured.
+env_required("DATABASE_URL")
+env_required("REDIS_URL")
+env_required("ALLOWED_HOSTS")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # The TLS-terminating proxy in front of gunicorn sets this header.

@@ -21,14 +21,25 @@ def run_manage(*args, env_overrides=None, drop=()):
     )
 
 
-def test_production_refuses_to_start_without_secret_key():
-    result = run_manage(
-        "check",
-        env_overrides={"DJANGO_SETTINGS_MODULE": "scr_tracker.settings.prod"},
-        drop=("SECRET_KEY", "SECRET_KEY_FILE"),
-    )
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "scr_tracker.settings.prod",
+    "SECRET_KEY": "a-long-random-production-like-secret-key-0123456789-abcdefghijklmnop",
+    "DATABASE_URL": "postgres://scr@db.invalid:5432/scr_tracker",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+    "ALLOWED_HOSTS": "scr-tracker.invalid",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_settings(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = run_manage("check", env_overrides=env, drop=(missing, f"{missing}_FILE"))
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_starts_with_them():
+    assert run_manage("check", env_overrides=PRODUCTION).returncode == 0
 
 
 def test_production_passes_the_deployment_checklist_with_no_warnings(tmp_path):
@@ -39,8 +50,7 @@ def test_production_passes_the_deployment_checklist_with_no_warnings(tmp_path):
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={"DJANGO_SETTINGS_MODULE": "scr_tracker.settings.prod", "SECRET_KEY_FILE": str(key_file)},
-        drop=("SECRET_KEY",),
+        env_overrides={**PRODUCTION, "SECRET_KEY": "", "SECRET_KEY_FILE": str(key_file)},
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
