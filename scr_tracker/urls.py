@@ -13,6 +13,8 @@ urlpatterns = [
         login_not_required(RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True)),
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("scr_tracker.api_urls")),
+    path("cases/", include("incidents.urls")),
     path("", include("accounts.urls")),
 ]
 

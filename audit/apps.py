@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    """The append-only audit trail: who did what to which record, when it really happened."""
+
+    name = "audit"

@@ -1,0 +1,62 @@
+"""Audit entries written in the same transaction as the change they describe (SPEC §4.0).
+
+Every transition writes one entry beside django-fsm-log's StateLog row: the StateLog keeps the
+state history django-fsm-log knows about; the entry adds what the workflow needs (the actor's
+role, the board, the event date, the reason). Entries are never edited or deleted.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django_fsm_log.models import StateLog
+
+
+class AppendOnlyError(RuntimeError):
+    """Audit rows are never changed or removed, through the app or the admin."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    board = models.ForeignKey("accounts.Board", null=True, on_delete=models.PROTECT, related_name="+")
+    transition = models.CharField(max_length=64)
+    from_state = models.CharField(max_length=64)
+    to_state = models.CharField(max_length=64)
+    event_date = models.DateField(help_text="When it really happened")
+    recorded_at = models.DateTimeField(default=timezone.now, help_text="When it was recorded here")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(max_length=32)
+    reason = models.TextField(blank=True)
+    state_log = models.OneToOneField(StateLog, null=True, on_delete=models.PROTECT, related_name="audit_entry")
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "recorded_at"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state} → {self.to_state} on {self.event_date}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted")

@@ -1,0 +1,168 @@
+"""The serious incident notification (SIN) and its state machine (SPEC §4.1)."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Role
+from scr_tracker import clocks
+from scr_tracker.transitions import roles
+
+from .choices import (
+    OPEN_STATES,
+    CriminalProceedings,
+    Disability,
+    Ethnicity,
+    IncidentState,
+    Nature,
+    PoliceInvestigation,
+    PostMortem,
+    Sex,
+)
+
+BOARD = roles(Role.BOARD_STAFF, Role.BOARD_CHAIR)
+CHAIR = roles(Role.BOARD_CHAIR)
+
+INCIDENT_TRANSITIONS = ("notify", "refer_to_subgroup", "record_decision", "reconsider", "withdraw", "close")
+
+
+class Incident(FSMModelMixin, models.Model):
+    """One child's serious incident, from notification to the chair's decision and beyond.
+
+    No name is stored: the pseudonym and the generated reference identify the case.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    board = models.ForeignKey("accounts.Board", on_delete=models.PROTECT, related_name="incidents")
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    regime = models.CharField(max_length=16, editable=False, help_text="Clock rules in force when the SIN arrived")
+    state = FSMField(default=IncidentState.DRAFT, choices=IncidentState.choices, protected=True, db_index=True)
+
+    child_pseudonym = models.CharField(max_length=60, help_text="Never the child's name")
+    age_at_incident = models.PositiveSmallIntegerField(help_text="Age in whole years at the incident")
+    sex = models.CharField(max_length=16, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices)
+    disability = models.CharField(max_length=8, choices=Disability.choices)
+    child_status = models.JSONField(default=list, blank=True)
+    nature = models.CharField(max_length=16, choices=Nature.choices)
+    harm_types = models.JSONField(default=list)
+    regulation_5 = models.JSONField(default=list)
+    incident_on = models.DateField()
+    la_aware_on = models.DateField(help_text="When the local authority became aware")
+    ofsted_notified_on = models.DateField(null=True, blank=True)
+    received_on = models.DateField(null=True, blank=True, help_text="When the board received the SIN")
+    post_mortem = models.CharField(max_length=16, choices=PostMortem.choices)
+    post_mortem_on = models.DateField(null=True, blank=True)
+    police_investigation = models.CharField(max_length=16, choices=PoliceInvestigation.choices)
+    criminal_proceedings = models.CharField(max_length=16, choices=CriminalProceedings.choices)
+    agencies_involved = models.JSONField(default=list, blank=True)
+    outline = models.TextField()
+
+    # Clocks, stored when the event that starts them is recorded (STYLE point 5).
+    sin_notification_due = models.DateField(db_index=True)
+    initiation_decision_due = models.DateField(null=True, blank=True, db_index=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords(excluded_fields=["state"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(la_aware_on__gte=models.F("incident_on")), name="incident_aware_after_incident"
+            ),
+            models.CheckConstraint(condition=models.Q(age_at_incident__lte=17), name="incident_child_under_18"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    # --- Transitions: small, state and the event's own fields only (SPEC §4.1) -------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=IncidentState.DRAFT, target=IncidentState.NOTIFIED, permission=BOARD)
+    def notify(self, *, received_on: date, ofsted_notified_on: date, by=None, description=None):
+        """The board has received the SIN (the event date); Ofsted was notified too."""
+        self.received_on = received_on
+        self.ofsted_notified_on = ofsted_notified_on
+        regime = clocks.regime_for(received_on)
+        self.regime = regime.code
+        self.sin_notification_due = regime.due("sin_notification", self.la_aware_on)
+        self.initiation_decision_due = regime.due("initiation_decision", received_on)
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=IncidentState.NOTIFIED, target=IncidentState.UNDER_CONSIDERATION, permission=BOARD)
+    def refer_to_subgroup(self, *, by=None, description=None):
+        """The board's case review sub-group is asked to consider the case and recommend."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=[IncidentState.NOTIFIED, IncidentState.UNDER_CONSIDERATION],
+        target=IncidentState.DECIDED,
+        permission=CHAIR,
+    )
+    def record_decision(self, *, by=None, description=None):
+        """The chair has decided whether to initiate a Serious Case Review (the Decision row holds it)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=IncidentState.DECIDED, target=IncidentState.UNDER_CONSIDERATION, permission=CHAIR)
+    def reconsider(self, *, by=None, description=None):
+        """The chair reopens the decision (new information); a new decision will follow."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=[IncidentState.DRAFT, IncidentState.NOTIFIED, IncidentState.UNDER_CONSIDERATION],
+        target=IncidentState.WITHDRAWN,
+        permission=CHAIR,
+    )
+    def withdraw(self, *, by=None, description=None):
+        """Notified in error or a duplicate: the case leaves the workflow, its history kept."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=IncidentState.DECIDED, target=IncidentState.CLOSED, permission=CHAIR)
+    def close(self, *, by=None, description=None):
+        """Nothing further is expected for this incident."""
+
+    # --- Derived --------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def regime_rules(self) -> clocks.Regime:
+        return clocks.regime_by_code(self.regime) if self.regime else clocks.regime_for(self.la_aware_on)
+
+    def sin_notification_clock(self, today: date) -> clocks.Clock:
+        ended = max(self.ofsted_notified_on, self.received_on) if self.ofsted_notified_on and self.received_on else None
+        return clocks.clock_state(
+            name="sin_notification",
+            starts_on=self.la_aware_on,
+            due=self.sin_notification_due,
+            ended_on=ended,
+            today=today,
+        )
+
+    def initiation_decision_clock(self, today: date, first_decided_on: date | None) -> clocks.Clock:
+        return clocks.clock_state(
+            name="initiation_decision",
+            starts_on=self.received_on,
+            due=self.initiation_decision_due,
+            ended_on=first_decided_on,
+            today=today,
+        )

@@ -1,0 +1,139 @@
+"""Every read of incidents that a page, the API or a task needs, narrowed to the user's scope."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import ExtractYear
+
+from accounts.selectors import board_records_for_user, get_board_record_or_404
+from audit.models import AuditEntry
+from incidents.choices import IncidentState, PostMortem
+from reviews.choices import DecisionKind
+from reviews.models import Decision
+from scr_tracker import clocks
+
+from .models import Incident
+
+RAG_VALUES = (clocks.RED, clocks.AMBER, clocks.GREEN)
+FLAG_VALUES = ("premature", "late")
+
+
+def _current_decision(field: str):
+    latest = Decision.objects.filter(incident=OuterRef("pk")).order_by("-decided_on", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
+    """Annotate what lists and dashboards show: the current decision, the next deadline and its RAG.
+
+    The next deadline is the due date of the clock the case is waiting on now; the RAG follows
+    SPEC §3 (red overdue, amber within 7 days, green later).
+    """
+    first = Decision.objects.filter(incident=OuterRef("pk")).order_by("decided_on", "pk")
+    qs = queryset.annotate(
+        current_decision=_current_decision("decision"),
+        current_decided_on=_current_decision("decided_on"),
+        current_post_mortem=_current_decision("post_mortem_at_decision"),
+        current_initiation_due=_current_decision("initiation_due_at_decision"),
+        current_send_to_panel_due=_current_decision("send_to_panel_due"),
+        current_scr_completion_due=_current_decision("scr_completion_due"),
+        first_decided_on=Subquery(first.values("decided_on")[:1]),
+    )
+    qs = qs.annotate(
+        next_due=Case(
+            When(state=IncidentState.DRAFT, then=F("sin_notification_due")),
+            When(
+                state__in=[IncidentState.NOTIFIED, IncidentState.UNDER_CONSIDERATION],
+                then=F("initiation_decision_due"),
+            ),
+            When(
+                state=IncidentState.DECIDED,
+                current_decision=DecisionKind.NOT_INITIATE,
+                then=F("current_send_to_panel_due"),
+            ),
+            When(state=IncidentState.DECIDED, then=F("current_scr_completion_due")),
+            default=None,
+            output_field=DateField(),
+        )
+    )
+    return qs.annotate(
+        rag=Case(
+            When(next_due__lt=today, then=Value(clocks.RED)),
+            When(next_due__lte=today + timedelta(days=clocks.AMBER_DAYS), then=Value(clocks.AMBER)),
+            When(next_due__isnull=False, then=Value(clocks.GREEN)),
+            default=None,
+            output_field=CharField(),
+        ),
+        premature=Q(current_post_mortem=PostMortem.PENDING),
+        late=Q(current_decided_on__gt=F("current_initiation_due")),
+    )
+
+
+def incidents_for_user(user) -> QuerySet:
+    return board_records_for_user(user, Incident.objects.select_related("board"))
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: str = ""
+    nature: str = ""
+    year: int | None = None
+    rag: str = ""
+    flag: str = ""
+    q: str = ""
+
+
+def incident_list(user, *, today: date, filters: CaseFilters = CaseFilters()) -> QuerySet:
+    """The case list: the user's cases with their facts, filtered, newest first."""
+    qs = with_case_facts(incidents_for_user(user), today)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.nature:
+        qs = qs.filter(nature=filters.nature)
+    if filters.year:
+        qs = qs.annotate(incident_year=ExtractYear("incident_on")).filter(incident_year=filters.year)
+    if filters.rag:
+        qs = qs.filter(rag=filters.rag)
+    if filters.flag in FLAG_VALUES:
+        qs = qs.filter(**{filters.flag: True})
+    if filters.q:
+        qs = qs.filter(reference__icontains=filters.q.strip())
+    return qs.order_by("-created_at", "-pk")
+
+
+def open_cases_by_deadline(user, *, today: date) -> QuerySet:
+    """A chair's dashboard: the board's open cases, nearest deadline first (none last)."""
+    qs = with_case_facts(incidents_for_user(user), today).exclude(
+        state__in=[IncidentState.WITHDRAWN, IncidentState.CLOSED]
+    )
+    return qs.order_by(F("next_due").asc(nulls_last=True), "reference")
+
+
+def incident_for_user(user, public_id) -> Incident:
+    """One incident in the user's scope (404 otherwise), with its facts for the case page."""
+    return get_board_record_or_404(user, Incident.objects.select_related("board", "created_by"), public_id=public_id)
+
+
+def incident_decisions(incident: Incident) -> list[Decision]:
+    return list(incident.decisions.select_related("recorded_by").order_by("decided_on", "pk"))
+
+
+def incident_timeline(incident: Incident) -> QuerySet[AuditEntry]:
+    """Every transition of the case: who, their role, when recorded, the event date, the reason."""
+    return AuditEntry.objects.for_object(incident).select_related("actor").order_by("recorded_at", "pk")
+
+
+def incident_clocks(incident: Incident, decisions: list[Decision], today: date) -> list[clocks.Clock]:
+    """The case's clocks (SPEC §3): notification, decision, and those the current decision started."""
+    first_decided_on = decisions[0].decided_on if decisions else None
+    result = [
+        incident.sin_notification_clock(today),
+        incident.initiation_decision_clock(today, first_decided_on),
+    ]
+    if decisions:
+        result.extend(decisions[-1].clocks(today))
+    if incident.state == IncidentState.WITHDRAWN:
+        # A withdrawn case waits for nothing: only the clocks it actually met or missed remain.
+        result = [c for c in result if c.status in (clocks.MET, clocks.MISSED) and c.rag is None]
+    return result

@@ -1,0 +1,239 @@
+"""Every write to an incident: logging a SIN and its transitions (SPEC §4.1).
+
+Services take keyword arguments, check the domain rules that pages and API share, and raise
+`InvalidInput` (field → messages) or another `TransitionError`; nothing is saved on any error.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Board
+from accounts.selectors import board_records_for_user
+from scr_tracker import clocks
+from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
+
+from .choices import (
+    Agency,
+    ChildStatus,
+    CriminalProceedings,
+    Disability,
+    Ethnicity,
+    HarmType,
+    Nature,
+    PoliceInvestigation,
+    PostMortem,
+    Regulation5,
+    Sex,
+)
+from .models import BOARD, Incident
+
+SIN_FIELDS = (
+    "child_pseudonym",
+    "age_at_incident",
+    "sex",
+    "ethnicity",
+    "disability",
+    "child_status",
+    "nature",
+    "harm_types",
+    "regulation_5",
+    "incident_on",
+    "la_aware_on",
+    "post_mortem",
+    "post_mortem_on",
+    "police_investigation",
+    "criminal_proceedings",
+    "agencies_involved",
+    "outline",
+)
+
+SINGLE_CHOICES = {
+    "sex": Sex,
+    "ethnicity": Ethnicity,
+    "disability": Disability,
+    "nature": Nature,
+    "post_mortem": PostMortem,
+    "police_investigation": PoliceInvestigation,
+    "criminal_proceedings": CriminalProceedings,
+}
+MULTI_CHOICES = {
+    "child_status": (ChildStatus, False),
+    "harm_types": (HarmType, True),
+    "regulation_5": (Regulation5, True),
+    "agencies_involved": (Agency, False),
+}
+
+
+def incident_check_fields(data: dict) -> dict[str, list[str]]:
+    """The SIN's own rules, shared by the question pages, the API and the importer."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    pseudonym = (data.get("child_pseudonym") or "").strip()
+    if not pseudonym:
+        add("child_pseudonym", "Enter a pseudonym for the child (never their name)")
+    age = data.get("age_at_incident")
+    if age is None or age == "":
+        add("age_at_incident", "Enter the child's age at the incident")
+    elif not isinstance(age, int) or not 0 <= age <= 17:
+        add("age_at_incident", "Age must be a whole number from 0 to 17")
+    for field, choices in SINGLE_CHOICES.items():
+        if data.get(field) not in choices.values:
+            add(field, f"Select the {field.replace('_', ' ')}")
+    for field, (choices, required) in MULTI_CHOICES.items():
+        values = data.get(field) or []
+        if not isinstance(values, list) or any(v not in choices.values for v in values):
+            add(field, f"Select only from the listed {field.replace('_', ' ')}")  # noqa: S608 - a message, not SQL
+        elif required and not values:
+            add(field, f"Select at least one of the {field.replace('_', ' ')}")
+        elif len(set(values)) != len(values):
+            add(field, "Select each option once")
+    if not (data.get("outline") or "").strip():
+        add("outline", "Enter an outline of what happened")
+
+    incident_on, la_aware_on = data.get("incident_on"), data.get("la_aware_on")
+    for field, value in (("incident_on", incident_on), ("la_aware_on", la_aware_on)):
+        if not isinstance(value, date):
+            add(field, "Enter a real date")
+        elif value > today:
+            add(field, "The date must be today or in the past")
+    if isinstance(incident_on, date) and isinstance(la_aware_on, date) and la_aware_on < incident_on:
+        add("la_aware_on", "The local authority cannot have become aware before the incident")
+
+    post_mortem, post_mortem_on = data.get("post_mortem"), data.get("post_mortem_on")
+    if post_mortem == PostMortem.COMPLETE:
+        if not isinstance(post_mortem_on, date):
+            add("post_mortem_on", "Enter the date the post-mortem results were known")
+        elif post_mortem_on > today:
+            add("post_mortem_on", "The date must be today or in the past")
+        elif isinstance(incident_on, date) and post_mortem_on < incident_on:
+            add("post_mortem_on", "The post-mortem cannot be before the incident")
+    elif post_mortem_on is not None:
+        add("post_mortem_on", "Give a post-mortem date only when the post-mortem is complete")
+    if data.get("nature") == Nature.SERIOUS_HARM and post_mortem not in (None, PostMortem.NOT_APPLICABLE):
+        add("post_mortem", "A post-mortem applies only when the child has died")
+    return errors
+
+
+def _next_reference(board: Board, year: int) -> str:
+    """`{BOARD}-{YYYY}-{NNN}`, numbered per board and year; the board row is locked while counting."""
+    Board.objects.select_for_update().filter(pk=board.pk).first()
+    prefix = f"{board.code}-{year}-"
+    last = Incident.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:03d}"
+
+
+def incident_create(*, actor, data: dict) -> Incident:
+    """Log a serious incident notification as a draft of the actor's board."""
+    if not BOARD(None, actor):
+        raise RoleNotPermitted("Only board staff and chairs log notifications")
+    unknown = set(data) - set(SIN_FIELDS)
+    if unknown:
+        raise InvalidInput({field: ["This field cannot be set"] for field in sorted(unknown)})
+    errors = incident_check_fields(data)
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        board = actor.board
+        incident = Incident(
+            board=board,
+            reference=_next_reference(board, timezone.localdate().year),
+            created_by=actor,
+            **{field: data.get(field) for field in SIN_FIELDS},
+        )
+        incident.child_pseudonym = incident.child_pseudonym.strip()
+        # Until the SIN is received the regime is provisional: fixed for good by `notify`.
+        incident.sin_notification_due = clocks.regime_for(incident.la_aware_on).due(
+            "sin_notification", incident.la_aware_on
+        )
+        incident.save()
+    return incident
+
+
+def _scope(actor):
+    return board_records_for_user(actor, Incident.objects.all())
+
+
+def incident_notify(*, actor, incident_id: int, event_date: date | None, ofsted_notified_on: date | None) -> Incident:
+    """The board has received the SIN (event date = received_on); starts the decision clock."""
+
+    def validate(incident):
+        if ofsted_notified_on is None:
+            return {"ofsted_notified_on": ["Enter the date Ofsted was notified"]}
+        if ofsted_notified_on > timezone.localdate():
+            return {"ofsted_notified_on": ["The date must be today or in the past"]}
+        if ofsted_notified_on < incident.la_aware_on:
+            return {"ofsted_notified_on": ["Ofsted cannot have been notified before the local authority was aware"]}
+        return {}
+
+    return transition_run(
+        queryset=_scope(actor),
+        pk=incident_id,
+        name="notify",
+        actor=actor,
+        event_date=event_date,
+        floors=lambda i: [EventFloor(i.la_aware_on, "The SIN cannot be received before the local authority was aware")],
+        validate=validate,
+        kwargs={"received_on": event_date, "ofsted_notified_on": ofsted_notified_on},
+    )
+
+
+def incident_refer_to_subgroup(*, actor, incident_id: int, event_date: date | None, comment: str = "") -> Incident:
+    """Ask the board's sub-group to consider the case and recommend."""
+    return transition_run(
+        queryset=_scope(actor),
+        pk=incident_id,
+        name="refer_to_subgroup",
+        actor=actor,
+        event_date=event_date,
+        reason=comment.strip(),
+    )
+
+
+def _reason_required(reason: str):
+    return lambda record: {} if reason.strip() else {"reason": ["Enter the reason"]}
+
+
+def incident_reconsider(*, actor, incident_id: int, event_date: date | None, reason: str) -> Incident:
+    """Reopen the decision: the case goes back under consideration and a new decision follows."""
+    return transition_run(
+        queryset=_scope(actor),
+        pk=incident_id,
+        name="reconsider",
+        actor=actor,
+        event_date=event_date,
+        reason=reason.strip(),
+        validate=_reason_required(reason),
+    )
+
+
+def incident_withdraw(*, actor, incident_id: int, event_date: date | None, reason: str) -> Incident:
+    """Take a case out of the workflow (notified in error, a duplicate); its history stays."""
+    return transition_run(
+        queryset=_scope(actor),
+        pk=incident_id,
+        name="withdraw",
+        actor=actor,
+        event_date=event_date,
+        reason=reason.strip(),
+        validate=_reason_required(reason),
+    )
+
+
+def incident_close(*, actor, incident_id: int, event_date: date | None, reason: str = "") -> Incident:
+    """Nothing further is expected for the incident."""
+    return transition_run(
+        queryset=_scope(actor),
+        pk=incident_id,
+        name="close",
+        actor=actor,
+        event_date=event_date,
+        reason=reason.strip(),
+    )

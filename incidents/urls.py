@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - filled in by the pages and API work
+
+app_name = "incidents"
+
+urlpatterns: list = []

@@ -1,0 +1,99 @@
+"""The chair's initiation decision (SPEC §4.2). Reviews themselves arrive with issue 5."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+from incidents.choices import PostMortem
+from scr_tracker import clocks
+
+from .choices import DecisionKind
+
+
+class DecisionQuerySet(models.QuerySet):
+    def current(self):
+        """The latest decision of each incident (after `reconsider` there can be several)."""
+        latest = Decision.objects.filter(incident=models.OuterRef("incident")).order_by("-decided_on", "-pk")
+        return self.filter(pk=models.Subquery(latest.values("pk")[:1]))
+
+
+class Decision(models.Model):
+    """Whether to initiate a Serious Case Review, recorded by the chair or by accepting panel advice.
+
+    Written once, never edited: a reconsidered decision is a new row. The facts the derived
+    flags need are copied in when it is made, so later edits to the incident cannot change them.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="decisions")
+    decision = models.CharField(max_length=16, choices=DecisionKind.choices)
+    decided_on = models.DateField()
+    rationale = models.JSONField(help_text="Text against each limb of regulation 5")
+    subgroup_recommendation = models.CharField(max_length=16, choices=DecisionKind.choices, blank=True)
+    subgroup_recommended_on = models.DateField(null=True, blank=True)
+    alternative_review = models.TextField(blank=True, help_text="Another kind of review or learning, if any")
+    following_panel_advice = models.BooleanField(default=False)
+    panel_notified_on = models.DateField(null=True, blank=True)
+
+    # Facts at the time of the decision, for the flags (SPEC §4.2).
+    post_mortem_at_decision = models.CharField(max_length=16, choices=PostMortem.choices)
+    initiation_due_at_decision = models.DateField(null=True)
+    incident_on = models.DateField()
+
+    # Clocks the decision starts: 14 days to send a non-initiation to the panel; six months to
+    # complete an initiated review (extended by stopped periods once reviews exist).
+    send_to_panel_due = models.DateField(null=True, blank=True, db_index=True)
+    scr_completion_due = models.DateField(null=True, blank=True, db_index=True)
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision=DecisionKind.INITIATE_SCR) | models.Q(panel_notified_on__isnull=True),
+                name="decision_panel_notified_only_for_initiation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} on {self.decided_on}"
+
+    @property
+    def premature(self) -> bool:
+        """Decided while the post-mortem was still pending."""
+        return self.post_mortem_at_decision == PostMortem.PENDING
+
+    @property
+    def late(self) -> bool:
+        """Decided after the one-month initiation clock's due date."""
+        return self.initiation_due_at_decision is not None and self.decided_on > self.initiation_due_at_decision
+
+    @property
+    def delay_days(self) -> int:
+        """Days from the incident to the decision."""
+        return (self.decided_on - self.incident_on).days
+
+    def clocks(self, today: date) -> list[clocks.Clock]:
+        if self.decision == DecisionKind.NOT_INITIATE:
+            return [
+                clocks.clock_state(
+                    name="send_to_panel",
+                    starts_on=self.decided_on,
+                    due=self.send_to_panel_due,
+                    ended_on=None,
+                    today=today,
+                )
+            ]
+        return [
+            clocks.clock_state(
+                name="scr_completion",
+                starts_on=self.decided_on,
+                due=self.scr_completion_due,
+                ended_on=None,
+                today=today,
+            )
+        ]

@@ -1,0 +1,221 @@
+"""Running a named transition safely, for every record with a state machine (SPEC §4.0).
+
+One function, `transition_run`, does what every transition needs: lock the row, check the
+actor's role and the state inside `transaction.atomic()`, check the event date, call the
+django-fsm transition, save, write the audit entry, and queue side effects with `on_commit`.
+Services call it; pages and the API turn its exceptions into messages, 400, 403 or 409.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django_fsm import can_proceed
+from django_fsm_log.models import StateLog
+
+from audit.models import AuditEntry
+
+
+class TransitionError(Exception):
+    """Base of every refusal; nothing has been saved when one is raised."""
+
+
+class RoleNotPermitted(TransitionError):
+    """The record is in the user's scope but their role may not run this transition (403)."""
+
+
+class NotAllowedInState(TransitionError):
+    """The record's state does not allow this transition (409)."""
+
+    def __init__(self, name: str, state: str, allowed_from: Iterable[str]):
+        self.name, self.state, self.allowed_from = name, state, sorted(allowed_from)
+        super().__init__(f"{name} is not allowed from {state}")
+
+
+class Blocked(TransitionError):
+    """The state allows the transition but a rule blocks it now (409, with the reasons)."""
+
+    def __init__(self, name: str, state: str, reasons: list[str]):
+        self.name, self.state, self.reasons = name, state, reasons
+        super().__init__("; ".join(reasons))
+
+
+class InvalidInput(TransitionError):
+    """Bad input: field name → messages (400)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__(str(errors))
+
+
+# --- Declaring transitions --------------------------------------------------------------------
+
+
+def roles(*allowed: str) -> Callable:
+    """A django-fsm `permission=` that admits these roles; the service enforces it too."""
+
+    def permitted(instance, user) -> bool:
+        return bool(user and user.is_authenticated and user.is_active and user.role in allowed)
+
+    permitted.roles = frozenset(allowed)
+    return permitted
+
+
+def blocking(reason: str) -> Callable:
+    """Mark a django-fsm condition with the sentence shown when it blocks a transition."""
+
+    def decorate(condition: Callable) -> Callable:
+        condition.blocked_reason = reason
+        return condition
+
+    return decorate
+
+
+def _meta(record, name: str):
+    method = getattr(record, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise ValueError(f"{type(record).__name__} has no transition {name!r}")
+    return method, meta
+
+
+def allowed_from(record, name: str) -> set[str]:
+    _, meta = _meta(record, name)
+    return set(meta.transitions)
+
+
+def roles_for(record, name: str) -> frozenset[str]:
+    _, meta = _meta(record, name)
+    for spec in meta.transitions.values():
+        permission = spec.permission
+        return getattr(permission, "roles", frozenset())
+    return frozenset()
+
+
+def blocked_by(record, name: str, user=None) -> list[str]:
+    """Why this user could not run this transition now; empty when they can."""
+    _, meta = _meta(record, name)
+    state = meta.field.get_state(record)
+    reasons = []
+    if user is not None and user.role not in roles_for(record, name):
+        reasons.append("Your role cannot do this")
+    if state not in meta.transitions:
+        reasons.append(f"Not possible while the record is {state.replace('_', ' ')}")
+        return reasons
+    for condition in meta.transitions[state].conditions or ():
+        if not condition(record):
+            reasons.append(getattr(condition, "blocked_reason", "A rule blocks this now"))
+    return reasons
+
+
+def available_transitions(record, user, names: Iterable[str]) -> list[dict]:
+    """SPEC §8 `available_transitions`: those this user's role could run from this state."""
+    state = record.state
+    out = []
+    for name in names:
+        if state in allowed_from(record, name) and user.role in roles_for(record, name):
+            out.append({"name": name, "blocked_by": blocked_by(record, name, user)})
+    return out
+
+
+# --- Running one --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFloor:
+    """An event date may not be earlier than this (with the words to say why)."""
+
+    on: date | None
+    message: str
+
+
+def last_event_on(record) -> date | None:
+    entry = AuditEntry.objects.for_object(record).order_by("-event_date").only("event_date").first()
+    return entry.event_date if entry else None
+
+
+def check_event_date(record, event_date: date | None, floors: Iterable[EventFloor] = ()) -> dict[str, list[str]]:
+    if event_date is None:
+        return {"event_date": ["Enter the date it happened"]}
+    today = timezone.localdate()
+    if event_date > today:
+        return {"event_date": ["The date it happened must be today or in the past"]}
+    previous = last_event_on(record)
+    candidates = [EventFloor(previous, "The date cannot be before the case's previous event")] if previous else []
+    candidates.extend(f for f in floors if f.on is not None)
+    for floor in candidates:
+        if event_date < floor.on:
+            return {"event_date": [f"{floor.message} ({floor.on:%-d %B %Y})"]}
+    return {}
+
+
+def transition_run(
+    *,
+    queryset: QuerySet,
+    pk,
+    name: str,
+    actor,
+    event_date: date | None,
+    reason: str = "",
+    floors: Callable[[object], Iterable[EventFloor]] = lambda record: (),
+    validate: Callable[[object], dict[str, list[str]]] = lambda record: {},
+    before: Callable[[object], None] = lambda record: None,
+    after: Callable[[object], None] = lambda record: None,
+    on_commit: Callable[[object], None] | None = None,
+    board_of: Callable[[object], object] = lambda record: getattr(record, "board", None),
+    kwargs: dict | None = None,
+):
+    """Run transition `name` on the record `pk` of `queryset` (already narrowed to the actor's scope).
+
+    `validate` returns field errors for the payload; `before` sets the event's fields on the
+    locked record; `after` writes dependent rows once the new state is saved. Raises Http404 when
+    the record is not in scope, and a TransitionError when refused; nothing is saved then.
+    """
+    with transaction.atomic():
+        try:
+            record = queryset.select_for_update(of=("self",)).get(pk=pk)
+        except queryset.model.DoesNotExist as exc:
+            raise Http404("Not found") from exc
+        if actor.role not in roles_for(record, name):
+            raise RoleNotPermitted(f"A {actor.get_role_display().lower()} cannot {name.replace('_', ' ')}")
+        sources = allowed_from(record, name)
+        if record.state not in sources:
+            raise NotAllowedInState(name, record.state, sources)
+        method, _ = _meta(record, name)
+        if not can_proceed(method):
+            raise Blocked(name, record.state, blocked_by(record, name))
+        errors = {**check_event_date(record, event_date, floors(record)), **validate(record)}
+        if errors:
+            raise InvalidInput(errors)
+        from_state = record.state
+        before(record)
+        method(by=actor, description=reason or None, **(kwargs or {}))
+        record.save()
+        state_log = (
+            StateLog.objects.filter(
+                content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk, transition=name
+            )
+            .order_by("-pk")
+            .first()
+        )
+        AuditEntry.objects.create(
+            record=record,
+            board=board_of(record),
+            transition=name,
+            from_state=from_state,
+            to_state=record.state,
+            event_date=event_date,
+            actor=actor,
+            actor_role=actor.role,
+            reason=reason or "",
+            state_log=state_log,
+        )
+        after(record)
+        if on_commit is not None:
+            transaction.on_commit(lambda: on_commit(record))
+    return record

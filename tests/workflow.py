@@ -1,0 +1,96 @@
+"""Cases in every state, built through the workflow's own services (so audit rows exist too).
+
+`case_in(state, chair)` returns an incident of the chair's board in that state; dates are
+fixed relative to `base` so clocks are predictable under frozen time.
+"""
+
+from datetime import date, timedelta
+
+from incidents.choices import IncidentState
+from incidents.models import Incident
+from incidents.services import (
+    incident_close,
+    incident_create,
+    incident_notify,
+    incident_reconsider,
+    incident_refer_to_subgroup,
+    incident_withdraw,
+)
+from reviews.choices import RATIONALE_LIMBS, DecisionKind
+from reviews.services import decision_record
+
+RATIONALE = {limb: f"Fictional test rationale for {limb}." for limb in RATIONALE_LIMBS}
+
+
+def sin_data(**overrides) -> dict:
+    data = {
+        "child_pseudonym": "Child T",
+        "age_at_incident": 4,
+        "sex": "female",
+        "ethnicity": "not_known",
+        "disability": "unknown",
+        "child_status": ["child_in_need_plan"],
+        "nature": "death",
+        "harm_types": ["neglect"],
+        "regulation_5": ["abuse_or_neglect", "child_died"],
+        "incident_on": date(2026, 1, 5),
+        "la_aware_on": date(2026, 1, 6),
+        "post_mortem": "pending",
+        "post_mortem_on": None,
+        "police_investigation": "ongoing",
+        "criminal_proceedings": "not_known",
+        "agencies_involved": ["police", "health"],
+        "outline": "A fictional outline for testing.",
+    }
+    data.update(overrides)
+    return data
+
+
+def draft(actor, **overrides) -> Incident:
+    return incident_create(actor=actor, data=sin_data(**overrides))
+
+
+def notified(actor, received_on=date(2026, 1, 9), ofsted_notified_on=date(2026, 1, 8), **overrides) -> Incident:
+    incident = draft(actor, **overrides)
+    return incident_notify(
+        actor=actor, incident_id=incident.pk, event_date=received_on, ofsted_notified_on=ofsted_notified_on
+    )
+
+
+def decide(chair, incident, decision=DecisionKind.NOT_INITIATE, decided_on=date(2026, 2, 2), **kwargs):
+    return decision_record(
+        actor=chair,
+        incident_id=incident.pk,
+        event_date=decided_on,
+        decision=decision,
+        rationale=RATIONALE,
+        **kwargs,
+    )
+
+
+def case_in(state: str, chair, **overrides) -> Incident:
+    """An incident of the chair's board in `state`, reached the way users reach it."""
+    if state == IncidentState.DRAFT:
+        return draft(chair, **overrides)
+    incident = notified(chair, **overrides)
+    if state == IncidentState.NOTIFIED:
+        return incident
+    if state == IncidentState.UNDER_CONSIDERATION:
+        return incident_refer_to_subgroup(actor=chair, incident_id=incident.pk, event_date=date(2026, 1, 12))
+    if state == IncidentState.WITHDRAWN:
+        return incident_withdraw(actor=chair, incident_id=incident.pk, event_date=date(2026, 1, 12), reason="Duplicate")
+    decide(chair, incident)
+    incident.refresh_from_db()
+    if state == IncidentState.DECIDED:
+        return incident
+    if state == IncidentState.CLOSED:
+        return incident_close(actor=chair, incident_id=incident.pk, event_date=date(2026, 2, 3))
+    raise ValueError(state)
+
+
+def reconsidered(chair, incident, on=date(2026, 2, 3)) -> Incident:
+    return incident_reconsider(actor=chair, incident_id=incident.pk, event_date=on, reason="New information")
+
+
+def later(days: int, start=date(2026, 1, 12)) -> date:
+    return start + timedelta(days=days)
