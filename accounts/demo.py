@@ -11,6 +11,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Board, Region, Role, User
+from incidents.demo import seed_demo_cases
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"
 DEMO_EMAIL_DOMAINS = (
@@ -74,4 +75,7 @@ def seed_demo() -> list[User]:
             user=user, name="Demo authenticator", defaults={"key": demo_totp_key(email), "confirmed": True}
         )
         users.append(user)
+    by_email = {u.email: u for u in users}
+    for board_name in ("northfield", "eastmere"):
+        seed_demo_cases(by_email[f"chair@{board_name}.example"], by_email[f"staff@{board_name}.example"])
     return users

@@ -1,11 +1,15 @@
 """Demo data: fictional boards and a user of every role, safe to load again."""
 
 import pytest
+from django.utils import timezone
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.demo import DEMO_PASSWORD, demo_totp_key
 from accounts.models import Board, Role, User
+from incidents.choices import IncidentState
+from incidents.models import Incident
+from incidents.selectors import incident_list
 
 
 @pytest.mark.django_db
@@ -25,6 +29,21 @@ def test_seed_demo_creates_every_role_and_is_idempotent(capsys):
     assert chair.role == Role.BOARD_CHAIR and chair.board.code == "NFD"
     assert TOTPDevice.objects.get(user=chair).key == demo_totp_key(chair.email)
     assert "chair@northfield.example" in out and DEMO_PASSWORD in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_cases_cover_every_state_and_flag_once():
+    call_command("seed_demo")
+    call_command("seed_demo")
+    northfield = Incident.objects.filter(board__code="NFD")
+    assert set(northfield.values_list("state", flat=True)) == set(IncidentState.values)
+    assert northfield.count() == 7  # not doubled by the second run
+    today = timezone.localdate()
+    rows = list(incident_list(User.objects.get(email="chair@northfield.example"), today=today))
+    assert {r.rag for r in rows} >= {"red", "amber", "green"}
+    assert any(r.premature and r.late for r in rows)
+    assert any(r.current_decision and not r.premature and not r.late for r in rows)
+    assert all("Fictional demo case" in i.outline for i in Incident.objects.all())
 
 
 def test_demo_code_refuses_outside_development(settings):
