@@ -1,8 +1,8 @@
 """Demo data: fictional boards and a user of every role, safe to load again."""
 
 import pytest
-from django.utils import timezone
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.demo import DEMO_PASSWORD, demo_totp_key
