@@ -145,9 +145,11 @@ def check_event_date(record, event_date: date | None, floors: Iterable[EventFloo
     today = timezone.localdate()
     if event_date > today:
         return {"event_date": ["The date it happened must be today or in the past"]}
+    # The specific rules first: their words say more than "the previous event".
+    candidates = [f for f in floors if f.on is not None]
     previous = last_event_on(record)
-    candidates = [EventFloor(previous, "The date cannot be before the case's previous event")] if previous else []
-    candidates.extend(f for f in floors if f.on is not None)
+    if previous:
+        candidates.append(EventFloor(previous, "The date cannot be before the case's previous event"))
     for floor in candidates:
         if event_date < floor.on:
             return {"event_date": [f"{floor.message} ({floor.on:%-d %B %Y})"]}
