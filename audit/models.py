@@ -60,3 +60,44 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted")
+
+
+class AccessEvent(models.Model):
+    """Someone looked at (or downloaded, or exported) a case record (SECURITY row 10).
+
+    Who, in what role and board, which record, what they did, when, and the request id that
+    ties it to the server's logs. Never any case content.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        DOWNLOAD = "download", "Downloaded"
+        EXPORT = "export", "Exported"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    board = models.ForeignKey("accounts.Board", null=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user_role = models.CharField(max_length=32)
+    user_board = models.ForeignKey("accounts.Board", null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+    request_id = models.CharField(max_length=32, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.content_type_id}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Access events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access events cannot be deleted")

@@ -1,0 +1,43 @@
+"""Access events: one append-only row per view of a case record, tied to the request id."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from audit.models import AccessEvent, AppendOnlyError
+from audit.services import access_record
+from tests.workflow import case_in
+
+
+def test_access_record_writes_who_what_and_the_request_id(chair_a):
+    incident = case_in("draft", chair_a)
+    request = RequestFactory().get("/")
+    request.user = chair_a
+    request.request_id = "abc123"
+    event = access_record(request=request, record=incident)
+    assert (event.user, event.user_role, event.user_board, event.board) == (
+        chair_a,
+        "board_chair",
+        chair_a.board,
+        incident.board,
+    )
+    assert (event.action, event.request_id, event.record) == ("view", "abc123", incident)
+
+
+def test_access_events_are_append_only(chair_a):
+    incident = case_in("draft", chair_a)
+    request = RequestFactory().get("/")
+    request.user = chair_a
+    event = access_record(request=request, record=incident)
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.all().delete()
+
+
+def test_every_response_carries_a_request_id(client, db):
+    first = client.get(reverse("accounts:sign_in"))
+    second = client.get(reverse("accounts:sign_in"))
+    assert len(first["X-Request-ID"]) == 32 and first["X-Request-ID"] != second["X-Request-ID"]
