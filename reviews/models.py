@@ -1,5 +1,6 @@
 """The chair's initiation decision (SPEC §4.2). Reviews themselves arrive with issue 5."""
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -25,6 +26,7 @@ class Decision(models.Model):
     flags need are copied in when it is made, so later edits to the incident cannot change them.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="decisions")
     decision = models.CharField(max_length=16, choices=DecisionKind.choices)
     decided_on = models.DateField()

@@ -251,6 +251,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Serious Case Review workflow for Local Safeguarding Children Boards and the national panel.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {"DecisionKindEnum": "reviews.choices.DecisionKind"},
 }
 
 # --- Service

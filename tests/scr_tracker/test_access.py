@@ -32,6 +32,7 @@ def walk(resolver=None, prefix=""):
 
 def concrete(route: str) -> str:
     route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\/", "/")
+    route = re.sub(r"<uuid:\w+>", "00000000-0000-4000-8000-000000000001", route)  # so the route resolves
     route = re.sub(r"<(?:\w+:)?(\w+)>", "x1", route)
     route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
     route = re.sub(r"[\^$?*+()\[\]\\]", "", route)
@@ -45,7 +46,10 @@ def test_the_walk_finds_the_service_pages():
     assert {"", "boards/", "boards/<str:code>/", "admin/"} <= set(ROUTES)
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r not in ANONYMOUS_ALLOWED])
+API_PREFIX = "api/"
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r not in ANONYMOUS_ALLOWED and not r.startswith(API_PREFIX)])
 def test_every_url_needs_sign_in_unless_listed(client, db, route):
     response = client.get(concrete(route))
     assert response.status_code in (302, 404), f"{route} answered {response.status_code} to an anonymous visitor"
@@ -53,6 +57,22 @@ def test_every_url_needs_sign_in_unless_listed(client, db, route):
         assert response["Location"].startswith(reverse("accounts:sign_in")) or response["Location"].startswith(
             "/admin/login/"
         ), f"{route} redirected to {response['Location']}"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.startswith(API_PREFIX)])
+def test_the_api_answers_anonymous_requests_with_401_json(client, db, route, method):
+    """The API has no anonymous routes; it answers for itself (401 JSON, never a sign-in redirect)."""
+    response = getattr(client, method)(concrete(route) + "?format=json")
+    assert response.status_code == 401, (
+        f"{method.upper()} {route} answered {response.status_code} to an anonymous visitor"
+    )
+    assert response["WWW-Authenticate"] == "Token"
+    assert "detail" in response.json()
+
+
+def test_the_walk_finds_the_api():
+    assert {"api/v1/schema/", "api/v1/incidents/", "api/v1/decisions/"} <= set(ROUTES)
 
 
 def test_the_allow_list_holds_only_real_routes():

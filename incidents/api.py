@@ -1,0 +1,390 @@
+"""The incidents API (SPEC §8): list, log a SIN, read one, and run its transitions.
+
+Thin views: parse with an input serializer, fetch through a board-scoped selector, call one
+service, render with an output serializer. Refusals are mapped to 400/403/409 in
+`scr_tracker.api`; a record outside the user's scope is 404.
+"""
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from reviews.choices import DecisionKind
+from reviews.services import decision_record
+from scr_tracker.api import (
+    ApiPagination,
+    ApiUrlField,
+    ApiView,
+    AvailableTransitionOutput,
+    ClockOutput,
+    StrictInputSerializer,
+    api_url,
+    error_responses,
+    paginated_response,
+)
+from scr_tracker.transitions import available_transitions
+
+from .choices import (
+    Agency,
+    ChildStatus,
+    CriminalProceedings,
+    Disability,
+    Ethnicity,
+    HarmType,
+    IncidentState,
+    Nature,
+    PoliceInvestigation,
+    PostMortem,
+    Regulation5,
+    Sex,
+)
+from .models import INCIDENT_TRANSITIONS, Incident
+from .selectors import (
+    FLAG_VALUES,
+    RAG_VALUES,
+    CaseFilters,
+    incident_clocks,
+    incident_decisions,
+    incident_for_user,
+    incident_list,
+)
+from .services import (
+    incident_close,
+    incident_create,
+    incident_notify,
+    incident_reconsider,
+    incident_refer_to_subgroup,
+    incident_withdraw,
+)
+
+OTHER_BOARD = "You can only log notifications for your own board"
+
+
+def _choices(choices, **kwargs):
+    return serializers.ListField(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+
+# --- Output -------------------------------------------------------------------------------------
+
+
+class FlagsOutput(serializers.Serializer):
+    """SPEC §4.2 flags of the current decision; null before a decision."""
+
+    premature = serializers.BooleanField(allow_null=True, help_text="Decided while the post-mortem was pending")
+    late = serializers.BooleanField(allow_null=True, help_text="Decided after the initiation clock's due date")
+    delay_days = serializers.IntegerField(allow_null=True, help_text="Days from the incident to the decision")
+
+
+NO_FLAGS = {"premature": None, "late": None, "delay_days": None}
+
+
+class IncidentTransitionsMixin(serializers.Serializer):
+    @extend_schema_field(AvailableTransitionOutput(many=True))
+    def get_available_transitions(self, incident) -> list[dict]:
+        return available_transitions(incident, self.context["request"].user, INCIDENT_TRANSITIONS)
+
+
+class IncidentSummaryOutput(IncidentTransitionsMixin):
+    """One row of the case list: what the list page shows."""
+
+    id = serializers.UUIDField(source="public_id")
+    url = ApiUrlField("api:incident-detail")
+    reference = serializers.CharField()
+    board = serializers.CharField(source="board.code")
+    state = serializers.ChoiceField(choices=IncidentState.choices)
+    child_pseudonym = serializers.CharField()
+    nature = serializers.ChoiceField(choices=Nature.choices)
+    incident_on = serializers.DateField()
+    received_on = serializers.DateField(allow_null=True)
+    next_due = serializers.DateField(allow_null=True, help_text="Due date of the clock the case waits on now")
+    rag = serializers.ChoiceField(choices=RAG_VALUES, allow_null=True)
+    flags = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    @extend_schema_field(FlagsOutput)
+    def get_flags(self, incident) -> dict:
+        # From the list's annotations (incidents.selectors.with_case_facts): no query per row.
+        if incident.current_decided_on is None:
+            return NO_FLAGS
+        return {
+            "premature": bool(incident.premature),
+            "late": bool(incident.late),
+            "delay_days": (incident.current_decided_on - incident.incident_on).days,
+        }
+
+
+class IncidentOutput(IncidentTransitionsMixin):
+    """An incident with every SPEC §4.1 field, its state, transitions, clocks and flags.
+
+    Needs `decisions` (the incident's, oldest first) and `today` in the context.
+    """
+
+    id = serializers.UUIDField(source="public_id")
+    url = ApiUrlField("api:incident-detail")
+    reference = serializers.CharField()
+    board = serializers.CharField(source="board.code")
+    regime = serializers.CharField(help_text="Clock rules fixed when the SIN was received; empty before")
+    state = serializers.ChoiceField(choices=IncidentState.choices)
+    child_pseudonym = serializers.CharField()
+    age_at_incident = serializers.IntegerField()
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices)
+    disability = serializers.ChoiceField(choices=Disability.choices)
+    child_status = _choices(ChildStatus.choices)
+    nature = serializers.ChoiceField(choices=Nature.choices)
+    harm_types = _choices(HarmType.choices)
+    regulation_5 = _choices(Regulation5.choices)
+    incident_on = serializers.DateField()
+    la_aware_on = serializers.DateField()
+    ofsted_notified_on = serializers.DateField(allow_null=True)
+    received_on = serializers.DateField(allow_null=True)
+    post_mortem = serializers.ChoiceField(choices=PostMortem.choices)
+    post_mortem_on = serializers.DateField(allow_null=True)
+    police_investigation = serializers.ChoiceField(choices=PoliceInvestigation.choices)
+    criminal_proceedings = serializers.ChoiceField(choices=CriminalProceedings.choices)
+    agencies_involved = _choices(Agency.choices)
+    outline = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    available_transitions = serializers.SerializerMethodField()
+    clocks = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+
+    @extend_schema_field(ClockOutput(many=True))
+    def get_clocks(self, incident) -> list[dict]:
+        today = self.context["today"]
+        return [clock.as_dict() for clock in incident_clocks(incident, self.context["decisions"], today)]
+
+    @extend_schema_field(FlagsOutput)
+    def get_flags(self, incident) -> dict:
+        decisions = self.context["decisions"]
+        if not decisions:
+            return NO_FLAGS
+        current = decisions[-1]
+        return {"premature": current.premature, "late": current.late, "delay_days": current.delay_days}
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_decisions(self, incident) -> list[str]:
+        """The incident's decisions, oldest first; the last is the current one."""
+        request = self.context["request"]
+        return [api_url(request, "api:decision-detail", decision.public_id) for decision in self.context["decisions"]]
+
+
+def incident_response(request, incident: Incident, status_code: int = status.HTTP_200_OK) -> Response:
+    context = {"request": request, "today": timezone.localdate(), "decisions": incident_decisions(incident)}
+    data = IncidentOutput(incident, context=context).data
+    headers = {"Location": data["url"]} if status_code == status.HTTP_201_CREATED else None
+    return Response(data, status=status_code, headers=headers)
+
+
+# --- Input --------------------------------------------------------------------------------------
+
+
+class IncidentFilter(serializers.Serializer):
+    """The case list's filters, as query parameters (blank means no filter)."""
+
+    state = serializers.ChoiceField(choices=IncidentState.choices, required=False, allow_blank=True)
+    nature = serializers.ChoiceField(choices=Nature.choices, required=False, allow_blank=True)
+    year = serializers.IntegerField(min_value=1900, max_value=2999, required=False, help_text="Year of the incident")
+    rag = serializers.ChoiceField(choices=RAG_VALUES, required=False, allow_blank=True)
+    flag = serializers.ChoiceField(choices=FLAG_VALUES, required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=50, help_text="Part of a reference")
+
+
+class IncidentCreateInput(StrictInputSerializer):
+    """A new serious incident notification (SPEC §4.1); it is saved as a draft."""
+
+    board = serializers.CharField(required=False, help_text="The board's code; implied for board users")
+    child_pseudonym = serializers.CharField(max_length=60, help_text="Never the child's name")
+    age_at_incident = serializers.IntegerField(min_value=0, max_value=17)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices)
+    disability = serializers.ChoiceField(choices=Disability.choices)
+    child_status = _choices(ChildStatus.choices, default=list)
+    nature = serializers.ChoiceField(choices=Nature.choices)
+    harm_types = _choices(HarmType.choices, allow_empty=False)
+    regulation_5 = _choices(Regulation5.choices, allow_empty=False)
+    incident_on = serializers.DateField()
+    la_aware_on = serializers.DateField(help_text="When the local authority became aware")
+    post_mortem = serializers.ChoiceField(choices=PostMortem.choices)
+    post_mortem_on = serializers.DateField(allow_null=True, default=None, help_text="Only when complete")
+    police_investigation = serializers.ChoiceField(choices=PoliceInvestigation.choices)
+    criminal_proceedings = serializers.ChoiceField(choices=CriminalProceedings.choices)
+    agencies_involved = _choices(Agency.choices, default=list)
+    outline = serializers.CharField()
+
+
+# Transition payloads (SPEC §4.1 table). Malformed values are 400 at once; missing ones are left
+# to the service, which reports them only after checking the role (403) and the state (409).
+
+
+class TransitionInput(StrictInputSerializer):
+    """Every transition's `event_date`."""
+
+    event_date = serializers.DateField(
+        allow_null=True, default=None, help_text="Required: when it really happened (YYYY-MM-DD)"
+    )
+
+
+class NotifyInput(TransitionInput):
+    """`notify`: the board received the SIN on `event_date`; Ofsted was notified on `ofsted_notified_on`."""
+
+    event_date = serializers.DateField(
+        allow_null=True, default=None, help_text="Required: when the board received the SIN (received_on)"
+    )
+    ofsted_notified_on = serializers.DateField(allow_null=True, default=None, help_text="Required")
+
+
+class ReferToSubgroupInput(TransitionInput):
+    """`refer_to_subgroup`, with an optional comment."""
+
+    comment = serializers.CharField(allow_blank=True, default="")
+
+
+class RecordDecisionInput(TransitionInput):
+    """`record_decision`: the chair's decision, with a rationale against each limb of regulation 5."""
+
+    event_date = serializers.DateField(
+        allow_null=True, default=None, help_text="Required: when the chair decided (decided_on)"
+    )
+    decision = serializers.ChoiceField(
+        choices=DecisionKind.choices, allow_null=True, default=None, help_text="Required"
+    )
+    rationale = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        allow_null=True,
+        default=None,
+        help_text=f"Required: text against each limb of regulation 5: {', '.join(Regulation5.values)}",
+    )
+    subgroup_recommendation = serializers.ChoiceField(choices=DecisionKind.choices, allow_blank=True, default="")
+    subgroup_recommended_on = serializers.DateField(allow_null=True, default=None)
+    alternative_review = serializers.CharField(allow_blank=True, default="")
+    panel_notified_on = serializers.DateField(
+        allow_null=True, default=None, help_text="initiate_scr only; defaults to the decision date"
+    )
+
+
+class ReasonInput(TransitionInput):
+    """A transition with an optional reason (`close`)."""
+
+    reason = serializers.CharField(allow_blank=True, default="")
+
+
+class ReasonRequiredInput(TransitionInput):
+    """A transition that needs a reason (`reconsider`, `withdraw`)."""
+
+    reason = serializers.CharField(allow_blank=True, default="", help_text="Required")
+
+
+@dataclass(frozen=True)
+class TransitionApiSpec:
+    input: type[TransitionInput]
+    run: Callable  # a service taking actor, incident_id and exactly the input's fields
+    summary: str
+
+
+TRANSITION_APIS: dict[str, TransitionApiSpec] = {
+    "notify": TransitionApiSpec(NotifyInput, incident_notify, "Record that the board received the SIN"),
+    "refer_to_subgroup": TransitionApiSpec(
+        ReferToSubgroupInput, incident_refer_to_subgroup, "Refer the case to the sub-group"
+    ),
+    "record_decision": TransitionApiSpec(
+        RecordDecisionInput, decision_record, "Record the chair's initiation decision"
+    ),
+    "reconsider": TransitionApiSpec(ReasonRequiredInput, incident_reconsider, "Reopen the decision"),
+    "withdraw": TransitionApiSpec(ReasonRequiredInput, incident_withdraw, "Withdraw the case"),
+    "close": TransitionApiSpec(ReasonInput, incident_close, "Close the case"),
+}
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+class IncidentListApi(ApiView):
+    """The user's incidents (board users: their board's; others: none yet), and logging a new SIN."""
+
+    pagination_class = ApiPagination
+
+    @extend_schema(
+        operation_id="incidents_list",
+        summary="The user's incidents, newest first",
+        parameters=[IncidentFilter],
+        responses={200: IncidentSummaryOutput(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        filters = IncidentFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        incidents = incident_list(
+            request.user, today=timezone.localdate(), filters=CaseFilters(**filters.validated_data)
+        )
+        return paginated_response(
+            view=self, request=request, queryset=incidents, serializer_class=IncidentSummaryOutput
+        )
+
+    @extend_schema(
+        operation_id="incidents_create",
+        summary="Log a serious incident notification as a draft",
+        request=IncidentCreateInput,
+        responses={201: IncidentOutput, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        serializer = IncidentCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        board = data.pop("board", None)
+        user = request.user
+        if board is not None and user.is_board_user and board.strip() != user.board.code:
+            raise ValidationError({"board": [OTHER_BOARD]})
+        incident = incident_create(actor=user, data=data)
+        return incident_response(request, incident_for_user(user, incident.public_id), status.HTTP_201_CREATED)
+
+
+class IncidentDetailApi(ApiView):
+    """One incident in the user's scope: every field, its transitions, clocks, flags and decisions."""
+
+    @extend_schema(
+        operation_id="incidents_retrieve",
+        summary="One incident",
+        responses={200: IncidentOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, public_id):
+        return incident_response(request, incident_for_user(request.user, public_id))
+
+
+class IncidentTransitionApi(ApiView):
+    """Run one named transition (`transition`, set per URL) with its event date and payload."""
+
+    transition: str = ""
+
+    def post(self, request, public_id):
+        spec = TRANSITION_APIS[self.transition]
+        self.record = incident_for_user(request.user, public_id)
+        serializer = spec.input(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        spec.run(actor=request.user, incident_id=self.record.pk, **serializer.validated_data)
+        return incident_response(request, incident_for_user(request.user, public_id))
+
+
+def transition_view(name: str):
+    """The view for `POST incidents/<id>/transitions/<name>/`, documented with its own payload."""
+    spec = TRANSITION_APIS[name]
+    view_class = type(f"Incident{name.title().replace('_', '')}Api", (IncidentTransitionApi,), {"transition": name})
+    extend_schema_view(
+        post=extend_schema(
+            operation_id=f"incidents_transitions_{name}",
+            summary=spec.summary,
+            description=inspect.getdoc(spec.run),
+            request=spec.input,
+            responses={
+                200: OpenApiResponse(IncidentOutput, description="The incident as it now is"),
+                **error_responses(400, 401, 403, 404, 409),
+            },
+        )
+    )(view_class)
+    return view_class.as_view(transition=name)

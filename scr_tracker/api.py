@@ -1,0 +1,210 @@
+"""What every API view shares (SPEC §8): access, errors, pagination, links and the error schemas.
+
+The API answers for itself: an anonymous or token request gets DRF's 401/403 JSON, never the
+pages' sign-in redirect, so views are exempt from `LoginRequiredMiddleware` and require
+authentication through DRF instead (deny by default all the same). Sessions still pass the
+two-factor middleware on the way in. A refused transition becomes 400, 403 or 409 here, and
+only here.
+"""
+
+from collections.abc import Mapping
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from scr_tracker import transitions
+from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, TransitionError
+
+# --- Errors -------------------------------------------------------------------------------------
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This is not possible in the record's current state."
+    default_code = "conflict"
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def transition_refusal(exc: TransitionError, record=None) -> APIException:
+    """The API's answer to a refused transition (SPEC §8); nothing was saved."""
+    if isinstance(exc, InvalidInput):
+        return ValidationError(exc.errors)
+    if isinstance(exc, RoleNotPermitted):
+        return PermissionDenied(str(exc))
+    if isinstance(exc, NotAllowedInState):
+        return Conflict(
+            {
+                "detail": f"{_words(exc.name).capitalize()} is not possible while the record is {_words(exc.state)}.",
+                "state": exc.state,
+                "allowed_from": list(exc.allowed_from),
+            }
+        )
+    if isinstance(exc, Blocked):
+        # The state allows it (so it is among allowed_from) but a rule blocks it now.
+        allowed = sorted(transitions.allowed_from(record, exc.name)) if record is not None else [exc.state]
+        return Conflict(
+            {"detail": str(exc), "state": exc.state, "allowed_from": allowed, "blocked_by": list(exc.reasons)}
+        )
+    return Conflict(str(exc) or None)
+
+
+# --- Access -------------------------------------------------------------------------------------
+
+
+class ApiAccess:
+    """Token first, so an unauthenticated request gets 401 with `WWW-Authenticate: Token`."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # DRF decides who may come in (401/403 JSON); the pages' middleware would redirect instead.
+        return login_not_required(super().as_view(**initkwargs))
+
+
+class ApiView(ApiAccess, APIView):
+    # Base of every SCR Tracker API view: JSON in, JSON out, transition refusals mapped once.
+    # (A comment, not a docstring: the schema would show it for every view.)
+
+    parser_classes = [JSONParser]
+    # The record a transition is about, once fetched (to explain a blocked transition).
+    record = None
+
+    def handle_exception(self, exc):
+        if isinstance(exc, TransitionError):
+            exc = transition_refusal(exc, self.record)
+        return super().handle_exception(exc)
+
+
+class SchemaApi(ApiAccess, SpectacularAPIView):
+    """The OpenAPI 3 schema, for signed-in users and tokens only (deny by default)."""
+
+
+# --- Lists --------------------------------------------------------------------------------------
+
+
+class ApiPagination(PageNumberPagination):
+    """One page size for every list of the API."""
+
+    page_size = 25
+
+
+def paginated_response(*, view: ApiView, request, queryset, serializer_class, context: dict | None = None):
+    """One page of a list view (`pagination_class = ApiPagination` on the view documents it)."""
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    serializer = serializer_class(page, many=True, context={"request": request, **(context or {})})
+    return paginator.get_paginated_response(serializer.data)
+
+
+# --- Serializers --------------------------------------------------------------------------------
+
+
+class StrictInputSerializer(serializers.Serializer):
+    # Input that names a field the API does not accept is refused, not silently dropped. No mass
+    # assignment (SECURITY row 4): `state`, `reference`, `regime`, owners and audit fields are
+    # never among an input serializer's fields, so sending them is a 400 field error.
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {field: ["This field cannot be set"] for field in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, Mapping) else {"non_field_errors": exc.detail}
+            raise ValidationError({**detail, **errors}) from exc
+        if errors:
+            raise ValidationError(errors)
+        return value
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ApiUrlField(serializers.Field):
+    """The absolute URL of a record in the API, from its opaque public id."""
+
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs["read_only"] = True
+        kwargs.setdefault("source", "public_id")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return api_url(self.context.get("request"), self.view_name, value)
+
+
+def api_url(request, view_name: str, public_id) -> str:
+    path = reverse(view_name, kwargs={"public_id": public_id})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ClockOutput(serializers.Serializer):
+    """A statutory clock (SPEC §3)."""
+
+    name = serializers.CharField()
+    starts_on = serializers.DateField(allow_null=True)
+    due = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=["not_started", "running", "stopped", "met", "missed"])
+    days_remaining = serializers.IntegerField(allow_null=True)
+    days_late = serializers.IntegerField(allow_null=True)
+    rag = serializers.ChoiceField(choices=["red", "amber", "green"], allow_null=True)
+
+
+class AvailableTransitionOutput(serializers.Serializer):
+    name = serializers.CharField()
+    blocked_by = serializers.ListField(
+        child=serializers.CharField(), help_text="Why it cannot run now; empty when it can"
+    )
+
+
+class ErrorOutput(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ConflictOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    state = serializers.CharField(help_text="The record's state now")
+    allowed_from = serializers.ListField(child=serializers.CharField(), help_text="States the transition runs from")
+    blocked_by = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="The rules that block it, when the state allows it"
+    )
+
+
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "Field name → messages (`non_field_errors` for the request as a whole; `detail` for bad JSON)",
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            {"type": "string"},
+        ]
+    },
+}
+
+ERROR_RESPONSES = {
+    400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Bad input: field errors; nothing saved"),
+    401: OpenApiResponse(ErrorOutput, description="Not signed in and no valid token"),
+    403: OpenApiResponse(
+        ErrorOutput, description="Not permitted: in scope but this role may not do it, or a session without CSRF token"
+    ),
+    404: OpenApiResponse(ErrorOutput, description="Not found, or not in the user's scope"),
+    409: OpenApiResponse(ConflictOutput, description="Not allowed in the record's current state; nothing saved"),
+}
+
+
+def error_responses(*codes: int) -> dict:
+    return {code: ERROR_RESPONSES[code] for code in codes}

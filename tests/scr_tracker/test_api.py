@@ -1,0 +1,43 @@
+"""The API's shared pieces: refusals mapped to status codes in one place, strict input."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from incidents.choices import IncidentState
+from scr_tracker.api import StrictInputSerializer, transition_refusal
+from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, TransitionError
+from tests.workflow import case_in
+
+
+def test_each_refusal_has_its_status_code():
+    assert transition_refusal(InvalidInput({"reason": ["Enter the reason"]})).status_code == 400
+    assert transition_refusal(RoleNotPermitted("A board staff cannot close")).status_code == 403
+    conflict = transition_refusal(NotAllowedInState("close", "draft", {"decided"}))
+    assert conflict.status_code == 409
+    assert (conflict.detail["state"], conflict.detail["allowed_from"]) == ("draft", ["decided"])
+    assert transition_refusal(TransitionError("Someone else changed it first")).status_code == 409
+
+
+def test_a_blocked_transition_says_why_and_where_it_runs_from(chair_a):
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        incident = case_in(IncidentState.DECIDED, chair_a)
+    conflict = transition_refusal(Blocked("close", "decided", ["Its submission is still open"]), incident)
+    assert conflict.status_code == 409
+    assert conflict.detail["state"] == "decided" and conflict.detail["allowed_from"] == ["decided"]
+    assert conflict.detail["blocked_by"] == ["Its submission is still open"]
+
+
+class Example(StrictInputSerializer):
+    name = serializers.CharField()
+
+
+def test_strict_input_reports_unknown_fields_with_the_others():
+    serializer = Example(data={"name": "", "state": "closed"})
+    with pytest.raises(ValidationError) as refused:
+        serializer.is_valid(raise_exception=True)
+    assert set(refused.value.detail) == {"name", "state"}
+    assert Example(data={"name": "x"}).is_valid()
