@@ -10,6 +10,7 @@ def navigation_for(user) -> list[dict]:
         return []
     items = [{"text": "Dashboard", "href": reverse("accounts:dashboard")}]
     if user.is_board_user:
+        items.append({"text": "Cases", "href": reverse("incidents:list")})
         items.append({"text": "Your board", "href": reverse("accounts:board", args=[user.board.code])})
     elif user.role in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR):
         items.append({"text": "Boards", "href": reverse("accounts:boards")})

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, signin
 from accounts.forms import NewPasswordForm, ResetRequestForm, SecurityCodeForm, SignInForm
 from accounts.models import Role
+from incidents.selectors import open_cases_by_deadline
 
 NEXT = "sign_in_next"
 
@@ -142,6 +144,7 @@ def dashboard(request):
         board = user.board
         context["board"] = board
         context["members"] = selectors.board_members(user, board) if user.is_chair else None
+        context["cases"] = open_cases_by_deadline(user, today=timezone.localdate())
     else:
         context["boards"] = selectors.boards_visible_to(user)
     templates = {

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 - filled in by the pages and API work
+from django.urls import path
+
+from . import views
 
 app_name = "incidents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.sin_start, name="sin_start"),
+    path("new/check/", views.sin_check, name="sin_check"),
+    path("new/<slug:step>/", views.sin_step, name="sin_step"),
+    path("<uuid:public_id>/", views.case_detail, name="case"),
+    path("<uuid:public_id>/<slug:name>/", views.case_transition, name="transition"),
+]

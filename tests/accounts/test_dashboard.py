@@ -9,8 +9,8 @@ DASHBOARD = reverse("accounts:dashboard")
 @pytest.mark.parametrize(
     ("persona", "heading", "nav"),
     [
-        ("chair_a", "Your board's cases", ["Dashboard", "Your board"]),
-        ("staff_a", "Your tasks", ["Dashboard", "Your board"]),
+        ("chair_a", "Your board's cases", ["Dashboard", "Cases", "Your board"]),
+        ("staff_a", "Your tasks", ["Dashboard", "Cases", "Your board"]),
         ("panel_member", "Panel work", ["Dashboard", "Boards"]),
         ("secretariat", "Panel secretariat", ["Dashboard", "Boards"]),
         ("administrator", "Service administration", ["Dashboard", "Boards", "Administration"]),

@@ -1,0 +1,379 @@
+"""Pages' forms for incidents: the SIN question pages, the transition pages and the case list filters.
+
+Forms check what the person typed and lay it out (crispy-forms GDS); the domain rules are the
+services' (`incident_check_fields`, the transition services), whose messages are shown the same way.
+"""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Div, Field, Fixed, Fluid, Layout, Size, Submit
+from django import forms
+
+from scr_tracker import clocks
+from scr_tracker.forms import DateField, date_input
+
+from .choices import (
+    Agency,
+    ChildStatus,
+    CriminalProceedings,
+    Disability,
+    Ethnicity,
+    HarmType,
+    IncidentState,
+    Nature,
+    PoliceInvestigation,
+    PostMortem,
+    Regulation5,
+    Sex,
+)
+from .selectors import FLAG_VALUES
+from .services import incident_check_fields
+
+NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+
+
+def _radios(choices, label, required_message, **kwargs):
+    return forms.ChoiceField(
+        choices=choices, label=label, widget=forms.RadioSelect, error_messages={"required": required_message}, **kwargs
+    )
+
+
+def _checkboxes(choices, label, required_message=None, **kwargs):
+    return forms.MultipleChoiceField(
+        choices=choices,
+        label=label,
+        widget=forms.CheckboxSelectMultiple,
+        required=required_message is not None,
+        error_messages={"required": required_message or "", "invalid_choice": "Select only the options listed"},
+        **kwargs,
+    )
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout)
+    return helper
+
+
+# --- Logging a SIN: one form per question page --------------------------------------------------
+
+
+class SinStepForm(forms.Form):
+    """One question page. `earlier` holds the answers of the pages before, for rules across pages."""
+
+    slug = ""
+    title = ""
+
+    def __init__(self, *args, earlier: dict | None = None, **kwargs):
+        self.earlier = earlier or {}
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(*self.layout(), Submit("submit", "Continue"))
+
+    def layout(self) -> list:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        answers = {**self.earlier, **cleaned}
+        for field, messages in incident_check_fields(answers).items():
+            if field in self.fields and field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
+
+class ChildForm(SinStepForm):
+    slug = "child"
+    title = "About the child"
+
+    child_pseudonym = forms.CharField(
+        label="Pseudonym for the child",
+        help_text="Never the child's name. For example, Child T.",
+        max_length=60,
+        error_messages={
+            "required": "Enter a pseudonym for the child (never their name)",
+            "max_length": "The pseudonym must be 60 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    age_at_incident = forms.IntegerField(
+        label="Age at the time of the incident",
+        help_text="In whole years. Enter 0 for a baby under 1 year old.",
+        min_value=0,
+        max_value=17,
+        widget=NUMERIC,
+        error_messages={
+            "required": "Enter the child's age at the incident",
+            "invalid": "Age must be a whole number, like 4",
+            "min_value": "Age must be from 0 to 17",
+            "max_value": "Age must be from 0 to 17",
+        },
+    )
+    sex = _radios(Sex.choices, "Sex", "Select the child's sex")
+    ethnicity = _radios(Ethnicity.choices, "Ethnicity", "Select the child's ethnicity")
+    disability = _radios(
+        Disability.choices, "Does the child have a disability?", "Select whether the child has a disability"
+    )
+    child_status = _checkboxes(
+        ChildStatus.choices, "Was the child any of these at the time?", help_text="Select all that apply."
+    )
+
+    def layout(self):
+        return [
+            Field.text("child_pseudonym", label_size=Size.SMALL, field_width=Fixed.TWENTY),
+            Field.text("age_at_incident", label_size=Size.SMALL, field_width=Fixed.TWO),
+            Field.radios("sex", legend_size=Size.SMALL, inline=True),
+            Field.radios("ethnicity", legend_size=Size.SMALL, small=True),
+            Field.radios("disability", legend_size=Size.SMALL, inline=True),
+            Field.checkboxes("child_status", legend_size=Size.SMALL),
+        ]
+
+
+class IncidentForm(SinStepForm):
+    slug = "incident"
+    title = "The incident"
+
+    nature = _radios(
+        Nature.choices, "What happened to the child?", "Select whether the child died or was seriously harmed"
+    )
+    harm_types = _checkboxes(
+        HarmType.choices,
+        "What abuse or neglect is known or suspected?",
+        "Select at least one type of abuse or neglect",
+        help_text="Select all that apply.",
+    )
+    regulation_5 = _checkboxes(
+        Regulation5.choices,
+        "Which criteria of regulation 5 does the incident meet?",
+        "Select at least one criterion of regulation 5",
+        help_text="Regulation 5(2) of the Local Safeguarding Children Boards Regulations 2006. Select all that apply.",
+    )
+    incident_on = DateField(label="When did the incident happen?", name="the date of the incident")
+    la_aware_on = DateField(
+        label="When did the local authority become aware of it?",
+        name="the date the local authority became aware",
+    )
+
+    def layout(self):
+        return [
+            Field.radios("nature", legend_size=Size.SMALL),
+            Field.checkboxes("harm_types", legend_size=Size.SMALL),
+            Field.checkboxes("regulation_5", legend_size=Size.SMALL),
+            date_input("incident_on"),
+            date_input("la_aware_on"),
+        ]
+
+
+class InvestigationsForm(SinStepForm):
+    slug = "investigations"
+    title = "Post-mortem and police"
+
+    post_mortem = _radios(
+        PostMortem.choices,
+        "Post-mortem",
+        "Select the post-mortem's status",
+        help_text="Select 'Not applicable' when the child did not die.",
+    )
+    post_mortem_on = DateField(
+        label="If the post-mortem is complete, when were its results known?",
+        name="the date the post-mortem results were known",
+        required=False,
+    )
+    police_investigation = _radios(
+        PoliceInvestigation.choices, "Is there a police investigation?", "Select the police investigation's status"
+    )
+    criminal_proceedings = _radios(
+        CriminalProceedings.choices, "Are there criminal proceedings?", "Select the criminal proceedings' status"
+    )
+
+    def layout(self):
+        return [
+            Field.radios("post_mortem", legend_size=Size.SMALL),
+            date_input("post_mortem_on"),
+            Field.radios("police_investigation", legend_size=Size.SMALL),
+            Field.radios("criminal_proceedings", legend_size=Size.SMALL),
+        ]
+
+
+class AgenciesForm(SinStepForm):
+    slug = "agencies"
+    title = "Agencies and outline"
+
+    agencies_involved = _checkboxes(
+        Agency.choices, "Which agencies were involved with the child or family?", help_text="Select all that apply."
+    )
+    outline = forms.CharField(
+        label="Outline of what happened",
+        help_text="The facts known so far. Do not use the names of the child, family members or professionals.",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter an outline of what happened"},
+    )
+
+    def layout(self):
+        return [
+            Field.checkboxes("agencies_involved", legend_size=Size.SMALL),
+            Field.textarea("outline", label_size=Size.SMALL, rows=8),
+        ]
+
+
+SIN_STEPS: tuple[type[SinStepForm], ...] = (ChildForm, IncidentForm, InvestigationsForm, AgenciesForm)
+
+
+# --- Transitions ---------------------------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    """The event date and the payload of one transition; `payload()` is what its service takes."""
+
+    event_label = "When did it happen?"
+    event_name = "the date it happened"
+    submit_label = "Save"
+
+    def __init__(self, *args, incident=None, **kwargs):
+        self.incident = incident
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"] = DateField(label=self.event_label, name=self.event_name)
+        self.fields = {"event_date": self.fields.pop("event_date"), **self.fields}
+        self.helper = _helper(*self.layout(), Submit("submit", self.submit_label))
+
+    def layout(self) -> list:
+        return [date_input("event_date")]
+
+    def payload(self) -> dict:
+        return {"event_date": self.cleaned_data["event_date"]}
+
+
+class NotifyForm(TransitionForm):
+    event_label = "When did the board receive the serious incident notification?"
+    event_name = "the date the board received the notification"
+    submit_label = "Record the notification"
+
+    ofsted_notified_on = DateField(label="When was Ofsted notified?", name="the date Ofsted was notified")
+
+    def layout(self):
+        return [date_input("event_date"), date_input("ofsted_notified_on")]
+
+    def payload(self):
+        return {**super().payload(), "ofsted_notified_on": self.cleaned_data["ofsted_notified_on"]}
+
+
+class ReferForm(TransitionForm):
+    event_label = "When was the case referred to the sub-group?"
+    event_name = "the date of the referral"
+    submit_label = "Refer to the sub-group"
+
+    comment = forms.CharField(
+        label="Comment (optional)",
+        help_text="For example, the meeting it will be considered at.",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    def layout(self):
+        return [date_input("event_date"), Field.textarea("comment", label_size=Size.SMALL, rows=4)]
+
+    def payload(self):
+        return {**super().payload(), "comment": self.cleaned_data["comment"]}
+
+
+class ReasonForm(TransitionForm):
+    reason_label = "Reason"
+    reason_hint = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=self.reason_label,
+            help_text=self.reason_hint,
+            widget=forms.Textarea,
+            error_messages={"required": "Enter the reason"},
+        )
+
+    def layout(self):
+        return [date_input("event_date"), Field.textarea("reason", label_size=Size.SMALL, rows=5)]
+
+    def payload(self):
+        return {**super().payload(), "reason": self.cleaned_data["reason"]}
+
+
+class ReconsiderForm(ReasonForm):
+    event_label = "When was the decision reopened?"
+    event_name = "the date the decision was reopened"
+    submit_label = "Reopen the decision"
+    reason_label = "Why is the decision being reconsidered?"
+    reason_hint = "For example, new information from the post-mortem or the police."
+
+
+class WithdrawForm(ReasonForm):
+    event_label = "When was the case withdrawn?"
+    event_name = "the date the case was withdrawn"
+    submit_label = "Withdraw the case"
+    reason_label = "Why is the case being withdrawn?"
+    reason_hint = "For example, notified in error, or a duplicate of another case (give its reference)."
+
+
+class CloseForm(TransitionForm):
+    event_label = "When was the case closed?"
+    event_name = "the date the case was closed"
+    submit_label = "Close the case"
+
+
+# --- The case list's filters --------------------------------------------------------------------
+
+ANY = [("", "Any")]
+RAG_CHOICES = [
+    (clocks.RED, "Red: overdue"),
+    (clocks.AMBER, "Amber: due within 7 days"),
+    (clocks.GREEN, "Green: more than 7 days left"),
+]
+FLAG_LABELS = {"premature": "Premature decision", "late": "Late decision"}
+FLAG_CHOICES = [(value, FLAG_LABELS[value]) for value in FLAG_VALUES]
+SMALL_LABEL = {"label_size": Size.for_label(Size.SMALL)}
+
+
+class CaseFilterForm(forms.Form):
+    """Filters of the case list (a GET form). A bad value is shown as a field error and ignored."""
+
+    q = forms.CharField(label="Reference", required=False, max_length=32)
+    state = forms.ChoiceField(label="State", choices=ANY + IncidentState.choices, required=False)
+    nature = forms.ChoiceField(label="Nature", choices=ANY + Nature.choices, required=False)
+    year = forms.IntegerField(
+        label="Year of the incident",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=NUMERIC,
+        error_messages={
+            "invalid": "Enter the year as 4 numbers, like 2026",
+            "min_value": "Enter a year from 2000 to 2100",
+            "max_value": "Enter a year from 2000 to 2100",
+        },
+    )
+    rag = forms.ChoiceField(label="RAG", choices=ANY + RAG_CHOICES, required=False)
+    flag = forms.ChoiceField(label="Flag", choices=ANY + FLAG_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, words in (("state", "a state"), ("nature", "a nature"), ("rag", "a RAG rating"), ("flag", "a flag")):
+            self.fields[name].error_messages["invalid_choice"] = f"Choose {words} from the list"
+        column = "govuk-grid-column-one-third"
+        # The button is in the template: a named one would put itself in the page's address.
+        self.helper = _helper(
+            Div(
+                Div(Field.text("q", label_size=Size.SMALL, field_width=Fluid.FULL), css_class=column),
+                Div(Field("state", context=SMALL_LABEL), css_class=column),
+                Div(Field("nature", context=SMALL_LABEL), css_class=column),
+                css_class="govuk-grid-row",
+            ),
+            Div(
+                Div(Field.text("year", label_size=Size.SMALL, field_width=Fixed.FOUR), css_class=column),
+                Div(Field("rag", context=SMALL_LABEL), css_class=column),
+                Div(Field("flag", context=SMALL_LABEL), css_class=column),
+                css_class="govuk-grid-row",
+            ),
+        )
+
+    def filters(self) -> dict:
+        """The valid filters only: call after `is_valid()`; a field with an error is left out."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in cleaned.items() if value not in ("", None)}

@@ -1,0 +1,108 @@
+"""The case's stages for the task list on the case page (GOV.UK task list pattern).
+
+Each stage says honestly where it stands: done, waiting to start (with a link when this user can
+start it now), or unable to start until an earlier stage is done.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from reviews.choices import DecisionKind
+
+from .choices import IncidentState
+
+COMPLETED = ("Completed", None)
+NOT_YET_STARTED = ("Not yet started", "blue")
+INCOMPLETE = ("Incomplete", "light-blue")
+CANNOT_START = ("Cannot start yet", None)
+NOT_DONE = ("Not done", None)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    status: str
+    colour: str | None = None  # a tag's colour; None shows the status as plain text
+    hint: str = ""
+    href: str | None = None
+
+    @property
+    def cannot_start(self) -> bool:
+        return self.status == CANNOT_START[0]
+
+
+def _stage(name, status, hint="", href=None) -> Stage:
+    text, colour = status
+    return Stage(name=name, status=text, colour=colour, hint=hint, href=href)
+
+
+def _on(d) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+def case_stages(incident, decisions: list, transitions_done: Iterable[str], links: dict[str, str]) -> list[Stage]:
+    """`decisions` oldest first; `transitions_done` the names in the case's timeline; `links` the
+    transition pages this user can open now, by transition name."""
+    state = incident.state
+    done = set(transitions_done)
+    current = decisions[-1] if decisions else None
+    over = state in (IncidentState.WITHDRAWN, IncidentState.CLOSED)
+    stages = [
+        _stage(
+            "Log the serious incident notification",
+            COMPLETED,
+            f"Logged on {_on(timezone.localdate(incident.created_at))} by {incident.created_by.full_name}",
+        )
+    ]
+
+    if incident.received_on:
+        stages.append(
+            _stage(
+                "Record that the board received the notification",
+                COMPLETED,
+                f"Received on {_on(incident.received_on)}; Ofsted notified on {_on(incident.ofsted_notified_on)}",
+            )
+        )
+    else:
+        status = NOT_DONE if over else NOT_YET_STARTED
+        stages.append(_stage("Record that the board received the notification", status, href=links.get("notify")))
+
+    subgroup = "Refer the case to the case review sub-group"
+    if "refer_to_subgroup" in done:
+        stages.append(_stage(subgroup, COMPLETED))
+    elif state == IncidentState.DRAFT:
+        stages.append(_stage(subgroup, CANNOT_START, "Optional. Record the notification first"))
+    elif state == IncidentState.NOTIFIED:
+        hint = "Optional: the chair can decide without a referral"
+        stages.append(_stage(subgroup, NOT_YET_STARTED, hint, links.get("refer_to_subgroup")))
+    else:
+        stages.append(_stage(subgroup, NOT_DONE, "The case was not referred"))
+
+    deciding = "Decide whether to initiate a Serious Case Review"
+    if state in (IncidentState.DECIDED, IncidentState.CLOSED) and current:
+        stages.append(_stage(deciding, COMPLETED, f"{current.get_decision_display()} on {_on(current.decided_on)}"))
+    elif state in (IncidentState.NOTIFIED, IncidentState.UNDER_CONSIDERATION):
+        if current:
+            hint = f"Reopened after the decision of {_on(current.decided_on)}"
+            stages.append(_stage(deciding, INCOMPLETE, hint, links.get("record_decision")))
+        else:
+            stages.append(_stage(deciding, NOT_YET_STARTED, "Only the chair records it", links.get("record_decision")))
+    elif state == IncidentState.DRAFT:
+        stages.append(_stage(deciding, CANNOT_START, "Record the notification first"))
+    else:
+        stages.append(_stage(deciding, NOT_DONE))
+
+    if current and state == IncidentState.DECIDED and current.decision == DecisionKind.NOT_INITIATE:
+        hint = f"Due by {_on(current.send_to_panel_due)}" if current.send_to_panel_due else ""
+        stages.append(_stage("Send the case to the national panel", NOT_YET_STARTED, hint))
+    elif current and state == IncidentState.DECIDED:
+        hint = f"To be completed by {_on(current.scr_completion_due)}" if current.scr_completion_due else ""
+        stages.append(_stage("Carry out the Serious Case Review", NOT_YET_STARTED, hint))
+    elif over:
+        stages.append(_stage("Send to the panel, or carry out the review", NOT_DONE, f"The case is {state}"))
+    else:
+        hint = "Which one depends on the decision"
+        stages.append(_stage("Send to the panel, or carry out the review", CANNOT_START, hint))
+    return stages

@@ -1,0 +1,330 @@
+"""Case pages: the case list, logging a SIN, the case page and its transitions.
+
+Thin (STYLE): parse the request, fetch through a permission-checked selector, call one service,
+and turn the service's refusals into field errors, a message on the case page, or a 403 page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import MultiWidget
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.http import require_http_methods
+
+from reviews.forms import DecisionForm
+from reviews.services import decision_record
+from scr_tracker.forms import add_service_errors
+from scr_tracker.transitions import (
+    Blocked,
+    InvalidInput,
+    NotAllowedInState,
+    RoleNotPermitted,
+    allowed_from,
+    available_transitions,
+    blocked_by,
+    roles_for,
+)
+
+from . import selectors, services
+from .forms import (
+    SIN_STEPS,
+    CaseFilterForm,
+    CloseForm,
+    NotifyForm,
+    ReconsiderForm,
+    ReferForm,
+    WithdrawForm,
+)
+from .models import INCIDENT_TRANSITIONS
+from .stages import case_stages
+from .words import action_words, sin_rows, state_words
+
+CASES_PER_PAGE = 25
+ANSWERS = "sin_answers"  # session key: the question pages' answers, by page, until saved
+PENDING_ERRORS = "sin_errors"  # session key: the service's errors to show on the page that asked
+STEPS = {step.slug: step for step in SIN_STEPS}
+
+
+def _board_user_or_404(user) -> None:
+    # Only board staff and chairs have cases of their own; for anyone else these pages do not exist.
+    if not user.is_board_user:
+        raise Http404("Not found")
+
+
+def _today():
+    return timezone.localdate()
+
+
+# --- The case list -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def case_list(request):
+    _board_user_or_404(request.user)
+    form = CaseFilterForm(request.GET or None)
+    form.is_valid()
+    cases = selectors.incident_list(request.user, today=_today(), filters=selectors.CaseFilters(**form.filters()))
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "filtered": bool(form.filters()),
+        },
+    )
+
+
+# --- Logging a SIN: question pages, check your answers, save -------------------------------------
+
+
+def _stored(request) -> dict:
+    return request.session.get(ANSWERS, {})
+
+
+def _answer_keys(form) -> list[str]:
+    keys = []
+    for name, field in form.fields.items():
+        if isinstance(field.widget, MultiWidget):
+            keys.extend(f"{name}{suffix}" for suffix in field.widget.widgets_names)
+        else:
+            keys.append(name)
+    return keys
+
+
+def _replay(answers: dict, stop_before: str | None = None) -> tuple[dict, str | None]:
+    """Re-check the stored pages in order: (the answers so far, the first page missing or wrong)."""
+    data: dict = {}
+    for step in SIN_STEPS:
+        if step.slug == stop_before:
+            break
+        if step.slug not in answers:
+            return data, step.slug
+        form = step(MultiValueDict(answers[step.slug]), earlier=data)
+        if not form.is_valid():
+            return data, step.slug
+        data.update(form.cleaned_data)
+    return data, None
+
+
+def _step_url(slug: str) -> str:
+    return reverse("incidents:sin_step", args=[slug])
+
+
+@require_http_methods(["GET"])
+def sin_start(request):
+    """Start logging a SIN afresh: earlier unsaved answers are forgotten."""
+    _board_user_or_404(request.user)
+    request.session.pop(ANSWERS, None)
+    request.session.pop(PENDING_ERRORS, None)
+    return redirect(_step_url(SIN_STEPS[0].slug))
+
+
+@require_http_methods(["GET", "POST"])
+def sin_step(request, step: str):
+    _board_user_or_404(request.user)
+    step_form = STEPS.get(step)
+    if step_form is None:
+        raise Http404("No such question page")
+    answers = _stored(request)
+    earlier, _ = _replay(answers, stop_before=step)
+    if request.method == "POST":
+        form = step_form(request.POST, earlier=earlier)
+        if form.is_valid():
+            answers[step] = {key: request.POST.getlist(key) for key in _answer_keys(form) if key in request.POST}
+            request.session[ANSWERS] = answers
+            _, next_step = _replay(answers)
+            return redirect(_step_url(next_step) if next_step else reverse("incidents:sin_check"))
+    elif step in answers:
+        form = step_form(MultiValueDict(answers[step]), earlier=earlier)
+        form.is_valid()
+        pending = request.session.get(PENDING_ERRORS, {})
+        mine = {field: pending.pop(field) for field in list(pending) if field in form.fields}
+        request.session[PENDING_ERRORS] = pending
+        add_service_errors(form, mine)
+    else:
+        form = step_form(earlier=earlier)
+    index = list(STEPS).index(step)
+    back = _step_url(SIN_STEPS[index - 1].slug) if index else reverse("accounts:dashboard")
+    return render(
+        request,
+        "incidents/sin_step.html",
+        {"form": form, "number": index + 1, "of": len(SIN_STEPS), "back": back},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sin_check(request):
+    """Check your answers, then save the SIN as a draft of the user's board."""
+    _board_user_or_404(request.user)
+    answers = _stored(request)
+    data, wrong = _replay(answers)
+    if wrong:
+        return redirect(_step_url(wrong))
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            incident = services.incident_create(actor=request.user, data=data)
+        except RoleNotPermitted as exc:
+            raise Http404("Not found") from exc
+        except InvalidInput as exc:
+            for step in SIN_STEPS:
+                if set(exc.errors) & set(step.base_fields):
+                    request.session[PENDING_ERRORS] = exc.errors
+                    return redirect(_step_url(step.slug))
+            errors = [message for messages_ in exc.errors.values() for message in messages_]
+        else:
+            request.session.pop(ANSWERS, None)
+            request.session.pop(PENDING_ERRORS, None)
+            messages.success(request, f"Serious incident notification logged as {incident.reference}")
+            return redirect(_case_url(incident))
+    sections = [
+        {"title": step.title, "href": _step_url(step.slug), "rows": sin_rows(data, step.base_fields)}
+        for step in SIN_STEPS
+    ]
+    return render(request, "incidents/sin_check.html", {"sections": sections, "errors": errors})
+
+
+# --- The case page -------------------------------------------------------------------------------
+
+
+def _case_url(incident) -> str:
+    return reverse("incidents:case", args=[incident.public_id])
+
+
+def _transition_url(incident, name: str) -> str:
+    return reverse("incidents:transition", args=[incident.public_id, name])
+
+
+@require_http_methods(["GET"])
+def case_detail(request, public_id):
+    incident = selectors.incident_for_user(request.user, public_id)
+    decisions = selectors.incident_decisions(incident)
+    timeline = list(selectors.incident_timeline(incident))
+    actions = available_transitions(incident, request.user, INCIDENT_TRANSITIONS)
+    links = {a["name"]: _transition_url(incident, a["name"]) for a in actions if not a["blocked_by"]}
+    values = {field: getattr(incident, field) for field in services.SIN_FIELDS}
+    values.update(received_on=incident.received_on, ofsted_notified_on=incident.ofsted_notified_on)
+    sections = []
+    for step in SIN_STEPS:
+        fields = list(step.base_fields)
+        if step.slug == "incident":
+            fields += ["received_on", "ofsted_notified_on"]
+        sections.append({"title": step.title, "rows": sin_rows(values, fields)})
+    return render(
+        request,
+        "incidents/case_detail.html",
+        {
+            "incident": incident,
+            "current": decisions[-1] if decisions else None,
+            "decisions": list(reversed(decisions)),
+            "clocks": selectors.incident_clocks(incident, decisions, _today()),
+            "timeline": timeline,
+            "actions": [{**action, "href": links.get(action["name"])} for action in actions],
+            "stages": case_stages(incident, decisions, (entry.transition for entry in timeline), links),
+            "sections": sections,
+        },
+    )
+
+
+# --- Transition pages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionPage:
+    form: type
+    run: Callable
+    done: Callable[[object], str]
+    intro: str = ""
+
+
+TRANSITION_PAGES = {
+    "notify": TransitionPage(
+        NotifyForm,
+        services.incident_notify,
+        lambda incident: (
+            "Notification recorded. The decision whether to initiate a review is due by "
+            f"{incident.initiation_decision_due:%-d %B %Y}"
+        ),
+        "Record when the board received the serious incident notification and when Ofsted was notified. "
+        "This starts the one-month clock for the decision whether to initiate a Serious Case Review.",
+    ),
+    "refer_to_subgroup": TransitionPage(
+        ReferForm,
+        services.incident_refer_to_subgroup,
+        lambda incident: "Case referred to the sub-group",
+        "The board's case review sub-group considers the case and recommends whether to initiate a review.",
+    ),
+    "record_decision": TransitionPage(
+        DecisionForm,
+        decision_record,
+        lambda decision: f"Decision recorded: {decision.get_decision_display().lower()}",
+    ),
+    "reconsider": TransitionPage(
+        ReconsiderForm,
+        services.incident_reconsider,
+        lambda incident: "Decision reopened: the case is under consideration again",
+        "The current decision stays on record; a new decision will follow.",
+    ),
+    "withdraw": TransitionPage(
+        WithdrawForm,
+        services.incident_withdraw,
+        lambda incident: "Case withdrawn",
+        "A withdrawn case leaves the workflow. Its history is kept.",
+    ),
+    "close": TransitionPage(
+        CloseForm,
+        services.incident_close,
+        lambda incident: "Case closed",
+        "Close the case when nothing further is expected for this incident.",
+    ),
+}
+
+
+def _refused(request, incident, name: str, reasons: list[str]):
+    messages.error(request, f"You cannot {action_words(name).lower()} now: {'; '.join(reasons)}.")
+    return redirect(_case_url(incident))
+
+
+@require_http_methods(["GET", "POST"])
+def case_transition(request, public_id, name: str):
+    page = TRANSITION_PAGES.get(name)
+    if page is None:
+        raise Http404("No such transition")
+    incident = selectors.incident_for_user(request.user, public_id)
+    if request.user.role not in roles_for(incident, name):
+        raise PermissionDenied(f"Your role cannot {action_words(name).lower()}")
+    if incident.state not in allowed_from(incident, name):
+        return _refused(request, incident, name, [f"the case is {state_words(incident.state).lower()}"])
+    reasons = blocked_by(incident, name)
+    if reasons:
+        return _refused(request, incident, name, reasons)
+    form = page.form(request.POST if request.method == "POST" else None, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = page.run(actor=request.user, incident_id=incident.pk, **form.payload())
+        except InvalidInput as exc:
+            add_service_errors(form, exc.errors)
+        except RoleNotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except NotAllowedInState as exc:
+            return _refused(request, incident, name, [f"the case is {state_words(exc.state).lower()}"])
+        except Blocked as exc:
+            return _refused(request, incident, name, exc.reasons)
+        else:
+            messages.success(request, page.done(result))
+            return redirect(_case_url(incident))
+    return render(
+        request,
+        "incidents/transition.html",
+        {"incident": incident, "form": form, "name": name, "title": action_words(name), "intro": page.intro},
+    )

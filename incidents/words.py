@@ -1,0 +1,156 @@
+"""A case in words: a SIN's answers (check your answers, the case page), states, transitions and clocks."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from accounts.models import Role
+from scr_tracker import clocks
+
+from .choices import (
+    Agency,
+    ChildStatus,
+    CriminalProceedings,
+    Disability,
+    Ethnicity,
+    HarmType,
+    IncidentState,
+    Nature,
+    PoliceInvestigation,
+    PostMortem,
+    Regulation5,
+    Sex,
+)
+
+LABELS = {
+    "child_pseudonym": "Pseudonym",
+    "age_at_incident": "Age at the incident",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "disability": "Disability",
+    "child_status": "Child's status",
+    "nature": "Nature of the incident",
+    "harm_types": "Types of harm",
+    "regulation_5": "Regulation 5 criteria",
+    "incident_on": "Date of the incident",
+    "la_aware_on": "Local authority aware",
+    "post_mortem": "Post-mortem",
+    "post_mortem_on": "Post-mortem results known",
+    "police_investigation": "Police investigation",
+    "criminal_proceedings": "Criminal proceedings",
+    "agencies_involved": "Agencies involved",
+    "outline": "Outline of what happened",
+    "received_on": "SIN received by the board",
+    "ofsted_notified_on": "Ofsted notified",
+}
+
+CHOICES = {
+    "sex": Sex,
+    "ethnicity": Ethnicity,
+    "disability": Disability,
+    "child_status": ChildStatus,
+    "nature": Nature,
+    "harm_types": HarmType,
+    "regulation_5": Regulation5,
+    "post_mortem": PostMortem,
+    "police_investigation": PoliceInvestigation,
+    "criminal_proceedings": CriminalProceedings,
+    "agencies_involved": Agency,
+}
+
+EMPTY = {
+    "child_status": "None of these",
+    "agencies_involved": "None recorded",
+    "post_mortem_on": "Not applicable",
+    "received_on": "Not yet received",
+    "ofsted_notified_on": "Not yet recorded",
+}
+
+
+def _words(field: str, value):
+    choices = CHOICES.get(field)
+    if isinstance(value, list):
+        return [choices(v).label if choices and v in choices.values else str(v) for v in value] or EMPTY.get(field, "")
+    if value is None or value == "":
+        return EMPTY.get(field, "Not given")
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    if field == "age_at_incident":
+        return "Under 1 year" if value == 0 else f"{value} year{'' if value == 1 else 's'}"
+    return str(value)
+
+
+def sin_rows(values: Mapping, fields) -> list[dict]:
+    """Summary-list rows for these fields: {"field", "label", "value", "many"} (`many`: a list to show as one)."""
+    rows = []
+    for field in fields:
+        value = _words(field, values.get(field))
+        rows.append({"field": field, "label": LABELS[field], "value": value, "many": isinstance(value, list)})
+    return rows
+
+
+# --- States, transitions and clocks ------------------------------------------------------------
+
+TRANSITIONS = {
+    "notify": "SIN received and Ofsted notified",
+    "refer_to_subgroup": "Referred to the sub-group",
+    "record_decision": "Decision recorded",
+    "reconsider": "Decision reopened",
+    "withdraw": "Case withdrawn",
+    "close": "Case closed",
+}
+
+ACTIONS = {
+    "notify": "Record the notification",
+    "refer_to_subgroup": "Refer to the sub-group",
+    "record_decision": "Record the decision",
+    "reconsider": "Reconsider the decision",
+    "withdraw": "Withdraw the case",
+    "close": "Close the case",
+}
+
+CLOCKS = {
+    "sin_notification": "SIN notification (5 working days from the local authority becoming aware)",
+    "initiation_decision": "Initiation decision (1 month from the SIN being received)",
+    "send_to_panel": "Send to the national panel (14 days from the decision)",
+    "scr_completion": "Complete the Serious Case Review (6 months from the decision)",
+}
+
+CLOCK_STATUSES = {
+    clocks.NOT_STARTED: "Not started",
+    clocks.RUNNING: "Running",
+    clocks.STOPPED: "Stopped",
+    clocks.MET: "Met",
+    clocks.MISSED: "Missed",
+}
+
+
+def _fallback(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def transition_words(name: str) -> str:
+    """What happened, for the timeline: "Decision recorded"."""
+    return TRANSITIONS.get(name, _fallback(name))
+
+
+def action_words(name: str) -> str:
+    """What a user does, for buttons and page titles: "Record the decision"."""
+    return ACTIONS.get(name, _fallback(name))
+
+
+def state_words(value: str) -> str:
+    return IncidentState(value).label if value in IncidentState.values else _fallback(value)
+
+
+def role_words(value: str) -> str:
+    return Role(value).label if value in Role.values else value
+
+
+def clock_words(name: str) -> str:
+    return CLOCKS.get(name, _fallback(name))
+
+
+def clock_status_words(status: str) -> str:
+    return CLOCK_STATUSES.get(status, status)

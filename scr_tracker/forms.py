@@ -1,0 +1,84 @@
+"""Form pieces every app's pages share: the GOV.UK date input and service errors shown on a form."""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+PARTS = ("day", "month", "year")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class DateField(DateInputField):
+    """A date typed as day, month and year (GOV.UK date input), with the Design System's messages.
+
+    `name` says what the date is in words ("the date of the incident") for the messages:
+    "Enter the date of the incident", "The date of the incident must include a month",
+    "… must be a real date", "… must be today or in the past". A message about one part (a
+    missing month, a short year) is tied to that part's box so the error summary links to it.
+    """
+
+    def __init__(self, *, label: str, name: str, past_only: bool = True, help_text: str | None = None, **kwargs):
+        self.name_in_words = name
+        self.past_only = past_only
+        super().__init__(
+            label=label,
+            help_text="For example, 27 3 2026" if help_text is None else help_text,
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def _fail(self, message: str, part: int | None = None, code: str = "invalid"):
+        if part is not None:
+            self.fields[part].widget.errors = [message]
+        raise ValidationError(message, code=code)
+
+    def clean(self, value) -> date | None:
+        for field in self.fields:
+            field.widget.errors = []
+        if not isinstance(value, list | tuple):
+            value = self.widget.decompress(value) if isinstance(value, date) else (None, None, None)
+        parts = [str(v).strip() if v is not None else "" for v in [*value, None, None, None][:3]]
+        what = self.name_in_words
+        if not any(parts):
+            if self.required:
+                self._fail(f"Enter {what}", code="required")
+            return None
+        missing = [i for i, part in enumerate(parts) if not part]
+        if missing:
+            words = " and ".join(PARTS[i] for i in missing)
+            self._fail(f"{_sentence(what)} must include a {words}", part=missing[0], code="incomplete")
+        if not all(part.isdigit() for part in parts):
+            self._fail(f"{_sentence(what)} must be a real date")
+        day, month, year = parts
+        if len(year) != 4:
+            self._fail(f"The year of {what} must include 4 numbers", part=2)
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            self._fail(f"{_sentence(what)} must be a real date")
+        if self.past_only and value > timezone.localdate():
+            self._fail(f"{_sentence(what)} must be today or in the past")
+        return value
+
+
+def date_input(name: str) -> Field:
+    """The layout of a DateField: its label as a small legend over the day, month and year boxes."""
+    return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
+
+
+def add_service_errors(form: forms.Form, errors: dict[str, list[str]], aliases: dict[str, str] | None = None) -> None:
+    """Show a service's `InvalidInput` errors beside the form's fields (others go in the summary).
+
+    `aliases` maps a service's field name to the form field that asks for it, when they differ.
+    """
+    for name, messages in errors.items():
+        target = (aliases or {}).get(name, name)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
