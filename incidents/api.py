@@ -15,6 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from audit.services import access_record
 from reviews.choices import DecisionKind
 from reviews.services import decision_record
 from scr_tracker.api import (
@@ -354,7 +355,9 @@ class IncidentDetailApi(ApiView):
         responses={200: IncidentOutput, **error_responses(401, 403, 404)},
     )
     def get(self, request, public_id):
-        return incident_response(request, incident_for_user(request.user, public_id))
+        incident = incident_for_user(request.user, public_id)
+        access_record(request=request, record=incident)
+        return incident_response(request, incident)
 
 
 class IncidentTransitionApi(ApiView):

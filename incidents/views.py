@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
+from audit.services import access_record
 from reviews.forms import DecisionForm
 from reviews.services import decision_record
 from scr_tracker.forms import add_service_errors
@@ -208,6 +209,7 @@ def _transition_url(incident, name: str) -> str:
 @require_http_methods(["GET"])
 def case_detail(request, public_id):
     incident = selectors.incident_for_user(request.user, public_id)
+    access_record(request=request, record=incident)
     decisions = selectors.incident_decisions(incident)
     timeline = list(selectors.incident_timeline(incident))
     actions = available_transitions(incident, request.user, INCIDENT_TRANSITIONS)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from audit.services import access_record
 from incidents.choices import Regulation5
 from scr_tracker.api import ApiPagination, ApiUrlField, ApiView, ClockOutput, error_responses, paginated_response
 
@@ -73,5 +74,6 @@ class DecisionDetailApi(ApiView):
     )
     def get(self, request, public_id):
         decision = decision_for_user(request.user, public_id)
+        access_record(request=request, record=decision, board_id=decision.incident.board_id)
         context = {"request": request, "today": timezone.localdate()}
         return Response(DecisionOutput(decision, context=context).data)

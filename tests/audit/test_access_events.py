@@ -41,3 +41,30 @@ def test_every_response_carries_a_request_id(client, db):
     first = client.get(reverse("accounts:sign_in"))
     second = client.get(reverse("accounts:sign_in"))
     assert len(first["X-Request-ID"]) == 32 and first["X-Request-ID"] != second["X-Request-ID"]
+
+
+def test_viewing_a_case_page_writes_exactly_one_access_event(client, sign_in, chair_a):
+    incident = case_in("notified", chair_a)
+    sign_in(chair_a)
+    response = client.get(reverse("incidents:case", args=[incident.public_id]))
+    assert response.status_code == 200
+    (event,) = AccessEvent.objects.for_object(incident)
+    assert (event.user, event.action, event.request_id) == (chair_a, "view", response["X-Request-ID"])
+
+
+def test_a_refused_view_writes_no_access_event(client, sign_in, chair_a, chair_b):
+    incident = case_in("notified", chair_a)
+    sign_in(chair_b)
+    assert client.get(reverse("incidents:case", args=[incident.public_id])).status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+def test_api_detail_of_incident_and_decision_write_one_access_event_each(client, sign_in, chair_a):
+    incident = case_in("decided", chair_a)
+    decision = incident.decisions.get()
+    sign_in(chair_a)
+    assert client.get(f"/api/v1/incidents/{incident.public_id}/").status_code == 200
+    assert client.get(f"/api/v1/decisions/{decision.public_id}/").status_code == 200
+    assert AccessEvent.objects.for_object(incident).count() == 1
+    (event,) = AccessEvent.objects.for_object(decision)
+    assert event.board == chair_a.board
