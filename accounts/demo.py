@@ -77,5 +77,9 @@ def seed_demo() -> list[User]:
         users.append(user)
     by_email = {u.email: u for u in users}
     for board_name in ("northfield", "eastmere"):
-        seed_demo_cases(by_email[f"chair@{board_name}.example"], by_email[f"staff@{board_name}.example"])
+        seed_demo_cases(
+            by_email[f"chair@{board_name}.example"],
+            by_email[f"staff@{board_name}.example"],
+            by_email["member@panel.example"],
+        )
     return users

@@ -16,6 +16,8 @@ from incidents.services import (
     incident_refer_to_subgroup,
     incident_withdraw,
 )
+from panel.choices import Advice
+from panel.services import submission_record_advice, submission_submit
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.services import decision_record
 
@@ -54,7 +56,7 @@ def _rationale(kind: str) -> dict:
     )
 
 
-def seed_demo_cases(chair, staff) -> list[Incident]:
+def seed_demo_cases(chair, staff, panel_member) -> list[Incident]:
     """A board's demo cases, once: nothing is added if the board already has cases."""
     if Incident.objects.filter(board=chair.board).exists():
         return []
@@ -160,12 +162,22 @@ def seed_demo_cases(chair, staff) -> list[Incident]:
         ),
         received_after=3,
     )
-    decision_record(
+    decided = decision_record(
         actor=chair,
         incident_id=closed.pk,
         event_date=closed.received_on + timedelta(days=25),
         decision=DecisionKind.NOT_INITIATE,
         rationale=_rationale(DecisionKind.NOT_INITIATE),
+    )
+    submission = submission_submit(
+        actor=staff, submission_id=decided.submission.pk, event_date=decided.decided_on + timedelta(days=7)
+    )
+    submission_record_advice(
+        actor=panel_member,
+        submission_id=submission.pk,
+        event_date=decided.decided_on + timedelta(days=30),
+        advice=Advice.AGREE,
+        reasons="Demo advice: the panel agrees that the criteria for a Serious Case Review are not met.",
     )
     made.append(incident_close(actor=chair, incident_id=closed.pk, event_date=closed.received_on + timedelta(days=60)))
     return made

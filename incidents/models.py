@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from scr_tracker import clocks
-from scr_tracker.transitions import roles
+from scr_tracker.transitions import blocking, roles
 
 from .choices import (
     OPEN_STATES,
@@ -132,9 +132,24 @@ class Incident(FSMModelMixin, models.Model):
     def withdraw(self, *, by=None, description=None):
         """Notified in error or a duplicate: the case leaves the workflow, its history kept."""
 
+    @blocking("The case's submission to the national panel is still open")
+    def no_open_submission(self) -> bool:
+        # Lists annotate `has_open_submission` (incidents.selectors) so that this costs no query a row.
+        if "has_open_submission" in self.__dict__:
+            return not self.has_open_submission
+        from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES  # the panel app builds on this one
+
+        return not self.decisions.filter(submission__state__in=SUBMISSION_OPEN_STATES).exists()
+
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=IncidentState.DECIDED, target=IncidentState.CLOSED, permission=CHAIR)
+    @transition(
+        field=state,
+        source=IncidentState.DECIDED,
+        target=IncidentState.CLOSED,
+        permission=CHAIR,
+        conditions=[no_open_submission],
+    )
     def close(self, *, by=None, description=None):
         """Nothing further is expected for this incident."""
 

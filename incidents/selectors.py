@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import ExtractYear
 
 from accounts.selectors import board_records_for_user, get_board_record_or_404
 from audit.models import AuditEntry
 from incidents.choices import IncidentState, PostMortem
+from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES
+from panel.models import PanelSubmission
 from reviews.choices import DecisionKind
 from reviews.models import Decision
 from scr_tracker import clocks
@@ -39,6 +41,9 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
         current_send_to_panel_due=_current_decision("send_to_panel_due"),
         current_scr_completion_due=_current_decision("scr_completion_due"),
         first_decided_on=Subquery(first.values("decided_on")[:1]),
+        has_open_submission=Exists(
+            PanelSubmission.objects.filter(decision__incident=OuterRef("pk"), state__in=SUBMISSION_OPEN_STATES)
+        ),
     )
     qs = qs.annotate(
         next_due=Case(

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.selectors import board_records_for_user
 from incidents.models import Incident
+from panel.services import submission_open_for_decision
 from scr_tracker.transitions import EventFloor, transition_run
 
 from .choices import RATIONALE_LIMBS, DecisionKind
@@ -67,7 +68,7 @@ def decision_record(
 ) -> Decision:
     """The chair decides whether to initiate a Serious Case Review (event date = decided on).
 
-    `not_initiate` starts the 14-day clock to send the case to the panel; `initiate_scr` starts
+    `not_initiate` opens the case's submission to the panel (in draft) with its 14-day clock; `initiate_scr` starts
     the six-month completion clock and tells the panel (by default on the day of the decision).
     """
     created: list[Decision] = []
@@ -107,6 +108,8 @@ def decision_record(
                 recorded_by=actor,
             )
         )
+        if decision == DecisionKind.NOT_INITIATE:
+            submission_open_for_decision(created[-1])
 
     transition_run(
         queryset=board_records_for_user(actor, Incident.objects.all()),

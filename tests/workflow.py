@@ -16,6 +16,9 @@ from incidents.services import (
     incident_refer_to_subgroup,
     incident_withdraw,
 )
+from panel.choices import Advice
+from panel.models import PanelSubmission
+from panel.services import submission_record_advice, submission_submit
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.services import decision_record
 
@@ -84,8 +87,45 @@ def case_in(state: str, chair, **overrides) -> Incident:
     if state == IncidentState.DECIDED:
         return incident
     if state == IncidentState.CLOSED:
-        return incident_close(actor=chair, incident_id=incident.pk, event_date=date(2026, 2, 3))
+        settle_submission(incident, chair)
+        return incident_close(actor=chair, incident_id=incident.pk, event_date=date(2026, 2, 5))
     raise ValueError(state)
+
+
+def panel_member():
+    from accounts.models import User
+    from tests.factories import PanelMemberFactory
+
+    return User.objects.filter(email="workflow.panel@test.example").first() or PanelMemberFactory(
+        email="workflow.panel@test.example", full_name="Workflow Panel Member"
+    )
+
+
+def submission_of(incident) -> PanelSubmission | None:
+    return PanelSubmission.objects.filter(decision__incident=incident).order_by("-pk").first()
+
+
+def submit(chair, incident, on=date(2026, 2, 3)) -> PanelSubmission:
+    submission = submission_of(incident)
+    return submission_submit(actor=chair, submission_id=submission.pk, event_date=on)
+
+
+def advise(submission, advice=Advice.AGREE, on=date(2026, 2, 4), member=None, **kwargs) -> PanelSubmission:
+    return submission_record_advice(
+        actor=member or panel_member(),
+        submission_id=submission.pk,
+        event_date=on,
+        advice=advice,
+        reasons="Fictional panel reasons.",
+        **kwargs,
+    )
+
+
+def settle_submission(incident, chair) -> None:
+    """Take an open non-initiation submission to `agreed`, so that the incident can be closed."""
+    submission = submission_of(incident)
+    if submission is not None and submission.state == "draft":
+        advise(submit(chair, incident))
 
 
 def reconsidered(chair, incident, on=date(2026, 2, 3)) -> Incident:

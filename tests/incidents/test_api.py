@@ -16,7 +16,7 @@ from incidents.models import INCIDENT_TRANSITIONS, Incident
 from incidents.services import SIN_FIELDS
 from reviews.models import Decision
 from tests.api import assert_matches_schema, incident_url, session_client, token_client, transition_url
-from tests.workflow import RATIONALE, case_in, decide, draft, notified, sin_data
+from tests.workflow import RATIONALE, case_in, decide, draft, notified, settle_submission, sin_data
 
 TODAY = date(2026, 3, 2)
 EVENT = "2026-02-20"  # after every event case_in records, before TODAY
@@ -327,6 +327,8 @@ class TestTransitions:
     @pytest.mark.parametrize(("name", "state"), ALLOWED)
     def test_from_an_allowed_state(self, chair_a, name, state):
         incident = case_in(state, chair_a)
+        if name == "close":
+            settle_submission(incident, chair_a)  # closing waits for the panel submission
         entries = AuditEntry.objects.for_object(incident).count()
         response = session_client(chair_a).post(transition_url(incident, name), PAYLOADS[name], format="json")
         assert response.status_code == 200, response.json()

@@ -17,7 +17,7 @@ from incidents.models import INCIDENT_TRANSITIONS, Incident
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.models import Decision
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState
-from tests.workflow import case_in, decide, notified, reconsidered
+from tests.workflow import case_in, decide, notified, reconsidered, settle_submission
 
 TODAY = date(2026, 2, 10)
 LIST = reverse("incidents:list")
@@ -413,6 +413,8 @@ def test_a_refusal_from_the_service_is_a_message_not_a_500(client, sign_in, chai
 )
 def test_each_transition_page_runs_its_service(client, sign_in, chair_a, state, name, post, to_state):
     incident = case_in(state, chair_a)
+    if name == "close":
+        settle_submission(incident, chair_a)  # closing waits for the panel submission
     sign_in(chair_a)
     assert client.get(transition_url(incident, name)).status_code == 200
     response = client.post(transition_url(incident, name), {**date_fields("event_date", date(2026, 2, 9)), **post})

@@ -20,7 +20,7 @@ from reviews.choices import DecisionKind
 from reviews.models import Decision
 from reviews.services import decision_record
 from scr_tracker.transitions import InvalidInput, NotAllowedInState, RoleNotPermitted
-from tests.workflow import RATIONALE, case_in
+from tests.workflow import RATIONALE, case_in, settle_submission
 
 TODAY = date(2026, 3, 2)
 EVENT = date(2026, 2, 20)  # after every event case_in records, before TODAY
@@ -46,6 +46,8 @@ def run(name, actor, incident, event_date=EVENT):
     if name == "withdraw":
         return incident_withdraw(**common, reason="Duplicate of another notification")
     if name == "close":
+        if incident.state == "decided":
+            settle_submission(incident, actor if actor.is_chair else incident.created_by)
         return incident_close(**common)
     raise ValueError(name)
 

@@ -1,0 +1,367 @@
+"""Every write of the panel's work: submissions, their transitions and history, and meetings (SPEC §4.4)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role
+from incidents.choices import PostMortem
+from reviews.choices import RATIONALE_LIMBS, DecisionKind
+from reviews.models import Decision
+from scr_tracker import clocks
+from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
+
+from .choices import ADVICE_FOR_KIND, AGREE_KINDS, Advice, BoardResponse, PanelView, SubmissionKind, SubmissionState
+from .models import PanelMeeting, PanelSubmission, SubmissionEvent
+from .outcomes import derive_outcome
+from .selectors import submissions_for_user
+
+
+def submission_open_for_decision(decision: Decision) -> PanelSubmission:
+    """A decision not to initiate opens its submission to the panel, in draft, with its 14-day clock."""
+    return PanelSubmission.objects.create(
+        board_id=decision.incident.board_id,
+        kind=SubmissionKind.NON_INITIATION,
+        decision=decision,
+        send_to_panel_due=decision.send_to_panel_due,
+    )
+
+
+def submission_missing(submission: PanelSubmission) -> list[str]:
+    """What the panel needs that the submission does not have yet, in words (SPEC §4.4)."""
+    missing: list[str] = []
+    if submission.kind == SubmissionKind.NON_INITIATION:
+        decision = submission.decision
+        incident = decision.incident
+        for field, words in (
+            ("child_pseudonym", "the child's pseudonym"),
+            ("age_at_incident", "the child's age"),
+            ("nature", "the nature of the incident"),
+            ("incident_on", "the date of the incident"),
+            ("la_aware_on", "the date the local authority became aware"),
+            ("ofsted_notified_on", "the date Ofsted was notified"),
+            ("received_on", "the date the board received the notification"),
+            ("post_mortem", "the post-mortem status"),
+            ("outline", "an outline of what happened"),
+        ):
+            if getattr(incident, field) in (None, "", []):
+                missing.append(words)
+        if not incident.harm_types:
+            missing.append("the types of harm")
+        if not incident.regulation_5:
+            missing.append("which regulation 5 criteria apply")
+        if incident.post_mortem == PostMortem.COMPLETE and incident.post_mortem_on is None:
+            missing.append("the date the post-mortem results were known")
+        rationale = decision.rationale if isinstance(decision.rationale, dict) else {}
+        for limb in RATIONALE_LIMBS:
+            if not str(rationale.get(limb) or "").strip():
+                missing.append(f"the rationale for: {limb.label.lower()}")
+        current = Decision.objects.filter(incident=incident).order_by("-decided_on", "-pk").first()
+        if current is None or current.pk != decision.pk or decision.decision != DecisionKind.NOT_INITIATE:
+            missing.append("a current decision not to initiate (the decision has been reconsidered)")
+    return missing
+
+
+def _floor_after_decision(submission):
+    if submission.decision_id:
+        return [EventFloor(submission.decision.decided_on, "The submission cannot be sent before the decision")]
+    return []
+
+
+def submission_update_note(*, actor, submission_id: int, covering_note: str) -> PanelSubmission:
+    """The board's covering note, editable while the submission is a draft."""
+    with transaction.atomic():
+        submission = submissions_for_user(actor).select_for_update(of=("self",)).filter(pk=submission_id).first()
+        if submission is None:
+            raise Http404("Not found")
+        if actor.role not in (Role.BOARD_STAFF, Role.BOARD_CHAIR):
+            raise RoleNotPermitted("Only the board can change its submission")
+        if submission.state != SubmissionState.DRAFT:
+            raise InvalidInput({"covering_note": ["The submission has been sent: it can no longer be changed"]})
+        submission.covering_note = covering_note.strip()
+        submission.save(update_fields=["covering_note"])
+    return submission
+
+
+def submission_submit(*, actor, submission_id: int, event_date: date | None) -> PanelSubmission:
+    """Send the submission to the panel. Refused, with what is missing, until it is complete."""
+
+    def validate(submission):
+        missing = submission_missing(submission)
+        return {"missing": missing} if missing else {}
+
+    return transition_run(
+        queryset=submissions_for_user(actor),
+        pk=submission_id,
+        name="submit",
+        actor=actor,
+        event_date=event_date,
+        floors=_floor_after_decision,
+        validate=validate,
+        kwargs={"on": event_date},
+    )
+
+
+def submission_schedule(*, actor, submission_id: int, event_date: date | None, meeting_id: int | None):
+    """Put a submitted case on a panel meeting's agenda."""
+    meeting = PanelMeeting.objects.filter(pk=meeting_id).first() if meeting_id else None
+
+    def validate(submission):
+        if meeting is None:
+            return {"meeting": ["Select the meeting"]}
+        if submission.first_submitted_on and meeting.meets_on < submission.first_submitted_on:
+            return {"meeting": ["Choose a meeting on or after the date the board sent the submission"]}
+        return {}
+
+    return transition_run(
+        queryset=submissions_for_user(actor),
+        pk=submission_id,
+        name="schedule",
+        actor=actor,
+        event_date=event_date,
+        validate=validate,
+        kwargs={"meeting": meeting},
+    )
+
+
+def _record_event(submission, *, actor, what, value="", text="", event_date, information_due=None, meeting=None):
+    SubmissionEvent.objects.create(
+        submission=submission,
+        what=what,
+        value=value,
+        text=text,
+        event_date=event_date,
+        information_due=information_due,
+        meeting=meeting,
+        recorded_by=actor,
+    )
+    history = submission.events.exclude(what=SubmissionEvent.What.INFORMATION).order_by("recorded_at", "pk")
+    submission.outcome = derive_outcome(submission.kind, history.values_list("what", "value"))
+    submission.save(update_fields=["outcome"])
+
+
+def _text_required(value: str, field: str, message: str) -> dict:
+    return {} if (value or "").strip() else {field: [message]}
+
+
+def submission_record_advice(
+    *,
+    actor,
+    submission_id: int,
+    event_date: date | None,
+    advice: str | None,
+    reasons: str,
+    information_due: date | None = None,
+) -> PanelSubmission:
+    """The panel's advice. Agreement closes the submission; disagreement waits for the board's response;
+    a request for further information waits for the board's reply by `information_due` (default +1 month)."""
+
+    def validate(submission):
+        errors = _text_required(reasons, "reasons", "Give the panel's reasons")
+        if advice not in ADVICE_FOR_KIND[submission.kind]:
+            errors["advice"] = ["Select the panel's advice"]
+        if information_due is not None:
+            if advice != Advice.FURTHER_INFORMATION_REQUESTED:
+                errors["information_due"] = ["Give a reply date only when asking for further information"]
+            elif event_date and information_due <= event_date:
+                errors["information_due"] = ["The reply date must be after the date of the advice"]
+        return errors
+
+    information_reply_due = None
+    if advice == Advice.FURTHER_INFORMATION_REQUESTED and event_date is not None:
+        information_reply_due = information_due or clocks.regime_for(event_date).due("information_reply", event_date)
+    if advice in AGREE_KINDS:
+        target = SubmissionState.CLOSED
+    elif advice == Advice.DISAGREE:
+        target = SubmissionState.AWAITING_BOARD_RESPONSE
+    else:
+        target = SubmissionState.AWAITING_INFORMATION
+
+    return transition_run(
+        queryset=submissions_for_user(actor),
+        pk=submission_id,
+        name="record_advice",
+        actor=actor,
+        event_date=event_date,
+        reason=(reasons or "").strip(),
+        validate=validate,
+        kwargs={"target": target, "on": event_date, "information_due": information_reply_due},
+        after=lambda s: _record_event(
+            s,
+            actor=actor,
+            what=SubmissionEvent.What.ADVICE,
+            value=advice,
+            text=reasons.strip(),
+            event_date=event_date,
+            information_due=information_reply_due,
+            meeting=s.meeting,
+        ),
+    )
+
+
+def submission_provide_information(
+    *, actor, submission_id: int, event_date: date | None, information: str
+) -> PanelSubmission:
+    """The board answers the panel's request for further information; the submission goes back to it."""
+    return transition_run(
+        queryset=submissions_for_user(actor),
+        pk=submission_id,
+        name="provide_information",
+        actor=actor,
+        event_date=event_date,
+        validate=lambda s: _text_required(information, "information", "Enter the information for the panel"),
+        after=lambda s: _record_event(
+            s, actor=actor, what=SubmissionEvent.What.INFORMATION, text=information.strip(), event_date=event_date
+        ),
+    )
+
+
+def _initiate_after_advice(submission, *, actor, event_date: date) -> Decision:
+    """A board accepting the panel's disagreement with not initiating: an SCR is initiated."""
+    previous = submission.decision
+    incident = previous.incident
+    regime = incident.regime_rules
+    note = f"Initiated following the national panel's advice (accepted on {event_date:%-d %B %Y})."
+    return Decision.objects.create(
+        incident=incident,
+        decision=DecisionKind.INITIATE_SCR,
+        decided_on=event_date,
+        rationale=dict.fromkeys(RATIONALE_LIMBS, note),
+        following_panel_advice=True,
+        panel_notified_on=event_date,
+        post_mortem_at_decision=incident.post_mortem,
+        initiation_due_at_decision=incident.initiation_decision_due,
+        incident_on=incident.incident_on,
+        scr_completion_due=regime.due("scr_completion", event_date),
+        recorded_by=actor,
+    )
+
+
+def submission_record_board_response(
+    *, actor, submission_id: int, event_date: date | None, response: str | None, explanation: str = ""
+) -> PanelSubmission:
+    """The chair's response to the panel's disagreement: accept, explain further, or not accept."""
+
+    def validate(submission):
+        if response not in BoardResponse.values:
+            return {"response": ["Select the board's response"]}
+        if response != BoardResponse.ACCEPTED:
+            return _text_required(explanation, "explanation", "Explain the board's position to the panel")
+        return {}
+
+    def after(submission):
+        _record_event(
+            submission,
+            actor=actor,
+            what=SubmissionEvent.What.BOARD_RESPONSE,
+            value=response,
+            text=(explanation or "").strip(),
+            event_date=event_date,
+        )
+        if response == BoardResponse.ACCEPTED and submission.kind == SubmissionKind.NON_INITIATION:
+            _initiate_after_advice(submission, actor=actor, event_date=event_date)
+
+    return transition_run(
+        queryset=submissions_for_user(actor),
+        pk=submission_id,
+        name="record_board_response",
+        actor=actor,
+        event_date=event_date,
+        reason=BoardResponse(response).label if response in BoardResponse.values else "",
+        validate=validate,
+        kwargs={
+            "target": SubmissionState.AWAITING_PANEL_VIEW
+            if response == BoardResponse.FURTHER_EXPLANATION
+            else SubmissionState.CLOSED
+        },
+        after=after,
+    )
+
+
+def submission_record_panel_view(
+    *, actor, submission_id: int, event_date: date | None, view: str | None, reasons: str
+) -> PanelSubmission:
+    """The panel's view of the board's further explanation."""
+
+    def validate(submission):
+        errors = _text_required(reasons, "reasons", "Give the panel's reasons")
+        if view not in PanelView.values:
+            errors["view"] = ["Select the panel's view"]
+        return errors
+
+    return transition_run(
+        queryset=submissions_for_user(actor),
+        pk=submission_id,
+        name="record_panel_view",
+        actor=actor,
+        event_date=event_date,
+        reason=(reasons or "").strip(),
+        validate=validate,
+        after=lambda s: _record_event(
+            s,
+            actor=actor,
+            what=SubmissionEvent.What.PANEL_VIEW,
+            value=view,
+            text=reasons.strip(),
+            event_date=event_date,
+        ),
+    )
+
+
+def submission_withdraw(*, actor, submission_id: int, event_date: date | None, reason: str) -> PanelSubmission:
+    """The board withdraws its submission; its history stays."""
+    return transition_run(
+        queryset=submissions_for_user(actor),
+        pk=submission_id,
+        name="withdraw",
+        actor=actor,
+        event_date=event_date,
+        reason=(reason or "").strip(),
+        validate=lambda s: _text_required(reason, "reason", "Enter the reason"),
+    )
+
+
+def meeting_create(*, actor, meets_on: date | None, members_present=(), minutes: str = "") -> PanelMeeting:
+    """The secretariat sets up a panel meeting (usually monthly)."""
+    if actor.role != Role.PANEL_SECRETARIAT:
+        raise RoleNotPermitted("Only the panel secretariat arranges meetings")
+    errors: dict[str, list[str]] = {}
+    if meets_on is None:
+        errors["meets_on"] = ["Enter the date of the meeting"]
+    elif PanelMeeting.objects.filter(meets_on=meets_on).exists():
+        errors["meets_on"] = ["There is already a meeting on that date"]
+    members = list(members_present)
+    if any(m.role not in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT) for m in members):
+        errors["members_present"] = ["Only panel members and the secretariat attend panel meetings"]
+    if minutes.strip() and meets_on and meets_on > timezone.localdate():
+        errors["minutes"] = ["Minutes can be added once the meeting has taken place"]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        meeting = PanelMeeting.objects.create(meets_on=meets_on, minutes=minutes.strip(), created_by=actor)
+        meeting.members_present.set(members)
+    return meeting
+
+
+def meeting_update(*, actor, meeting_id: int, members_present=(), minutes: str = "") -> PanelMeeting:
+    """Record who attended and the minutes, after the meeting."""
+    if actor.role != Role.PANEL_SECRETARIAT:
+        raise RoleNotPermitted("Only the panel secretariat keeps the minutes")
+    with transaction.atomic():
+        meeting = PanelMeeting.objects.select_for_update().filter(pk=meeting_id).first()
+        if meeting is None:
+            raise InvalidInput({"meeting": ["No such meeting"]})
+        members = list(members_present)
+        errors: dict[str, list[str]] = {}
+        if any(m.role not in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT) for m in members):
+            errors["members_present"] = ["Only panel members and the secretariat attend panel meetings"]
+        if meeting.meets_on > timezone.localdate() and (members or minutes.strip()):
+            errors["minutes"] = ["Attendance and minutes can be added once the meeting has taken place"]
+        if errors:
+            raise InvalidInput(errors)
+        meeting.minutes = minutes.strip()
+        meeting.save(update_fields=["minutes"])
+        meeting.members_present.set(members)
+    return meeting
