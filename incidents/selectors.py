@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import ExtractYear
+from django.http import Http404
 
-from accounts.selectors import board_records_for_user, get_board_record_or_404
+from accounts.selectors import board_records_for_user
 from audit.models import AuditEntry
 from incidents.choices import IncidentState, PostMortem
 from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES
@@ -75,8 +76,22 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
     )
 
 
+def panel_can_see(incidents: QuerySet) -> QuerySet:
+    """Incidents the panel reaches through what links to them (SPEC §2): a submission the board has
+    sent, or a notice that the board initiated a Serious Case Review."""
+    sent = PanelSubmission.objects.filter(decision__incident=OuterRef("pk"), first_submitted_on__isnull=False)
+    notice = Decision.objects.filter(
+        incident=OuterRef("pk"), decision=DecisionKind.INITIATE_SCR, panel_notified_on__isnull=False
+    )
+    return incidents.filter(Q(Exists(sent)) | Q(Exists(notice)))
+
+
 def incidents_for_user(user) -> QuerySet:
-    return board_records_for_user(user, Incident.objects.select_related("board"))
+    """Board users: their board's incidents. Panel: those linked to what the board sent. Nobody else."""
+    incidents = Incident.objects.select_related("board")
+    if user.is_authenticated and user.is_active and user.is_panel_user:
+        return panel_can_see(incidents)
+    return board_records_for_user(user, incidents)
 
 
 @dataclass(frozen=True)
@@ -117,7 +132,10 @@ def open_cases_by_deadline(user, *, today: date) -> QuerySet:
 
 def incident_for_user(user, public_id) -> Incident:
     """One incident in the user's scope (404 otherwise), with its facts for the case page."""
-    return get_board_record_or_404(user, Incident.objects.select_related("board", "created_by"), public_id=public_id)
+    try:
+        return incidents_for_user(user).select_related("created_by").get(public_id=public_id)
+    except Incident.DoesNotExist as exc:
+        raise Http404("Not found") from exc
 
 
 def incident_decisions(incident: Incident) -> list[Decision]:

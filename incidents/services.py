@@ -11,7 +11,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Board
-from accounts.selectors import board_records_for_user
 from scr_tracker import clocks
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
@@ -29,6 +28,7 @@ from .choices import (
     Sex,
 )
 from .models import BOARD, Incident
+from .selectors import incidents_for_user
 
 SIN_FIELDS = (
     "child_pseudonym",
@@ -158,7 +158,8 @@ def incident_create(*, actor, data: dict) -> Incident:
 
 
 def _scope(actor):
-    return board_records_for_user(actor, Incident.objects.all())
+    # The user's whole reading scope: a panel member who can read the case is refused with 403, not 404.
+    return incidents_for_user(actor)
 
 
 def incident_notify(*, actor, incident_id: int, event_date: date | None, ofsted_notified_on: date | None) -> Incident:

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from accounts.selectors import board_records_for_user
 from incidents.models import Incident
+from incidents.selectors import incidents_for_user
 from panel.services import submission_open_for_decision
 from scr_tracker.transitions import EventFloor, transition_run
 
@@ -112,7 +112,7 @@ def decision_record(
             submission_open_for_decision(created[-1])
 
     transition_run(
-        queryset=board_records_for_user(actor, Incident.objects.all()),
+        queryset=incidents_for_user(actor),
         pk=incident_id,
         name="record_decision",
         actor=actor,
