@@ -10,6 +10,7 @@ from django.http import Http404
 from accounts.selectors import board_records_for_user
 from audit.models import AuditEntry
 from incidents.choices import IncidentState, PostMortem
+from panel.choices import SubmissionState
 from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES
 from panel.models import PanelSubmission
 from reviews.choices import DecisionKind
@@ -24,6 +25,11 @@ FLAG_VALUES = ("premature", "late")
 
 def _current_decision(field: str):
     latest = Decision.objects.filter(incident=OuterRef("pk")).order_by("-decided_on", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def _current_submission(field: str):
+    latest = PanelSubmission.objects.filter(decision__incident=OuterRef("pk")).order_by("-pk")
     return Subquery(latest.values(field)[:1])
 
 
@@ -42,6 +48,9 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
         current_send_to_panel_due=_current_decision("send_to_panel_due"),
         current_scr_completion_due=_current_decision("scr_completion_due"),
         first_decided_on=Subquery(first.values("decided_on")[:1]),
+        current_submitted_on=_current_submission("first_submitted_on"),
+        current_submission_state=_current_submission("state"),
+        current_information_due=_current_submission("information_due"),
         has_open_submission=Exists(
             PanelSubmission.objects.filter(decision__incident=OuterRef("pk"), state__in=SUBMISSION_OPEN_STATES)
         ),
@@ -56,8 +65,17 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
             When(
                 state=IncidentState.DECIDED,
                 current_decision=DecisionKind.NOT_INITIATE,
+                current_submitted_on__isnull=True,
                 then=F("current_send_to_panel_due"),
             ),
+            When(
+                state=IncidentState.DECIDED,
+                current_decision=DecisionKind.NOT_INITIATE,
+                current_submission_state=SubmissionState.AWAITING_INFORMATION,
+                then=F("current_information_due"),
+            ),
+            # Otherwise a sent submission waits on the panel, not on the board.
+            When(state=IncidentState.DECIDED, current_decision=DecisionKind.NOT_INITIATE, then=None),
             When(state=IncidentState.DECIDED, then=F("current_scr_completion_due")),
             default=None,
             output_field=DateField(),
@@ -139,7 +157,7 @@ def incident_for_user(user, public_id) -> Incident:
 
 
 def incident_decisions(incident: Incident) -> list[Decision]:
-    return list(incident.decisions.select_related("recorded_by").order_by("decided_on", "pk"))
+    return list(incident.decisions.select_related("recorded_by", "submission").order_by("decided_on", "pk"))
 
 
 def incident_timeline(incident: Incident) -> QuerySet[AuditEntry]:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
-from incidents.choices import PostMortem
+from incidents.choices import IncidentState, PostMortem
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.models import Decision
 from scr_tracker import clocks
@@ -59,7 +59,8 @@ def submission_missing(submission: PanelSubmission) -> list[str]:
             if not str(rationale.get(limb) or "").strip():
                 missing.append(f"the rationale for: {limb.label.lower()}")
         current = Decision.objects.filter(incident=incident).order_by("-decided_on", "-pk").first()
-        if current is None or current.pk != decision.pk or decision.decision != DecisionKind.NOT_INITIATE:
+        stands = incident.state == IncidentState.DECIDED and current is not None and current.pk == decision.pk
+        if not stands or decision.decision != DecisionKind.NOT_INITIATE:
             missing.append("a current decision not to initiate (the decision has been reconsidered)")
     return missing
 

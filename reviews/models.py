@@ -81,12 +81,14 @@ class Decision(models.Model):
 
     def clocks(self, today: date) -> list[clocks.Clock]:
         if self.decision == DecisionKind.NOT_INITIATE:
+            # The clock ends when the submission is first sent (a missing reverse one-to-one is an AttributeError).
+            submission = getattr(self, "submission", None)
             return [
                 clocks.clock_state(
                     name="send_to_panel",
                     starts_on=self.decided_on,
                     due=self.send_to_panel_due,
-                    ended_on=None,
+                    ended_on=submission.first_submitted_on if submission else None,
                     today=today,
                 )
             ]
