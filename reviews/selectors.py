@@ -14,7 +14,7 @@ def decisions_for_user(user) -> QuerySet[Decision]:
     """The decisions of the incidents the user may see (board users: their board's; panel: linked ones)."""
     from incidents.selectors import incidents_for_user  # incidents.selectors reads decisions too
 
-    decisions = Decision.objects.select_related("incident")
+    decisions = Decision.objects.select_related("incident", "submission")
     if user.is_authenticated and user.is_active and user.is_panel_user:
         return decisions.filter(incident__in=incidents_for_user(user).values("pk"))
     return board_records_for_user(user, decisions, board_field=BOARD_FIELD)
