@@ -368,3 +368,38 @@ class TestMeetings:
         assert "meeting" in refused.value.errors
         with pytest.raises(InvalidInput):
             submission_schedule(actor=secretariat, submission_id=submission.pk, event_date=EVENT, meeting_id=None)
+
+
+class TestPanelReachesCasesOnlyThroughLinks:
+    def test_a_sent_submission_shows_its_case_to_the_panel_read_only(self, chair_a, secretariat, panel_member):
+        from incidents.selectors import incidents_for_user
+        from incidents.services import incident_close
+        from reviews.selectors import decisions_for_user
+
+        draft = submission_in("draft", chair_a, secretariat)
+        incident = draft.decision.incident
+        assert not incidents_for_user(panel_member).exists()
+        submit(chair_a, incident)
+        assert list(incidents_for_user(panel_member)) == [incident]
+        assert list(decisions_for_user(panel_member)) == [draft.decision]
+        # In scope to read, so changing it is a clear refusal (403), not a 404.
+        with pytest.raises(RoleNotPermitted):
+            incident_close(actor=panel_member, incident_id=incident.pk, event_date=EVENT)
+        assert Incident.objects.get(pk=incident.pk).state == "decided"
+
+    def test_an_initiation_notice_shows_its_case_to_the_panel(self, chair_a, panel_member):
+        from incidents.selectors import incidents_for_user
+        from tests.workflow import decide, notified
+
+        incident = notified(chair_a)
+        assert not incidents_for_user(panel_member).exists()
+        decide(chair_a, incident, decision="initiate_scr")
+        assert list(incidents_for_user(panel_member)) == [incident]
+
+    def test_other_cases_stay_out_of_reach(self, chair_a, panel_member):
+        from incidents.selectors import incidents_for_user
+
+        for state in ("draft", "notified", "under_consideration", "withdrawn"):
+            case_in(state, chair_a)
+        case_in("decided", chair_a)  # not initiated, submission still a draft
+        assert not incidents_for_user(panel_member).exists()
