@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Board, Region, Role, User
 from incidents.demo import seed_demo_cases
+from panel.demo import seed_demo_panel
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"
 DEMO_EMAIL_DOMAINS = (
@@ -82,4 +83,10 @@ def seed_demo() -> list[User]:
             by_email[f"staff@{board_name}.example"],
             by_email["member@panel.example"],
         )
+    seed_demo_panel(
+        secretariat=by_email["secretariat@panel.example"],
+        member=by_email["member@panel.example"],
+        chair=by_email["chair@eastmere.example"],
+        staff=by_email["staff@eastmere.example"],
+    )
     return users

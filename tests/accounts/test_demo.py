@@ -63,3 +63,16 @@ def test_demo_code_prints_a_six_digit_code(settings, capsys):
     call_command("demo_code", "chair@northfield.example")
     code = capsys.readouterr().out.split()[0]
     assert len(code) == 6 and code.isdigit()
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_panel_meetings_and_submissions_at_several_stages():
+    from panel.models import PanelMeeting, PanelSubmission
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert PanelMeeting.objects.count() == 2
+    states = set(PanelSubmission.objects.values_list("state", flat=True))
+    assert {"draft", "scheduled", "awaiting_board_response", "closed"} <= states
+    past = PanelMeeting.objects.order_by("meets_on").first()
+    assert past.minutes and past.members_present.count() == 2
