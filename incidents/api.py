@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from audit.services import access_record
+from panel.selectors import submissions_for_user
 from reviews.choices import DecisionKind
 from reviews.services import decision_record
 from scr_tracker.api import (
@@ -156,6 +157,7 @@ class IncidentOutput(IncidentTransitionsMixin):
     clocks = serializers.SerializerMethodField()
     flags = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
+    submission = serializers.SerializerMethodField()
 
     @extend_schema_field(ClockOutput(many=True))
     def get_clocks(self, incident) -> list[dict]:
@@ -175,6 +177,17 @@ class IncidentOutput(IncidentTransitionsMixin):
         """The incident's decisions, oldest first; the last is the current one."""
         request = self.context["request"]
         return [api_url(request, "api:decision-detail", decision.public_id) for decision in self.context["decisions"]]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_submission(self, incident) -> str | None:
+        """The incident's latest submission to the panel, when there is one this user may see."""
+        submissions = [d.submission for d in self.context["decisions"] if getattr(d, "submission", None)]
+        if not submissions:
+            return None
+        latest = submissions[-1]
+        if not submissions_for_user(self.context["request"].user).filter(pk=latest.pk).exists():
+            return None
+        return api_url(self.context["request"], "api:submission-detail", latest.public_id)
 
 
 def incident_response(request, incident: Incident, status_code: int = status.HTTP_200_OK) -> Response:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from panel.choices import SubmissionState
 from reviews.choices import DecisionKind
 
 from .choices import IncidentState
@@ -17,6 +18,7 @@ COMPLETED = ("Completed", None)
 NOT_YET_STARTED = ("Not yet started", "blue")
 INCOMPLETE = ("Incomplete", "light-blue")
 CANNOT_START = ("Cannot start yet", None)
+IN_PROGRESS = ("In progress", "light-blue")
 NOT_DONE = ("Not done", None)
 
 
@@ -42,9 +44,41 @@ def _on(d) -> str:
     return f"{d:%-d %B %Y}"
 
 
-def case_stages(incident, decisions: list, transitions_done: Iterable[str], links: dict[str, str]) -> list[Stage]:
+def _submission_stage(submission, href: str | None, current) -> Stage:
+    """The case's submission to the national panel: where it stands and, once advised, its outcome."""
+    name = "Send the case to the national panel"
+    state, outcome = submission.state, submission.get_outcome_display()
+    if state == SubmissionState.DRAFT:
+        if current is not None and submission.decision_id != current.pk:
+            return _stage(name, NOT_DONE, "The decision it was for has been reconsidered", href)
+        hint = f"Due by {_on(submission.send_to_panel_due)}" if submission.send_to_panel_due else ""
+        return _stage(name, NOT_YET_STARTED, hint, href)
+    if state == SubmissionState.WITHDRAWN:
+        return _stage(name, ("Withdrawn", None), "The board withdrew the submission", href)
+    sent = f"Sent on {_on(submission.first_submitted_on)}" if submission.first_submitted_on else "Sent"
+    if state == SubmissionState.CLOSED:
+        return _stage(name, COMPLETED, f"{sent}. Outcome: {outcome}", href)
+    return _stage(name, IN_PROGRESS, f"{sent}. {submission.get_state_display()}. Outcome: {outcome}", href)
+
+
+def _review_stage(decision) -> Stage:
+    hint = f"To be completed by {_on(decision.scr_completion_due)}" if decision.scr_completion_due else ""
+    if decision.following_panel_advice:
+        hint = f"Initiated following the panel's advice. {hint}".strip()
+    return _stage("Carry out the Serious Case Review", NOT_YET_STARTED, hint)
+
+
+def case_stages(
+    incident,
+    decisions: list,
+    transitions_done: Iterable[str],
+    links: dict[str, str],
+    submission=None,
+    submission_href: str | None = None,
+) -> list[Stage]:
     """`decisions` oldest first; `transitions_done` the names in the case's timeline; `links` the
-    transition pages this user can open now, by transition name."""
+    transition pages this user can open now, by transition name; `submission` the case's latest
+    submission to the panel, if any, and `submission_href` its page."""
     state = incident.state
     done = set(transitions_done)
     current = decisions[-1] if decisions else None
@@ -94,12 +128,17 @@ def case_stages(incident, decisions: list, transitions_done: Iterable[str], link
     else:
         stages.append(_stage(deciding, NOT_DONE))
 
-    if current and state == IncidentState.DECIDED and current.decision == DecisionKind.NOT_INITIATE:
+    reviewing = current and state == IncidentState.DECIDED and current.decision == DecisionKind.INITIATE_SCR
+    # A submission shows while it is the current decision's, or once sent (its advice is the case's history).
+    if submission is not None and (submission.first_submitted_on or (current and submission.decision_id == current.pk)):
+        stages.append(_submission_stage(submission, submission_href, current))
+        if reviewing:
+            stages.append(_review_stage(current))
+    elif current and state == IncidentState.DECIDED and current.decision == DecisionKind.NOT_INITIATE:
         hint = f"Due by {_on(current.send_to_panel_due)}" if current.send_to_panel_due else ""
         stages.append(_stage("Send the case to the national panel", NOT_YET_STARTED, hint))
-    elif current and state == IncidentState.DECIDED:
-        hint = f"To be completed by {_on(current.scr_completion_due)}" if current.scr_completion_due else ""
-        stages.append(_stage("Carry out the Serious Case Review", NOT_YET_STARTED, hint))
+    elif reviewing:
+        stages.append(_review_stage(current))
     elif over:
         stages.append(_stage("Send to the panel, or carry out the review", NOT_DONE, f"The case is {state}"))
     else:

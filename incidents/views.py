@@ -214,6 +214,11 @@ def case_detail(request, public_id):
     timeline = list(selectors.incident_timeline(incident))
     actions = available_transitions(incident, request.user, INCIDENT_TRANSITIONS)
     links = {a["name"]: _transition_url(incident, a["name"]) for a in actions if not a["blocked_by"]}
+    # The latest submission to the panel this user may open (decisions come with theirs: no query here).
+    submissions = [d.submission for d in reversed(decisions) if getattr(d, "submission", None)]
+    if not request.user.is_board_user:
+        submissions = [s for s in submissions if s.first_submitted_on]
+    submission = submissions[0] if submissions else None
     values = {field: getattr(incident, field) for field in services.SIN_FIELDS}
     values.update(received_on=incident.received_on, ofsted_notified_on=incident.ofsted_notified_on)
     sections = []
@@ -232,7 +237,15 @@ def case_detail(request, public_id):
             "clocks": selectors.incident_clocks(incident, decisions, _today()),
             "timeline": timeline,
             "actions": [{**action, "href": links.get(action["name"])} for action in actions],
-            "stages": case_stages(incident, decisions, (entry.transition for entry in timeline), links),
+            "stages": case_stages(
+                incident,
+                decisions,
+                (entry.transition for entry in timeline),
+                links,
+                submission=submission,
+                submission_href=reverse("panel:submission", args=[submission.public_id]) if submission else None,
+            ),
+            "submission": submission,
             "sections": sections,
         },
     )

@@ -4,15 +4,18 @@ Board users see their own board's submissions. Panel members and the secretariat
 board's submissions once sent, and, through them, the incident and decision they are about.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Role, User
+from audit.models import AuditEntry
+from scr_tracker import clocks
 
-from .choices import SubmissionState
-from .models import SENT_STATES, PanelMeeting, PanelSubmission
+from .choices import Advice, SubmissionState
+from .models import OPEN_STATES, SENT_STATES, PanelMeeting, PanelSubmission, SubmissionEvent
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
 
@@ -73,3 +76,94 @@ def information_overdue(user, *, today: date) -> QuerySet[PanelSubmission]:
 
 def submission_history(submission: PanelSubmission):
     return submission.events.select_related("recorded_by", "meeting").order_by("recorded_at", "pk")
+
+
+# --- What the pages show ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionFilters:
+    state: str = ""
+    outcome: str = ""
+
+
+def submission_list(user, *, filters: SubmissionFilters = SubmissionFilters()) -> QuerySet[PanelSubmission]:
+    """The submissions list: drafts first (board users), then the most recently sent."""
+    qs = submissions_for_user(user)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.outcome:
+        qs = qs.filter(outcome=filters.outcome)
+    return qs.order_by(F("first_submitted_on").desc(nulls_first=True), "-created_at", "-pk")
+
+
+def open_submissions(user) -> QuerySet[PanelSubmission]:
+    """A board's dashboard: its submissions still waiting on someone, oldest first."""
+    return submissions_for_user(user).filter(state__in=OPEN_STATES).order_by("created_at", "pk")
+
+
+def meeting_list(user) -> QuerySet[PanelMeeting]:
+    return meetings_for_user(user).annotate(agenda_size=Count("submissions")).order_by("-meets_on")
+
+
+def meetings_to_schedule(user, submission: PanelSubmission, *, today: date) -> QuerySet[PanelMeeting]:
+    """Meetings a submission can go to: those still to come, or held since it was sent with no minutes yet."""
+    qs = meetings_for_user(user)
+    since = Q(meets_on__gte=submission.first_submitted_on, minutes="") if submission.first_submitted_on else Q()
+    return qs.filter(Q(meets_on__gte=today) | since).order_by("meets_on")
+
+
+def meeting_attendees(meeting: PanelMeeting) -> QuerySet[User]:
+    """Who can be recorded as present: active panel members and secretariat, and anyone already recorded."""
+    present = meeting.members_present.values("pk")
+    return User.objects.filter(
+        Q(role__in=PANEL_ROLES, is_active=True) | Q(pk__in=present),
+    ).order_by("role", "full_name")
+
+
+def submission_clocks(submission: PanelSubmission, history, *, today: date) -> list[clocks.Clock]:
+    """The submission's clocks (SPEC §3): sending it within 14 days of the decision, and the board's
+    reply to the latest request for further information. `history` is `submission_history(...)`."""
+    result = []
+    if submission.decision_id:
+        result.append(
+            clocks.clock_state(
+                name="send_to_panel",
+                starts_on=submission.decision.decided_on,
+                due=submission.send_to_panel_due,
+                ended_on=submission.first_submitted_on,
+                today=today,
+            )
+        )
+    events = list(history)
+    requests = [
+        i
+        for i, e in enumerate(events)
+        if e.what == SubmissionEvent.What.ADVICE and e.value == Advice.FURTHER_INFORMATION_REQUESTED
+    ]
+    if requests:
+        request = events[requests[-1]]
+        reply = next((e for e in events[requests[-1] + 1 :] if e.what == SubmissionEvent.What.INFORMATION), None)
+        result.append(
+            clocks.clock_state(
+                name="information_reply",
+                starts_on=request.event_date,
+                due=request.information_due or submission.information_due,
+                ended_on=reply.event_date if reply else None,
+                today=today,
+            )
+        )
+    if submission.state == SubmissionState.WITHDRAWN:
+        # A withdrawn submission waits for nothing: only the clocks it met or missed remain.
+        result = [c for c in result if c.status in (clocks.MET, clocks.MISSED) and c.rag is None]
+    return result
+
+
+def submission_timeline(submission: PanelSubmission):
+    """Every transition of the submission: who, their role, when recorded, the event date, the reason."""
+    return AuditEntry.objects.for_object(submission).select_related("actor").order_by("recorded_at", "pk")
+
+
+def submissions_to_schedule(user) -> QuerySet[PanelSubmission]:
+    """The secretariat's queue: sent, not yet on a meeting's agenda, the longest waiting first."""
+    return submissions_for_user(user).filter(state=SubmissionState.SUBMITTED).order_by("first_submitted_on", "pk")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("scr_tracker.api_urls")),
     path("cases/", include("incidents.urls")),
+    path("panel/", include("panel.urls")),
     path("", include("accounts.urls")),
 ]
 

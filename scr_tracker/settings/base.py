@@ -252,7 +252,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # One name per choice set that several fields share.
-    "ENUM_NAME_OVERRIDES": {"DecisionKindEnum": "reviews.choices.DecisionKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionKindEnum": "reviews.choices.DecisionKind",
+        # Incidents and submissions both have a `state`: the incidents' keeps its first name.
+        "StateEnum": "incidents.choices.IncidentState",
+        "SubmissionStateEnum": "panel.choices.SubmissionState",
+        "SubmissionKindEnum": "panel.choices.SubmissionKind",
+        "BoardResponseEnum": "panel.choices.BoardResponse",
+        "PanelViewEnum": "panel.choices.PanelView",
+    },
 }
 
 # --- Service

@@ -9,10 +9,10 @@ DASHBOARD = reverse("accounts:dashboard")
 @pytest.mark.parametrize(
     ("persona", "heading", "nav"),
     [
-        ("chair_a", "Your board's cases", ["Dashboard", "Cases", "Your board"]),
-        ("staff_a", "Your tasks", ["Dashboard", "Cases", "Your board"]),
-        ("panel_member", "Panel work", ["Dashboard", "Boards"]),
-        ("secretariat", "Panel secretariat", ["Dashboard", "Boards"]),
+        ("chair_a", "Your board's cases", ["Dashboard", "Cases", "Submissions", "Your board"]),
+        ("staff_a", "Your tasks", ["Dashboard", "Cases", "Submissions", "Your board"]),
+        ("panel_member", "Panel work", ["Dashboard", "Submissions", "Meetings", "Boards"]),
+        ("secretariat", "Panel secretariat", ["Dashboard", "Submissions", "Meetings", "Boards"]),
         ("administrator", "Service administration", ["Dashboard", "Boards", "Administration"]),
     ],
 )

@@ -403,3 +403,16 @@ class TestPanelReachesCasesOnlyThroughLinks:
             case_in(state, chair_a)
         case_in("decided", chair_a)  # not initiated, submission still a draft
         assert not incidents_for_user(panel_member).exists()
+
+
+class TestIncidentApiLinksItsSubmission:
+    def test_board_sees_the_draft_link_panel_only_once_sent(self, client, sign_in, chair_a, secretariat, panel_member):
+        from django.test import Client
+
+        submission = submission_in("draft", chair_a, secretariat)
+        url = f"/api/v1/incidents/{submission.decision.incident.public_id}/"
+        board = sign_in(chair_a).get(url).json()
+        assert board["submission"].endswith(f"/api/v1/submissions/{submission.public_id}/")
+        submit(chair_a, submission.decision.incident)
+        panel = sign_in(panel_member, client=Client()).get(url).json()
+        assert panel["submission"] == board["submission"]

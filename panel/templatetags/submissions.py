@@ -1,0 +1,43 @@
+"""Words and tags for the panel's work wherever it appears: states, outcomes, history and clocks."""
+
+from django import template
+
+from panel.words import (
+    OUTCOME_COLOURS,
+    STATE_COLOURS,
+    event_value_words,
+    kind_words,
+    outcome_words,
+    submission_action_words,
+    submission_clock_words,
+    submission_state_words,
+    submission_transition_words,
+)
+
+register = template.Library()
+
+for _words in (
+    submission_action_words,
+    submission_transition_words,
+    submission_state_words,
+    submission_clock_words,
+    outcome_words,
+    kind_words,
+):
+    register.filter(_words.__name__, _words)
+
+
+@register.inclusion_tag("incidents/tags/state.html")
+def submission_state_tag(value: str) -> dict:
+    return {"colour": STATE_COLOURS.get(value, "grey"), "text": submission_state_words(value)}
+
+
+@register.inclusion_tag("incidents/tags/state.html")
+def outcome_tag(value: str) -> dict:
+    return {"colour": OUTCOME_COLOURS.get(value, "grey"), "text": outcome_words(value)}
+
+
+@register.simple_tag
+def event_value(event) -> str:
+    """A history row's value in words."""
+    return event_value_words(event.what, event.value)

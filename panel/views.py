@@ -1,0 +1,445 @@
+"""The panel's pages: submissions (the board's side and the panel's), their transitions, and meetings.
+
+Thin (STYLE): parse the request, fetch through a permission-checked selector, call one service,
+and turn the service's refusals into field errors, a message on the submission page, or a 403 page.
+Board users reach their own board's submissions; panel users every sent one; meetings are the
+panel's only (404 for anyone else).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from audit.services import access_record
+from incidents.forms import SIN_STEPS
+from incidents.services import SIN_FIELDS
+from incidents.words import sin_rows
+from scr_tracker.forms import add_service_errors
+from scr_tracker.transitions import (
+    Blocked,
+    InvalidInput,
+    NotAllowedInState,
+    RoleNotPermitted,
+    allowed_from,
+    available_transitions,
+    blocked_by,
+    roles_for,
+)
+
+from . import selectors, services
+from .choices import SubmissionState
+from .forms import (
+    AdviceForm,
+    AttendanceForm,
+    BoardResponseForm,
+    CoveringNoteForm,
+    InformationForm,
+    MeetingForm,
+    PanelViewForm,
+    ScheduleForm,
+    SubmissionFilterForm,
+    SubmitForm,
+    WithdrawSubmissionForm,
+)
+from .models import SUBMISSION_TRANSITIONS, SubmissionEvent
+from .words import submission_action_words, submission_state_words
+
+SUBMISSIONS_PER_PAGE = 25
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _submission_user_or_404(user) -> None:
+    # Submissions are the boards' and the panel's; for anyone else these pages do not exist.
+    if not (user.is_board_user or user.is_panel_user):
+        raise Http404("Not found")
+
+
+def _panel_user_or_404(user) -> None:
+    # Meetings are the panel's: their agendas list other boards' cases.
+    if not user.is_panel_user:
+        raise Http404("Not found")
+
+
+def _submission_url(submission) -> str:
+    return reverse("panel:submission", args=[submission.public_id])
+
+
+def _transition_url(submission, name: str) -> str:
+    if name == "submit":
+        return reverse("panel:check", args=[submission.public_id])
+    return reverse("panel:transition", args=[submission.public_id, name])
+
+
+def _refused(request, submission, name: str, reasons: list[str]):
+    messages.error(request, f"You cannot {submission_action_words(name).lower()} now: {'; '.join(reasons)}.")
+    return redirect(_submission_url(submission))
+
+
+def _state_reason(state: str) -> list[str]:
+    return [f"the submission is {submission_state_words(state).lower()}"]
+
+
+def _check_role_and_state(request, submission, name: str):
+    """None when this user may run `name` on the submission now; otherwise the redirect to return.
+    A role that may never run it is a 403 (the record is in scope, so its existence is known)."""
+    if request.user.role not in roles_for(submission, name):
+        raise PermissionDenied(f"Your role cannot {submission_action_words(name).lower()}")
+    if submission.state not in allowed_from(submission, name):
+        return _refused(request, submission, name, _state_reason(submission.state))
+    reasons = blocked_by(submission, name)
+    if reasons:
+        return _refused(request, submission, name, reasons)
+    return None
+
+
+def _case_sections(incident) -> list[dict]:
+    """The SIN's details as on the case page, page by page of the question pages."""
+    values = {name: getattr(incident, name) for name in SIN_FIELDS}
+    values.update(received_on=incident.received_on, ofsted_notified_on=incident.ofsted_notified_on)
+    sections = []
+    for step in SIN_STEPS:
+        fields = list(step.base_fields)
+        if step.slug == "incident":
+            fields += ["received_on", "ofsted_notified_on"]
+        sections.append({"title": step.title, "rows": sin_rows(values, fields)})
+    return sections
+
+
+def _submission_context(submission) -> dict:
+    """What every page about one submission shows of it: the case, the decision and their facts."""
+    decision = submission.decision
+    incident = decision.incident if decision else None
+    return {
+        "submission": submission,
+        "decision": decision,
+        "incident": incident,
+        "sections": _case_sections(incident) if incident else [],
+    }
+
+
+# --- The submissions list ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def submission_list(request):
+    user = request.user
+    _submission_user_or_404(user)
+    form = SubmissionFilterForm(request.GET or None, board_user=user.is_board_user)
+    form.is_valid()
+    submissions = selectors.submission_list(user, filters=selectors.SubmissionFilters(**form.filters()))
+    page = Paginator(submissions, SUBMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "panel/submission_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "filtered": bool(form.filters()),
+        },
+    )
+
+
+# --- One submission ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def submission_detail(request, public_id):
+    submission = selectors.submission_for_user(request.user, public_id)
+    access_record(request=request, record=submission)
+    history = list(selectors.submission_history(submission))
+    actions = available_transitions(submission, request.user, SUBMISSION_TRANSITIONS)
+    links = {a["name"]: _transition_url(submission, a["name"]) for a in actions if not a["blocked_by"]}
+    draft = submission.state == SubmissionState.DRAFT
+    return render(
+        request,
+        "panel/submission_detail.html",
+        {
+            **_submission_context(submission),
+            "history": history,
+            "timeline": list(selectors.submission_timeline(submission)),
+            "clocks": selectors.submission_clocks(submission, history, today=_today()),
+            "actions": [{**action, "href": links.get(action["name"])} for action in actions],
+            "missing": services.submission_missing(submission) if draft else [],
+            "can_edit_note": draft and request.user.is_board_user,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def submission_note(request, public_id):
+    """The board's covering note, while the submission is a draft."""
+    submission = selectors.submission_for_user(request.user, public_id)
+    if not request.user.is_board_user:
+        raise PermissionDenied("Only the board writes its covering note")
+    if submission.state != SubmissionState.DRAFT:
+        messages.error(request, "The submission has been sent: its covering note can no longer be changed.")
+        return redirect(_submission_url(submission))
+    from_check = request.GET.get("from") == "check"
+    form = CoveringNoteForm(
+        request.POST if request.method == "POST" else None, initial={"covering_note": submission.covering_note}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_update_note(
+                actor=request.user, submission_id=submission.pk, covering_note=form.cleaned_data["covering_note"]
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc.errors)
+        except RoleNotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        else:
+            messages.success(request, "Covering note saved")
+            return redirect(_transition_url(submission, "submit") if from_check else _submission_url(submission))
+    back = _transition_url(submission, "submit") if from_check else _submission_url(submission)
+    return render(request, "panel/covering_note.html", {**_submission_context(submission), "form": form, "back": back})
+
+
+@require_http_methods(["GET", "POST"])
+def submission_check(request, public_id):
+    """Check your answers: everything the panel will see, then send it (the `submit` transition)."""
+    submission = selectors.submission_for_user(request.user, public_id)
+    refusal = _check_role_and_state(request, submission, "submit")
+    if refusal:
+        return refusal
+    missing = services.submission_missing(submission)
+    refused_missing = False
+    form = SubmitForm(request.POST if request.method == "POST" else None, submission=submission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_submit(actor=request.user, submission_id=submission.pk, **form.payload())
+        except InvalidInput as exc:
+            errors = dict(exc.errors)
+            if "missing" in errors:
+                missing, refused_missing = errors.pop("missing"), True
+            add_service_errors(form, errors)
+        except RoleNotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except NotAllowedInState as exc:
+            return _refused(request, submission, "submit", _state_reason(exc.state))
+        except Blocked as exc:
+            return _refused(request, submission, "submit", exc.reasons)
+        else:
+            messages.success(request, "Submission sent to the national panel")
+            return redirect(_submission_url(submission))
+    return render(
+        request,
+        "panel/check.html",
+        {**_submission_context(submission), "form": form, "missing": missing, "refused_missing": refused_missing},
+    )
+
+
+# --- Transition pages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionPage:
+    form: type
+    run: Callable
+    done: Callable[[object], str]
+    intro: str = ""
+    form_kwargs: Callable = field(default=lambda request, submission: {})
+    # Which earlier event the page shows, so that the person answers what was actually said.
+    answers: str = ""
+
+
+def _scheduled(submission) -> str:
+    return f"Scheduled for the panel meeting on {submission.meeting.meets_on:%-d %B %Y}"
+
+
+def _advised(submission) -> str:
+    if submission.state == SubmissionState.AWAITING_INFORMATION:
+        return f"Advice recorded: the board is asked for further information by {submission.information_due:%-d %B %Y}"
+    return f"Advice recorded. Outcome: {submission.get_outcome_display().lower()}"
+
+
+TRANSITION_PAGES = {
+    "schedule": TransitionPage(
+        ScheduleForm,
+        services.submission_schedule,
+        _scheduled,
+        "Put the submission on the agenda of one of the panel's meetings.",
+        form_kwargs=lambda request, submission: {
+            "meetings": selectors.meetings_to_schedule(request.user, submission, today=_today())
+        },
+    ),
+    "record_advice": TransitionPage(
+        AdviceForm,
+        services.submission_record_advice,
+        _advised,
+        "The board should have regard to the panel's advice. Give the reasons the board will read.",
+    ),
+    "provide_information": TransitionPage(
+        InformationForm,
+        services.submission_provide_information,
+        lambda submission: "Information sent: the submission is with the panel again",
+        "The submission goes back to the panel with this information.",
+        answers=SubmissionEvent.What.ADVICE,
+    ),
+    "record_board_response": TransitionPage(
+        BoardResponseForm,
+        services.submission_record_board_response,
+        lambda submission: f"Response recorded. Outcome: {submission.get_outcome_display().lower()}",
+        "If the board accepts the panel's advice, a decision to initiate a Serious Case Review is recorded on "
+        "the case, dated the day of the response and marked as following the panel's advice.",
+        answers=SubmissionEvent.What.ADVICE,
+    ),
+    "record_panel_view": TransitionPage(
+        PanelViewForm,
+        services.submission_record_panel_view,
+        lambda submission: f"The panel's view is recorded. Outcome: {submission.get_outcome_display().lower()}",
+        "Record whether the panel is satisfied with the board's further explanation.",
+        answers=SubmissionEvent.What.BOARD_RESPONSE,
+    ),
+    "withdraw": TransitionPage(
+        WithdrawSubmissionForm,
+        services.submission_withdraw,
+        lambda submission: "Submission withdrawn",
+        "A withdrawn submission leaves the panel's work. Its history is kept.",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def submission_transition(request, public_id, name: str):
+    page = TRANSITION_PAGES.get(name)
+    if page is None:
+        raise Http404("No such transition")
+    submission = selectors.submission_for_user(request.user, public_id)
+    refusal = _check_role_and_state(request, submission, name)
+    if refusal:
+        return refusal
+    form = page.form(
+        request.POST if request.method == "POST" else None,
+        submission=submission,
+        **page.form_kwargs(request, submission),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = page.run(actor=request.user, submission_id=submission.pk, **form.payload())
+        except InvalidInput as exc:
+            add_service_errors(form, exc.errors)
+        except RoleNotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except NotAllowedInState as exc:
+            return _refused(request, submission, name, _state_reason(exc.state))
+        except Blocked as exc:
+            return _refused(request, submission, name, exc.reasons)
+        else:
+            messages.success(request, page.done(result))
+            return redirect(_submission_url(submission))
+    answering = None
+    if page.answers:
+        answering = selectors.submission_history(submission).filter(what=page.answers).last()
+    return render(
+        request,
+        "panel/transition.html",
+        {
+            **_submission_context(submission),
+            "form": form,
+            "name": name,
+            "title": submission_action_words(name),
+            "intro": page.intro,
+            "answering": answering,
+            "no_meetings": name == "schedule" and not form.fields["meeting"].queryset.exists(),
+        },
+    )
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+def _meeting_url(meeting) -> str:
+    return reverse("panel:meeting", args=[meeting.public_id])
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_list(request):
+    """The panel's meetings; the secretariat arranges the next one here."""
+    user = request.user
+    _panel_user_or_404(user)
+    form = None
+    if user.is_secretariat:
+        form = MeetingForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                meeting = services.meeting_create(actor=user, meets_on=form.cleaned_data["meets_on"])
+            except InvalidInput as exc:
+                add_service_errors(form, exc.errors)
+            except RoleNotPermitted as exc:
+                raise PermissionDenied(str(exc)) from exc
+            else:
+                messages.success(request, f"Meeting arranged for {meeting.meets_on:%-d %B %Y}")
+                return redirect(_meeting_url(meeting))
+    elif request.method == "POST":
+        raise PermissionDenied("Only the panel secretariat arranges meetings")
+    today = _today()
+    meetings = list(selectors.meeting_list(user))
+    return render(
+        request,
+        "panel/meeting_list.html",
+        {
+            "form": form,
+            "upcoming": [m for m in reversed(meetings) if m.meets_on >= today],
+            "past": [m for m in meetings if m.meets_on < today],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request, public_id):
+    """A meeting's agenda with the key facts and flags of each case; attendance and minutes afterwards."""
+    user = request.user
+    _panel_user_or_404(user)
+    meeting = selectors.meeting_for_user(user, public_id)
+    held = meeting.meets_on <= _today()
+    present = list(meeting.members_present.order_by("full_name"))
+    form = None
+    if user.is_secretariat and held:
+        form = AttendanceForm(
+            request.POST if request.method == "POST" else None,
+            attendees=selectors.meeting_attendees(meeting),
+            initial={"members_present": present, "minutes": meeting.minutes},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.meeting_update(
+                    actor=user,
+                    meeting_id=meeting.pk,
+                    members_present=form.cleaned_data["members_present"],
+                    minutes=form.cleaned_data["minutes"],
+                )
+            except InvalidInput as exc:
+                add_service_errors(form, exc.errors)
+            except RoleNotPermitted as exc:
+                raise PermissionDenied(str(exc)) from exc
+            else:
+                messages.success(request, "Attendance and minutes saved")
+                return redirect(_meeting_url(meeting))
+    elif request.method == "POST":
+        if not user.is_secretariat:
+            raise PermissionDenied("Only the panel secretariat keeps the minutes")
+        messages.error(request, "You can record attendance and minutes once the meeting has taken place.")
+        return redirect(_meeting_url(meeting))
+    return render(
+        request,
+        "panel/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "held": held,
+            "agenda": list(selectors.agenda(meeting)),
+            "present": present,
+            "form": form,
+        },
+    )

@@ -1,0 +1,117 @@
+"""The panel's work in words: submission states, transitions, history and outcomes (pages only)."""
+
+from .choices import Advice, BoardResponse, Outcome, PanelView, SubmissionKind, SubmissionState
+from .models import SubmissionEvent
+
+TRANSITIONS = {
+    "submit": "Sent to the panel",
+    "schedule": "Scheduled for a panel meeting",
+    "record_advice": "Panel's advice recorded",
+    "provide_information": "Further information provided",
+    "record_board_response": "Board's response recorded",
+    "record_panel_view": "Panel's view recorded",
+    "withdraw": "Submission withdrawn",
+}
+
+ACTIONS = {
+    "submit": "Check and send to the panel",
+    "schedule": "Schedule for a meeting",
+    "record_advice": "Record the panel's advice",
+    "provide_information": "Provide further information",
+    "record_board_response": "Record the board's response",
+    "record_panel_view": "Record the panel's view",
+    "withdraw": "Withdraw the submission",
+}
+
+# Short names for lists and tables; the choices' labels are the full sentences.
+KINDS = {
+    SubmissionKind.NON_INITIATION: "Not to initiate",
+    SubmissionKind.NON_PUBLICATION: "Not to publish",
+}
+
+CLOCKS = {
+    "send_to_panel": "Send to the national panel (14 days from the decision)",
+    "information_reply": "Reply to the panel's request for information",
+}
+
+STATE_COLOURS = {
+    SubmissionState.DRAFT: "grey",
+    SubmissionState.SUBMITTED: "blue",
+    SubmissionState.SCHEDULED: "light-blue",
+    SubmissionState.AWAITING_INFORMATION: "yellow",
+    SubmissionState.AWAITING_BOARD_RESPONSE: "yellow",
+    SubmissionState.AWAITING_PANEL_VIEW: "purple",
+    SubmissionState.CLOSED: "green",
+    SubmissionState.WITHDRAWN: "grey",
+}
+
+OUTCOME_COLOURS = {
+    Outcome.NOT_YET_ADVISED: "grey",
+    Outcome.AWAITING_INFORMATION: "yellow",
+    Outcome.AGREED: "green",
+    Outcome.PENDING_BOARD_RESPONSE: "yellow",
+    Outcome.SCR_INITIATED_AFTER_ADVICE: "turquoise",
+    Outcome.ADVICE_NOT_ACCEPTED: "red",
+    Outcome.PENDING_PANEL_VIEW: "purple",
+    Outcome.SATISFIED_AFTER_EXPLANATION: "green",
+    Outcome.AGREED_NOT_PUBLISH: "green",
+    Outcome.AGREED_ANONYMOUS: "green",
+    Outcome.AGREED_SUMMARY: "green",
+    Outcome.DISAGREED_PUBLISHED: "turquoise",
+    Outcome.DISAGREED_NOT_PUBLISHED: "red",
+}
+
+VALUES = {
+    SubmissionEvent.What.ADVICE: Advice,
+    SubmissionEvent.What.BOARD_RESPONSE: BoardResponse,
+    SubmissionEvent.What.PANEL_VIEW: PanelView,
+}
+
+# How a recorded value reads in the history: the choices' labels are written as options to pick.
+EVENT_VALUES = {
+    BoardResponse.ACCEPTED: "Accepted the panel's advice",
+    BoardResponse.FURTHER_EXPLANATION: "Gave the panel a further explanation",
+    BoardResponse.NOT_ACCEPTED: "Did not accept the panel's advice",
+}
+
+
+def _fallback(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def submission_transition_words(name: str) -> str:
+    """What happened, for the audit timeline: "Scheduled for a panel meeting"."""
+    return TRANSITIONS.get(name, _fallback(name))
+
+
+def submission_action_words(name: str) -> str:
+    """What a user does, for buttons and page titles: "Record the panel's advice"."""
+    return ACTIONS.get(name, _fallback(name))
+
+
+def submission_state_words(value: str) -> str:
+    return SubmissionState(value).label if value in SubmissionState.values else _fallback(value)
+
+
+def outcome_words(value: str) -> str:
+    return Outcome(value).label if value in Outcome.values else _fallback(value)
+
+
+def kind_words(value: str) -> str:
+    return KINDS.get(value, _fallback(value))
+
+
+def submission_clock_words(name: str) -> str:
+    return CLOCKS.get(name, _fallback(name))
+
+
+def event_value_words(what: str, value: str) -> str:
+    """A history row's value in words: the advice, the board's response or the panel's view."""
+    if not value:
+        return ""
+    if value in EVENT_VALUES and what == SubmissionEvent.What.BOARD_RESPONSE:
+        return EVENT_VALUES[value]
+    choices = VALUES.get(what)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    return _fallback(value)
