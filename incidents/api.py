@@ -6,8 +6,6 @@ service, render with an output serializer. Refusals are mapped to 400/403/409 in
 """
 
 import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -26,6 +24,7 @@ from scr_tracker.api import (
     AvailableTransitionOutput,
     ClockOutput,
     StrictInputSerializer,
+    TransitionApiSpec,
     api_url,
     error_responses,
     paginated_response,
@@ -294,13 +293,6 @@ class ReasonRequiredInput(TransitionInput):
     """A transition that needs a reason (`reconsider`, `withdraw`)."""
 
     reason = serializers.CharField(allow_blank=True, default="", help_text="Required")
-
-
-@dataclass(frozen=True)
-class TransitionApiSpec:
-    input: type[TransitionInput]
-    run: Callable  # a service taking actor, incident_id and exactly the input's fields
-    summary: str
 
 
 TRANSITION_APIS: dict[str, TransitionApiSpec] = {

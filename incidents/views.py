@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import MultiWidget
 from django.http import Http404
@@ -19,18 +18,15 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
 from audit.services import access_record
+from audit.timeline import timeline_rows
 from reviews.forms import DecisionForm
 from reviews.services import decision_record
 from scr_tracker.forms import add_service_errors
+from scr_tracker.pages import PageRefusal, check_transition, run_for_page
 from scr_tracker.transitions import (
-    Blocked,
     InvalidInput,
-    NotAllowedInState,
     RoleNotPermitted,
-    allowed_from,
     available_transitions,
-    blocked_by,
-    roles_for,
 )
 
 from . import selectors, services
@@ -45,7 +41,7 @@ from .forms import (
 )
 from .models import INCIDENT_TRANSITIONS
 from .stages import case_stages
-from .words import action_words, sin_rows, state_words
+from .words import action_words, sin_rows, state_words, transition_words
 
 CASES_PER_PAGE = 25
 ANSWERS = "sin_answers"  # session key: the question pages' answers, by page, until saved
@@ -235,7 +231,8 @@ def case_detail(request, public_id):
             "current": decisions[-1] if decisions else None,
             "decisions": list(reversed(decisions)),
             "clocks": selectors.incident_clocks(incident, decisions, _today()),
-            "timeline": timeline,
+            "timeline_rows": timeline_rows(timeline, transition_words=transition_words, state_words=state_words),
+            "logged_on": f"{incident.created_at:%-d %B %Y}",
             "actions": [{**action, "href": links.get(action["name"])} for action in actions],
             "stages": case_stages(
                 incident,
@@ -305,6 +302,10 @@ TRANSITION_PAGES = {
 }
 
 
+def _state_reason(state: str) -> str:
+    return f"the case is {state_words(state).lower()}"
+
+
 def _refused(request, incident, name: str, reasons: list[str]):
     messages.error(request, f"You cannot {action_words(name).lower()} now: {'; '.join(reasons)}.")
     return redirect(_case_url(incident))
@@ -316,28 +317,20 @@ def case_transition(request, public_id, name: str):
     if page is None:
         raise Http404("No such transition")
     incident = selectors.incident_for_user(request.user, public_id)
-    if request.user.role not in roles_for(incident, name):
-        raise PermissionDenied(f"Your role cannot {action_words(name).lower()}")
-    if incident.state not in allowed_from(incident, name):
-        return _refused(request, incident, name, [f"the case is {state_words(incident.state).lower()}"])
-    reasons = blocked_by(incident, name)
-    if reasons:
-        return _refused(request, incident, name, reasons)
-    form = page.form(request.POST if request.method == "POST" else None, incident=incident)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = page.run(actor=request.user, incident_id=incident.pk, **form.payload())
-        except InvalidInput as exc:
-            add_service_errors(form, exc.errors)
-        except RoleNotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except NotAllowedInState as exc:
-            return _refused(request, incident, name, [f"the case is {state_words(exc.state).lower()}"])
-        except Blocked as exc:
-            return _refused(request, incident, name, exc.reasons)
-        else:
-            messages.success(request, page.done(result))
-            return redirect(_case_url(incident))
+    try:
+        check_transition(request.user, incident, name, action=action_words(name), state_reason=_state_reason)
+        form = page.form(request.POST if request.method == "POST" else None, incident=incident)
+        if request.method == "POST" and form.is_valid():
+            result, _ = run_for_page(
+                lambda: page.run(actor=request.user, incident_id=incident.pk, **form.payload()),
+                form,
+                state_reason=_state_reason,
+            )
+            if result is not None:
+                messages.success(request, page.done(result))
+                return redirect(_case_url(incident))
+    except PageRefusal as refusal:
+        return _refused(request, incident, name, refusal.reasons)
     return render(
         request,
         "incidents/transition.html",

@@ -10,7 +10,6 @@ Users have no public id yet, so a meeting's `members_present` are the users' ema
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -30,6 +29,7 @@ from scr_tracker.api import (
     AvailableTransitionOutput,
     ClockOutput,
     StrictInputSerializer,
+    TransitionApiSpec,
     api_url,
     error_responses,
     paginated_response,
@@ -254,13 +254,6 @@ def _schedule(*, actor, submission_id: int, event_date: date | None, meeting) ->
         if meeting and found is None and "meeting" in exc.errors:
             raise InvalidInput({**exc.errors, "meeting": [NO_SUCH_MEETING]}) from exc
         raise
-
-
-@dataclass(frozen=True)
-class TransitionApiSpec:
-    input: type[SubmissionTransitionInput]
-    run: Callable  # a service taking actor, submission_id and exactly the input's fields
-    summary: str
 
 
 TRANSITION_APIS: dict[str, TransitionApiSpec] = {

@@ -19,19 +19,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.services import access_record
+from audit.timeline import timeline_rows
 from incidents.forms import SIN_STEPS
 from incidents.services import SIN_FIELDS
 from incidents.words import sin_rows
 from scr_tracker.forms import add_service_errors
+from scr_tracker.pages import PageRefusal, check_transition, run_for_page
 from scr_tracker.transitions import (
-    Blocked,
     InvalidInput,
-    NotAllowedInState,
     RoleNotPermitted,
-    allowed_from,
     available_transitions,
-    blocked_by,
-    roles_for,
 )
 
 from . import selectors, services
@@ -50,7 +47,7 @@ from .forms import (
     WithdrawSubmissionForm,
 )
 from .models import SUBMISSION_TRANSITIONS, SubmissionEvent
-from .words import submission_action_words, submission_state_words
+from .words import submission_action_words, submission_state_words, submission_transition_words
 
 SUBMISSIONS_PER_PAGE = 25
 
@@ -86,21 +83,12 @@ def _refused(request, submission, name: str, reasons: list[str]):
     return redirect(_submission_url(submission))
 
 
-def _state_reason(state: str) -> list[str]:
-    return [f"the submission is {submission_state_words(state).lower()}"]
+def _state_reason(state: str) -> str:
+    return f"the submission is {submission_state_words(state).lower()}"
 
 
-def _check_role_and_state(request, submission, name: str):
-    """None when this user may run `name` on the submission now; otherwise the redirect to return.
-    A role that may never run it is a 403 (the record is in scope, so its existence is known)."""
-    if request.user.role not in roles_for(submission, name):
-        raise PermissionDenied(f"Your role cannot {submission_action_words(name).lower()}")
-    if submission.state not in allowed_from(submission, name):
-        return _refused(request, submission, name, _state_reason(submission.state))
-    reasons = blocked_by(submission, name)
-    if reasons:
-        return _refused(request, submission, name, reasons)
-    return None
+def _check(request, submission, name: str) -> None:
+    check_transition(request.user, submission, name, action=submission_action_words(name), state_reason=_state_reason)
 
 
 def _case_sections(incident) -> list[dict]:
@@ -168,7 +156,12 @@ def submission_detail(request, public_id):
         {
             **_submission_context(submission),
             "history": history,
-            "timeline": list(selectors.submission_timeline(submission)),
+            "timeline_rows": timeline_rows(
+                selectors.submission_timeline(submission),
+                transition_words=submission_transition_words,
+                state_words=submission_state_words,
+            ),
+            "opened_on": f"{submission.created_at:%-d %B %Y}",
             "clocks": selectors.submission_clocks(submission, history, today=_today()),
             "actions": [{**action, "href": links.get(action["name"])} for action in actions],
             "missing": services.submission_missing(submission) if draft else [],
@@ -210,29 +203,25 @@ def submission_note(request, public_id):
 def submission_check(request, public_id):
     """Check your answers: everything the panel will see, then send it (the `submit` transition)."""
     submission = selectors.submission_for_user(request.user, public_id)
-    refusal = _check_role_and_state(request, submission, "submit")
-    if refusal:
-        return refusal
     missing = services.submission_missing(submission)
     refused_missing = False
-    form = SubmitForm(request.POST if request.method == "POST" else None, submission=submission)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_submit(actor=request.user, submission_id=submission.pk, **form.payload())
-        except InvalidInput as exc:
-            errors = dict(exc.errors)
-            if "missing" in errors:
-                missing, refused_missing = errors.pop("missing"), True
-            add_service_errors(form, errors)
-        except RoleNotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except NotAllowedInState as exc:
-            return _refused(request, submission, "submit", _state_reason(exc.state))
-        except Blocked as exc:
-            return _refused(request, submission, "submit", exc.reasons)
-        else:
-            messages.success(request, "Submission sent to the national panel")
-            return redirect(_submission_url(submission))
+    try:
+        _check(request, submission, "submit")
+        form = SubmitForm(request.POST if request.method == "POST" else None, submission=submission)
+        if request.method == "POST" and form.is_valid():
+            sent, kept = run_for_page(
+                lambda: services.submission_submit(actor=request.user, submission_id=submission.pk, **form.payload()),
+                form,
+                state_reason=_state_reason,
+                keep=("missing",),
+            )
+            if "missing" in kept:
+                missing, refused_missing = kept["missing"], True
+            if sent is not None:
+                messages.success(request, "Submission sent to the national panel")
+                return redirect(_submission_url(submission))
+    except PageRefusal as refusal:
+        return _refused(request, submission, "submit", refusal.reasons)
     return render(
         request,
         "panel/check.html",
@@ -317,28 +306,24 @@ def submission_transition(request, public_id, name: str):
     if page is None:
         raise Http404("No such transition")
     submission = selectors.submission_for_user(request.user, public_id)
-    refusal = _check_role_and_state(request, submission, name)
-    if refusal:
-        return refusal
-    form = page.form(
-        request.POST if request.method == "POST" else None,
-        submission=submission,
-        **page.form_kwargs(request, submission),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = page.run(actor=request.user, submission_id=submission.pk, **form.payload())
-        except InvalidInput as exc:
-            add_service_errors(form, exc.errors)
-        except RoleNotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except NotAllowedInState as exc:
-            return _refused(request, submission, name, _state_reason(exc.state))
-        except Blocked as exc:
-            return _refused(request, submission, name, exc.reasons)
-        else:
-            messages.success(request, page.done(result))
-            return redirect(_submission_url(submission))
+    try:
+        _check(request, submission, name)
+        form = page.form(
+            request.POST if request.method == "POST" else None,
+            submission=submission,
+            **page.form_kwargs(request, submission),
+        )
+        if request.method == "POST" and form.is_valid():
+            result, _ = run_for_page(
+                lambda: page.run(actor=request.user, submission_id=submission.pk, **form.payload()),
+                form,
+                state_reason=_state_reason,
+            )
+            if result is not None:
+                messages.success(request, page.done(result))
+                return redirect(_submission_url(submission))
+    except PageRefusal as refusal:
+        return _refused(request, submission, name, refusal.reasons)
     answering = None
     if page.answers:
         answering = selectors.submission_history(submission).filter(what=page.answers).last()

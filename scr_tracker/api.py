@@ -7,7 +7,8 @@ two-factor middleware on the way in. A refused transition becomes 400, 403 or 40
 only here.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse
@@ -208,3 +209,12 @@ ERROR_RESPONSES = {
 
 def error_responses(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+@dataclass(frozen=True)
+class TransitionApiSpec:
+    """One transition's API: its input serializer, the service it calls (with the input's fields), a summary."""
+
+    input: type[serializers.Serializer]
+    run: Callable
+    summary: str

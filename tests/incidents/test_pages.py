@@ -714,3 +714,11 @@ def test_case_page_query_count_does_not_grow_with_its_history(client, sign_in, c
     # 10 = the page (9) + its access event row (SECURITY row 10).
     with django_assert_max_num_queries(10):
         assert client.get(case_url(incident)).status_code == 200
+
+
+def test_a_new_case_says_nothing_has_happened_yet(client, sign_in, chair_a):
+    incident = case_in(IncidentState.DRAFT, chair_a)
+    sign_in(chair_a)
+    page = client.get(case_url(incident)).text
+    timeline = page[page.index('id="timeline"') :]
+    assert "Nothing has happened to this case since it was logged on 10 February 2026." in timeline
