@@ -86,6 +86,22 @@ class Incident(FSMModelMixin, models.Model):
 
     # --- Transitions: small, state and the event's own fields only (SPEC §4.1) -------------
 
+    @blocking("A Serious Case Review has been opened for this incident")
+    def no_review(self) -> bool:
+        # Lists annotate `has_review` (incidents.selectors) so that this costs no query a row.
+        if "has_review" in self.__dict__:
+            return not self.has_review
+        return not self.reviews.exists()
+
+    @blocking("The case's submission to the national panel is still open")
+    def no_open_submission(self) -> bool:
+        # Lists annotate `has_open_submission` (incidents.selectors) so that this costs no query a row.
+        if "has_open_submission" in self.__dict__:
+            return not self.has_open_submission
+        from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES  # the panel app builds on this one
+
+        return not self.decisions.filter(submission__state__in=SUBMISSION_OPEN_STATES).exists()
+
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=IncidentState.DRAFT, target=IncidentState.NOTIFIED, permission=BOARD)
@@ -117,7 +133,13 @@ class Incident(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=IncidentState.DECIDED, target=IncidentState.UNDER_CONSIDERATION, permission=CHAIR)
+    @transition(
+        field=state,
+        source=IncidentState.DECIDED,
+        target=IncidentState.UNDER_CONSIDERATION,
+        permission=CHAIR,
+        conditions=[no_review],
+    )
     def reconsider(self, *, by=None, description=None):
         """The chair reopens the decision (new information); a new decision will follow."""
 
@@ -132,15 +154,6 @@ class Incident(FSMModelMixin, models.Model):
     def withdraw(self, *, by=None, description=None):
         """Notified in error or a duplicate: the case leaves the workflow, its history kept."""
 
-    @blocking("The case's submission to the national panel is still open")
-    def no_open_submission(self) -> bool:
-        # Lists annotate `has_open_submission` (incidents.selectors) so that this costs no query a row.
-        if "has_open_submission" in self.__dict__:
-            return not self.has_open_submission
-        from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES  # the panel app builds on this one
-
-        return not self.decisions.filter(submission__state__in=SUBMISSION_OPEN_STATES).exists()
-
     @fsm_log_by
     @fsm_log_description
     @transition(
@@ -148,7 +161,8 @@ class Incident(FSMModelMixin, models.Model):
         source=IncidentState.DECIDED,
         target=IncidentState.CLOSED,
         permission=CHAIR,
-        conditions=[no_open_submission],
+        # Until publication is tracked (SPEC §4.5), a case with a review stays open.
+        conditions=[no_open_submission, no_review],
     )
     def close(self, *, by=None, description=None):
         """Nothing further is expected for this incident."""

@@ -14,7 +14,7 @@ from panel.choices import SubmissionState
 from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES
 from panel.models import PanelSubmission
 from reviews.choices import DecisionKind
-from reviews.models import Decision
+from reviews.models import Decision, SeriousCaseReview
 from scr_tracker import clocks
 
 from .models import Incident
@@ -51,6 +51,7 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
         current_submitted_on=_current_submission("first_submitted_on"),
         current_submission_state=_current_submission("state"),
         current_information_due=_current_submission("information_due"),
+        has_review=Exists(SeriousCaseReview.incidents.through.objects.filter(incident_id=OuterRef("pk"))),
         has_open_submission=Exists(
             PanelSubmission.objects.filter(decision__incident=OuterRef("pk"), state__in=SUBMISSION_OPEN_STATES)
         ),

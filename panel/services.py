@@ -225,7 +225,7 @@ def _initiate_after_advice(submission, *, actor, event_date: date) -> Decision:
     incident = previous.incident
     regime = incident.regime_rules
     note = f"Initiated following the national panel's advice (accepted on {event_date:%-d %B %Y})."
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         incident=incident,
         decision=DecisionKind.INITIATE_SCR,
         decided_on=event_date,
@@ -238,6 +238,10 @@ def _initiate_after_advice(submission, *, actor, event_date: date) -> Decision:
         scr_completion_due=regime.due("scr_completion", event_date),
         recorded_by=actor,
     )
+    from reviews.services import review_open_for_decision  # reviews.services opens submissions: import late
+
+    review_open_for_decision(decision)
+    return decision
 
 
 def submission_record_board_response(

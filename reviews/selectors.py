@@ -1,11 +1,14 @@
 """Every read of initiation decisions, narrowed to the user's scope through their incident's board."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.selectors import board_records_for_user
 
-from .models import Decision
+from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod
 
 BOARD_FIELD = "incident__board"
 
@@ -31,3 +34,63 @@ def decision_for_user(user, public_id) -> Decision:
         return decisions_for_user(user).get(public_id=public_id)
     except Decision.DoesNotExist as exc:
         raise Http404("Not found") from exc
+
+
+# --- Reviews, their contributions, recommendations and actions ------------------------------------
+
+
+def reviews_for_user(user) -> QuerySet[SeriousCaseReview]:
+    """Board users: their board's reviews. Panel: reviews the board told them it initiated (the notice)."""
+    reviews = SeriousCaseReview.objects.select_related("board", "decision")
+    if user.is_authenticated and user.is_active and user.is_panel_user:
+        return reviews.filter(decision__panel_notified_on__isnull=False)
+    return board_records_for_user(user, reviews)
+
+
+def review_for_user(user, public_id) -> SeriousCaseReview:
+    try:
+        return reviews_for_user(user).get(public_id=public_id)
+    except SeriousCaseReview.DoesNotExist as exc:
+        raise Http404("Not found") from exc
+
+
+def review_list(user, *, today: date) -> QuerySet[SeriousCaseReview]:
+    """The user's reviews with whether the clock is stopped now, newest first."""
+    open_stop = StopPeriod.objects.filter(review=OuterRef("pk"), resumed_on__isnull=True)
+    return reviews_for_user(user).annotate(open_stops=Exists(open_stop)).order_by("-initiated_on", "-pk")
+
+
+def contributions_for_user(user) -> QuerySet[Contribution]:
+    return Contribution.objects.select_related("review").filter(review__in=reviews_for_user(user).values("pk"))
+
+
+def recommendations_for_user(user) -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.select_related("review")
+        .prefetch_related("themes")
+        .filter(review__in=reviews_for_user(user).values("pk"))
+    )
+
+
+def actions_for_user(user) -> QuerySet[Action]:
+    """Actions are the board's own work: board users only (the panel reads reports, not action plans)."""
+    return board_records_for_user(user, Action.objects.select_related("recommendation__review", "board"))
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    status: str = ""
+    owner_agency: str = ""
+    overdue: bool = False
+
+
+def action_plan(user, *, today: date, filters: ActionFilters = ActionFilters()) -> QuerySet[Action]:
+    """Every action of every review of the user's board, soonest due first."""
+    actions = actions_for_user(user)
+    if filters.status:
+        actions = actions.filter(status=filters.status)
+    if filters.owner_agency:
+        actions = actions.filter(owner_agency=filters.owner_agency)
+    if filters.overdue:
+        actions = actions.filter(due_on__lt=today, completed_on__isnull=True)
+    return actions.order_by("due_on", "pk")

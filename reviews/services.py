@@ -2,15 +2,20 @@
 
 from datetime import date
 
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 
+from incidents.choices import Agency
 from incidents.models import Incident
 from incidents.selectors import incidents_for_user
 from panel.services import submission_open_for_decision
-from scr_tracker.transitions import EventFloor, transition_run
+from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
-from .choices import RATIONALE_LIMBS, DecisionKind
-from .models import Decision
+from .choices import RATIONALE_LIMBS, AddressedTo, DecisionKind, Methodology, StopReason
+from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod, Theme
+from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
 
 
 def decision_check(
@@ -110,6 +115,8 @@ def decision_record(
         )
         if decision == DecisionKind.NOT_INITIATE:
             submission_open_for_decision(created[-1])
+        else:
+            review_open_for_decision(created[-1])
 
     transition_run(
         queryset=incidents_for_user(actor),
@@ -123,3 +130,312 @@ def decision_record(
         after=after,
     )
     return created[0]
+
+
+# --- The Serious Case Review (SPEC §4.3) -------------------------------------------------------------
+
+
+def review_open_for_decision(decision: Decision) -> SeriousCaseReview:
+    """Every decision to initiate (including one after panel advice) opens its review, commissioning."""
+    review = SeriousCaseReview.objects.create(
+        board_id=decision.incident.board_id,
+        decision=decision,
+        initiated_on=decision.decided_on,
+        following_panel_advice=decision.following_panel_advice,
+        completion_due_original=decision.scr_completion_due,
+        completion_due=decision.scr_completion_due,
+    )
+    review.incidents.add(decision.incident)
+    return review
+
+
+def _after_initiation(review) -> list[EventFloor]:
+    return [EventFloor(review.initiated_on, "The date cannot be before the review was initiated")]
+
+
+def review_start(
+    *,
+    actor,
+    review_id: int,
+    event_date: date | None,
+    methodology: str | None,
+    lead_reviewer: str,
+    independence_statement: str = "",
+) -> SeriousCaseReview:
+    """Commission the review: the method and the lead reviewer."""
+
+    def validate(review):
+        errors: dict[str, list[str]] = {}
+        if methodology not in Methodology.values:
+            errors["methodology"] = ["Select the review's methodology"]
+        if not (lead_reviewer or "").strip():
+            errors["lead_reviewer"] = ["Enter the lead reviewer's name"]
+        return errors
+
+    return transition_run(
+        queryset=reviews_for_user(actor),
+        pk=review_id,
+        name="start",
+        actor=actor,
+        event_date=event_date,
+        floors=_after_initiation,
+        validate=validate,
+        kwargs={
+            "methodology": methodology,
+            "lead_reviewer": (lead_reviewer or "").strip(),
+            "independence_statement": (independence_statement or "").strip(),
+        },
+    )
+
+
+def review_stop_clock(
+    *, actor, review_id: int, event_date: date | None, reason: str | None, detail: str = ""
+) -> SeriousCaseReview:
+    """Stop the completion clock from `event_date` (parallel criminal proceedings, an inquest, ...)."""
+
+    def validate(review):
+        errors: dict[str, list[str]] = {}
+        if reason not in StopReason.values:
+            errors["reason"] = ["Select why the review clock stops"]
+        elif reason == StopReason.OTHER and not (detail or "").strip():
+            errors["detail"] = ["Explain why the review clock stops"]
+        return errors
+
+    def after(review):
+        StopPeriod.objects.create(
+            review=review, stopped_on=event_date, reason=reason, detail=(detail or "").strip(), recorded_by=actor
+        )
+
+    return transition_run(
+        queryset=reviews_for_user(actor),
+        pk=review_id,
+        name="stop_clock",
+        actor=actor,
+        event_date=event_date,
+        reason=StopReason(reason).label if reason in StopReason.values else "",
+        floors=_after_initiation,
+        validate=validate,
+        after=after,
+    )
+
+
+def review_resume_clock(*, actor, review_id: int, event_date: date | None) -> SeriousCaseReview:
+    """The clock runs again from `event_date`; the due date moves on by every stopped day."""
+
+    def after(review):
+        StopPeriod.objects.filter(review=review, resumed_on__isnull=True).update(resumed_on=event_date)
+        regime = review.decision.incident.regime_rules
+        review.completion_due = regime.due("scr_completion", review.initiated_on, review.stops(), today=event_date)
+        review.save(update_fields=["completion_due"])
+
+    return transition_run(
+        queryset=reviews_for_user(actor),
+        pk=review_id,
+        name="resume_clock",
+        actor=actor,
+        event_date=event_date,
+        floors=_after_initiation,
+        after=after,
+    )
+
+
+def review_begin_drafting(*, actor, review_id: int, event_date: date | None) -> SeriousCaseReview:
+    """The reviewer is writing the overview report."""
+    return transition_run(
+        queryset=reviews_for_user(actor),
+        pk=review_id,
+        name="begin_drafting",
+        actor=actor,
+        event_date=event_date,
+        floors=_after_initiation,
+    )
+
+
+def review_sign_off(*, actor, review_id: int, event_date: date | None) -> SeriousCaseReview:
+    """The chair signs off the overview report; the completion clock is met or missed on this date."""
+    return transition_run(
+        queryset=reviews_for_user(actor),
+        pk=review_id,
+        name="sign_off",
+        actor=actor,
+        event_date=event_date,
+        floors=_after_initiation,
+        kwargs={"on": event_date},
+    )
+
+
+def _board_review(actor, review_id: int) -> SeriousCaseReview:
+    """A review the actor's board may add to (board users only; not once completed)."""
+    if not actor.is_board_user:
+        raise RoleNotPermitted("Only the board can change its review")
+    review = reviews_for_user(actor).select_for_update(of=("self",)).filter(pk=review_id).first()
+    if review is None:
+        raise Http404("Not found")
+    return review
+
+
+def contribution_request(
+    *,
+    actor,
+    review_id: int,
+    agency: str | None,
+    agency_name: str,
+    author: str = "",
+    requested_on: date | None,
+    due_on: date | None,
+    records_secured_on: date | None = None,
+) -> Contribution:
+    """Ask an agency for its contribution (an IMR or agency report) by a due date: a clock of its own."""
+    with transaction.atomic():
+        review = _board_review(actor, review_id)
+        errors: dict[str, list[str]] = {}
+        today = timezone.localdate()
+        if agency not in Agency.values:
+            errors["agency"] = ["Select the agency"]
+        if not (agency_name or "").strip():
+            errors["agency_name"] = ["Enter the organisation's name"]
+        if requested_on is None:
+            errors["requested_on"] = ["Enter the date the contribution was requested"]
+        elif requested_on > today:
+            errors["requested_on"] = ["The date must be today or in the past"]
+        elif requested_on < review.initiated_on:
+            errors["requested_on"] = ["A contribution cannot be requested before the review was initiated"]
+        if due_on is None:
+            errors["due_on"] = ["Enter the date the contribution is due"]
+        elif requested_on and due_on < requested_on:
+            errors["due_on"] = ["The due date must be on or after the request"]
+        if records_secured_on and records_secured_on > today:
+            errors["records_secured_on"] = ["The date must be today or in the past"]
+        if errors:
+            raise InvalidInput(errors)
+        return Contribution.objects.create(
+            review=review,
+            agency=agency,
+            agency_name=agency_name.strip(),
+            author=(author or "").strip(),
+            requested_on=requested_on,
+            due_on=due_on,
+            records_secured_on=records_secured_on,
+            created_by=actor,
+        )
+
+
+def contribution_receive(*, actor, contribution_id: int, received_on: date | None) -> Contribution:
+    """The agency's contribution has arrived; its clock is met or missed on this date."""
+    with transaction.atomic():
+        contribution = contributions_for_user(actor).select_for_update(of=("self",)).filter(pk=contribution_id).first()
+        if contribution is None:
+            raise Http404("Not found")
+        if not actor.is_board_user:
+            raise RoleNotPermitted("Only the board records contributions")
+        if contribution.received_on is not None:
+            raise InvalidInput({"received_on": ["This contribution has already been received"]})
+        if received_on is None:
+            raise InvalidInput({"received_on": ["Enter the date the contribution was received"]})
+        if received_on > timezone.localdate():
+            raise InvalidInput({"received_on": ["The date must be today or in the past"]})
+        if received_on < contribution.requested_on:
+            raise InvalidInput({"received_on": ["It cannot be received before it was requested"]})
+        contribution.received_on = received_on
+        contribution.save(update_fields=["received_on"])
+    return contribution
+
+
+def recommendation_add(
+    *, actor, review_id: int, text: str, addressed_to: str | None, theme_ids: list[int]
+) -> Recommendation:
+    """A recommendation of the review, numbered in order, addressed and themed."""
+    with transaction.atomic():
+        review = _board_review(actor, review_id)
+        themes = list(Theme.objects.filter(pk__in=theme_ids or [], active=True))
+        errors: dict[str, list[str]] = {}
+        if not (text or "").strip():
+            errors["text"] = ["Enter the recommendation"]
+        if addressed_to not in AddressedTo.values:
+            errors["addressed_to"] = ["Select who the recommendation is addressed to"]
+        if not themes or len(themes) != len(set(theme_ids or [])):
+            errors["themes"] = ["Select at least one theme from the list"]
+        if errors:
+            raise InvalidInput(errors)
+        number = (review.recommendations.aggregate(m=Max("number"))["m"] or 0) + 1
+        recommendation = Recommendation.objects.create(
+            review=review, number=number, text=text.strip(), addressed_to=addressed_to, created_by=actor
+        )
+        recommendation.themes.set(themes)
+    return recommendation
+
+
+def action_add(
+    *,
+    actor,
+    recommendation_id: int,
+    description: str,
+    owner_agency: str | None,
+    owner_person: str,
+    due_on: date | None,
+) -> Action:
+    """An action to carry out a recommendation: an owner, a due date (a clock), open until done."""
+    with transaction.atomic():
+        recommendation = recommendations_for_user(actor).filter(pk=recommendation_id).first()
+        if recommendation is None:
+            raise Http404("Not found")
+        if not actor.is_board_user:
+            raise RoleNotPermitted("Only the board plans actions")
+        today = timezone.localdate()
+        errors: dict[str, list[str]] = {}
+        if not (description or "").strip():
+            errors["description"] = ["Describe the action"]
+        if owner_agency not in Agency.values:
+            errors["owner_agency"] = ["Select the agency that owns the action"]
+        if not (owner_person or "").strip():
+            errors["owner_person"] = ["Enter the person responsible (a role is fine)"]
+        if due_on is None:
+            errors["due_on"] = ["Enter the date the action is due"]
+        elif due_on < today:
+            errors["due_on"] = ["The due date must be today or later"]
+        if errors:
+            raise InvalidInput(errors)
+        return Action.objects.create(
+            board_id=recommendation.review.board_id,
+            recommendation=recommendation,
+            description=description.strip(),
+            owner_agency=owner_agency,
+            owner_person=owner_person.strip(),
+            created_on=today,
+            due_on=due_on,
+            created_by=actor,
+        )
+
+
+def _action_run(name: str, *, actor, action_id: int, event_date: date | None, **kwargs) -> Action:
+    return transition_run(
+        queryset=actions_for_user(actor),
+        pk=action_id,
+        name=name,
+        actor=actor,
+        event_date=event_date,
+        floors=lambda a: [EventFloor(a.created_on, "The date cannot be before the action was agreed")],
+        **kwargs,
+    )
+
+
+def action_begin(*, actor, action_id: int, event_date: date | None) -> Action:
+    """Work on the action has started."""
+    return _action_run("begin", actor=actor, action_id=action_id, event_date=event_date)
+
+
+def action_complete(*, actor, action_id: int, event_date: date | None) -> Action:
+    """The action is done; its clock is met when this is on or before its due date."""
+    return _action_run("complete", actor=actor, action_id=action_id, event_date=event_date, kwargs={"on": event_date})
+
+
+def action_evidence_impact(*, actor, action_id: int, event_date: date | None, evidence: str) -> Action:
+    """Record the evidence that the action changed practice."""
+    return _action_run(
+        "evidence_impact",
+        actor=actor,
+        action_id=action_id,
+        event_date=event_date,
+        validate=lambda a: {} if (evidence or "").strip() else {"evidence": ["Describe the evidence of impact"]},
+        kwargs={"evidence": (evidence or "").strip()},
+    )

@@ -9,7 +9,7 @@ from django.db import models
 from incidents.choices import PostMortem
 from scr_tracker import clocks
 
-from .choices import DecisionKind
+from ..choices import DecisionKind
 
 
 class DecisionQuerySet(models.QuerySet):

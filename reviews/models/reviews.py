@@ -1,0 +1,215 @@
+"""The Serious Case Review: its state machine, stopped-clock periods and agency contributions (SPEC §4.3)."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Role
+from incidents.choices import Agency
+from scr_tracker import clocks
+from scr_tracker.transitions import blocking, roles
+
+from ..choices import OPEN_REVIEW_STATES, Methodology, ReviewState, StopReason
+
+BOARD = roles(Role.BOARD_STAFF, Role.BOARD_CHAIR)
+CHAIR = roles(Role.BOARD_CHAIR)
+R = ReviewState
+
+REVIEW_TRANSITIONS = ("start", "stop_clock", "resume_clock", "begin_drafting", "sign_off")
+
+
+class SeriousCaseReview(FSMModelMixin, models.Model):
+    """A review opened by a decision to initiate; it may cover several incidents (siblings)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    board = models.ForeignKey("accounts.Board", on_delete=models.PROTECT, related_name="reviews")
+    decision = models.OneToOneField("reviews.Decision", on_delete=models.PROTECT, related_name="review")
+    incidents = models.ManyToManyField("incidents.Incident", related_name="reviews")
+    state = FSMField(default=R.COMMISSIONING, choices=R.choices, protected=True, db_index=True)
+    initiated_on = models.DateField()
+    following_panel_advice = models.BooleanField(default=False)
+
+    methodology = models.CharField(max_length=32, choices=Methodology.choices, blank=True)
+    lead_reviewer = models.CharField(max_length=150, blank=True)
+    independence_statement = models.TextField(blank=True)
+    terms_of_reference = models.TextField(blank=True)
+    scope_from = models.DateField(null=True, blank=True)
+    scope_to = models.DateField(null=True, blank=True)
+
+    # The completion clock: six months from initiation, then extended by every stopped day.
+    completion_due_original = models.DateField()
+    completion_due = models.DateField(
+        null=True, blank=True, db_index=True, help_text="Empty while the clock is stopped"
+    )
+    signed_off_on = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["state"])
+
+    class Meta:
+        ordering = ["-initiated_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Serious Case Review initiated {self.initiated_on:%-d %B %Y}"
+
+    # --- Conditions ------------------------------------------------------------------------
+
+    def _has_open_stop(self) -> bool:
+        if "open_stops" in self.__dict__:  # annotated by lists, so that this costs no query a row
+            return bool(self.open_stops)
+        return self.stop_periods.filter(resumed_on__isnull=True).exists()
+
+    @blocking("The review clock is already stopped")
+    def no_open_stop(self) -> bool:
+        return not self._has_open_stop()
+
+    @blocking("The review clock is not stopped")
+    def an_open_stop(self) -> bool:
+        return self._has_open_stop()
+
+    @blocking("The review clock is stopped: resume it before signing off")
+    def clock_running(self) -> bool:
+        return not self._has_open_stop()
+
+    # --- Transitions ------------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=R.COMMISSIONING, target=R.IN_PROGRESS, permission=BOARD)
+    def start(
+        self, *, methodology: str, lead_reviewer: str, independence_statement: str = "", by=None, description=None
+    ):
+        """The review is commissioned: a lead reviewer is appointed and the method chosen."""
+        self.methodology = methodology
+        self.lead_reviewer = lead_reviewer
+        if independence_statement:
+            self.independence_statement = independence_statement
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=list(OPEN_REVIEW_STATES),
+        target=RETURN_VALUE(*OPEN_REVIEW_STATES),
+        permission=CHAIR,
+        conditions=[no_open_stop],
+    )
+    def stop_clock(self, *, by=None, description=None):
+        """The completion clock stops (for example while criminal proceedings run); the state stays."""
+        self.completion_due = None
+        return self.state
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=list(OPEN_REVIEW_STATES),
+        target=RETURN_VALUE(*OPEN_REVIEW_STATES),
+        permission=CHAIR,
+        conditions=[an_open_stop],
+    )
+    def resume_clock(self, *, by=None, description=None):
+        """The completion clock runs again; its due date moves on by the stopped days."""
+        return self.state
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=R.IN_PROGRESS, target=R.DRAFTING, permission=BOARD)
+    def begin_drafting(self, *, by=None, description=None):
+        """Agency contributions are in; the reviewer is writing the overview report."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=R.DRAFTING, target=R.COMPLETED, permission=CHAIR, conditions=[clock_running])
+    def sign_off(self, *, on: date, by=None, description=None):
+        """The board signs off the overview report: the review is complete."""
+        self.signed_off_on = on
+
+    # --- Clocks -----------------------------------------------------------------------------
+
+    def stops(self) -> list[tuple[date, date | None]]:
+        return [(p.stopped_on, p.resumed_on) for p in self.stop_periods.all()]
+
+    def completion_clock(self, today: date) -> clocks.Clock:
+        periods = self.stops()
+        return clocks.clock_state(
+            name="scr_completion",
+            starts_on=self.initiated_on,
+            due=self.completion_due,
+            ended_on=self.signed_off_on,
+            today=today,
+            stopped=clocks.has_open_stop(periods),
+        )
+
+    @property
+    def stopped_days(self) -> int:
+        """Days the clock has been stopped, counting closed periods only (an open one is still growing)."""
+        return (self.completion_due - self.completion_due_original).days if self.completion_due else 0
+
+
+class StopPeriod(models.Model):
+    """A period when the review's completion clock stood still, `[stopped_on, resumed_on)`."""
+
+    review = models.ForeignKey(SeriousCaseReview, on_delete=models.PROTECT, related_name="stop_periods")
+    stopped_on = models.DateField()
+    resumed_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=32, choices=StopReason.choices)
+    detail = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["stopped_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"], condition=models.Q(resumed_on__isnull=True), name="one_open_stop_per_review"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resumed_on__isnull=True) | models.Q(resumed_on__gte=models.F("stopped_on")),
+                name="stop_resumes_after_it_stops",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Stopped {self.stopped_on} to {self.resumed_on or 'open'}"
+
+
+class Contribution(models.Model):
+    """An agency's contribution (an individual management review or agency report), with its own clock."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(SeriousCaseReview, on_delete=models.PROTECT, related_name="contributions")
+    agency = models.CharField(max_length=32, choices=Agency.choices)
+    agency_name = models.CharField(max_length=150, help_text="The organisation, for example the hospital trust")
+    author = models.CharField(max_length=150, blank=True)
+    requested_on = models.DateField()
+    due_on = models.DateField(db_index=True)
+    received_on = models.DateField(null=True, blank=True)
+    records_secured_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("requested_on")), name="contribution_due_after_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_name} contribution"
+
+    def clock(self, today: date) -> clocks.Clock:
+        return clocks.clock_state(
+            name="agency_contribution",
+            starts_on=self.requested_on,
+            due=self.due_on,
+            ended_on=self.received_on,
+            today=today,
+        )
