@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Board, Region, Role, User
 from incidents.demo import seed_demo_cases
 from panel.demo import seed_demo_panel
+from reviews.demo import seed_demo_review
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"
 DEMO_EMAIL_DOMAINS = (
@@ -78,11 +79,9 @@ def seed_demo() -> list[User]:
         users.append(user)
     by_email = {u.email: u for u in users}
     for board_name in ("northfield", "eastmere"):
-        seed_demo_cases(
-            by_email[f"chair@{board_name}.example"],
-            by_email[f"staff@{board_name}.example"],
-            by_email["member@panel.example"],
-        )
+        chair, staff = by_email[f"chair@{board_name}.example"], by_email[f"staff@{board_name}.example"]
+        seed_demo_cases(chair, staff, by_email["member@panel.example"])
+        seed_demo_review(chair=chair, staff=staff)
     seed_demo_panel(
         secretariat=by_email["secretariat@panel.example"],
         member=by_email["member@panel.example"],

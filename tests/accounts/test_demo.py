@@ -76,3 +76,16 @@ def test_seed_demo_gives_the_panel_meetings_and_submissions_at_several_stages():
     assert {"draft", "scheduled", "awaiting_board_response", "closed"} <= states
     past = PanelMeeting.objects.order_by("meets_on").first()
     assert past.minutes and past.members_present.count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_a_review_in_progress_with_its_work():
+    from reviews.models import Action, SeriousCaseReview
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    review = SeriousCaseReview.objects.get(board__code="NFD", state="in_progress")
+    assert review.stop_periods.filter(resumed_on__isnull=False).count() == 1
+    assert review.completion_due > review.completion_due_original
+    assert review.contributions.count() == 2
+    assert Action.objects.filter(board__code="NFD").count() == 2

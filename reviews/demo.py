@@ -1,0 +1,88 @@
+"""Fictional demo work on a board's Serious Case Review (`seed_demo`): commissioned, agencies asked,
+the clock stopped for an inquest and resumed, recommendations and actions agreed."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import SeriousCaseReview, Theme
+from .services import (
+    action_add,
+    action_begin,
+    contribution_receive,
+    contribution_request,
+    recommendation_add,
+    review_resume_clock,
+    review_start,
+    review_stop_clock,
+)
+
+
+def seed_demo_review(*, chair, staff) -> None:
+    """Once per board: nothing is done when its first review is past commissioning."""
+    review = SeriousCaseReview.objects.filter(board=chair.board, state="commissioning").order_by("pk").first()
+    if review is None:
+        return
+    today = timezone.localdate()
+    start = min(review.initiated_on + timedelta(days=7), today)
+    review_start(
+        actor=staff,
+        review_id=review.pk,
+        event_date=start,
+        methodology="scie_learning_together",
+        lead_reviewer="Dr Demo Reviewer (fictional, independent of the board's agencies)",
+        independence_statement="Demo statement: the reviewer has never worked for any agency involved.",
+    )
+    health = contribution_request(
+        actor=staff,
+        review_id=review.pk,
+        agency="health",
+        agency_name="Demo Hospitals NHS Trust (fictional)",
+        author="Named safeguarding nurse",
+        requested_on=start,
+        due_on=start + timedelta(days=28),
+        records_secured_on=start,
+    )
+    contribution_receive(actor=staff, contribution_id=health.pk, received_on=min(start + timedelta(days=25), today))
+    contribution_request(
+        actor=staff,
+        review_id=review.pk,
+        agency="police",
+        agency_name="Demo Constabulary (fictional)",
+        requested_on=start,
+        due_on=today + timedelta(days=5),
+    )
+    stopped_on = min(start + timedelta(days=10), today)
+    review_stop_clock(
+        actor=chair,
+        review_id=review.pk,
+        event_date=stopped_on,
+        reason="inquest",
+        detail="Demo: the coroner asked the board to pause until the inquest opened.",
+    )
+    review_resume_clock(actor=chair, review_id=review.pk, event_date=min(stopped_on + timedelta(days=12), today))
+    themes = [t.pk for t in Theme.objects.filter(name__in=["Neglect", "Information sharing"])]
+    recommendation = recommendation_add(
+        actor=staff,
+        review_id=review.pk,
+        addressed_to="senior_managers",
+        theme_ids=themes,
+        text="Demo recommendation: agencies should share concerns about neglect at the first multi-agency meeting.",
+    )
+    first = action_add(
+        actor=staff,
+        recommendation_id=recommendation.pk,
+        owner_agency="childrens_social_care",
+        owner_person="Head of service (fictional)",
+        due_on=today + timedelta(days=60),
+        description="Demo action: add neglect screening to the multi-agency referral form.",
+    )
+    action_begin(actor=staff, action_id=first.pk, event_date=today)
+    action_add(
+        actor=staff,
+        recommendation_id=recommendation.pk,
+        owner_agency="health",
+        owner_person="Designated nurse (fictional)",
+        due_on=today + timedelta(days=5),
+        description="Demo action: brief health visitors on the neglect toolkit.",
+    )
