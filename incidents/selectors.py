@@ -158,7 +158,7 @@ def incident_for_user(user, public_id) -> Incident:
 
 
 def incident_decisions(incident: Incident) -> list[Decision]:
-    return list(incident.decisions.select_related("recorded_by", "submission").order_by("decided_on", "pk"))
+    return list(incident.decisions.select_related("recorded_by", "submission", "review").order_by("decided_on", "pk"))
 
 
 def incident_timeline(incident: Incident) -> QuerySet[AuditEntry]:
@@ -174,7 +174,9 @@ def incident_clocks(incident: Incident, decisions: list[Decision], today: date) 
         incident.initiation_decision_clock(today, first_decided_on),
     ]
     if decisions:
-        result.extend(decisions[-1].clocks(today))
+        # Once a review is open its own completion clock counts: extended by stopped days, ended by sign-off.
+        review = getattr(decisions[-1], "review", None)
+        result.extend([review.completion_clock(today)] if review is not None else decisions[-1].clocks(today))
     if incident.state == IncidentState.WITHDRAWN:
         # A withdrawn case waits for nothing: only the clocks it actually met or missed remain.
         result = [c for c in result if c.status in (clocks.MET, clocks.MISSED) and c.rag is None]

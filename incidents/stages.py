@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from panel.choices import SubmissionState
-from reviews.choices import DecisionKind
+from reviews.choices import DecisionKind, ReviewState
 
 from .choices import IncidentState
 
@@ -61,11 +61,19 @@ def _submission_stage(submission, href: str | None, current) -> Stage:
     return _stage(name, IN_PROGRESS, f"{sent}. {submission.get_state_display()}. Outcome: {outcome}", href)
 
 
-def _review_stage(decision) -> Stage:
-    hint = f"To be completed by {_on(decision.scr_completion_due)}" if decision.scr_completion_due else ""
-    if decision.following_panel_advice:
-        hint = f"Initiated following the panel's advice. {hint}".strip()
-    return _stage("Carry out the Serious Case Review", NOT_YET_STARTED, hint)
+def _review_stage(decision, review=None, href: str | None = None) -> Stage:
+    """The Serious Case Review the decision opened: where it stands, and its page when this user may see it."""
+    name = "Carry out the Serious Case Review"
+    advice = "Initiated following the panel's advice. " if decision.following_panel_advice else ""
+    if review is None:
+        hint = f"To be completed by {_on(decision.scr_completion_due)}" if decision.scr_completion_due else ""
+        return _stage(name, NOT_YET_STARTED, f"{advice}{hint}".strip())
+    if review.state == ReviewState.COMPLETED:
+        return _stage(name, COMPLETED, f"{advice}Signed off on {_on(review.signed_off_on)}", href)
+    due = f"To be completed by {_on(review.completion_due)}" if review.completion_due else "The review clock is stopped"
+    if review.state == ReviewState.COMMISSIONING:
+        return _stage(name, NOT_YET_STARTED, f"{advice}To be commissioned. {due}", href)
+    return _stage(name, IN_PROGRESS, f"{advice}{review.get_state_display()}. {due}", href)
 
 
 def case_stages(
@@ -75,10 +83,13 @@ def case_stages(
     links: dict[str, str],
     submission=None,
     submission_href: str | None = None,
+    review=None,
+    review_href: str | None = None,
 ) -> list[Stage]:
     """`decisions` oldest first; `transitions_done` the names in the case's timeline; `links` the
     transition pages this user can open now, by transition name; `submission` the case's latest
-    submission to the panel, if any, and `submission_href` its page."""
+    submission to the panel, if any, and `submission_href` its page; `review` the case's Serious
+    Case Review that this user may see, if any, and `review_href` its page."""
     state = incident.state
     done = set(transitions_done)
     current = decisions[-1] if decisions else None
@@ -133,12 +144,12 @@ def case_stages(
     if submission is not None and (submission.first_submitted_on or (current and submission.decision_id == current.pk)):
         stages.append(_submission_stage(submission, submission_href, current))
         if reviewing:
-            stages.append(_review_stage(current))
+            stages.append(_review_stage(current, review, review_href))
     elif current and state == IncidentState.DECIDED and current.decision == DecisionKind.NOT_INITIATE:
         hint = f"Due by {_on(current.send_to_panel_due)}" if current.send_to_panel_due else ""
         stages.append(_stage("Send the case to the national panel", NOT_YET_STARTED, hint))
     elif reviewing:
-        stages.append(_review_stage(current))
+        stages.append(_review_stage(current, review, review_href))
     elif over:
         stages.append(_stage("Send to the panel, or carry out the review", NOT_DONE, f"The case is {state}"))
     else:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from reviews.forms import DecisionForm
+from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from scr_tracker.forms import add_service_errors
 from scr_tracker.pages import PageRefusal, check_transition, run_for_page
@@ -215,6 +216,7 @@ def case_detail(request, public_id):
     if not request.user.is_board_user:
         submissions = [s for s in submissions if s.first_submitted_on]
     submission = submissions[0] if submissions else None
+    review = review_of_incident(request.user, incident)
     values = {field: getattr(incident, field) for field in services.SIN_FIELDS}
     values.update(received_on=incident.received_on, ofsted_notified_on=incident.ofsted_notified_on)
     sections = []
@@ -241,8 +243,11 @@ def case_detail(request, public_id):
                 links,
                 submission=submission,
                 submission_href=reverse("panel:submission", args=[submission.public_id]) if submission else None,
+                review=review,
+                review_href=reverse("reviews:review", args=[review.public_id]) if review else None,
             ),
             "submission": submission,
+            "review": review,
             "sections": sections,
         },
     )

@@ -114,7 +114,7 @@ CLOCKS = {
     "sin_notification": "SIN notification (5 working days from the local authority becoming aware)",
     "initiation_decision": "Initiation decision (1 month from the SIN being received)",
     "send_to_panel": "Send to the national panel (14 days from the decision)",
-    "scr_completion": "Complete the Serious Case Review (6 months from the decision)",
+    "scr_completion": "Complete the Serious Case Review (6 months from the decision, plus stopped days)",
 }
 
 CLOCK_STATUSES = {

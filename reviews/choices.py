@@ -46,3 +46,22 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
     IMPACT_EVIDENCED = "impact_evidenced", "Impact evidenced"
+
+
+# The starting list of recommendation themes (administrators add and retire themes later).
+DEFAULT_THEMES = (
+    "Neglect",
+    "Domestic abuse",
+    "Parental mental health",
+    "Substance misuse",
+    "Child sexual exploitation",
+    "Physical abuse",
+    "Emotional abuse",
+    "Sexual abuse",
+    "Information sharing",
+    "Multi-agency working",
+    "Assessment and planning",
+    "Voice of the child",
+    "Safe sleeping",
+    "Supervision and management oversight",
+)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from .choices import DEFAULT_THEMES
 from .models import SeriousCaseReview, Theme
 from .services import (
     action_add,
@@ -61,6 +62,8 @@ def seed_demo_review(*, chair, staff) -> None:
         detail="Demo: the coroner asked the board to pause until the inquest opened.",
     )
     review_resume_clock(actor=chair, review_id=review.pk, event_date=min(stopped_on + timedelta(days=12), today))
+    for name in DEFAULT_THEMES:  # the migration adds them; a flushed test database may not have them
+        Theme.objects.get_or_create(name=name)
     themes = [t.pk for t in Theme.objects.filter(name__in=["Neglect", "Information sharing"])]
     recommendation = recommendation_add(
         actor=staff,

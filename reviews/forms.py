@@ -1,12 +1,20 @@
-"""The chair's initiation decision as a page (SPEC §4.2): the `record_decision` transition's form."""
+"""Pages' forms for decisions and reviews (SPEC §4.2, §4.3): the chair's initiation decision, the review's
+transitions, contributions, recommendations, actions and the action plan's filters.
 
-from crispy_forms_gds.layout import HTML, Field, Size
+Forms check what the person typed and lay it out (crispy-forms GDS); the rules are the services',
+whose refusals are shown beside the fields the same way (`add_service_errors`).
+"""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Div, Field, Layout, Size, Submit
 from django import forms
 
-from incidents.forms import TransitionForm
+from incidents.choices import Agency
+from incidents.forms import ANY, SMALL_LABEL, TransitionForm
 from scr_tracker.forms import DateField, date_input
 
-from .choices import RATIONALE_LIMBS, DecisionKind
+from .choices import RATIONALE_LIMBS, ActionStatus, AddressedTo, DecisionKind, Methodology, StopReason
+from .models import Theme
 
 NO_RECOMMENDATION = "none"
 
@@ -93,3 +101,314 @@ class DecisionForm(TransitionForm):
             "alternative_review": data["alternative_review"],
             "panel_notified_on": data["panel_notified_on"],
         }
+
+
+# --- The review's transitions -------------------------------------------------------------------
+
+NAME_HINT = "Do not use the names of the child, family members or professionals."
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout)
+    return helper
+
+
+def _radios(choices, label: str, required_message: str, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=choices,
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+        **kwargs,
+    )
+
+
+def _text(label: str, required_message: str | None, help_text: str = "", **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required_message is not None,
+        error_messages={"required": required_message or ""},
+        **kwargs,
+    )
+
+
+class ReviewFormMixin:
+    """A transition form of a review: `review` instead of the incident forms' `incident`."""
+
+    def __init__(self, *args, review=None, **kwargs):
+        self.review = review
+        super().__init__(*args, **kwargs)
+
+
+class StartReviewForm(ReviewFormMixin, TransitionForm):
+    event_label = "When was the review commissioned?"
+    event_name = "the date the review was commissioned"
+    submit_label = "Commission the review"
+
+    methodology = _radios(
+        Methodology.choices, "Which methodology will the review use?", "Select the review's methodology"
+    )
+    lead_reviewer = _text(
+        "Lead reviewer",
+        "Enter the lead reviewer's name",
+        "The independent reviewer who leads the review and writes the overview report.",
+        max_length=150,
+    )
+    independence_statement = _text(
+        "Statement of the lead reviewer's independence (optional)",
+        None,
+        "How the reviewer is independent of the board and of the agencies involved with the child.",
+        widget=forms.Textarea,
+    )
+
+    def layout(self):
+        return [
+            date_input("event_date"),
+            Field.radios("methodology", legend_size=Size.SMALL),
+            Field.text("lead_reviewer", label_size=Size.SMALL),
+            Field.textarea("independence_statement", label_size=Size.SMALL, rows=5),
+        ]
+
+    def payload(self):
+        data = self.cleaned_data
+        return {
+            **super().payload(),
+            "methodology": data["methodology"],
+            "lead_reviewer": data["lead_reviewer"],
+            "independence_statement": data["independence_statement"],
+        }
+
+
+class StopClockForm(ReviewFormMixin, TransitionForm):
+    event_label = "From when is the review clock stopped?"
+    event_name = "the date the clock stopped"
+    submit_label = "Stop the clock"
+
+    reason = _radios(StopReason.choices, "Why is the review clock stopping?", "Select why the review clock stops")
+    detail = _text(
+        "Details",
+        None,
+        f"Needed when the reason is 'Other'. For example, the date of the criminal trial. {NAME_HINT}",
+        widget=forms.Textarea,
+    )
+
+    def layout(self):
+        return [
+            date_input("event_date"),
+            Field.radios("reason", legend_size=Size.SMALL),
+            Field.textarea("detail", label_size=Size.SMALL, rows=4),
+        ]
+
+    def payload(self):
+        return {**super().payload(), "reason": self.cleaned_data["reason"], "detail": self.cleaned_data["detail"]}
+
+
+class ResumeClockForm(ReviewFormMixin, TransitionForm):
+    event_label = "From when does the review clock run again?"
+    event_name = "the date the clock resumed"
+    submit_label = "Resume the clock"
+
+
+class BeginDraftingForm(ReviewFormMixin, TransitionForm):
+    event_label = "When did the reviewer begin drafting the overview report?"
+    event_name = "the date drafting began"
+    submit_label = "Begin drafting"
+
+
+class SignOffForm(ReviewFormMixin, TransitionForm):
+    event_label = "When did the board sign off the overview report?"
+    event_name = "the date of the sign-off"
+    submit_label = "Sign off the review"
+
+
+# --- Contributions, recommendations and actions --------------------------------------------------
+
+
+class ContributionForm(forms.Form):
+    """The board asks an agency for its contribution (an IMR or agency report) by a due date."""
+
+    agency = _radios(Agency.choices, "Which agency is asked?", "Select the agency")
+    agency_name = _text(
+        "Name of the organisation",
+        "Enter the organisation's name",
+        "For example, the hospital trust or the police force.",
+        max_length=150,
+    )
+    author = _text("Author (optional)", None, "The person or role writing it.", max_length=150)
+    requested_on = DateField(label="When was the contribution requested?", name="the date it was requested")
+    due_on = DateField(label="When is it due?", name="the date it is due", past_only=False)
+    records_secured_on = DateField(
+        label="When were the agency's records secured? (optional)",
+        name="the date the records were secured",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("agency", legend_size=Size.SMALL, small=True),
+            Field.text("agency_name", label_size=Size.SMALL),
+            Field.text("author", label_size=Size.SMALL),
+            date_input("requested_on"),
+            date_input("due_on"),
+            date_input("records_secured_on"),
+            Submit("submit", "Request the contribution"),
+        )
+
+    def payload(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ReceiveContributionForm(forms.Form):
+    received_on = DateField(label="When was the contribution received?", name="the date it was received")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(date_input("received_on"), Submit("submit", "Record as received"))
+
+    def payload(self) -> dict:
+        return {"received_on": self.cleaned_data["received_on"]}
+
+
+class ThemeField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, theme) -> str:
+        return theme.name
+
+
+class RecommendationForm(forms.Form):
+    text = _text("The recommendation", "Enter the recommendation", f"As worded in the overview report. {NAME_HINT}")
+    addressed_to = _radios(
+        AddressedTo.choices, "Who is the recommendation addressed to?", "Select who the recommendation is addressed to"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget = forms.Textarea()
+        self.fields["themes"] = ThemeField(
+            queryset=Theme.objects.filter(active=True).order_by("name"),
+            label="Themes",
+            help_text="Select all that apply.",
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": "Select at least one theme from the list",
+                "invalid_choice": "Select only the themes listed",
+                "invalid_pk_value": "Select only the themes listed",
+            },
+        )
+        self.helper = _helper(
+            Field.textarea("text", label_size=Size.SMALL, rows=6),
+            Field.radios("addressed_to", legend_size=Size.SMALL),
+            Field.checkboxes("themes", legend_size=Size.SMALL, small=True),
+            Submit("submit", "Add the recommendation"),
+        )
+
+    def payload(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "addressed_to": data["addressed_to"],
+            "theme_ids": [theme.pk for theme in data["themes"]],
+        }
+
+
+class ActionForm(forms.Form):
+    description = _text("What will be done?", "Describe the action", NAME_HINT, widget=forms.Textarea)
+    owner_agency = _radios(Agency.choices, "Which agency owns the action?", "Select the agency that owns the action")
+    owner_person = _text(
+        "Who is responsible?",
+        "Enter the person responsible (a role is fine)",
+        "A named lead or a role, for example Head of Children's Services.",
+        max_length=150,
+    )
+    due_on = DateField(label="When is it due?", name="the date the action is due", past_only=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("description", label_size=Size.SMALL, rows=4),
+            Field.radios("owner_agency", legend_size=Size.SMALL, small=True),
+            Field.text("owner_person", label_size=Size.SMALL),
+            date_input("due_on"),
+            Submit("submit", "Add the action"),
+        )
+
+    def payload(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ActionFormMixin:
+    """A transition form of an action: `action` instead of the incident forms' `incident`."""
+
+    def __init__(self, *args, action=None, **kwargs):
+        self.action = action
+        super().__init__(*args, **kwargs)
+
+
+class BeginActionForm(ActionFormMixin, TransitionForm):
+    event_label = "When did work on the action start?"
+    event_name = "the date work started"
+    submit_label = "Start the action"
+
+
+class CompleteActionForm(ActionFormMixin, TransitionForm):
+    event_label = "When was the action completed?"
+    event_name = "the date the action was completed"
+    submit_label = "Complete the action"
+
+
+class EvidenceImpactForm(ActionFormMixin, TransitionForm):
+    event_label = "When was the impact evidenced?"
+    event_name = "the date of the evidence"
+    submit_label = "Record the evidence"
+
+    evidence = _text(
+        "Evidence of impact",
+        "Describe the evidence of impact",
+        f"How practice changed, and how the board knows: an audit, case sampling, feedback. {NAME_HINT}",
+        widget=forms.Textarea,
+    )
+
+    def layout(self):
+        return [date_input("event_date"), Field.textarea("evidence", label_size=Size.SMALL, rows=6)]
+
+    def payload(self):
+        return {**super().payload(), "evidence": self.cleaned_data["evidence"]}
+
+
+# --- The action plan's filters -------------------------------------------------------------------
+
+OVERDUE = "yes"
+
+
+class ActionFilterForm(forms.Form):
+    """Filters of the action plan (a GET form). A bad value is shown as a field error and ignored."""
+
+    status = forms.ChoiceField(label="Status", choices=ANY + ActionStatus.choices, required=False)
+    owner_agency = forms.ChoiceField(label="Owner", choices=ANY + Agency.choices, required=False)
+    overdue = forms.ChoiceField(label="Overdue", choices=[*ANY, (OVERDUE, "Overdue only")], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, words in (("status", "a status"), ("owner_agency", "an owner"), ("overdue", "an option")):
+            self.fields[name].error_messages["invalid_choice"] = f"Choose {words} from the list"
+        column = "govuk-grid-column-one-third"
+        # The button is in the template: a named one would put itself in the page's address.
+        self.helper = _helper(
+            Div(
+                Div(Field("status", context=SMALL_LABEL), css_class=column),
+                Div(Field("owner_agency", context=SMALL_LABEL), css_class=column),
+                Div(Field("overdue", context=SMALL_LABEL), css_class=column),
+                css_class="govuk-grid-row",
+            )
+        )
+
+    def filters(self) -> dict:
+        """The valid filters only, as `ActionFilters` takes them: call after `is_valid()`."""
+        cleaned = getattr(self, "cleaned_data", {})
+        filters = {name: value for name, value in cleaned.items() if value not in ("", None)}
+        if "overdue" in filters:
+            filters["overdue"] = filters["overdue"] == OVERDUE
+        return filters

@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.selectors import board_records_for_user
+from audit.models import AuditEntry
+from incidents.models import Incident
 
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod
 
@@ -94,3 +96,68 @@ def action_plan(user, *, today: date, filters: ActionFilters = ActionFilters()) 
     if filters.overdue:
         actions = actions.filter(due_on__lt=today, completed_on__isnull=True)
     return actions.order_by("due_on", "pk")
+
+
+# --- What the review pages show, each in a fixed number of queries ---------------------------------
+
+
+def review_rows(user, *, today: date) -> QuerySet[SeriousCaseReview]:
+    """The review list: each review with its incidents and stop periods (for its clock), newest first."""
+    incidents = Prefetch("incidents", queryset=Incident.objects.order_by("reference"))
+    return review_list(user, today=today).prefetch_related(incidents, "stop_periods")
+
+
+def review_page(user, public_id) -> SeriousCaseReview:
+    """One review with everything its page shows; actions only for those who may see them (404 outside scope)."""
+    open_stop = StopPeriod.objects.filter(review=OuterRef("pk"), resumed_on__isnull=True)
+    actions = actions_for_user(user).select_related(None).order_by("due_on", "pk")
+    recommendations = Recommendation.objects.prefetch_related("themes", Prefetch("actions", queryset=actions))
+    reviews = (
+        reviews_for_user(user)
+        .annotate(open_stops=Exists(open_stop))
+        .prefetch_related(
+            Prefetch("incidents", queryset=Incident.objects.order_by("reference")),
+            "stop_periods",
+            "contributions",
+            Prefetch("recommendations", queryset=recommendations.order_by("number")),
+        )
+    )
+    try:
+        return reviews.get(public_id=public_id)
+    except SeriousCaseReview.DoesNotExist as exc:
+        raise Http404("Not found") from exc
+
+
+def review_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
+    """Every transition of the review: who, their role, when recorded, the event date, the reason."""
+    return AuditEntry.objects.for_object(review).select_related("actor").order_by("recorded_at", "pk")
+
+
+def review_of_incident(user, incident) -> SeriousCaseReview | None:
+    """The latest review covering this incident that the user may see, if any."""
+    return reviews_for_user(user).filter(incidents=incident).order_by("-initiated_on", "-pk").first()
+
+
+def _one(queryset: QuerySet, public_id):
+    try:
+        return queryset.get(public_id=public_id)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("Not found") from exc
+
+
+def contribution_for_user(user, public_id) -> Contribution:
+    return _one(contributions_for_user(user), public_id)
+
+
+def recommendation_for_user(user, public_id) -> Recommendation:
+    return _one(recommendations_for_user(user), public_id)
+
+
+def action_for_user(user, public_id) -> Action:
+    return _one(actions_for_user(user), public_id)
+
+
+def action_plan_rows(user, *, today: date, filters: ActionFilters = ActionFilters()) -> QuerySet[Action]:
+    """The action plan with each action's review and its incidents (to name the review)."""
+    incidents = Prefetch("recommendation__review__incidents", queryset=Incident.objects.order_by("reference"))
+    return action_plan(user, today=today, filters=filters).prefetch_related(incidents)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from incidents.api import TRANSITION_APIS, IncidentDetailApi, IncidentListApi, transition_view
 from panel import api as panel_api
+from reviews import review_api
 from reviews.api import DecisionDetailApi, DecisionListApi
 from scr_tracker.api import SchemaApi
 
@@ -32,4 +33,37 @@ urlpatterns = [
     ),
     path("meetings/", panel_api.MeetingListApi.as_view(), name="meeting-list"),
     path("meetings/<uuid:public_id>/", panel_api.MeetingDetailApi.as_view(), name="meeting-detail"),
+    path("reviews/", review_api.ReviewListApi.as_view(), name="review-list"),
+    path("reviews/<uuid:public_id>/", review_api.ReviewDetailApi.as_view(), name="review-detail"),
+    *(
+        path(
+            f"reviews/<uuid:public_id>/transitions/{name}/",
+            review_api.review_transition_view(name),
+            name=f"review-{name}",
+        )
+        for name in review_api.REVIEW_TRANSITION_APIS
+    ),
+    path("contributions/", review_api.ContributionListApi.as_view(), name="contribution-list"),
+    path("contributions/<uuid:public_id>/", review_api.ContributionDetailApi.as_view(), name="contribution-detail"),
+    path(
+        "contributions/<uuid:public_id>/received/",
+        review_api.ContributionReceivedApi.as_view(),
+        name="contribution-received",
+    ),
+    path("recommendations/", review_api.RecommendationListApi.as_view(), name="recommendation-list"),
+    path(
+        "recommendations/<uuid:public_id>/",
+        review_api.RecommendationDetailApi.as_view(),
+        name="recommendation-detail",
+    ),
+    path("actions/", review_api.ActionListApi.as_view(), name="action-list"),
+    path("actions/<uuid:public_id>/", review_api.ActionDetailApi.as_view(), name="action-detail"),
+    *(
+        path(
+            f"actions/<uuid:public_id>/transitions/{name}/",
+            review_api.action_transition_view(name),
+            name=f"action-{name}",
+        )
+        for name in review_api.ACTION_TRANSITION_APIS
+    ),
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/v1/", include("scr_tracker.api_urls")),
     path("cases/", include("incidents.urls")),
     path("panel/", include("panel.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("documents/", include("reviews.document_urls")),
     path("", include("accounts.urls")),
 ]
 

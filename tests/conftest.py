@@ -22,6 +22,17 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
+@pytest.fixture(autouse=True)
+def _default_themes(request):
+    """The recommendation themes a data migration adds; a transactional test's flush removes them."""
+    if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        from reviews.choices import DEFAULT_THEMES
+        from reviews.models import Theme
+
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        Theme.objects.bulk_create([Theme(name=name) for name in DEFAULT_THEMES], ignore_conflicts=True)
+
+
 @pytest.fixture
 def board_a(db):
     return BoardFactory(code="AAA", name="Alphaford Safeguarding Children Board")

@@ -1,27 +1,11 @@
 from django.db import migrations
 
-# The starting list of recommendation themes; administrators add and retire themes in the admin.
-THEMES = [
-    "Neglect",
-    "Domestic abuse",
-    "Parental mental health",
-    "Substance misuse",
-    "Child sexual exploitation",
-    "Physical abuse",
-    "Emotional abuse",
-    "Sexual abuse",
-    "Information sharing",
-    "Multi-agency working",
-    "Assessment and planning",
-    "Voice of the child",
-    "Safe sleeping",
-    "Supervision and management oversight",
-]
+from reviews.choices import DEFAULT_THEMES
 
 
 def add_themes(apps, schema_editor):
     Theme = apps.get_model("reviews", "Theme")
-    for name in THEMES:
+    for name in DEFAULT_THEMES:
         Theme.objects.get_or_create(name=name)
 
 

@@ -2,6 +2,7 @@
 
 from .actions import Action, Recommendation, Theme
 from .decisions import Decision, DecisionQuerySet
+from .documents import Document, DocumentKind, DocumentType
 from .reviews import Contribution, SeriousCaseReview, StopPeriod
 
 __all__ = [
@@ -9,6 +10,9 @@ __all__ = [
     "Contribution",
     "Decision",
     "DecisionQuerySet",
+    "Document",
+    "DocumentKind",
+    "DocumentType",
     "Recommendation",
     "SeriousCaseReview",
     "StopPeriod",

@@ -212,6 +212,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Uploaded documents (SECURITY row 14): private storage, outside the static files and under no
+# URL; they reach a browser only through the permission-checked download view.
+PRIVATE_DOCUMENTS_ROOT = Path(env_str("PRIVATE_DOCUMENTS_ROOT", str(VAR_DIR / "private-documents")))
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Form fields other than files (the upload view caps the file itself while it arrives).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An upload larger than this is spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 # --- Forms: GOV.UK Design System markup.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -260,6 +269,12 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "panel.choices.SubmissionKind",
         "BoardResponseEnum": "panel.choices.BoardResponse",
         "PanelViewEnum": "panel.choices.PanelView",
+        # Reviews have a `state` too, actions a `status` (as clocks do); contributions and actions
+        # name agencies from the incidents' list.
+        "ReviewStateEnum": "reviews.choices.ReviewState",
+        "ActionStatusEnum": "reviews.choices.ActionStatus",
+        "AgencyEnum": "incidents.choices.Agency",
+        "StatusEnum": ["not_started", "running", "stopped", "met", "missed"],  # a clock's (SPEC §3)
     },
 }
 

@@ -9,10 +9,14 @@ DASHBOARD = reverse("accounts:dashboard")
 @pytest.mark.parametrize(
     ("persona", "heading", "nav"),
     [
-        ("chair_a", "Your board's cases", ["Dashboard", "Cases", "Submissions", "Your board"]),
-        ("staff_a", "Your tasks", ["Dashboard", "Cases", "Submissions", "Your board"]),
-        ("panel_member", "Panel work", ["Dashboard", "Submissions", "Meetings", "Boards"]),
-        ("secretariat", "Panel secretariat", ["Dashboard", "Submissions", "Meetings", "Boards"]),
+        (
+            "chair_a",
+            "Your board's cases",
+            ["Dashboard", "Cases", "Submissions", "Reviews", "Action plan", "Your board"],
+        ),
+        ("staff_a", "Your tasks", ["Dashboard", "Cases", "Submissions", "Reviews", "Action plan", "Your board"]),
+        ("panel_member", "Panel work", ["Dashboard", "Submissions", "Meetings", "Reviews", "Boards"]),
+        ("secretariat", "Panel secretariat", ["Dashboard", "Submissions", "Meetings", "Reviews", "Boards"]),
         ("administrator", "Service administration", ["Dashboard", "Boards", "Administration"]),
     ],
 )

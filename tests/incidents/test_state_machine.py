@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from audit.models import AuditEntry
 from incidents.models import Incident
-from scr_tracker.transitions import InvalidInput, NotAllowedInState, RoleNotPermitted
+from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted
 from tests.factories import BoardFactory, ChairFactory, PanelMemberFactory, StaffFactory
 from tests.incidents.test_transitions import TABLE, run
 from tests.workflow import draft
@@ -61,6 +61,11 @@ def test_incident_state_machine():
                 return
             except NotAllowedInState:
                 assert self.state not in sources
+                return
+            except Blocked as blocked:
+                # A decision to initiate opened a review: it cannot be reconsidered or closed now.
+                assert self.state == "decided" and name in ("reconsider", "close")
+                assert blocked.reasons == ["A Serious Case Review has been opened for this incident"]
                 return
             except InvalidInput as refused:
                 assert set(refused.errors) <= {"event_date", "ofsted_notified_on"}

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.review_list, name="list"),
+    path("actions/", views.action_plan, name="actions"),
+    path("actions/<uuid:public_id>/<slug:name>/", views.action_transition, name="action_transition"),
+    path("contributions/<uuid:public_id>/received/", views.contribution_receive, name="contribution_receive"),
+    path("recommendations/<uuid:public_id>/actions/new/", views.action_add, name="action_add"),
+    path("<uuid:public_id>/", views.review_detail, name="review"),
+    path("<uuid:public_id>/contributions/new/", views.contribution_request, name="contribution_request"),
+    path("<uuid:public_id>/recommendations/new/", views.recommendation_add, name="recommendation_add"),
+    path("<uuid:public_id>/<slug:name>/", views.review_transition, name="transition"),
+]

@@ -1,0 +1,494 @@
+"""Review pages: the reviews list, the review page, its transitions, contributions, recommendations,
+actions and the board's action plan (SPEC §4.3).
+
+Thin (STYLE): parse the request, fetch through a permission-checked selector, call one service,
+and turn the service's refusals into field errors, a message on the review page, or a 403 page.
+Board users run their own board's reviews; panel users read the reviews boards told them they
+initiated, and get the 403 page on anything that writes; actions are the board's own work, so
+they are not found for anyone else. Everyone else has no review pages (404).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from audit.services import access_record
+from audit.timeline import timeline_rows
+from reviews.documents import review_documents
+from scr_tracker import clocks
+from scr_tracker.pages import PageRefusal, check_transition, run_for_page
+from scr_tracker.transitions import available_transitions
+
+from . import selectors, services
+from .forms import (
+    ActionFilterForm,
+    ActionForm,
+    BeginActionForm,
+    BeginDraftingForm,
+    CompleteActionForm,
+    ContributionForm,
+    EvidenceImpactForm,
+    ReceiveContributionForm,
+    RecommendationForm,
+    ResumeClockForm,
+    SignOffForm,
+    StartReviewForm,
+    StopClockForm,
+)
+from .models.actions import ACTION_TRANSITIONS
+from .models.reviews import REVIEW_TRANSITIONS
+from .words import (
+    action_action_words,
+    action_status_words,
+    review_action_words,
+    review_state_words,
+    review_transition_words,
+)
+
+REVIEWS_PER_PAGE = 25
+ACTIONS_PER_PAGE = 25
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _on(d) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+def _reader_or_404(user) -> None:
+    # Reviews are the boards' and, through the initiation notice, the panel's; nobody else's.
+    if not (user.is_board_user or user.is_panel_user):
+        raise Http404("Not found")
+
+
+def _board_user_or_404(user) -> None:
+    # The action plan is the board's own work.
+    if not user.is_board_user:
+        raise Http404("Not found")
+
+
+def _board_writes_only(user) -> None:
+    # Called once the record is known to be in scope: its existence is no secret, so 403.
+    if not user.is_board_user:
+        raise PermissionDenied("Only the board changes its review")
+
+
+def _review_url(review) -> str:
+    return reverse("reviews:review", args=[review.public_id])
+
+
+def _transition_url(review, name: str) -> str:
+    return reverse("reviews:transition", args=[review.public_id, name])
+
+
+def _action_url(action, name: str) -> str:
+    return reverse("reviews:action_transition", args=[action.public_id, name])
+
+
+def _paginate(request, rows, per_page: int):
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    return {"page": page, "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)}
+
+
+def _next_steps(action, user) -> list[dict]:
+    """The action's transitions this user can run now, with their pages (no query: no conditions)."""
+    return [
+        {"name": step["name"], "href": _action_url(action, step["name"])}
+        for step in available_transitions(action, user, ACTION_TRANSITIONS)
+        if not step["blocked_by"]
+    ]
+
+
+# --- The reviews list ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def review_list(request):
+    user = request.user
+    _reader_or_404(user)
+    today = _today()
+    context = _paginate(request, selectors.review_rows(user, today=today), REVIEWS_PER_PAGE)
+    context["rows"] = [
+        {"review": review, "clock": review.completion_clock(today)} for review in context["page"].object_list
+    ]
+    return render(request, "reviews/review_list.html", context)
+
+
+# --- One review ----------------------------------------------------------------------------------
+
+
+def _stop_rows(stops, today) -> list[dict]:
+    return [
+        {
+            "period": stop,
+            "open": stop.resumed_on is None,
+            "days": ((stop.resumed_on or today) - stop.stopped_on).days,
+        }
+        for stop in stops
+    ]
+
+
+def _why_dates_differ(review, stops, today) -> str:
+    """Why the due date now is not the original one, in words (the stop periods' table gives the detail)."""
+    closed = [(stop.stopped_on, stop.resumed_on) for stop in stops if stop.resumed_on]
+    stopped = clocks.stopped_days(closed, today)
+    days = f"{stopped} day{'' if stopped == 1 else 's'}"
+    open_stop = next((stop for stop in stops if stop.resumed_on is None), None)
+    if open_stop is not None:
+        before = f" It had already been stopped for {days}." if stopped else ""
+        return (
+            f"The clock has been stopped since {_on(open_stop.stopped_on)}, so the review has no due date until "
+            f"it resumes; then the due date moves on by every day it was stopped.{before}"
+        )
+    if not stops:
+        return "The clock has not been stopped, so the due date is the original one."
+    return (
+        f"The clock was stopped for {days} in all (the periods below, counting any overlap once), "
+        f"so the due date moved on from {_on(review.completion_due_original)} to {_on(review.completion_due)}."
+    )
+
+
+@require_http_methods(["GET"])
+def review_detail(request, public_id):
+    user = request.user
+    review = selectors.review_page(user, public_id)
+    access_record(request=request, record=review)
+    today = _today()
+    stops = list(review.stop_periods.all())
+    steps = available_transitions(review, user, REVIEW_TRANSITIONS)
+    links = {step["name"]: _transition_url(review, step["name"]) for step in steps if not step["blocked_by"]}
+    can_write = user.is_board_user
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "documents": list(review_documents(review)),
+            "incidents": list(review.incidents.all()),
+            "clock": review.completion_clock(today),
+            "stops": _stop_rows(stops, today),
+            "open_stop": next((stop for stop in stops if stop.resumed_on is None), None),
+            "why_dates_differ": _why_dates_differ(review, stops, today),
+            "actions": [{**step, "href": links.get(step["name"])} for step in steps],
+            "contributions": [
+                {
+                    "contribution": contribution,
+                    "clock": contribution.clock(today),
+                    "receive_href": reverse("reviews:contribution_receive", args=[contribution.public_id])
+                    if can_write and contribution.received_on is None
+                    else None,
+                }
+                for contribution in review.contributions.all()
+            ],
+            "recommendations": [
+                {
+                    "recommendation": recommendation,
+                    "actions": [
+                        {"action": action, "clock": action.clock(today), "next_steps": _next_steps(action, user)}
+                        for action in recommendation.actions.all()
+                    ],
+                }
+                for recommendation in review.recommendations.all()
+            ],
+            "can_write": can_write,
+            "timeline_rows": timeline_rows(
+                selectors.review_timeline(review),
+                transition_words=review_transition_words,
+                state_words=review_state_words,
+            ),
+        },
+    )
+
+
+# --- The review's transition pages ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionPage:
+    form: type
+    run: Callable
+    done: Callable[[object], str]
+    intro: str = ""
+
+
+def _signed_off(review) -> str:
+    met = review.completion_clock(_today()).status == clocks.MET
+    return f"Review signed off. The completion clock was {'met' if met else 'missed'}"
+
+
+TRANSITION_PAGES = {
+    "start": TransitionPage(
+        StartReviewForm,
+        services.review_start,
+        lambda review: f"Review commissioned. Lead reviewer: {review.lead_reviewer}",
+        "Record how the review will be carried out and who leads it. The six-month completion clock runs "
+        "from the decision to initiate, not from this date.",
+    ),
+    "stop_clock": TransitionPage(
+        StopClockForm,
+        services.review_stop_clock,
+        lambda review: "Review clock stopped. The review has no due date until the clock resumes",
+        "Stop the completion clock while the review cannot go on, for example during parallel criminal "
+        "proceedings or an inquest. The review stays where it is; when the clock resumes, the due date moves "
+        "on by every day it was stopped.",
+    ),
+    "resume_clock": TransitionPage(
+        ResumeClockForm,
+        services.review_resume_clock,
+        lambda review: f"Review clock resumed. The review is now due by {_on(review.completion_due)}",
+        "The completion clock runs again from this date. The days it was stopped are added to the due date.",
+    ),
+    "begin_drafting": TransitionPage(
+        BeginDraftingForm,
+        services.review_begin_drafting,
+        lambda review: "The lead reviewer is drafting the overview report",
+        "The agencies' contributions are in and the lead reviewer is writing the overview report.",
+    ),
+    "sign_off": TransitionPage(
+        SignOffForm,
+        services.review_sign_off,
+        _signed_off,
+        "The board signs off the overview report and the review is complete. The completion clock is met "
+        "when this is on or before its due date.",
+    ),
+}
+
+
+def _state_reason(state: str) -> str:
+    return f"the review is {review_state_words(state).lower()}"
+
+
+def _refused(request, review, name: str, reasons: list[str]):
+    messages.error(request, f"You cannot {review_action_words(name).lower()} now: {'; '.join(reasons)}.")
+    return redirect(_review_url(review))
+
+
+@require_http_methods(["GET", "POST"])
+def review_transition(request, public_id, name: str):
+    page = TRANSITION_PAGES.get(name)
+    if page is None:
+        raise Http404("No such transition")
+    review = selectors.review_for_user(request.user, public_id)
+    try:
+        check_transition(request.user, review, name, action=review_action_words(name), state_reason=_state_reason)
+        form = page.form(request.POST if request.method == "POST" else None, review=review)
+        if request.method == "POST" and form.is_valid():
+            result, _ = run_for_page(
+                lambda: page.run(actor=request.user, review_id=review.pk, **form.payload()),
+                form,
+                state_reason=_state_reason,
+            )
+            if result is not None:
+                messages.success(request, page.done(result))
+                return redirect(_review_url(review))
+    except PageRefusal as refusal:
+        return _refused(request, review, name, refusal.reasons)
+    stops = list(review.stop_periods.all())
+    return render(
+        request,
+        "reviews/transition.html",
+        {
+            "review": review,
+            "form": form,
+            "name": name,
+            "title": review_action_words(name),
+            "intro": page.intro,
+            "open_stop": next((stop for stop in stops if stop.resumed_on is None), None),
+            "clock": review.completion_clock(_today()),
+        },
+    )
+
+
+# --- Contributions, recommendations and actions --------------------------------------------------
+
+
+def _form_page(request, *, template: str, form, run: Callable, done: Callable[[object], str], back: str, **context):
+    """A page with one form that calls one service: field errors on the form, else back with a message."""
+    if request.method == "POST" and form.is_valid():
+        result, _ = run_for_page(lambda: run(**form.payload()), form, state_reason=_state_reason)
+        if result is not None:
+            messages.success(request, done(result))
+            return redirect(back)
+    return render(request, template, {"form": form, "back": back, **context})
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_request(request, public_id):
+    """Ask an agency for its contribution to the review."""
+    review = selectors.review_for_user(request.user, public_id)
+    _board_writes_only(request.user)
+    return _form_page(
+        request,
+        template="reviews/form.html",
+        form=ContributionForm(_data(request)),
+        run=lambda **payload: services.contribution_request(actor=request.user, review_id=review.pk, **payload),
+        done=lambda contribution: f"Contribution requested from {contribution.agency_name}",
+        back=_review_url(review),
+        review=review,
+        title="Request an agency contribution",
+        intro="An individual management review or agency report. Its due date is a clock of its own.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_receive(request, public_id):
+    """Record that an agency's contribution has arrived."""
+    contribution = selectors.contribution_for_user(request.user, public_id)
+    review = contribution.review
+    _board_writes_only(request.user)
+    if contribution.received_on is not None:
+        messages.error(
+            request,
+            f"The contribution from {contribution.agency_name} was received on {_on(contribution.received_on)}.",
+        )
+        return redirect(_review_url(review))
+    return _form_page(
+        request,
+        template="reviews/form.html",
+        form=ReceiveContributionForm(_data(request)),
+        run=lambda **payload: services.contribution_receive(
+            actor=request.user, contribution_id=contribution.pk, **payload
+        ),
+        done=lambda contribution: f"Contribution from {contribution.agency_name} recorded as received",
+        back=_review_url(review),
+        review=review,
+        title="Record a contribution as received",
+        intro=(
+            f"{contribution.agency_name}: requested on {_on(contribution.requested_on)}, "
+            f"due by {_on(contribution.due_on)}."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_add(request, public_id):
+    """Add one of the review's recommendations; it takes the next number."""
+    review = selectors.review_for_user(request.user, public_id)
+    _board_writes_only(request.user)
+    return _form_page(
+        request,
+        template="reviews/form.html",
+        form=RecommendationForm(_data(request)),
+        run=lambda **payload: services.recommendation_add(actor=request.user, review_id=review.pk, **payload),
+        done=lambda recommendation: f"Recommendation {recommendation.number} added",
+        back=_review_url(review),
+        review=review,
+        title="Add a recommendation",
+        intro="Recommendations are numbered in the order they are added, as in the overview report.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_add(request, public_id):
+    """Add an action that carries out a recommendation: an owner and a due date (a clock)."""
+    recommendation = selectors.recommendation_for_user(request.user, public_id)
+    review = recommendation.review
+    _board_writes_only(request.user)
+    return _form_page(
+        request,
+        template="reviews/form.html",
+        form=ActionForm(_data(request)),
+        run=lambda **payload: services.action_add(actor=request.user, recommendation_id=recommendation.pk, **payload),
+        done=lambda action: f"Action added to recommendation {recommendation.number}",
+        back=_review_url(review),
+        review=review,
+        recommendation=recommendation,
+        title=f"Add an action to recommendation {recommendation.number}",
+    )
+
+
+ACTION_PAGES = {
+    "begin": TransitionPage(BeginActionForm, services.action_begin, lambda action: "Action started"),
+    "complete": TransitionPage(
+        CompleteActionForm,
+        services.action_complete,
+        lambda action: f"Action completed: {'on time' if action.completed_on <= action.due_on else 'late'}",
+        "The action's clock is met when it is completed on or before its due date.",
+    ),
+    "evidence_impact": TransitionPage(
+        EvidenceImpactForm,
+        services.action_evidence_impact,
+        lambda action: "Evidence of impact recorded",
+        "Record how the action changed practice. This closes the loop from the review's recommendation.",
+    ),
+}
+
+
+def _action_state_reason(state: str) -> str:
+    return f"the action is {action_status_words(state).lower()}"
+
+
+@require_http_methods(["GET", "POST"])
+def action_transition(request, public_id, name: str):
+    page = ACTION_PAGES.get(name)
+    if page is None:
+        raise Http404("No such transition")
+    action = selectors.action_for_user(request.user, public_id)
+    review = action.recommendation.review
+    try:
+        check_transition(
+            request.user, action, name, action=action_action_words(name), state_reason=_action_state_reason
+        )
+        form = page.form(_data(request), action=action)
+        if request.method == "POST" and form.is_valid():
+            result, _ = run_for_page(
+                lambda: page.run(actor=request.user, action_id=action.pk, **form.payload()),
+                form,
+                state_reason=_action_state_reason,
+            )
+            if result is not None:
+                messages.success(request, page.done(result))
+                return redirect(_review_url(review))
+    except PageRefusal as refusal:
+        messages.error(request, f"You cannot {action_action_words(name).lower()} now: {'; '.join(refusal.reasons)}.")
+        return redirect(_review_url(review))
+    return render(
+        request,
+        "reviews/action_transition.html",
+        {
+            "review": review,
+            "action": action,
+            "form": form,
+            "title": action_action_words(name),
+            "intro": page.intro,
+            "clock": action.clock(_today()),
+        },
+    )
+
+
+# --- The board's action plan ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def action_plan(request):
+    """Every action of every review of the board, soonest due first, filtered by status, owner, overdue."""
+    user = request.user
+    _board_user_or_404(user)
+    form = ActionFilterForm(request.GET or None)
+    form.is_valid()
+    today = _today()
+    filters = selectors.ActionFilters(**form.filters())
+    context = _paginate(request, selectors.action_plan_rows(user, today=today, filters=filters), ACTIONS_PER_PAGE)
+    context["rows"] = [
+        {"action": action, "clock": action.clock(today), "next_steps": _next_steps(action, user)}
+        for action in context["page"].object_list
+    ]
+    return render(
+        request,
+        "reviews/action_plan.html",
+        {**context, "form": form, "filtered": bool(form.filters())},
+    )

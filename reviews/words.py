@@ -1,0 +1,108 @@
+"""A Serious Case Review in words: its states, transitions, clocks, stop reasons and actions (pages only)."""
+
+from incidents.choices import Agency
+
+from .choices import ActionStatus, AddressedTo, Methodology, ReviewState, StopReason
+
+TRANSITIONS = {
+    "start": "Review commissioned",
+    "stop_clock": "Review clock stopped",
+    "resume_clock": "Review clock resumed",
+    "begin_drafting": "Drafting the overview report",
+    "sign_off": "Review signed off",
+}
+
+ACTIONS = {
+    "start": "Commission the review",
+    "stop_clock": "Stop the review clock",
+    "resume_clock": "Resume the review clock",
+    "begin_drafting": "Begin drafting the report",
+    "sign_off": "Sign off the review",
+}
+
+ACTION_TRANSITIONS = {
+    "begin": "Work started",
+    "complete": "Action completed",
+    "evidence_impact": "Impact evidenced",
+}
+
+ACTION_ACTIONS = {
+    "begin": "Start the action",
+    "complete": "Complete the action",
+    "evidence_impact": "Record evidence of impact",
+}
+
+CLOCKS = {
+    "scr_completion": "Complete the Serious Case Review (6 months from the decision, plus stopped days)",
+    "agency_contribution": "Agency contribution",
+    "action_due": "Action due",
+}
+
+STATE_COLOURS = {
+    ReviewState.COMMISSIONING: "blue",
+    ReviewState.IN_PROGRESS: "light-blue",
+    ReviewState.DRAFTING: "purple",
+    ReviewState.COMPLETED: "green",
+}
+
+ACTION_STATUS_COLOURS = {
+    ActionStatus.OPEN: "grey",
+    ActionStatus.IN_PROGRESS: "light-blue",
+    ActionStatus.COMPLETED: "green",
+    ActionStatus.IMPACT_EVIDENCED: "turquoise",
+}
+
+
+def _fallback(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else _fallback(value or "")
+
+
+def review_transition_words(name: str) -> str:
+    """What happened, for the audit timeline: "Review clock stopped"."""
+    return TRANSITIONS.get(name, _fallback(name))
+
+
+def review_action_words(name: str) -> str:
+    """What a user does, for buttons and page titles: "Stop the review clock"."""
+    return ACTIONS.get(name, _fallback(name))
+
+
+def review_state_words(value: str) -> str:
+    return _label(ReviewState, value)
+
+
+def action_transition_words(name: str) -> str:
+    return ACTION_TRANSITIONS.get(name, _fallback(name))
+
+
+def action_action_words(name: str) -> str:
+    """What a user does to an action: "Complete the action"."""
+    return ACTION_ACTIONS.get(name, _fallback(name))
+
+
+def action_status_words(value: str) -> str:
+    return _label(ActionStatus, value)
+
+
+def review_clock_words(name: str) -> str:
+    return CLOCKS.get(name, _fallback(name))
+
+
+def methodology_words(value: str) -> str:
+    return _label(Methodology, value) if value else "Not chosen yet"
+
+
+def stop_reason_words(value: str) -> str:
+    return _label(StopReason, value)
+
+
+def addressed_to_words(value: str) -> str:
+    return _label(AddressedTo, value)
+
+
+def agency_words(value: str) -> str:
+    return _label(Agency, value)

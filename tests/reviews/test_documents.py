@@ -1,0 +1,512 @@
+"""A review's documents (SPEC §4.3; SECURITY rows 1, 10, 12, 14).
+
+Files are checked by their contents, not their names or the browser's word; a refused file leaves
+nothing behind (no row, no file); stored names are the server's own; the files are served only
+through the permission-checked download view, as attachments, one access event per download;
+another board gets 404 everywhere, the panel reads but never uploads, and nothing answers 500.
+"""
+
+import hashlib
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from audit.models import AccessEvent
+from reviews import documents
+from reviews.models import Decision, Document, DocumentKind, DocumentType
+from scr_tracker.transitions import InvalidInput, RoleNotPermitted
+from tests.workflow import decide, notified
+
+# --- Minimal real files -----------------------------------------------------------------------
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def zipped(members: list[tuple[str, bytes]], *, stored_first: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, (name, content) in enumerate(members):
+            compression = zipfile.ZIP_STORED if stored_first and index == 0 else zipfile.ZIP_DEFLATED
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content, compression)
+    return buffer.getvalue()
+
+
+DOCX_MEMBERS = [
+    (
+        "[Content_Types].xml",
+        b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    ),
+    ("_rels/.rels", b'<?xml version="1.0"?><Relationships/>'),
+    ("word/document.xml", b'<?xml version="1.0"?><w:document><w:body><w:p/></w:body></w:document>'),
+]
+DOCX = zipped(DOCX_MEMBERS)
+ODT_MEMBERS = [
+    ("mimetype", b"application/vnd.oasis.opendocument.text"),
+    ("META-INF/manifest.xml", b'<?xml version="1.0"?><manifest:manifest/>'),
+    ("content.xml", b'<?xml version="1.0"?><office:document-content/>'),
+]
+ODT = zipped(ODT_MEMBERS, stored_first=True)
+
+
+def zip_bomb() -> bytes:
+    """One member that unpacks to 10 MB of zeros from about 10 KB (a ratio near 1,000)."""
+    return zipped([*DOCX_MEMBERS, ("word/media/zeros.bin", bytes(10 * 1024 * 1024))])
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+# --- Fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path) -> Path:
+    root = tmp_path / "private-documents"
+    settings.PRIVATE_DOCUMENTS_ROOT = root
+    return root
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+def review(chair_a):
+    return decide(chair_a, notified(chair_a), decision="initiate_scr").review
+
+
+def upload_url(review) -> str:
+    return reverse("documents:upload", args=[review.public_id])
+
+
+def form_data(file, kind=DocumentKind.OVERVIEW_REPORT, title="Overview report, final draft") -> dict:
+    return {"kind": kind, "title": title, "file": file}
+
+
+def add(actor, review, file, **kwargs) -> Document:
+    payload = {"kind": DocumentKind.OVERVIEW_REPORT, "title": "Overview report", **kwargs}
+    return documents.document_upload(actor=actor, review_id=review.pk, uploaded_file=file, **payload)
+
+
+# --- Accepted files -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("Overview report.pdf", PDF, DocumentType.PDF),
+        ("Overview report.DOCX", DOCX, DocumentType.DOCX),
+        ("Overview report.odt", ODT, DocumentType.ODT),
+    ],
+)
+def test_a_real_pdf_docx_or_odt_is_accepted_and_stored_privately(
+    staff_a, review, private_root, name, content, content_type
+):
+    document = add(staff_a, review, upload(name, content, "text/html"))  # the browser's word counts for nothing
+    document.refresh_from_db()
+    assert (document.content_type, document.size, document.original_name) == (content_type, len(content), name)
+    assert re.fullmatch(r"[0-9a-f]{32}\.(pdf|docx|odt)", document.stored_name)
+    assert document.stored_name.endswith(documents.EXTENSIONS[content_type])
+    (path,) = stored_files(private_root)
+    assert path.name == document.stored_name and path.read_bytes() == content
+    assert path.stat().st_mode & 0o077 == 0  # readable by the service's user only
+    assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert (document.review, document.uploaded_by, document.kind) == (review, staff_a, DocumentKind.OVERVIEW_REPORT)
+
+
+def test_an_odt_whose_mimetype_is_compressed_is_still_an_odt(staff_a, review):
+    assert add(staff_a, review, upload("report.odt", zipped(ODT_MEMBERS))).content_type == DocumentType.ODT
+
+
+def test_the_user_s_file_name_never_reaches_the_store(staff_a, review, private_root, tmp_path):
+    document = add(staff_a, review, upload("../../evil.pdf", PDF))
+    assert document.original_name == "evil.pdf"
+    assert "evil" not in document.stored_name
+    (path,) = stored_files(private_root)
+    assert path.parent == private_root
+    assert not (tmp_path / "evil.pdf").exists() and not list(tmp_path.parent.glob("evil*"))
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("C:\\Users\\someone\\Desktop\\report.pdf", "report.pdf"),
+        ("..\\..\\report.pdf", "report.pdf"),
+        ("rep\x00ort\r\n.pdf", "report.pdf"),
+        ("  .hidden  report.pdf", "hidden report.pdf"),
+    ],
+)
+def test_the_shown_name_is_cleaned(name, shown):
+    assert documents.display_name(name) == shown
+
+
+# --- Refused files: a clear message, and nothing stored ----------------------------------------------
+
+
+def refusals():
+    ten_mb_pdf = PDF + b"%" + bytes(20 * 1024 * 1024)
+    many_members = zipped([*DOCX_MEMBERS, *((f"word/media/{i}.xml", b"") for i in range(1001))])
+    return [
+        pytest.param("report.txt", b"Just text", documents.WRONG_TYPE, id="wrong-extension"),
+        pytest.param("report", PDF, documents.WRONG_TYPE, id="no-extension"),
+        pytest.param("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), documents.WRONG_TYPE, id="doc"),
+        pytest.param("report.html", HTML, documents.WRONG_TYPE, id="html"),
+        pytest.param("report.pdf", b"", documents.EMPTY, id="empty"),
+        pytest.param("report.pdf", ten_mb_pdf, "The file must be smaller than 20 MB", id="oversize"),
+        pytest.param("report.pdf", HTML, documents.MISMATCH, id="html-named-pdf"),
+        pytest.param("report.pdf", b"\x89PNG\r\n\x1a\n" + bytes(64), documents.MISMATCH, id="png-named-pdf"),
+        pytest.param("report.docx", PDF, documents.MISMATCH, id="pdf-named-docx"),
+        pytest.param("report.pdf", DOCX, documents.MISMATCH, id="docx-named-pdf"),
+        pytest.param("report.odt", DOCX, documents.MISMATCH, id="docx-named-odt"),
+        pytest.param("report.docx", ODT, documents.MISMATCH, id="odt-named-docx"),
+        pytest.param("report.odt", PDF + ODT, documents.MISMATCH, id="polyglot-pdf-then-odt-named-odt"),
+        pytest.param("report.pdf", PDF + ODT, documents.MISMATCH, id="polyglot-pdf-and-zip-named-pdf"),
+        pytest.param("report.docx", zipped([("word/document.xml", b"<x/>")]), documents.MISMATCH, id="docx-no-types"),
+        pytest.param("report.docx", zipped([("a.txt", b"x")]), documents.MISMATCH, id="plain-zip-named-docx"),
+        pytest.param("report.docx", b"PK\x03\x04 not really a zip", documents.MISMATCH, id="damaged-zip"),
+        pytest.param(
+            "report.odt",
+            zipped([("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), *ODT_MEMBERS[1:]]),
+            documents.MISMATCH,
+            id="ods-named-odt",
+        ),
+        pytest.param(
+            "report.odt", zipped([*ODT_MEMBERS[1:], ODT_MEMBERS[0]]), documents.MISMATCH, id="mimetype-not-first"
+        ),
+        pytest.param("report.docx", zip_bomb(), documents.NOT_SAFE, id="zip-bomb"),
+        pytest.param("report.docx", many_members, documents.NOT_SAFE, id="too-many-members"),
+        pytest.param(
+            "report.docx", zipped([*DOCX_MEMBERS, ("../../evil.sh", b"#!/bin/sh")]), documents.NOT_SAFE, id="dotdot"
+        ),
+        pytest.param(
+            "report.docx", zipped([*DOCX_MEMBERS, ("/etc/cron.d/evil", b"x")]), documents.NOT_SAFE, id="absolute"
+        ),
+        pytest.param(
+            "report.odt",
+            zipped([*ODT_MEMBERS, ("C:\\evil.bat", b"x")], stored_first=True),
+            documents.NOT_SAFE,
+            id="drive",
+        ),
+        pytest.param(
+            "report.docx", zipped([*DOCX_MEMBERS, ("word/vbaProject.bin", b"x")]), documents.MACROS, id="macros"
+        ),
+        pytest.param(
+            "report.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), documents.PROTECTED, id="password-docx"
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), refusals())
+def test_the_service_refuses_with_a_clear_message_and_stores_nothing(
+    staff_a, review, private_root, name, content, message
+):
+    with pytest.raises(InvalidInput) as refused:
+        add(staff_a, review, upload(name, content, "application/pdf"))
+    assert refused.value.errors == {"file": [message]}
+    assert not Document.objects.exists()
+    assert stored_files(private_root) == []
+
+
+@pytest.mark.parametrize(("name", "content", "message"), refusals())
+def test_the_upload_page_refuses_with_the_message_beside_the_field(
+    client, sign_in, staff_a, review, private_root, name, content, message
+):
+    sign_in(staff_a)
+    response = client.post(upload_url(review), form_data(upload(name, content, "application/pdf")))
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [message]
+    page = response.text
+    assert "govuk-error-summary" in page and "govuk-file-upload--error" in page
+    assert 'href="#id_file"' in page
+    assert not Document.objects.exists()
+    assert stored_files(private_root) == []
+
+
+def test_a_total_unpacked_size_over_the_limit_is_refused(staff_a, review, monkeypatch):
+    monkeypatch.setattr(documents, "ZIP_MAX_UNCOMPRESSED", 100)
+    with pytest.raises(InvalidInput) as refused:
+        add(staff_a, review, upload("report.docx", DOCX))
+    assert refused.value.errors == {"file": [documents.NOT_SAFE]}
+
+
+def test_the_size_limit_comes_from_the_settings(staff_a, review, settings):
+    settings.DOCUMENT_MAX_BYTES = 2 * 1024 * 1024
+    with pytest.raises(InvalidInput) as refused:
+        add(staff_a, review, upload("report.pdf", PDF + bytes(3 * 1024 * 1024)))
+    assert refused.value.errors == {"file": ["The file must be smaller than 2 MB"]}
+    settings.DOCUMENT_MAX_BYTES = len(PDF)
+    assert add(staff_a, review, upload("report.pdf", PDF)).size == len(PDF)
+
+
+def test_the_upload_page_stops_reading_an_oversized_file(client, sign_in, staff_a, review, private_root, settings):
+    """The size limit is in place before the body is read: the file never reaches the form at all."""
+    settings.DOCUMENT_MAX_BYTES = 1024 * 1024
+    sign_in(staff_a)
+    response = client.post(upload_url(review), form_data(upload("report.pdf", PDF + bytes(1024 * 1024))))
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["The file must be smaller than 1 MB"]
+    assert response.wsgi_request.document_too_big
+    assert "file" not in response.wsgi_request.FILES
+    assert not Document.objects.exists() and stored_files(private_root) == []
+
+
+def test_a_malformed_upload_is_a_bad_request_not_a_server_error(client, sign_in, staff_a, review, private_root):
+    sign_in(staff_a)
+    response = client.generic(
+        "POST",
+        upload_url(review),
+        b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-',
+        content_type="multipart/form-data; boundary=xyz",
+    )
+    assert response.status_code in (200, 400)
+    assert not Document.objects.exists() and stored_files(private_root) == []
+
+
+def test_kind_title_and_file_are_all_required(client, sign_in, staff_a, review, private_root):
+    sign_in(staff_a)
+    response = client.post(upload_url(review), {"kind": "", "title": "  "})
+    assert response.context["form"].errors == {
+        "kind": [documents.SELECT_KIND],
+        "title": [documents.ENTER_TITLE],
+        "file": [documents.SELECT_FILE],
+    }
+    with pytest.raises(InvalidInput) as refused:
+        add(staff_a, review, None, kind="minutes", title="")
+    assert refused.value.errors == {
+        "kind": [documents.SELECT_KIND],
+        "title": [documents.ENTER_TITLE],
+        "file": [documents.SELECT_FILE],
+    }
+    assert stored_files(private_root) == []
+
+
+def test_a_failed_database_write_leaves_no_file(staff_a, review, private_root, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(Document.objects, "create", fail)
+    with pytest.raises(RuntimeError):
+        add(staff_a, review, upload("report.pdf", PDF))
+    assert stored_files(private_root) == []
+
+
+# --- Who may upload --------------------------------------------------------------------------------
+
+
+def test_the_board_uploads_through_the_page(client, sign_in, chair_a, review, private_root):
+    sign_in(chair_a)
+    page = client.get(upload_url(review))
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.text and 'class="govuk-file-upload"' in page.text
+    response = client.post(
+        upload_url(review), form_data(upload("Terms.pdf", PDF), kind=DocumentKind.TERMS_OF_REFERENCE, title="ToR")
+    )
+    assert response.status_code == 302
+    (document,) = review.documents.all()
+    assert (document.kind, document.title, document.uploaded_by) == (DocumentKind.TERMS_OF_REFERENCE, "ToR", chair_a)
+    followed = client.get(response["Location"])
+    assert followed.status_code == 200 and "Terms of reference uploaded" in followed.text
+    assert len(stored_files(private_root)) == 1
+
+
+def test_a_user_file_name_with_a_path_is_harmless_through_the_page(client, sign_in, staff_a, review, private_root):
+    sign_in(staff_a)
+    evil = upload("x.pdf", PDF)
+    evil.name = "../../../evil.pdf"
+    assert client.post(upload_url(review), form_data(evil)).status_code == 302
+    (document,) = Document.objects.all()
+    assert document.original_name == "evil.pdf" and "evil" not in document.stored_name
+    assert [path.parent for path in stored_files(private_root)] == [private_root]
+
+
+@pytest.mark.parametrize("persona", ["chair_b", "staff_b"])
+def test_another_board_gets_404_for_the_upload_page_and_stores_nothing(
+    client, sign_in, request, review, private_root, persona
+):
+    sign_in(request.getfixturevalue(persona))
+    assert client.get(upload_url(review)).status_code == 404
+    assert client.post(upload_url(review), form_data(upload("report.pdf", PDF))).status_code == 404
+    assert not Document.objects.exists() and stored_files(private_root) == []
+
+
+def test_another_board_cannot_upload_through_the_service(chair_b, review):
+    with pytest.raises(Http404):
+        add(chair_b, review, upload("report.pdf", PDF))
+
+
+@pytest.mark.parametrize("persona", ["panel_member", "secretariat"])
+def test_the_panel_gets_403_on_upload_inside_its_scope(client, sign_in, request, review, private_root, persona):
+    user = request.getfixturevalue(persona)
+    sign_in(user)
+    assert client.get(upload_url(review)).status_code == 403
+    assert client.post(upload_url(review), form_data(upload("report.pdf", PDF))).status_code == 403
+    with pytest.raises(RoleNotPermitted):
+        add(user, review, upload("report.pdf", PDF))
+    assert not Document.objects.exists() and stored_files(private_root) == []
+
+
+def test_the_administrator_sees_no_review(client, sign_in, administrator, review):
+    sign_in(administrator)
+    assert client.get(upload_url(review)).status_code == 404
+
+
+def test_an_unknown_review_is_404(client, sign_in, staff_a, db):
+    sign_in(staff_a)
+    assert client.get(reverse("documents:upload", args=["00000000-0000-4000-8000-000000000001"])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, review, staff_a, private_root):
+    document = add(staff_a, review, upload("report.pdf", PDF))
+    sign_in_url = reverse("accounts:sign_in")
+    for response in (
+        client.get(upload_url(review)),
+        client.post(upload_url(review), form_data(upload("report.pdf", PDF))),
+        client.get(reverse("documents:download", args=[document.public_id])),
+    ):
+        assert response.status_code == 302 and response["Location"].startswith(sign_in_url)
+    assert Document.objects.count() == 1 and len(stored_files(private_root)) == 1
+    assert not AccessEvent.objects.exists()
+
+
+def test_the_upload_page_checks_the_csrf_token(sign_in, staff_a, review, private_root):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    sign_in(staff_a, client=csrf_client)
+    response = csrf_client.post(upload_url(review), form_data(upload("report.pdf", PDF)))
+    assert response.status_code == 403
+    assert not Document.objects.exists() and stored_files(private_root) == []
+
+
+# --- Downloads -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "chair_a"])
+def test_the_board_downloads_an_attachment_and_one_access_event_is_written(client, sign_in, request, review, persona):
+    user = request.getfixturevalue(persona)
+    document = add(review.decision.recorded_by, review, upload("Überblick «final».pdf", PDF, "text/html"))
+    sign_in(user)
+    response = client.get(reverse("documents:download", args=[document.public_id]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="Uberblick final.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert "sandbox" in response["Content-Security-Policy"]
+    event = AccessEvent.objects.get()
+    assert (event.user, event.action, event.board, event.request_id) == (
+        user,
+        AccessEvent.Action.DOWNLOAD,
+        review.board,
+        response["X-Request-ID"],
+    )
+    assert event.record == document
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("report.DOCX", DOCX, "report.docx"),
+        ('a"b;c\r\nd.odt', ODT, "a_b_cd.odt"),
+        ("Ωμέγα.pdf", PDF, "overview-report.pdf"),
+    ],
+)
+def test_download_names_are_safe_ascii_with_the_detected_extension(staff_a, review, name, content, expected):
+    assert documents.download_name(add(staff_a, review, upload(name, content))) == expected
+
+
+@pytest.mark.parametrize("persona", ["chair_b", "staff_b", "administrator"])
+def test_another_board_gets_404_for_a_download_and_no_access_event(client, sign_in, request, staff_a, review, persona):
+    document = add(staff_a, review, upload("report.pdf", PDF))
+    sign_in(request.getfixturevalue(persona))
+    assert client.get(reverse("documents:download", args=[document.public_id])).status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+def test_the_panel_downloads_documents_of_a_review_in_its_scope_only(client, sign_in, staff_a, panel_member, review):
+    document = add(staff_a, review, upload("report.odt", ODT))
+    url = reverse("documents:download", args=[document.public_id])
+    sign_in(panel_member)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == ODT
+    assert response["Content-Type"] == DocumentType.ODT
+    assert AccessEvent.objects.get().user == panel_member
+
+    # A review the panel was never told of is out of its scope.
+    Decision.objects.filter(pk=review.decision_id).update(panel_notified_on=None)
+    assert client.get(url).status_code == 404
+    assert AccessEvent.objects.count() == 1
+
+
+def test_a_document_missing_from_the_store_is_404_not_500(client, sign_in, staff_a, review, private_root):
+    document = add(staff_a, review, upload("report.pdf", PDF))
+    (private_root / document.stored_name).unlink()
+    sign_in(staff_a)
+    assert client.get(reverse("documents:download", args=[document.public_id])).status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "head"])
+def test_downloads_answer_get_only(client, sign_in, staff_a, review, method):
+    document = add(staff_a, review, upload("report.pdf", PDF))
+    sign_in(staff_a)
+    assert getattr(client, method)(reverse("documents:download", args=[document.public_id])).status_code == 405
+    assert not AccessEvent.objects.exists()
+
+
+# --- The storage and the partial ---------------------------------------------------------------------
+
+
+def test_private_documents_live_outside_static_files_and_have_no_url():
+    root = Path(django_settings.PRIVATE_DOCUMENTS_ROOT).resolve()
+    for public in (django_settings.STATIC_ROOT, *django_settings.STATICFILES_DIRS):
+        public = Path(public).resolve()
+        assert not root.is_relative_to(public) and not public.is_relative_to(root)
+    assert django_settings.DOCUMENT_MAX_BYTES == 20 * 1024 * 1024
+    with pytest.raises(NotImplementedError):
+        documents.document_storage().url("anything.pdf")
+
+
+def test_the_partial_lists_documents_with_download_links(rf, staff_a, panel_member, review):
+    document = add(staff_a, review, upload("report.pdf", PDF), title="Overview <b>report</b>")
+    html = render_to_string(
+        "reviews/documents/_documents.html",
+        {"review": review, "documents": documents.review_documents(review), "user": staff_a},
+    )
+    assert reverse("documents:download", args=[document.public_id]) in html
+    assert "Overview &lt;b&gt;report&lt;/b&gt;" in html
+    assert reverse("documents:upload", args=[review.public_id]) in html
+    for_panel = render_to_string(
+        "reviews/documents/_documents.html",
+        {"review": review, "documents": documents.review_documents(review), "user": panel_member},
+    )
+    assert reverse("documents:download", args=[document.public_id]) in for_panel
+    assert reverse("documents:upload", args=[review.public_id]) not in for_panel
+
+
+def test_the_partial_says_when_there_are_none(staff_a, review):
+    html = render_to_string("reviews/documents/_documents.html", {"review": review, "documents": [], "user": staff_a})
+    assert "No documents have been uploaded yet." in html
