@@ -5,10 +5,8 @@ service, render with an output serializer. Refusals are mapped to 400/403/409 in
 `scr_tracker.api`; a record outside the user's scope is 404.
 """
 
-import inspect
-
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -28,6 +26,7 @@ from scr_tracker.api import (
     api_url,
     error_responses,
     paginated_response,
+    transition_api_view,
 )
 from scr_tracker.transitions import available_transitions
 
@@ -365,34 +364,14 @@ class IncidentDetailApi(ApiView):
         return incident_response(request, incident)
 
 
-class IncidentTransitionApi(ApiView):
-    """Run one named transition (`transition`, set per URL) with its event date and payload."""
-
-    transition: str = ""
-
-    def post(self, request, public_id):
-        spec = TRANSITION_APIS[self.transition]
-        self.record = incident_for_user(request.user, public_id)
-        serializer = spec.input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        spec.run(actor=request.user, incident_id=self.record.pk, **serializer.validated_data)
-        return incident_response(request, incident_for_user(request.user, public_id))
-
-
 def transition_view(name: str):
     """The view for `POST incidents/<id>/transitions/<name>/`, documented with its own payload."""
-    spec = TRANSITION_APIS[name]
-    view_class = type(f"Incident{name.title().replace('_', '')}Api", (IncidentTransitionApi,), {"transition": name})
-    extend_schema_view(
-        post=extend_schema(
-            operation_id=f"incidents_transitions_{name}",
-            summary=spec.summary,
-            description=inspect.getdoc(spec.run),
-            request=spec.input,
-            responses={
-                200: OpenApiResponse(IncidentOutput, description="The incident as it now is"),
-                **error_responses(400, 401, 403, 404, 409),
-            },
-        )
-    )(view_class)
-    return view_class.as_view(transition=name)
+    return transition_api_view(
+        name,
+        TRANSITION_APIS[name],
+        noun="incident",
+        fetch=incident_for_user,
+        id_kwarg="incident_id",
+        respond=lambda request, public_id: incident_response(request, incident_for_user(request.user, public_id)),
+        output=IncidentOutput,
+    )

@@ -8,14 +8,13 @@ scope is 404), call one service, render with an output serializer. Refusals are 
 Users have no public id yet, so a meeting's `members_present` are the users' email addresses.
 """
 
-import inspect
 from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -33,6 +32,7 @@ from scr_tracker.api import (
     api_url,
     error_responses,
     paginated_response,
+    transition_api_view,
 )
 from scr_tracker.transitions import InvalidInput, available_transitions
 
@@ -329,20 +329,6 @@ class SubmissionDetailApi(ApiView):
         return submission_response(request, submission_for_user(request.user, public_id))
 
 
-class SubmissionTransitionApi(ApiView):
-    """Run one named transition (`transition`, set per URL) with its event date and payload."""
-
-    transition: str = ""
-
-    def post(self, request, public_id):
-        spec = TRANSITION_APIS[self.transition]
-        self.record = submission_for_user(request.user, public_id)
-        serializer = spec.input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        spec.run(actor=request.user, submission_id=self.record.pk, **serializer.validated_data)
-        return submission_response(request, submission_for_user(request.user, public_id))
-
-
 SUBMIT_BAD_INPUT = OpenApiResponse(
     FIELD_ERRORS_SCHEMA,
     description="Bad input: field errors, or `missing`: what the panel needs that the submission does not "
@@ -352,24 +338,16 @@ SUBMIT_BAD_INPUT = OpenApiResponse(
 
 def transition_view(name: str):
     """The view for `POST submissions/<id>/transitions/<name>/`, documented with its own payload."""
-    spec = TRANSITION_APIS[name]
-    view_class = type(f"Submission{name.title().replace('_', '')}Api", (SubmissionTransitionApi,), {"transition": name})
-    responses = {
-        200: OpenApiResponse(SubmissionOutput, description="The submission as it now is"),
-        **error_responses(400, 401, 403, 404, 409),
-    }
-    if name == "submit":
-        responses[400] = SUBMIT_BAD_INPUT
-    extend_schema_view(
-        post=extend_schema(
-            operation_id=f"submissions_transitions_{name}",
-            summary=spec.summary,
-            description=inspect.getdoc(spec.run),
-            request=spec.input,
-            responses=responses,
-        )
-    )(view_class)
-    return view_class.as_view(transition=name)
+    return transition_api_view(
+        name,
+        TRANSITION_APIS[name],
+        noun="submission",
+        fetch=submission_for_user,
+        id_kwarg="submission_id",
+        respond=lambda request, public_id: submission_response(request, submission_for_user(request.user, public_id)),
+        output=SubmissionOutput,
+        bad_input=SUBMIT_BAD_INPUT if name == "submit" else None,
+    )
 
 
 # --- Meetings -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -36,6 +36,7 @@ from scr_tracker.api import (
     api_url,
     error_responses,
     paginated_response,
+    transition_api_view,
 )
 from scr_tracker.transitions import InvalidInput, available_transitions
 
@@ -295,37 +296,17 @@ class ReviewDetailApi(ApiView):
         return review_response(request, review)
 
 
-class ReviewTransitionApi(ApiView):
-    """Run one named transition (`transition`, set per URL) with its event date and payload."""
-
-    transition: str = ""
-
-    def post(self, request, public_id):
-        spec = REVIEW_TRANSITION_APIS[self.transition]
-        self.record = review_for_user(request.user, public_id)
-        serializer = spec.input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        spec.run(actor=request.user, review_id=self.record.pk, **serializer.validated_data)
-        return review_response(request, review_detail(request.user, public_id))
-
-
 def review_transition_view(name: str):
     """The view for `POST reviews/<id>/transitions/<name>/`, documented with its own payload."""
-    spec = REVIEW_TRANSITION_APIS[name]
-    view_class = type(f"Review{name.title().replace('_', '')}Api", (ReviewTransitionApi,), {"transition": name})
-    extend_schema_view(
-        post=extend_schema(
-            operation_id=f"reviews_transitions_{name}",
-            summary=spec.summary,
-            description=inspect.getdoc(spec.run),
-            request=spec.input,
-            responses={
-                200: OpenApiResponse(ReviewOutput, description="The review as it now is"),
-                **error_responses(400, 401, 403, 404, 409),
-            },
-        )
-    )(view_class)
-    return view_class.as_view(transition=name)
+    return transition_api_view(
+        name,
+        REVIEW_TRANSITION_APIS[name],
+        noun="review",
+        fetch=review_for_user,
+        id_kwarg="review_id",
+        respond=lambda request, public_id: review_response(request, review_detail(request.user, public_id)),
+        output=ReviewOutput,
+    )
 
 
 # --- Contributions ------------------------------------------------------------------------------
@@ -770,34 +751,14 @@ class ActionDetailApi(ApiView):
         return action_response(request, action)
 
 
-class ActionTransitionApi(ApiView):
-    """Run one named transition (`transition`, set per URL) with its event date and payload."""
-
-    transition: str = ""
-
-    def post(self, request, public_id):
-        spec = ACTION_TRANSITION_APIS[self.transition]
-        self.record = _one(actions_for_user(request.user), public_id)
-        serializer = spec.input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        spec.run(actor=request.user, action_id=self.record.pk, **serializer.validated_data)
-        return action_response(request, _one(actions_for_user(request.user), public_id))
-
-
 def action_transition_view(name: str):
     """The view for `POST actions/<id>/transitions/<name>/`, documented with its own payload."""
-    spec = ACTION_TRANSITION_APIS[name]
-    view_class = type(f"Action{name.title().replace('_', '')}Api", (ActionTransitionApi,), {"transition": name})
-    extend_schema_view(
-        post=extend_schema(
-            operation_id=f"actions_transitions_{name}",
-            summary=spec.summary,
-            description=inspect.getdoc(spec.run),
-            request=spec.input,
-            responses={
-                200: OpenApiResponse(ActionOutput, description="The action as it now is"),
-                **error_responses(400, 401, 403, 404, 409),
-            },
-        )
-    )(view_class)
-    return view_class.as_view(transition=name)
+    return transition_api_view(
+        name,
+        ACTION_TRANSITION_APIS[name],
+        noun="action",
+        fetch=lambda user, public_id: _one(actions_for_user(user), public_id),
+        id_kwarg="action_id",
+        respond=lambda request, public_id: action_response(request, _one(actions_for_user(request.user), public_id)),
+        output=ActionOutput,
+    )

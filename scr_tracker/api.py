@@ -7,13 +7,14 @@ two-factor middleware on the way in. A refused transition becomes 400, 403 or 40
 only here.
 """
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -218,3 +219,62 @@ class TransitionApiSpec:
     input: type[serializers.Serializer]
     run: Callable
     summary: str
+
+
+class TransitionApi(ApiView):
+    # Runs one named transition with its event date and payload (SPEC §8); `transition_api_view`
+    # builds one subclass per record kind and transition name, so each is documented with its payload.
+
+    spec: TransitionApiSpec
+    id_kwarg = ""
+
+    @staticmethod
+    def fetch(user, public_id):  # the record in the user's scope, or 404
+        raise NotImplementedError
+
+    @staticmethod
+    def respond(request, public_id):  # the record as it now is
+        raise NotImplementedError
+
+    def post(self, request, public_id):
+        self.record = self.fetch(request.user, public_id)
+        serializer = self.spec.input(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.spec.run(actor=request.user, **{self.id_kwarg: self.record.pk}, **serializer.validated_data)
+        return self.respond(request, public_id)
+
+
+def transition_api_view(
+    name: str,
+    spec: TransitionApiSpec,
+    *,
+    noun: str,
+    fetch: Callable,
+    id_kwarg: str,
+    respond: Callable,
+    output: type[serializers.Serializer],
+    bad_input: OpenApiResponse | None = None,
+):
+    """The view for `POST <nouns>/<id>/transitions/<name>/`: `fetch(user, public_id)` finds the record
+    (404 out of scope), `spec.run` is called with `id_kwarg` = its pk, `respond(request, public_id)` answers."""
+    view_class = type(
+        f"{noun.title()}{name.title().replace('_', '')}Api",
+        (TransitionApi,),
+        {"spec": spec, "id_kwarg": id_kwarg, "fetch": staticmethod(fetch), "respond": staticmethod(respond)},
+    )
+    responses = {
+        200: OpenApiResponse(output, description=f"The {noun} as it now is"),
+        **error_responses(400, 401, 403, 404, 409),
+    }
+    if bad_input is not None:
+        responses[400] = bad_input
+    extend_schema_view(
+        post=extend_schema(
+            operation_id=f"{noun}s_transitions_{name}",
+            summary=spec.summary,
+            description=inspect.getdoc(spec.run),
+            request=spec.input,
+            responses=responses,
+        )
+    )(view_class)
+    return view_class.as_view()
