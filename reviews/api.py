@@ -8,14 +8,23 @@ from rest_framework.response import Response
 
 from audit.services import access_record
 from incidents.choices import Regulation5
-from scr_tracker.api import ApiPagination, ApiUrlField, ApiView, ClockOutput, error_responses, paginated_response
+from scr_tracker.api import (
+    ApiPagination,
+    ApiUrlField,
+    ApiView,
+    ClockOutput,
+    api_url,
+    error_responses,
+    paginated_response,
+)
 
 from .choices import DecisionKind
 from .selectors import decision_for_user, decision_list
 
 
 class DecisionOutput(serializers.Serializer):
-    """An initiation decision (SPEC §4.2) with its derived flags and the clock it started.
+    """An initiation decision (SPEC §4.2) with its derived flags and the clock it started (for an
+    initiation, the review's own completion clock: extended by stopped days, met or missed at sign-off).
 
     Needs `today` in the context.
     """
@@ -37,7 +46,18 @@ class DecisionOutput(serializers.Serializer):
     late = serializers.BooleanField(help_text="Decided after the initiation clock's due date")
     delay_days = serializers.IntegerField(help_text="Days from the incident to the decision")
     recorded_at = serializers.DateTimeField()
+    review = serializers.SerializerMethodField()
     clocks = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True,
+            help_text="initiate_scr: the review it opened, or the sibling's review it joined; null otherwise",
+        )
+    )
+    def get_review(self, decision) -> str | None:
+        review = decision.covering_review
+        return api_url(self.context.get("request"), "api:review-detail", review.public_id) if review else None
 
     @extend_schema_field(ClockOutput(many=True))
     def get_clocks(self, decision) -> list[dict]:

@@ -15,8 +15,15 @@ from scr_tracker.forms import DateField, date_input
 
 from .choices import RATIONALE_LIMBS, ActionStatus, AddressedTo, DecisionKind, Methodology, StopReason
 from .models import Theme
+from .selectors import open_reviews_of_board
 
 NO_RECOMMENDATION = "none"
+NEW_REVIEW = "new"
+
+
+def review_choice_label(review) -> str:
+    references = ", ".join(incident.reference for incident in review.incidents.all())
+    return f"The review initiated on {review.initiated_on:%-d %B %Y}, covering {references}"
 
 
 def rationale_field(limb) -> str:
@@ -59,7 +66,25 @@ class DecisionForm(TransitionForm):
     )
 
     def __init__(self, *args, **kwargs):
+        incident = kwargs.get("incident")
+        # Known before the layout is built (by the parent's __init__), which shows the question only if needed.
+        self.open_reviews = {
+            str(review.public_id): review for review in (open_reviews_of_board(incident) if incident else [])
+        }
         super().__init__(*args, **kwargs)
+        if self.open_reviews:
+            # A sibling's case (same family, same incident) may join the review already under way.
+            self.fields["join_review"] = forms.ChoiceField(
+                label="If you initiate a review, is this case part of a review already under way?",
+                help_text="For example, a sibling's case. Its completion clock is then that review's.",
+                choices=[
+                    (NEW_REVIEW, "No, open a new review"),
+                    *((key, review_choice_label(review)) for key, review in self.open_reviews.items()),
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+                initial=NEW_REVIEW,
+            )
         for limb in RATIONALE_LIMBS:
             self.fields[rationale_field(limb)] = forms.CharField(
                 label=limb.label,
@@ -76,6 +101,7 @@ class DecisionForm(TransitionForm):
         return [
             date_input("event_date"),
             Field.radios("decision", legend_size=Size.SMALL),
+            *([Field.radios("join_review", legend_size=Size.SMALL)] if self.open_reviews else []),
             HTML(
                 '<h2 class="govuk-heading-m">Rationale against regulation 5</h2>'
                 '<p class="govuk-body">Explain your decision against each criterion of regulation 5, '
@@ -100,7 +126,12 @@ class DecisionForm(TransitionForm):
             "subgroup_recommended_on": data["subgroup_recommended_on"],
             "alternative_review": data["alternative_review"],
             "panel_notified_on": data["panel_notified_on"],
+            "join_review_id": self._joined_review_id(),
         }
+
+    def _joined_review_id(self) -> int | None:
+        review = self.open_reviews.get(self.cleaned_data.get("join_review") or NEW_REVIEW)
+        return review.pk if review is not None else None
 
 
 # --- The review's transitions -------------------------------------------------------------------
@@ -256,6 +287,44 @@ class ContributionForm(forms.Form):
             date_input("due_on"),
             date_input("records_secured_on"),
             Submit("submit", "Request the contribution"),
+        )
+
+    def payload(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class TermsForm(forms.Form):
+    """The review's terms of reference, scope period, lead reviewer and independence statement, after commissioning."""
+
+    terms_of_reference = forms.CharField(
+        label="Terms of reference",
+        help_text=f"What the review will examine and the questions it will answer. {NAME_HINT}",
+        required=False,
+        widget=forms.Textarea,
+    )
+    scope_from = DateField(
+        label="Start of the scope period (optional)", name="the start of the scope period", required=False
+    )
+    scope_to = DateField(label="End of the scope period (optional)", name="the end of the scope period", required=False)
+    lead_reviewer = _text("Lead reviewer", None, "The independent reviewer leading the review.", max_length=150)
+    independence_statement = forms.CharField(
+        label="Independence statement",
+        help_text="How the lead reviewer is independent of the case and of the agencies involved.",
+        required=False,
+        widget=forms.Textarea,
+    )
+    reason = _text("Why are you changing them? (optional)", None, "Kept in the review's history.", max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("terms_of_reference", label_size=Size.SMALL, rows=6),
+            date_input("scope_from"),
+            date_input("scope_to"),
+            Field.text("lead_reviewer", label_size=Size.SMALL),
+            Field.textarea("independence_statement", label_size=Size.SMALL, rows=4),
+            Field.text("reason", label_size=Size.SMALL),
+            Submit("submit", "Save the terms"),
         )
 
     def payload(self) -> dict:

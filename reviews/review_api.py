@@ -54,6 +54,7 @@ from .selectors import (
     review_list,
 )
 from .services import (
+    TERMS_FIELD_WORDS,
     action_add,
     action_begin,
     action_complete,
@@ -66,6 +67,7 @@ from .services import (
     review_sign_off,
     review_start,
     review_stop_clock,
+    review_update_terms,
 )
 
 NO_SUCH_THEME = "There is no theme named {name}"
@@ -155,6 +157,7 @@ class ReviewOutput(ReviewSummaryOutput):
     stop_periods = StopPeriodOutput(many=True, read_only=True, source="stop_periods.all")
     contributions = serializers.SerializerMethodField()
     recommendations = serializers.SerializerMethodField()
+    publication = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(
@@ -176,6 +179,16 @@ class ReviewOutput(ReviewSummaryOutput):
         request = self.context["request"]
         return [api_url(request, "api:recommendation-detail", r.public_id) for r in review.recommendations.all()]
 
+    @extend_schema_field(
+        serializers.URLField(allow_null=True, help_text="Its publication, once signed off (the panel's: once sent)")
+    )
+    def get_publication(self, review) -> str | None:
+        from publication.selectors import publications_for_user  # publication builds on reviews
+
+        request = self.context["request"]
+        found = publications_for_user(request.user).filter(review=review).values_list("public_id", flat=True).first()
+        return api_url(request, "api:publication-detail", found) if found else None
+
 
 def reviews_with_links(user) -> QuerySet[SeriousCaseReview]:
     """The user's reviews, newest first, with what a row shows, in a fixed number of queries."""
@@ -195,6 +208,18 @@ def review_response(request, review: SeriousCaseReview) -> Response:
 
 
 # --- Reviews: input -----------------------------------------------------------------------------
+
+
+class ReviewTermsInput(StrictInputSerializer):
+    """What `PATCH reviews/<id>/` may change; fields left out keep their values."""
+
+    terms_of_reference = serializers.CharField(allow_blank=True, required=False)
+    scope_from = serializers.DateField(allow_null=True, required=False)
+    scope_to = serializers.DateField(allow_null=True, required=False)
+    lead_reviewer = serializers.CharField(allow_blank=True, required=False, max_length=150)
+    independence_statement = serializers.CharField(allow_blank=True, required=False)
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=500, help_text="Why, for the history")
+
 
 # Transition payloads (SPEC §4.3 table). Malformed values are 400 at once; missing ones are left
 # to the service, which reports them only after checking the role (403) and the state (409).
@@ -294,6 +319,26 @@ class ReviewDetailApi(ApiView):
         review = review_detail(request.user, public_id)
         access_record(request=request, record=review)
         return review_response(request, review)
+
+    @extend_schema(
+        operation_id="reviews_partial_update",
+        summary="Change the review's terms of reference, scope, lead reviewer or independence statement",
+        description=inspect.getdoc(review_update_terms),
+        request=ReviewTermsInput,
+        responses={
+            200: OpenApiResponse(ReviewOutput, description="The review as it now is"),
+            **error_responses(401, 403, 404, 409),
+            400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Bad input: field errors; nothing saved"),
+        },
+    )
+    def patch(self, request, public_id):
+        review = self.record = review_detail(request.user, public_id)
+        serializer = ReviewTermsInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Fields left out keep their values: the service always takes the whole set.
+        values = {field: getattr(review, field) for field in TERMS_FIELD_WORDS}
+        review_update_terms(actor=request.user, review_id=review.pk, **(values | serializer.validated_data))
+        return review_response(request, review_detail(request.user, public_id))
 
 
 def review_transition_view(name: str):

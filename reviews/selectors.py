@@ -10,6 +10,7 @@ from accounts.selectors import board_records_for_user
 from audit.models import AuditEntry
 from incidents.models import Incident
 
+from .choices import OPEN_REVIEW_STATES
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod
 
 BOARD_FIELD = "incident__board"
@@ -19,7 +20,10 @@ def decisions_for_user(user) -> QuerySet[Decision]:
     """The decisions of the incidents the user may see (board users: their board's; panel: linked ones)."""
     from incidents.selectors import incidents_for_user  # incidents.selectors reads decisions too
 
-    decisions = Decision.objects.select_related("incident", "submission")
+    # The review a decision opened or joined comes along: its clock is the decision's completion clock.
+    decisions = Decision.objects.select_related("incident", "submission", "review", "joined_review").prefetch_related(
+        "review__stop_periods", "joined_review__stop_periods"
+    )
     if user.is_authenticated and user.is_active and user.is_panel_user:
         return decisions.filter(incident__in=incidents_for_user(user).values("pk"))
     return board_records_for_user(user, decisions, board_field=BOARD_FIELD)
@@ -131,6 +135,16 @@ def review_page(user, public_id) -> SeriousCaseReview:
 def review_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
     """Every transition of the review: who, their role, when recorded, the event date, the reason."""
     return AuditEntry.objects.for_object(review).select_related("actor").order_by("recorded_at", "pk")
+
+
+def open_reviews_of_board(incident) -> list[SeriousCaseReview]:
+    """The reviews of the incident's board that are not yet signed off and do not cover it: what it may join."""
+    return list(
+        SeriousCaseReview.objects.filter(board_id=incident.board_id, state__in=OPEN_REVIEW_STATES)
+        .exclude(incidents=incident)
+        .prefetch_related("incidents")
+        .order_by("-initiated_on", "-pk")
+    )
 
 
 def review_of_incident(user, incident) -> SeriousCaseReview | None:

@@ -7,13 +7,23 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from incidents.choices import Agency
 from incidents.models import Incident
 from incidents.selectors import incidents_for_user
 from panel.services import submission_open_for_decision
-from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
+from publication.services import publication_open_for_review
+from scr_tracker.transitions import EventFloor, InvalidInput, NotAllowedInState, RoleNotPermitted, transition_run
 
-from .choices import RATIONALE_LIMBS, AddressedTo, DecisionKind, Methodology, StopReason
+from .choices import (
+    OPEN_REVIEW_STATES,
+    RATIONALE_LIMBS,
+    AddressedTo,
+    DecisionKind,
+    Methodology,
+    ReviewState,
+    StopReason,
+)
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod, Theme
 from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
 
@@ -70,15 +80,23 @@ def decision_record(
     subgroup_recommended_on: date | None = None,
     alternative_review: str = "",
     panel_notified_on: date | None = None,
+    join_review_id: int | None = None,
 ) -> Decision:
     """The chair decides whether to initiate a Serious Case Review (event date = decided on).
 
     `not_initiate` opens the case's submission to the panel (in draft) with its 14-day clock; `initiate_scr` starts
-    the six-month completion clock and tells the panel (by default on the day of the decision).
+    the six-month completion clock and tells the panel (by default on the day of the decision). With
+    `join_review_id`, an `initiate_scr` decision brings the incident into a sibling's review already under way
+    instead of opening a new one: that review's completion clock is the one that counts.
     """
     created: list[Decision] = []
+    joined: list[SeriousCaseReview] = []
 
     def validate(incident):
+        if join_review_id is not None:
+            errors = _join_check(actor, incident, join_review_id, decision, event_date, joined)
+            if errors:
+                return errors
         return decision_check(
             decision=decision,
             rationale=rationale,
@@ -108,13 +126,16 @@ def decision_record(
                 if decision == DecisionKind.NOT_INITIATE
                 else None,
                 scr_completion_due=regime.due("scr_completion", event_date)
-                if decision == DecisionKind.INITIATE_SCR
+                if decision == DecisionKind.INITIATE_SCR and not joined
                 else None,
+                joined_review=joined[0] if joined else None,
                 recorded_by=actor,
             )
         )
         if decision == DecisionKind.NOT_INITIATE:
             submission_open_for_decision(created[-1])
+        elif joined:
+            review_join(joined[0], created[-1], actor)
         else:
             review_open_for_decision(created[-1])
 
@@ -147,6 +168,117 @@ def review_open_for_decision(decision: Decision) -> SeriousCaseReview:
     )
     review.incidents.add(decision.incident)
     return review
+
+
+JOIN_TRANSITION = "include_incident"
+TERMS_TRANSITION = "update_terms"
+
+
+def _join_check(actor, incident, review_id, decision, event_date, joined: list) -> dict[str, list[str]]:
+    """A sibling may join only an open review of its own board, initiated on or before this decision."""
+    if decision != DecisionKind.INITIATE_SCR:
+        return {"join_review": ["Only a decision to initiate can bring the case into an existing review"]}
+    # Locked like the incident: two siblings joining at once both land, one after the other.
+    review = reviews_for_user(actor).select_for_update(of=("self",)).filter(pk=review_id).first()
+    if review is None or review.board_id != incident.board_id:
+        return {"join_review": ["Select a review of your board"]}
+    if review.state not in OPEN_REVIEW_STATES:
+        return {"join_review": ["That review has been signed off: it can no longer take in another case"]}
+    if review.incidents.filter(pk=incident.pk).exists():
+        return {"join_review": ["The case is already part of that review"]}
+    if event_date is not None and event_date < review.initiated_on:
+        return {"event_date": ["A case can join a review only on or after the day the review was initiated"]}
+    joined.append(review)
+    return {}
+
+
+def review_join(review: SeriousCaseReview, decision: Decision, actor) -> None:
+    """Bring the decision's incident into the review, with an entry on the review's own record."""
+    review.incidents.add(decision.incident)
+    AuditEntry.objects.create(
+        record=review,
+        board_id=review.board_id,
+        transition=JOIN_TRANSITION,
+        from_state=review.state,
+        to_state=review.state,
+        event_date=decision.decided_on,
+        actor=actor,
+        actor_role=actor.role,
+        reason=f"{decision.incident.reference} included in this review",
+    )
+
+
+def review_update_terms(
+    *,
+    actor,
+    review_id: int,
+    terms_of_reference: str,
+    scope_from: date | None,
+    scope_to: date | None,
+    independence_statement: str,
+    lead_reviewer: str | None = None,
+    reason: str = "",
+) -> SeriousCaseReview:
+    """Change the review's terms of reference, scope period, independence statement or lead reviewer.
+
+    Board users only, until sign-off. The change is audited on the review (what changed and why) and
+    django-simple-history keeps every earlier version of the text.
+    """
+    with transaction.atomic():
+        review = _board_review(actor, review_id)
+        if review.state not in OPEN_REVIEW_STATES:
+            raise NotAllowedInState(TERMS_TRANSITION, review.state, OPEN_REVIEW_STATES)
+        today = timezone.localdate()
+        errors: dict[str, list[str]] = {}
+        for field, value in (("scope_from", scope_from), ("scope_to", scope_to)):
+            if value is not None and value > today:
+                errors[field] = ["The date must be today or in the past"]
+        if scope_from and scope_to and scope_from > scope_to and "scope_to" not in errors:
+            errors["scope_to"] = ["The end of the scope period must be the same as or after its start"]
+        if (scope_from is None) != (scope_to is None):
+            missing = "scope_to" if scope_to is None else "scope_from"
+            errors.setdefault(missing, ["Enter both dates of the scope period, or neither"])
+        if lead_reviewer is not None and review.state != ReviewState.COMMISSIONING and not lead_reviewer.strip():
+            errors["lead_reviewer"] = ["Enter the lead reviewer's name"]
+        if errors:
+            raise InvalidInput(errors)
+        new = {
+            "terms_of_reference": (terms_of_reference or "").strip(),
+            "scope_from": scope_from,
+            "scope_to": scope_to,
+            "independence_statement": (independence_statement or "").strip(),
+        }
+        if lead_reviewer is not None:
+            new["lead_reviewer"] = lead_reviewer.strip()
+        changed = [field for field, value in new.items() if getattr(review, field) != value]
+        if not changed:
+            return review
+        for field in changed:
+            setattr(review, field, new[field])
+        review._change_reason = (reason or "").strip()[:100]
+        review.save(update_fields=changed)
+        words = ", ".join(TERMS_FIELD_WORDS[field] for field in changed)
+        AuditEntry.objects.create(
+            record=review,
+            board_id=review.board_id,
+            transition=TERMS_TRANSITION,
+            from_state=review.state,
+            to_state=review.state,
+            event_date=today,
+            actor=actor,
+            actor_role=actor.role,
+            reason=f"Changed: {words}" + (f". {reason.strip()}" if (reason or "").strip() else ""),
+        )
+    return review
+
+
+TERMS_FIELD_WORDS = {
+    "terms_of_reference": "terms of reference",
+    "scope_from": "start of the scope period",
+    "scope_to": "end of the scope period",
+    "independence_statement": "independence statement",
+    "lead_reviewer": "lead reviewer",
+}
 
 
 def _after_initiation(review) -> list[EventFloor]:
@@ -252,7 +384,8 @@ def review_begin_drafting(*, actor, review_id: int, event_date: date | None) -> 
 
 
 def review_sign_off(*, actor, review_id: int, event_date: date | None) -> SeriousCaseReview:
-    """The chair signs off the overview report; the completion clock is met or missed on this date."""
+    """The chair signs off the overview report; the completion clock is met or missed on this date.
+    The review's publication opens with it, waiting for the final report to go to the panel (SPEC §4.5)."""
     return transition_run(
         queryset=reviews_for_user(actor),
         pk=review_id,
@@ -261,6 +394,7 @@ def review_sign_off(*, actor, review_id: int, event_date: date | None) -> Seriou
         event_date=event_date,
         floors=_after_initiation,
         kwargs={"on": event_date},
+        after=publication_open_for_review,
     )
 
 

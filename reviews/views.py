@@ -28,6 +28,8 @@ from scr_tracker.pages import PageRefusal, check_transition, run_for_page
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
+from .choices import OPEN_REVIEW_STATES
+from .explain import why_due_dates_differ
 from .forms import (
     ActionFilterForm,
     ActionForm,
@@ -42,6 +44,7 @@ from .forms import (
     SignOffForm,
     StartReviewForm,
     StopClockForm,
+    TermsForm,
 )
 from .models.actions import ACTION_TRANSITIONS
 from .models.reviews import REVIEW_TRANSITIONS
@@ -138,26 +141,6 @@ def _stop_rows(stops, today) -> list[dict]:
     ]
 
 
-def _why_dates_differ(review, stops, today) -> str:
-    """Why the due date now is not the original one, in words (the stop periods' table gives the detail)."""
-    closed = [(stop.stopped_on, stop.resumed_on) for stop in stops if stop.resumed_on]
-    stopped = clocks.stopped_days(closed, today)
-    days = f"{stopped} day{'' if stopped == 1 else 's'}"
-    open_stop = next((stop for stop in stops if stop.resumed_on is None), None)
-    if open_stop is not None:
-        before = f" It had already been stopped for {days}." if stopped else ""
-        return (
-            f"The clock has been stopped since {_on(open_stop.stopped_on)}, so the review has no due date until "
-            f"it resumes; then the due date moves on by every day it was stopped.{before}"
-        )
-    if not stops:
-        return "The clock has not been stopped, so the due date is the original one."
-    return (
-        f"The clock was stopped for {days} in all (the periods below, counting any overlap once), "
-        f"so the due date moved on from {_on(review.completion_due_original)} to {_on(review.completion_due)}."
-    )
-
-
 @require_http_methods(["GET"])
 def review_detail(request, public_id):
     user = request.user
@@ -178,7 +161,7 @@ def review_detail(request, public_id):
             "clock": review.completion_clock(today),
             "stops": _stop_rows(stops, today),
             "open_stop": next((stop for stop in stops if stop.resumed_on is None), None),
-            "why_dates_differ": _why_dates_differ(review, stops, today),
+            "why_dates_differ": why_due_dates_differ(review, stops, today),
             "actions": [{**step, "href": links.get(step["name"])} for step in steps],
             "contributions": [
                 {
@@ -345,6 +328,28 @@ def contribution_request(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+def review_terms(request, public_id):
+    """Change the review's terms of reference, scope period, lead reviewer or independence statement."""
+    review = selectors.review_for_user(request.user, public_id)
+    _board_writes_only(request.user)
+    if review.state not in OPEN_REVIEW_STATES:
+        messages.error(request, "The review has been signed off: its terms can no longer change.")
+        return redirect(_review_url(review))
+    initial = {field: getattr(review, field) for field in services.TERMS_FIELD_WORDS}
+    return _form_page(
+        request,
+        template="reviews/form.html",
+        form=TermsForm(_data(request), initial=initial),
+        run=lambda **payload: services.review_update_terms(actor=request.user, review_id=review.pk, **payload),
+        done=lambda review: "Terms of the review saved",
+        back=_review_url(review),
+        review=review,
+        title="Terms of reference and scope",
+        intro="Each change is kept in the review's history, with who made it and when.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def contribution_receive(request, public_id):
     """Record that an agency's contribution has arrived."""
     contribution = selectors.contribution_for_user(request.user, public_id)
@@ -473,16 +478,22 @@ def action_transition(request, public_id, name: str):
 # --- The board's action plan ---------------------------------------------------------------------
 
 
+def action_plan_list(request):
+    """The action plan's filter form and its actions: one function for the page and its CSV/XLSX export."""
+    _board_user_or_404(request.user)
+    form = ActionFilterForm(request.GET or None)
+    form.is_valid()
+    filters = selectors.ActionFilters(**form.filters())
+    return form, selectors.action_plan_rows(request.user, today=_today(), filters=filters)
+
+
 @require_http_methods(["GET"])
 def action_plan(request):
     """Every action of every review of the board, soonest due first, filtered by status, owner, overdue."""
     user = request.user
-    _board_user_or_404(user)
-    form = ActionFilterForm(request.GET or None)
-    form.is_valid()
+    form, actions = action_plan_list(request)
     today = _today()
-    filters = selectors.ActionFilters(**form.filters())
-    context = _paginate(request, selectors.action_plan_rows(user, today=today, filters=filters), ACTIONS_PER_PAGE)
+    context = _paginate(request, actions, ACTIONS_PER_PAGE)
     context["rows"] = [
         {"action": action, "clock": action.clock(today), "next_steps": _next_steps(action, user)}
         for action in context["page"].object_list

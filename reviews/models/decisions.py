@@ -36,6 +36,14 @@ class Decision(models.Model):
     alternative_review = models.TextField(blank=True, help_text="Another kind of review or learning, if any")
     following_panel_advice = models.BooleanField(default=False)
     panel_notified_on = models.DateField(null=True, blank=True)
+    joined_review = models.ForeignKey(
+        "reviews.SeriousCaseReview",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joined_decisions",
+        help_text="A decision to initiate that brings this incident into a sibling's review already under way",
+    )
 
     # Facts at the time of the decision, for the flags (SPEC §4.2).
     post_mortem_at_decision = models.CharField(max_length=16, choices=PostMortem.choices)
@@ -58,7 +66,11 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(decision=DecisionKind.INITIATE_SCR) | models.Q(panel_notified_on__isnull=True),
                 name="decision_panel_notified_only_for_initiation",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision=DecisionKind.INITIATE_SCR) | models.Q(joined_review__isnull=True),
+                name="decision_joins_a_review_only_when_initiating",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +104,10 @@ class Decision(models.Model):
                     today=today,
                 )
             ]
+        review = self.covering_review
+        if review is not None:
+            # The review's own clock: extended by its stopped days, met or missed at sign-off.
+            return [review.completion_clock(today)]
         return [
             clocks.clock_state(
                 name="scr_completion",
@@ -101,3 +117,12 @@ class Decision(models.Model):
                 today=today,
             )
         ]
+
+    @property
+    def covering_review(self):
+        """The review this decision opened, or the sibling's review it joined; None for `not_initiate`."""
+        if self.decision != DecisionKind.INITIATE_SCR:
+            return None
+        if self.joined_review_id is not None:
+            return self.joined_review
+        return getattr(self, "review", None)  # a missing reverse one-to-one is an AttributeError

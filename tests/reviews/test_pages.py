@@ -500,7 +500,7 @@ def test_stopping_and_resuming_shows_the_original_and_the_extended_due_date(clie
     assert "Original due date" in completion and "2 August 2026" in completion
     assert "Extended due date" in completion and "12 August 2026" in completion
     assert (
-        "The clock was stopped for 10 days in all (the periods below, counting any overlap once), "
+        "The clock was stopped for 10 days in all (counting any overlap once), "
         "so the due date moved on from 2 August 2026 to 12 August 2026." in completion
     )
     stops = section(completion, "stops")
