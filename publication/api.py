@@ -1,0 +1,272 @@
+"""The publications API (SPEC §8): publications with their transitions and clocks, and the board's
+written response and NSPCC repository deposit.
+
+Thin views, as in `reviews.review_api`: parse with an input serializer, fetch through the scoped
+selector (board users: their board's publications; panel: those whose final report the board has
+sent them, read-only; a record outside the scope is 404), call one service, render with an output
+serializer. Refusals are mapped to 400/403/409 in `scr_tracker.api`.
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from audit.services import access_record
+from panel.choices import Outcome
+from scr_tracker.api import (
+    ApiPagination,
+    ApiUrlField,
+    ApiView,
+    AvailableTransitionOutput,
+    ClockOutput,
+    StrictInputSerializer,
+    TransitionApiSpec,
+    api_url,
+    error_responses,
+    paginated_response,
+    transition_api_view,
+)
+from scr_tracker.transitions import available_transitions
+
+from .choices import PROPOSED_MODES, PublicationMode, PublicationState
+from .models import PUBLICATION_TRANSITIONS
+from .selectors import PublicationFilters, publication_clocks, publication_for_user, publication_list
+from .services import (
+    publication_propose,
+    publication_publish,
+    publication_record,
+    publication_schedule,
+    publication_send_report,
+    publication_take_down,
+    publication_withhold,
+)
+
+# --- Output -------------------------------------------------------------------------------------
+
+
+class PublicationOutput(serializers.Serializer):
+    """A completed review's publication with every SPEC §4.5 field, its state, transitions, clocks,
+    the days from completion to publication, and its non-publication submission. Needs `today`."""
+
+    id = serializers.UUIDField(source="public_id")
+    url = ApiUrlField("api:publication-detail")
+    board = serializers.CharField(source="review.board.code")
+    review = ApiUrlField("api:review-detail", source="review.public_id")
+    state = serializers.ChoiceField(choices=PublicationState.choices)
+    mode = serializers.ChoiceField(
+        choices=PublicationMode.choices, help_text="Proposed while with the panel; as published or withheld after"
+    )
+    reasons = serializers.CharField(allow_blank=True, help_text="Why the board proposes not to publish in full")
+    independent_advice = serializers.CharField(
+        allow_blank=True, help_text="Independent advice that publication would put specific individuals at serious risk"
+    )
+    completed_on = serializers.DateField(source="review.signed_off_on", help_text="When the review was signed off")
+    planned_publication_on = serializers.DateField(allow_null=True)
+    report_sent_on = serializers.DateField(allow_null=True, help_text="When the final report went to the panel")
+    published_on = serializers.DateField(allow_null=True)
+    publication_url = serializers.CharField(
+        source="url", allow_blank=True, help_text="Where the report is published (empty until it is)"
+    )
+    taken_down_on = serializers.DateField(allow_null=True)
+    board_response = serializers.CharField(allow_blank=True, help_text="The board's written response")
+    nspcc_deposited_on = serializers.DateField(allow_null=True, help_text="NSPCC repository deposit")
+    days_to_publication = serializers.SerializerMethodField()
+    submission = serializers.SerializerMethodField()
+    panel_outcome = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+    clocks = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True,
+            help_text="Days from completion to publication (so far, while not published); null when withheld",
+        )
+    )
+    def get_days_to_publication(self, publication) -> int | None:
+        return publication.days_to_publication(self.context["today"])
+
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="The non-publication submission, if any"))
+    def get_submission(self, publication) -> str | None:
+        if publication.submission is None:
+            return None
+        return api_url(self.context["request"], "api:submission-detail", publication.submission.public_id)
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="The non-publication submission's outcome (SPEC §4.4), which decides the path from `with_panel`: "
+            + ", ".join(f"`{value}`" for value in Outcome.values),
+        )
+    )
+    def get_panel_outcome(self, publication) -> str | None:
+        return publication.submission.outcome if publication.submission else None
+
+    @extend_schema_field(AvailableTransitionOutput(many=True))
+    def get_available_transitions(self, publication) -> list[dict]:
+        return available_transitions(publication, self.context["request"].user, PUBLICATION_TRANSITIONS)
+
+    @extend_schema_field(ClockOutput(many=True))
+    def get_clocks(self, publication) -> list[dict]:
+        return [clock.as_dict() for clock in publication_clocks(publication, today=self.context["today"])]
+
+
+def publication_response(request, public_id) -> Response:
+    publication = publication_for_user(request.user, public_id)
+    context = {"request": request, "today": timezone.localdate()}
+    return Response(PublicationOutput(publication, context=context).data)
+
+
+# --- Input --------------------------------------------------------------------------------------
+# Malformed values are 400 at once; missing ones are left to the service, which reports them only
+# after checking the role (403) and the state (409).
+
+
+class PublicationFilter(serializers.Serializer):
+    state = serializers.ChoiceField(choices=PublicationState.choices, required=False, allow_blank=True)
+    mode = serializers.ChoiceField(choices=PublicationMode.choices, required=False, allow_blank=True)
+
+
+class PublicationTransitionInput(StrictInputSerializer):
+    """Every transition's `event_date`."""
+
+    event_date = serializers.DateField(
+        allow_null=True, default=None, help_text="Required: when it really happened (YYYY-MM-DD)"
+    )
+
+
+class SendReportInput(PublicationTransitionInput):
+    """`send_report`: `event_date` is `report_sent_on`; the planned publication date if known."""
+
+    planned_publication_on = serializers.DateField(
+        allow_null=True, default=None, help_text="Optional: at least 7 days after the report reaches the panel"
+    )
+
+
+class ProposeInput(PublicationTransitionInput):
+    """`propose`: a mode other than `full`, the reasons and the independent advice; opens a draft
+    `non_publication` submission."""
+
+    mode = serializers.ChoiceField(
+        choices=[(m.value, m.label) for m in PROPOSED_MODES], allow_null=True, default=None, help_text="Required"
+    )
+    reasons = serializers.CharField(allow_blank=True, default="", help_text="Required")
+    independent_advice = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="Required: that publication would put specific individuals at serious risk",
+    )
+
+
+class ScheduleInput(PublicationTransitionInput):
+    """`schedule`: the planned publication date, at least 7 days after the report reached the panel."""
+
+    planned_publication_on = serializers.DateField(allow_null=True, default=None, help_text="Required")
+
+
+class PublishInput(PublicationTransitionInput):
+    """`publish`: `event_date` is `published_on`, at least 7 days after `report_sent_on`."""
+
+    url = serializers.CharField(allow_blank=True, default="", max_length=500, help_text="Required: where it is online")
+
+
+class WithholdInput(PublicationTransitionInput):
+    """`withhold`: the reason."""
+
+    reason = serializers.CharField(allow_blank=True, default="", help_text="Required")
+
+
+class TakeDownInput(PublicationTransitionInput):
+    """`take_down`: not before 12 months after `published_on`."""
+
+    reason = serializers.CharField(allow_blank=True, default="", help_text="Optional")
+
+
+class PublicationUpdateInput(StrictInputSerializer):
+    """The board's written response and the NSPCC repository deposit date (each left as it is when not
+    sent); nothing else can be set."""
+
+    board_response = serializers.CharField(allow_blank=True, required=False)
+    nspcc_deposited_on = serializers.DateField(allow_null=True, required=False)
+
+
+TRANSITION_APIS: dict[str, TransitionApiSpec] = {
+    "send_report": TransitionApiSpec(SendReportInput, publication_send_report, "Send the final report to the panel"),
+    "propose": TransitionApiSpec(ProposeInput, publication_propose, "Propose publishing other than in full"),
+    "schedule": TransitionApiSpec(ScheduleInput, publication_schedule, "Set the planned publication date"),
+    "publish": TransitionApiSpec(PublishInput, publication_publish, "Record that the report is published"),
+    "withhold": TransitionApiSpec(WithholdInput, publication_withhold, "Withhold the report"),
+    "take_down": TransitionApiSpec(TakeDownInput, publication_take_down, "Take the report down"),
+}
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+class PublicationListApi(ApiView):
+    """The user's publications (board users: their board's; panel: those whose final report was sent)."""
+
+    pagination_class = ApiPagination
+
+    @extend_schema(
+        operation_id="publications_list",
+        summary="The user's publications, those still waiting first",
+        parameters=[PublicationFilter],
+        responses={200: PublicationOutput(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        filters = PublicationFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        return paginated_response(
+            view=self,
+            request=request,
+            queryset=publication_list(request.user, filters=PublicationFilters(**filters.validated_data)),
+            serializer_class=PublicationOutput,
+            context={"today": timezone.localdate()},
+        )
+
+
+class PublicationDetailApi(ApiView):
+    """One publication in the user's scope; the board records its response and the NSPCC deposit."""
+
+    @extend_schema(
+        operation_id="publications_retrieve",
+        summary="One publication",
+        responses={200: PublicationOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, public_id):
+        publication = publication_for_user(request.user, public_id)
+        access_record(request=request, record=publication)
+        return publication_response(request, public_id)
+
+    @extend_schema(
+        operation_id="publications_partial_update",
+        summary="Record the board's written response and the NSPCC repository deposit (board users)",
+        request=PublicationUpdateInput,
+        responses={200: PublicationOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def patch(self, request, public_id):
+        self.record = publication_for_user(request.user, public_id)
+        serializer = PublicationUpdateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = {
+            "board_response": self.record.board_response,
+            "nspcc_deposited_on": self.record.nspcc_deposited_on,
+            **serializer.validated_data,
+        }
+        publication_record(actor=request.user, publication_id=self.record.pk, **values)
+        return publication_response(request, public_id)
+
+
+def transition_view(name: str):
+    """The view for `POST publications/<id>/transitions/<name>/`, documented with its own payload."""
+    return transition_api_view(
+        name,
+        TRANSITION_APIS[name],
+        noun="publication",
+        fetch=publication_for_user,
+        id_kwarg="publication_id",
+        respond=publication_response,
+        output=PublicationOutput,
+    )

@@ -1,0 +1,269 @@
+"""Publication pages: the publications list, the publication page with its clocks, history and the
+panel's part, its transition pages and the board's record (SPEC §4.5).
+
+Thin (STYLE): parse the request, fetch through a permission-checked selector, call one service,
+and turn the service's refusals into field errors, a message on the publication page, or a 403
+page. Board users run their own board's publications; panel users read those whose final report
+was sent to them and get the 403 page on anything that writes. Everyone else: 404.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from audit.services import access_record
+from audit.timeline import timeline_rows
+from panel.selectors import submission_history
+from scr_tracker.pages import PageRefusal, check_transition, run_for_page
+from scr_tracker.transitions import available_transitions
+
+from . import selectors, services
+from .forms import (
+    ProposeForm,
+    PublicationFilterForm,
+    PublishForm,
+    RecordForm,
+    ScheduleForm,
+    SendReportForm,
+    TakeDownForm,
+    WithholdForm,
+)
+from .models import PUBLICATION_TRANSITIONS
+from .words import delay_words, publication_action_words, publication_state_words, publication_transition_words
+
+PUBLICATIONS_PER_PAGE = 25
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _on(d) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+def _reader_or_404(user) -> None:
+    if not (user.is_board_user or user.is_panel_user):
+        raise Http404("Not found")
+
+
+def _url(publication) -> str:
+    return reverse("publication:publication", args=[publication.public_id])
+
+
+def _transition_url(publication, name: str) -> str:
+    return reverse("publication:transition", args=[publication.public_id, name])
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def publication_list(request):
+    user = request.user
+    _reader_or_404(user)
+    form = PublicationFilterForm(request.GET or None)
+    rows = selectors.publication_list(user, filters=selectors.PublicationFilters(**form.filters()))
+    page = Paginator(rows, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    today = _today()
+    return render(
+        request,
+        "publication/publication_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "filtered": bool(form.filters()),
+            "rows": [
+                {
+                    "publication": publication,
+                    "delay": delay_words(publication.days_to_publication(today), publication.published_on is not None),
+                }
+                for publication in page.object_list
+            ],
+        },
+    )
+
+
+# --- One publication -----------------------------------------------------------------------------
+
+
+def publication_context(publication, user, *, today) -> dict:
+    """What the publication page shows, and the case page's publication section too."""
+    steps = available_transitions(publication, user, PUBLICATION_TRANSITIONS)
+    submission = publication.submission
+    visible_submission = submission if submission and (user.is_board_user or submission.first_submitted_on) else None
+    return {
+        "publication": publication,
+        "publication_clocks": selectors.publication_clocks(publication, today=today),
+        "publication_delay": delay_words(publication.days_to_publication(today), publication.published_on is not None),
+        "publication_actions": [
+            {**step, "href": None if step["blocked_by"] else _transition_url(publication, step["name"])}
+            for step in steps
+        ],
+        "publication_submission": visible_submission,
+        "publication_submission_history": list(submission_history(visible_submission)) if visible_submission else [],
+        "earliest_publication_on": services.earliest_publication_on(publication),
+        "earliest_take_down_on": services.earliest_take_down_on(publication),
+    }
+
+
+@require_http_methods(["GET"])
+def publication_detail(request, public_id):
+    user = request.user
+    _reader_or_404(user)
+    publication = selectors.publication_for_user(user, public_id)
+    access_record(request=request, record=publication)
+    review = publication.review
+    return render(
+        request,
+        "publication/publication_detail.html",
+        {
+            **publication_context(publication, user, today=_today()),
+            "review": review,
+            "incidents": list(review.incidents.all()),
+            "can_write": user.is_board_user,
+            "timeline_rows": timeline_rows(
+                selectors.publication_timeline(publication),
+                transition_words=publication_transition_words,
+                state_words=publication_state_words,
+            ),
+        },
+    )
+
+
+# --- Transition pages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionPage:
+    form: type
+    run: Callable
+    done: Callable[[object], str]
+    intro: str = ""
+
+
+def _published(publication) -> str:
+    return f"Report published on {_on(publication.published_on)} ({publication.get_mode_display().lower()})"
+
+
+TRANSITION_PAGES = {
+    "send_report": TransitionPage(
+        SendReportForm,
+        services.publication_send_report,
+        lambda p: f"Final report sent to the panel on {_on(p.report_sent_on)}",
+        "The final report goes to the national panel at least 7 days before it is published.",
+    ),
+    "propose": TransitionPage(
+        ProposeForm,
+        services.publication_propose,
+        lambda p: "Proposal recorded. Check and send the submission to the panel",
+        "Publishing other than in full must be exceptional. The panel advises on the proposal; give the board's "
+        "reasons and the independent advice that publication would put specific individuals at serious risk.",
+    ),
+    "schedule": TransitionPage(
+        ScheduleForm,
+        services.publication_schedule,
+        lambda p: f"Publication scheduled for {_on(p.planned_publication_on)}",
+        "Set the date the report will be published: at least 7 days after the panel received it.",
+    ),
+    "publish": TransitionPage(
+        PublishForm,
+        services.publication_publish,
+        _published,
+        "Record where and when the report was published. It must stay online for at least 12 months.",
+    ),
+    "withhold": TransitionPage(
+        WithholdForm,
+        services.publication_withhold,
+        lambda p: "Report withheld: it will not be published",
+        "The report is not published: the panel agreed, or the board did not accept the panel's advice to publish.",
+    ),
+    "take_down": TransitionPage(
+        TakeDownForm,
+        services.publication_take_down,
+        lambda p: f"Report recorded as taken down on {_on(p.taken_down_on)}",
+        "A published report stays online for at least 12 months.",
+    ),
+}
+
+
+def _state_reason(state: str) -> str:
+    return f"the publication is {publication_state_words(state).lower()}"
+
+
+def _refused(request, publication, name: str, reasons: list[str]):
+    messages.error(request, f"You cannot {publication_action_words(name).lower()} now: {'; '.join(reasons)}.")
+    return redirect(_url(publication))
+
+
+def _done_url(publication, name: str) -> str:
+    if name == "propose" and publication.submission_id:
+        return reverse("panel:submission", args=[publication.submission.public_id])
+    return _url(publication)
+
+
+@require_http_methods(["GET", "POST"])
+def publication_transition(request, public_id, name: str):
+    page = TRANSITION_PAGES.get(name)
+    if page is None:
+        raise Http404("No such transition")
+    _reader_or_404(request.user)
+    publication = selectors.publication_for_user(request.user, public_id)
+    action = publication_action_words(name)
+    try:
+        check_transition(request.user, publication, name, action=action, state_reason=_state_reason)
+        form = page.form(request.POST if request.method == "POST" else None, publication=publication)
+        if request.method == "POST" and form.is_valid():
+            result, _ = run_for_page(
+                lambda: page.run(actor=request.user, publication_id=publication.pk, **form.payload()),
+                form,
+                state_reason=_state_reason,
+            )
+            if result is not None:
+                messages.success(request, page.done(result))
+                return redirect(_done_url(result, name))
+    except PageRefusal as refusal:
+        return _refused(request, publication, name, refusal.reasons)
+    return render(
+        request,
+        "publication/transition.html",
+        {
+            "publication": publication,
+            "form": form,
+            "name": name,
+            "title": action,
+            "intro": page.intro,
+            "earliest_publication_on": services.earliest_publication_on(publication),
+            "earliest_take_down_on": services.earliest_take_down_on(publication),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def publication_record(request, public_id):
+    """The board's written response and the NSPCC repository deposit."""
+    _reader_or_404(request.user)
+    publication = selectors.publication_for_user(request.user, public_id)
+    if not request.user.is_board_user:
+        raise PermissionDenied("Only the board records its response")
+    initial = {"board_response": publication.board_response, "nspcc_deposited_on": publication.nspcc_deposited_on}
+    form = RecordForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        result, _ = run_for_page(
+            lambda: services.publication_record(actor=request.user, publication_id=publication.pk, **form.payload()),
+            form,
+            state_reason=_state_reason,
+        )
+        if result is not None:
+            messages.success(request, "The board's response and the NSPCC deposit saved")
+            return redirect(_url(publication))
+    return render(request, "publication/record.html", {"publication": publication, "form": form})
