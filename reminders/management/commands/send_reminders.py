@@ -1,0 +1,46 @@
+"""Run the reminder sweep by hand: `manage.py send_reminders [--date YYYY-MM-DD] [--dry-run]`."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reminders.services import reminders_sweep
+from reminders.stages import stage_words
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Record the reminders due on a day (today in London by default) and queue their emails. "
+        "Safe to run at any time: each reminder is recorded and sent once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=_date, help="The London date to sweep for (YYYY-MM-DD)")
+        parser.add_argument("--dry-run", action="store_true", help="List what would be recorded; change nothing")
+
+    def handle(self, *args, date=None, dry_run=False, **options):
+        today = date or timezone.localdate()
+        result = reminders_sweep(today=today, dry_run=dry_run)
+        if result.locked:
+            raise CommandError("Another reminder sweep is running; try again when it has finished")
+        for planned in result.planned:
+            clock = planned.due_clock
+            self.stdout.write(
+                f"{clock.reference}  {clock.clock}  {stage_words(planned.stage)} ({planned.stage})  "
+                f"due {clock.due.isoformat()}  {len(planned.recipients)} recipient(s)"
+            )
+        if dry_run:
+            self.stdout.write(f"Dry run for {today.isoformat()}: {len(result.planned)} reminder(s) would be sent")
+        else:
+            self.stdout.write(
+                f"Swept {today.isoformat()}: {result.created} reminder(s), {result.notifications} notification(s); "
+                f"{len(result.queued)} reminder(s) queued for email"
+            )

@@ -1,0 +1,66 @@
+"""Reads of the reminders app: a person's notifications and deadlines, scoped to themselves and
+their own board."""
+
+from datetime import date
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+
+from .models import CalendarFeed, Notification, ReminderPreference
+from .sources import DueClock, due_clocks
+
+
+def notifications_for_user(user: User) -> QuerySet[Notification]:
+    """The user's own notifications about their current board's clocks, newest first, with their
+    reminder (one query a page). Someone who moves to another board no longer sees the old one's."""
+    return (
+        Notification.objects.filter(recipient=user, reminder__board_id=user.board_id)
+        .select_related("reminder")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(user: User) -> int:
+    return notifications_for_user(user).filter(read_at__isnull=True).count()
+
+
+def preference_for(user: User) -> ReminderPreference:
+    """The user's email choices; everything on until they choose (not saved until then)."""
+    return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_user(token: str) -> User | None:
+    """The active user whose calendar address this is, or None."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "user__board")
+        .filter(token_digest=CalendarFeed.digest(token), user__is_active=True)
+        .first()
+    )
+    return feed.user if feed else None
+
+
+def deadlines_for_user(user: User, *, today: date) -> list[DueClock]:
+    """Every running clock of the user's own board, by due date; nothing for anyone without a board."""
+    if not (user.is_active and user.is_board_user):
+        return []
+    deadlines = due_clocks(limit=None, board_id=user.board_id, today=today)
+    return sorted(deadlines, key=lambda d: (d.due, d.reference, d.clock))
+
+
+def with_unread_count(users: QuerySet[User]) -> QuerySet[User]:
+    """Users annotated with `unread_notifications`, so the header's count costs no query of its own."""
+    counted = (
+        Notification.objects.filter(
+            recipient=OuterRef("pk"), reminder__board_id=OuterRef("board_id"), read_at__isnull=True
+        )
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return users.annotate(unread_notifications=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
