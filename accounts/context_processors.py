@@ -14,11 +14,15 @@ def navigation_for(user) -> list[dict]:
         items.append({"text": "Submissions", "href": reverse("panel:submissions")})
         items.append({"text": "Reviews", "href": reverse("reviews:list")})
         items.append({"text": "Action plan", "href": reverse("reviews:actions")})
+        items.append({"text": "Publications", "href": reverse("publication:list")})
+        items.append({"text": "Statistics", "href": reverse("reports:statistics")})
         items.append({"text": "Your board", "href": reverse("accounts:board", args=[user.board.code])})
     elif user.role in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT):
         items.append({"text": "Submissions", "href": reverse("panel:submissions")})
         items.append({"text": "Meetings", "href": reverse("panel:meetings")})
         items.append({"text": "Reviews", "href": reverse("reviews:list")})
+        items.append({"text": "Publications", "href": reverse("publication:list")})
+        items.append({"text": "Statistics", "href": reverse("reports:statistics")})
         items.append({"text": "Boards", "href": reverse("accounts:boards")})
     elif user.role == Role.ADMINISTRATOR:
         items.append({"text": "Boards", "href": reverse("accounts:boards")})

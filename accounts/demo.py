@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Board, Region, Role, User
 from incidents.demo import seed_demo_cases
 from panel.demo import seed_demo_panel
+from publication.demo import seed_demo_publications
 from reviews.demo import seed_demo_review
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"
@@ -82,6 +83,12 @@ def seed_demo() -> list[User]:
         chair, staff = by_email[f"chair@{board_name}.example"], by_email[f"staff@{board_name}.example"]
         seed_demo_cases(chair, staff, by_email["member@panel.example"])
         seed_demo_review(chair=chair, staff=staff)
+    # Completed reviews in every publication state, on the board with no other demo cases (SPEC §4.5).
+    seed_demo_publications(
+        chair=by_email["chair@westbrook.example"],
+        staff=by_email["chair@westbrook.example"],
+        panel_member=by_email["member@panel.example"],
+    )
     seed_demo_panel(
         secretariat=by_email["secretariat@panel.example"],
         member=by_email["member@panel.example"],

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from audit.services import access_record
 from panel.selectors import submissions_for_user
 from reviews.choices import DecisionKind
+from reviews.selectors import reviews_for_user
 from reviews.services import decision_record
 from scr_tracker.api import (
     ApiPagination,
@@ -280,6 +281,12 @@ class RecordDecisionInput(TransitionInput):
     panel_notified_on = serializers.DateField(
         allow_null=True, default=None, help_text="initiate_scr only; defaults to the decision date"
     )
+    join_review = serializers.UUIDField(
+        allow_null=True,
+        default=None,
+        help_text="initiate_scr only: the id of the board's review already under way that this case joins "
+        "(a sibling's); omit to open a new review",
+    )
 
 
 class ReasonInput(TransitionInput):
@@ -294,13 +301,25 @@ class ReasonRequiredInput(TransitionInput):
     reason = serializers.CharField(allow_blank=True, default="", help_text="Required")
 
 
+def _record_decision(*, actor, incident_id: int, join_review=None, **payload):
+    """The decision, with the review to join named by its public id.
+
+    An id that names no review of the user's board becomes pk 0, which the service refuses with a field
+    error after its role and state checks (so a 403 or 409 still comes first).
+    """
+    review_id = None
+    if join_review is not None:
+        review_id = reviews_for_user(actor).filter(public_id=join_review).values_list("pk", flat=True).first() or 0
+    return decision_record(actor=actor, incident_id=incident_id, join_review_id=review_id, **payload)
+
+
 TRANSITION_APIS: dict[str, TransitionApiSpec] = {
     "notify": TransitionApiSpec(NotifyInput, incident_notify, "Record that the board received the SIN"),
     "refer_to_subgroup": TransitionApiSpec(
         ReferToSubgroupInput, incident_refer_to_subgroup, "Refer the case to the sub-group"
     ),
     "record_decision": TransitionApiSpec(
-        RecordDecisionInput, decision_record, "Record the chair's initiation decision"
+        RecordDecisionInput, _record_decision, "Record the chair's initiation decision"
     ),
     "reconsider": TransitionApiSpec(ReasonRequiredInput, incident_reconsider, "Reopen the decision"),
     "withdraw": TransitionApiSpec(ReasonRequiredInput, incident_withdraw, "Withdraw the case"),

@@ -93,6 +93,16 @@ class Incident(FSMModelMixin, models.Model):
             return not self.has_review
         return not self.reviews.exists()
 
+    @blocking("The case's Serious Case Review has not been published, withheld or taken down yet")
+    def review_finished(self) -> bool:
+        # A case with a review closes once its publication has run its course (SPEC §4.5). Lists
+        # annotate `has_unfinished_review` (incidents.selectors) so that this costs no query a row.
+        if "has_unfinished_review" in self.__dict__:
+            return not self.has_unfinished_review
+        from publication.choices import FINISHED_STATES  # the publication app builds on this one
+
+        return not self.reviews.exclude(publication__state__in=FINISHED_STATES).exists()
+
     @blocking("The case's submission to the national panel is still open")
     def no_open_submission(self) -> bool:
         # Lists annotate `has_open_submission` (incidents.selectors) so that this costs no query a row.
@@ -161,8 +171,8 @@ class Incident(FSMModelMixin, models.Model):
         source=IncidentState.DECIDED,
         target=IncidentState.CLOSED,
         permission=CHAIR,
-        # Until publication is tracked (SPEC §4.5), a case with a review stays open.
-        conditions=[no_open_submission, no_review],
+        # A case with a review stays open until the review's publication has run its course.
+        conditions=[no_open_submission, review_finished],
     )
     def close(self, *, by=None, description=None):
         """Nothing further is expected for this incident."""

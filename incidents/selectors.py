@@ -13,6 +13,7 @@ from incidents.choices import IncidentState, PostMortem
 from panel.choices import SubmissionState
 from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES
 from panel.models import PanelSubmission
+from publication.choices import FINISHED_STATES as PUBLICATION_FINISHED_STATES
 from reviews.choices import DecisionKind
 from reviews.models import Decision, SeriousCaseReview
 from scr_tracker import clocks
@@ -47,11 +48,43 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
         current_initiation_due=_current_decision("initiation_due_at_decision"),
         current_send_to_panel_due=_current_decision("send_to_panel_due"),
         current_scr_completion_due=_current_decision("scr_completion_due"),
+        # The open review's own due date: extended by stopped days, empty while stopped or once signed off.
+        current_review_due=Subquery(
+            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
+            .order_by("-initiated_on", "-pk")
+            .values("completion_due")[:1]
+        ),
+        current_review_signed_off_on=Subquery(
+            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
+            .order_by("-initiated_on", "-pk")
+            .values("signed_off_on")[:1]
+        ),
         first_decided_on=Subquery(first.values("decided_on")[:1]),
         current_submitted_on=_current_submission("first_submitted_on"),
         current_submission_state=_current_submission("state"),
         current_information_due=_current_submission("information_due"),
         has_review=Exists(SeriousCaseReview.incidents.through.objects.filter(incident_id=OuterRef("pk"))),
+        # Publication (SPEC §4.5): closing waits for it; the lists show the days from completion to it.
+        has_unfinished_review=Exists(
+            SeriousCaseReview.objects.filter(incidents=OuterRef("pk")).exclude(
+                publication__state__in=PUBLICATION_FINISHED_STATES
+            )
+        ),
+        current_completed_on=Subquery(
+            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
+            .order_by("-initiated_on", "-pk")
+            .values("signed_off_on")[:1]
+        ),
+        current_published_on=Subquery(
+            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
+            .order_by("-initiated_on", "-pk")
+            .values("publication__published_on")[:1]
+        ),
+        current_publication_state=Subquery(
+            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
+            .order_by("-initiated_on", "-pk")
+            .values("publication__state")[:1]
+        ),
         has_open_submission=Exists(
             PanelSubmission.objects.filter(decision__incident=OuterRef("pk"), state__in=SUBMISSION_OPEN_STATES)
         ),
@@ -77,6 +110,8 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
             ),
             # Otherwise a sent submission waits on the panel, not on the board.
             When(state=IncidentState.DECIDED, current_decision=DecisionKind.NOT_INITIATE, then=None),
+            When(state=IncidentState.DECIDED, has_review=True, current_review_signed_off_on__isnull=False, then=None),
+            When(state=IncidentState.DECIDED, has_review=True, then=F("current_review_due")),
             When(state=IncidentState.DECIDED, then=F("current_scr_completion_due")),
             default=None,
             output_field=DateField(),
@@ -158,7 +193,11 @@ def incident_for_user(user, public_id) -> Incident:
 
 
 def incident_decisions(incident: Incident) -> list[Decision]:
-    return list(incident.decisions.select_related("recorded_by", "submission", "review").order_by("decided_on", "pk"))
+    return list(
+        incident.decisions.select_related("recorded_by", "submission", "review", "joined_review")
+        .prefetch_related("review__stop_periods", "joined_review__stop_periods")
+        .order_by("decided_on", "pk")
+    )
 
 
 def incident_timeline(incident: Incident) -> QuerySet[AuditEntry]:
@@ -175,8 +214,7 @@ def incident_clocks(incident: Incident, decisions: list[Decision], today: date) 
     ]
     if decisions:
         # Once a review is open its own completion clock counts: extended by stopped days, ended by sign-off.
-        review = getattr(decisions[-1], "review", None)
-        result.extend([review.completion_clock(today)] if review is not None else decisions[-1].clocks(today))
+        result.extend(decisions[-1].clocks(today))
     if incident.state == IncidentState.WITHDRAWN:
         # A withdrawn case waits for nothing: only the clocks it actually met or missed remain.
         result = [c for c in result if c.status in (clocks.MET, clocks.MISSED) and c.rag is None]

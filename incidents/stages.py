@@ -76,6 +76,31 @@ def _review_stage(decision, review=None, href: str | None = None) -> Stage:
     return _stage(name, IN_PROGRESS, f"{advice}{review.get_state_display()}. {due}", href)
 
 
+def _publication_stage(publication, href: str | None) -> Stage:
+    """Publishing the completed review's final report (SPEC §4.5): where it stands."""
+    name = "Publish the final report"
+    state = publication.state
+    if state == "awaiting_report":
+        return _stage(
+            name, NOT_YET_STARTED, "Send the final report to the panel at least 7 days before publication", href
+        )
+    if state == "published":
+        return _stage(name, COMPLETED, f"Published on {_on(publication.published_on)}", href)
+    if state == "taken_down":
+        hint = f"Published on {_on(publication.published_on)}; taken down on {_on(publication.taken_down_on)}"
+        return _stage(name, COMPLETED, hint, href)
+    if state == "withheld":
+        return _stage(name, ("Withheld", None), "Not published, after the panel's advice", href)
+    if state == "with_panel":
+        outcome = publication.submission.get_outcome_display() if publication.submission_id else ""
+        return _stage(
+            name, IN_PROGRESS, f"A proposal not to publish in full is with the panel. Outcome: {outcome}", href
+        )
+    planned = publication.planned_publication_on
+    hint = f"Report sent to the panel on {_on(publication.report_sent_on)}"
+    return _stage(name, IN_PROGRESS, f"{hint}; publication planned for {_on(planned)}" if planned else hint, href)
+
+
 def case_stages(
     incident,
     decisions: list,
@@ -85,11 +110,14 @@ def case_stages(
     submission_href: str | None = None,
     review=None,
     review_href: str | None = None,
+    publication=None,
+    publication_href: str | None = None,
 ) -> list[Stage]:
     """`decisions` oldest first; `transitions_done` the names in the case's timeline; `links` the
     transition pages this user can open now, by transition name; `submission` the case's latest
     submission to the panel, if any, and `submission_href` its page; `review` the case's Serious
-    Case Review that this user may see, if any, and `review_href` its page."""
+    Case Review that this user may see, if any, and `review_href` its page; `publication` that
+    review's publication this user may see, if any, and `publication_href` its page."""
     state = incident.state
     done = set(transitions_done)
     current = decisions[-1] if decisions else None
@@ -155,4 +183,6 @@ def case_stages(
     else:
         hint = "Which one depends on the decision"
         stages.append(_stage("Send to the panel, or carry out the review", CANNOT_START, hint))
+    if publication is not None:
+        stages.append(_publication_stage(publication, publication_href))
     return stages

@@ -19,6 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import access_record
 from audit.timeline import timeline_rows
+from panel.words import submission_state_words, submission_transition_words
+from publication.selectors import publication_of_review, publication_timeline
+from publication.views import publication_context
+from publication.words import publication_state_words, publication_transition_words
+from reviews.explain import why_due_dates_differ
 from reviews.forms import DecisionForm
 from reviews.selectors import review_of_incident
 from reviews.services import decision_record
@@ -63,12 +68,17 @@ def _today():
 # --- The case list -------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET"])
-def case_list(request):
+def case_list_rows(request):
+    """The case list's filter form and its cases: one function for the page and its CSV/XLSX export."""
     _board_user_or_404(request.user)
     form = CaseFilterForm(request.GET or None)
     form.is_valid()
-    cases = selectors.incident_list(request.user, today=_today(), filters=selectors.CaseFilters(**form.filters()))
+    return form, selectors.incident_list(request.user, today=_today(), filters=selectors.CaseFilters(**form.filters()))
+
+
+@require_http_methods(["GET"])
+def case_list(request):
+    form, cases = case_list_rows(request)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -217,6 +227,8 @@ def case_detail(request, public_id):
         submissions = [s for s in submissions if s.first_submitted_on]
     submission = submissions[0] if submissions else None
     review = review_of_incident(request.user, incident)
+    publication = publication_of_review(request.user, review)
+    today = _today()
     values = {field: getattr(incident, field) for field in services.SIN_FIELDS}
     values.update(received_on=incident.received_on, ofsted_notified_on=incident.ofsted_notified_on)
     sections = []
@@ -232,8 +244,9 @@ def case_detail(request, public_id):
             "incident": incident,
             "current": decisions[-1] if decisions else None,
             "decisions": list(reversed(decisions)),
-            "clocks": selectors.incident_clocks(incident, decisions, _today()),
-            "timeline_rows": timeline_rows(timeline, transition_words=transition_words, state_words=state_words),
+            "clocks": selectors.incident_clocks(incident, decisions, today),
+            "review_due": _review_due(review, today),
+            "timeline_rows": _case_timeline(timeline, publication),
             "logged_on": f"{incident.created_at:%-d %B %Y}",
             "actions": [{**action, "href": links.get(action["name"])} for action in actions],
             "stages": case_stages(
@@ -245,12 +258,49 @@ def case_detail(request, public_id):
                 submission_href=reverse("panel:submission", args=[submission.public_id]) if submission else None,
                 review=review,
                 review_href=reverse("reviews:review", args=[review.public_id]) if review else None,
+                publication=publication,
+                publication_href=reverse("publication:publication", args=[publication.public_id])
+                if publication
+                else None,
             ),
             "submission": submission,
             "review": review,
+            **(publication_context(publication, request.user, today=_today()) if publication else {}),
             "sections": sections,
         },
     )
+
+
+def _review_due(review, today) -> dict | None:
+    """The review's original and extended completion dates, and why they differ, for the case page."""
+    if review is None:
+        return None
+    return {
+        "original": review.completion_due_original,
+        "extended": review.completion_due,
+        "why": why_due_dates_differ(review, list(review.stop_periods.all()), today),
+    }
+
+
+def _case_timeline(timeline, publication) -> list:
+    """The case's whole history: its own transitions, then, in the order recorded, its review's
+    publication and the proposal to the panel about it (SPEC §4.5)."""
+    rows = [(entry.recorded_at, row) for entry, row in zip(timeline, _rows(timeline), strict=True)]
+    if publication is not None:
+        entries = list(publication_timeline(publication))
+        words = {"transition_words": publication_transition_words, "state_words": publication_state_words}
+        rows += [(entry.recorded_at, row) for entry, row in zip(entries, timeline_rows(entries, **words), strict=True)]
+        if publication.submission_id and publication.submission.first_submitted_on:
+            entries = list(publication_timeline(publication.submission))
+            words = {"transition_words": submission_transition_words, "state_words": submission_state_words}
+            rows += [
+                (entry.recorded_at, row) for entry, row in zip(entries, timeline_rows(entries, **words), strict=True)
+            ]
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
+
+
+def _rows(timeline) -> list:
+    return timeline_rows(timeline, transition_words=transition_words, state_words=state_words)
 
 
 # --- Transition pages ----------------------------------------------------------------------------

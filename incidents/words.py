@@ -115,6 +115,8 @@ CLOCKS = {
     "initiation_decision": "Initiation decision (1 month from the SIN being received)",
     "send_to_panel": "Send to the national panel (14 days from the decision)",
     "scr_completion": "Complete the Serious Case Review (6 months from the decision, plus stopped days)",
+    "report_to_panel": "Final report to the national panel (at least 7 days before publication)",
+    "online_period": "Published report online (at least 12 months from publication)",
 }
 
 CLOCK_STATUSES = {

@@ -91,11 +91,10 @@ class SubmissionSummaryOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SubmissionKind.choices)
     state = serializers.ChoiceField(choices=SubmissionState.choices)
     outcome = serializers.ChoiceField(choices=Outcome.choices, help_text="Derived from the submission's history")
-    reference = serializers.CharField(
-        source="decision.incident.reference", allow_null=True, help_text="The incident's reference"
-    )
-    incident = ApiUrlField("api:incident-detail", source="decision.incident.public_id", allow_null=True)
+    reference = serializers.SerializerMethodField()
+    incident = serializers.SerializerMethodField()
     decision = ApiUrlField("api:decision-detail", source="decision.public_id", allow_null=True)
+    publication = serializers.SerializerMethodField()
     meeting = serializers.SerializerMethodField()
     meeting_on = serializers.DateField(
         source="meeting.meets_on", allow_null=True, help_text="The date of the meeting it is scheduled to"
@@ -116,6 +115,33 @@ class SubmissionSummaryOutput(serializers.Serializer):
     @extend_schema_field(AvailableTransitionOutput(many=True))
     def get_available_transitions(self, submission) -> list[dict]:
         return available_transitions(submission, self.context["request"].user, SUBMISSION_TRANSITIONS)
+
+    @staticmethod
+    def _incident(submission):
+        """The case: the decision's, or for a proposal not to publish, its publication's review's."""
+        if submission.decision_id:
+            return submission.decision.incident
+        publication = getattr(submission, "publication", None)
+        return publication.review.decision.incident if publication is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="The incident's reference"))
+    def get_reference(self, submission) -> str | None:
+        incident = self._incident(submission)
+        return incident.reference if incident else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="The incident"))
+    def get_incident(self, submission) -> str | None:
+        incident = self._incident(submission)
+        return api_url(self.context["request"], "api:incident-detail", incident.public_id) if incident else None
+
+    @extend_schema_field(
+        serializers.URLField(allow_null=True, help_text="The publication a non-publication proposal is about")
+    )
+    def get_publication(self, submission) -> str | None:
+        publication = getattr(submission, "publication", None)
+        if publication is None:
+            return None
+        return api_url(self.context["request"], "api:publication-detail", publication.public_id)
 
 
 class SubmissionOutput(SubmissionSummaryOutput):

@@ -21,7 +21,10 @@ PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
 
 
 def submissions_for_user(user) -> QuerySet[PanelSubmission]:
-    qs = PanelSubmission.objects.select_related("board", "decision__incident", "meeting")
+    # A proposal not to publish finds its case through its publication's review (SPEC §4.5).
+    qs = PanelSubmission.objects.select_related(
+        "board", "decision__incident", "meeting", "publication__review__decision__incident"
+    )
     if not (user.is_authenticated and user.is_active):
         return qs.none()
     if user.is_board_user:
@@ -59,7 +62,9 @@ def next_meeting(user, *, today: date) -> PanelMeeting | None:
 
 def agenda(meeting: PanelMeeting) -> QuerySet[PanelSubmission]:
     """The submissions scheduled to a meeting, with what the agenda shows about each."""
-    return meeting.submissions.select_related("board", "decision__incident").order_by("board__name", "pk")
+    return meeting.submissions.select_related(
+        "board", "decision__incident", "publication__review__decision__incident"
+    ).order_by("board__name", "pk")
 
 
 def awaiting_advice(user) -> QuerySet[PanelSubmission]:

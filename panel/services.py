@@ -62,12 +62,26 @@ def submission_missing(submission: PanelSubmission) -> list[str]:
         stands = incident.state == IncidentState.DECIDED and current is not None and current.pk == decision.pk
         if not stands or decision.decision != DecisionKind.NOT_INITIATE:
             missing.append("a current decision not to initiate (the decision has been reconsidered)")
+    else:
+        publication = getattr(submission, "publication", None)
+        if publication is None:
+            missing.append("the publication the proposal is about")
+        else:
+            if publication.mode in ("", "full"):
+                missing.append("the proposed mode of publication (anonymised, a summary only, or not published)")
+            if not publication.reasons.strip():
+                missing.append("the board's reasons for not publishing in full")
+            if not publication.independent_advice.strip():
+                missing.append("the independent advice that publication would put specific individuals at serious risk")
     return missing
 
 
 def _floor_after_decision(submission):
     if submission.decision_id:
         return [EventFloor(submission.decision.decided_on, "The submission cannot be sent before the decision")]
+    publication = getattr(submission, "publication", None)
+    if publication is not None and publication.report_sent_on:
+        return [EventFloor(publication.report_sent_on, "The proposal cannot be sent before the final report")]
     return []
 
 

@@ -32,7 +32,7 @@ from scr_tracker.transitions import (
 )
 
 from . import selectors, services
-from .choices import SubmissionState
+from .choices import SubmissionKind, SubmissionState
 from .forms import (
     AdviceForm,
     AttendanceForm,
@@ -83,6 +83,13 @@ def _refused(request, submission, name: str, reasons: list[str]):
     return redirect(_submission_url(submission))
 
 
+# A proposal not to publish in full: what the board's response means for publication (SPEC §4.4, §4.5).
+NON_PUBLICATION_INTROS = {
+    "record_board_response": "If the board accepts the panel's advice, the report is published in full. If it does "
+    "not accept it, or the panel is not satisfied with its explanation, the report is withheld.",
+}
+
+
 def _state_reason(state: str) -> str:
     return f"the submission is {submission_state_words(state).lower()}"
 
@@ -108,10 +115,17 @@ def _submission_context(submission) -> dict:
     """What every page about one submission shows of it: the case, the decision and their facts."""
     decision = submission.decision
     incident = decision.incident if decision else None
+    # A proposal not to publish in full finds its review and case through its publication (SPEC §4.5).
+    publication = (
+        getattr(submission, "publication", None) if submission.kind == SubmissionKind.NON_PUBLICATION else None
+    )
+    if publication is not None:
+        incident = publication.review.decision.incident
     return {
         "submission": submission,
         "decision": decision,
         "incident": incident,
+        "publication": publication,
         "sections": _case_sections(incident) if incident else [],
     }
 
@@ -119,13 +133,18 @@ def _submission_context(submission) -> dict:
 # --- The submissions list ------------------------------------------------------------------------
 
 
-@require_http_methods(["GET"])
-def submission_list(request):
+def submission_list_rows(request):
+    """The submissions list's filter form and its submissions: one function for the page and its export."""
     user = request.user
     _submission_user_or_404(user)
     form = SubmissionFilterForm(request.GET or None, board_user=user.is_board_user)
     form.is_valid()
-    submissions = selectors.submission_list(user, filters=selectors.SubmissionFilters(**form.filters()))
+    return form, selectors.submission_list(user, filters=selectors.SubmissionFilters(**form.filters()))
+
+
+@require_http_methods(["GET"])
+def submission_list(request):
+    form, submissions = submission_list_rows(request)
     page = Paginator(submissions, SUBMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -335,7 +354,9 @@ def submission_transition(request, public_id, name: str):
             "form": form,
             "name": name,
             "title": submission_action_words(name),
-            "intro": page.intro,
+            "intro": NON_PUBLICATION_INTROS.get(name, page.intro)
+            if submission.kind == SubmissionKind.NON_PUBLICATION
+            else page.intro,
             "answering": answering,
             "no_meetings": name == "schedule" and not form.fields["meeting"].queryset.exists(),
         },

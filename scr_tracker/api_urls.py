@@ -4,6 +4,8 @@ from django.urls import path
 
 from incidents.api import TRANSITION_APIS, IncidentDetailApi, IncidentListApi, transition_view
 from panel import api as panel_api
+from publication import api as publication_api
+from reports.statistics_api import NationalStatisticsApi
 from reviews import review_api
 from reviews.api import DecisionDetailApi, DecisionListApi
 from scr_tracker.api import SchemaApi
@@ -12,6 +14,7 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SchemaApi.as_view(), name="schema"),
+    path("statistics/national/", NationalStatisticsApi.as_view(), name="statistics-national"),
     path("incidents/", IncidentListApi.as_view(), name="incident-list"),
     path("incidents/<uuid:public_id>/", IncidentDetailApi.as_view(), name="incident-detail"),
     *(
@@ -65,5 +68,15 @@ urlpatterns = [
             name=f"action-{name}",
         )
         for name in review_api.ACTION_TRANSITION_APIS
+    ),
+    path("publications/", publication_api.PublicationListApi.as_view(), name="publication-list"),
+    path("publications/<uuid:public_id>/", publication_api.PublicationDetailApi.as_view(), name="publication-detail"),
+    *(
+        path(
+            f"publications/<uuid:public_id>/transitions/{name}/",
+            publication_api.transition_view(name),
+            name=f"publication-{name}",
+        )
+        for name in publication_api.TRANSITION_APIS
     ),
 ]

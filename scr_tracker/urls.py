@@ -18,6 +18,9 @@ urlpatterns = [
     path("panel/", include("panel.urls")),
     path("reviews/", include("reviews.urls")),
     path("documents/", include("reviews.document_urls")),
+    path("publications/", include("publication.urls")),
+    path("notifications/", include("reminders.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -134,3 +134,56 @@ def reconsidered(chair, incident, on=date(2026, 2, 3)) -> Incident:
 
 def later(days: int, start=date(2026, 1, 12)) -> date:
     return start + timedelta(days=days)
+
+
+# --- Reviews signed off and their publication (SPEC §4.5) ---------------------------------------
+
+SIGNED_OFF_ON = date(2026, 6, 1)
+REPORT_SENT_ON = date(2026, 6, 5)
+
+
+def completed_review(chair, signed_off_on=SIGNED_OFF_ON, **overrides):
+    """A Serious Case Review of the chair's board, signed off (which opens its publication)."""
+    from reviews.services import review_begin_drafting, review_sign_off, review_start
+
+    review = decide(chair, notified(chair, **overrides), decision=DecisionKind.INITIATE_SCR).review
+    review_start(
+        actor=chair,
+        review_id=review.pk,
+        event_date=date(2026, 2, 10),
+        methodology="silp",
+        lead_reviewer="A. Reviewer (fictional)",
+    )
+    review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2026, 5, 1))
+    return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off_on)
+
+
+def report_sent(chair, on=REPORT_SENT_ON, planned_publication_on=None, **overrides):
+    """The publication of a completed review whose final report has gone to the panel."""
+    from publication.services import publication_send_report
+
+    review = completed_review(chair, **overrides)
+    return publication_send_report(
+        actor=chair,
+        publication_id=review.publication.pk,
+        event_date=on,
+        planned_publication_on=planned_publication_on,
+    )
+
+
+def proposed(chair, mode="summary_only", on=date(2026, 6, 8), send=True, **overrides):
+    """A publication with the panel: the chair proposed `mode`; the submission is sent unless `send` is False."""
+    from publication.services import publication_propose
+
+    publication = report_sent(chair, **overrides)
+    publication = publication_propose(
+        actor=chair,
+        publication_id=publication.pk,
+        event_date=on,
+        mode=mode,
+        reasons="Fictional reasons: the family's circumstances.",
+        independent_advice="Fictional independent advice: publication would put a named sibling at serious risk.",
+    )
+    if send:
+        submission_submit(actor=chair, submission_id=publication.submission_id, event_date=on)
+    return type(publication).objects.select_related("submission").get(pk=publication.pk)

@@ -1,9 +1,12 @@
 """Settings shared by every environment. Environment-specific files import * from here."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from scr_tracker.env import env_bool, env_int, env_list, env_str
 
@@ -41,6 +44,8 @@ INSTALLED_APPS = [
     "reviews",
     "panel",
     "publication",
+    "reminders",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.service",
+                "reminders.context_processors.notifications",
             ],
         },
     },
@@ -139,7 +145,30 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Pages must not hang when the broker is down: give up quickly and let the sweep catch up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# The reminder sweep runs daily at REMINDER_TIME, London time (Celery's timezone above), so it
+# keeps to the hour across both clock changes; a missed run is caught up when beat starts again
+# (its schedule file records the last run), and the sweep itself scans for due-and-unsent.
+REMINDER_TIME = env_str("REMINDER_TIME", "07:00")
+if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", REMINDER_TIME):
+    raise ImproperlyConfigured(f"REMINDER_TIME must be HH:MM (24-hour London time), not {REMINDER_TIME!r}")
+_reminder_hour, _reminder_minute = REMINDER_TIME.split(":")
+CELERY_BEAT_SCHEDULE: dict = {
+    "reminders-daily-sweep": {
+        "task": "reminders.sweep",
+        "schedule": crontab(hour=int(_reminder_hour), minute=int(_reminder_minute)),
+    },
+}
+# PDF reports (reports.tasks.render_report): past the soft limit the job fails with a message;
+# the hard limit ends the worker's child whatever WeasyPrint is doing.
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 120)
+REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 150)
+# WeasyPrint's memory grows with the document: a report's HTML larger than this is refused (a
+# board's 53-page annual report with 50 reviews and 450 actions is about 0.2 MB).
+REPORT_MAX_HTML_BYTES = env_int("REPORT_MAX_HTML_BYTES", 4 * 1024 * 1024)
+# A finished PDF is deleted this many days after it was made (it holds case content); the hourly
+# sweep also fails jobs that no worker finished within an hour, so no page waits for ever.
+REPORT_KEEP_DAYS = env_int("REPORT_KEEP_DAYS", 7)
+CELERY_BEAT_SCHEDULE["reports-hourly-purge"] = {"task": "reports.purge_reports", "schedule": crontab(minute=20)}
 
 # --- Authentication
 AUTH_USER_MODEL = "accounts.User"
@@ -281,6 +310,8 @@ SPECTACULAR_SETTINGS = {
 # --- Service
 SERVICE_NAME = "SCR Tracker"
 SERVICE_PHASE = env_str("SERVICE_PHASE", "Beta")
+# Where emails link to (they are sent by the worker, outside any request).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,
@@ -292,5 +323,8 @@ LOGGING = {
         # Request bodies and template context never reach the logs.
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # WeasyPrint reports every step of a render at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

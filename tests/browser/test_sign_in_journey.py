@@ -45,7 +45,7 @@ def test_demo_chair_signs_in_and_reaches_the_dashboard(page, live_server, transa
     assert page.url == f"{live_server.url}/"
     assert page.locator("h1").inner_text() == "Your board's cases"
     assert "Northfield" in page.locator(".govuk-caption-l").inner_text()
-    assert page.get_by_role("link", name="Your board").is_visible()
+    assert page.get_by_role("link", name="Your board", exact=True).is_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
@@ -67,7 +67,7 @@ def test_the_shell_works_without_javascript(chromium, live_server, transactional
         page.get_by_label("Security code").fill(code_for(CHAIR))
         page.get_by_role("button", name="Sign in").click()
         assert page.locator("h1").inner_text() == "Your board's cases"
-        page.get_by_role("link", name="Your board").click()
+        page.get_by_role("link", name="Your board", exact=True).click()
         assert page.locator("h1").inner_text().startswith("Northfield")
     finally:
         context.close()

@@ -18,6 +18,9 @@ ANONYMOUS_ALLOWED = {
     "password-reset/complete/",
     "admin/login/",  # only redirects to our sign-in
     "static/<path:path>",
+    # A calendar program cannot sign in: the feed's secret, revocable token is its credential, and an
+    # unknown or revoked token answers 404 (tests/reminders).
+    "notifications/calendar/<str:token>.ics",
 }
 
 
