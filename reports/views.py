@@ -113,7 +113,8 @@ def national_pdf(request):
 
 @require_GET
 def job_detail(request, public_id):
-    """Progress while the PDF is made (the page refreshes itself, no script), then the download link."""
+    """Progress while the PDF is made, then the download link. No timed refresh (WCAG 2.2.1): a link to
+    check again, and our script checks every REFRESH_SECONDS where JavaScript runs."""
     job = jobs.job_for_user(request.user, public_id)
     return render(
         request,
