@@ -66,12 +66,17 @@ def _transition_url(publication, name: str) -> str:
 # --- The list ------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET"])
-def publication_list(request):
+def publication_list_rows(request):
+    """The list's filter form and its publications: one function for the page and its CSV/XLSX export."""
     user = request.user
     _reader_or_404(user)
     form = PublicationFilterForm(request.GET or None)
-    rows = selectors.publication_list(user, filters=selectors.PublicationFilters(**form.filters()))
+    return form, selectors.publication_list(user, filters=selectors.PublicationFilters(**form.filters()))
+
+
+@require_http_methods(["GET"])
+def publication_list(request):
+    form, rows = publication_list_rows(request)
     page = Paginator(rows, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     today = _today()
     return render(

@@ -1,8 +1,10 @@
-"""CSV and XLSX exports of the case list, the action plan and the submissions list (SPEC §6).
+"""CSV and XLSX exports of the lists (SPEC §6: any list the user can see): cases, the action plan,
+submissions, reviews and publications.
 
 An export is the page's own list: the same filter form and the same scoped queryset, through the
-one function the page calls (`incidents.views.case_list_rows`, `reviews.views.action_plan_rows`,
-`panel.views.submission_list_rows`), so a filter or a scope rule can never differ between the two.
+one function the page calls (`incidents.views.case_list_rows`, `reviews.views.action_plan_list`,
+`panel.views.submission_list_rows`, `reviews.views.review_list_rows`,
+`publication.views.publication_list_rows`), so a filter or a scope rule can never differ between the two.
 Every row is written as an access event of action `export` (SECURITY row 10), in one query.
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return
@@ -27,8 +29,9 @@ from openpyxl.styles import Font
 from audit.models import AccessEvent
 from incidents.words import state_words as incident_state_words
 from panel.words import kind_words, outcome_words, submission_state_words
+from publication.words import publication_mode_words, publication_state_words
 from reviews.choices import DecisionKind
-from reviews.words import action_status_words, agency_words
+from reviews.words import action_status_words, agency_words, methodology_words, review_state_words
 
 from .jobs import submission_incident
 
@@ -85,6 +88,28 @@ def _submission_rows(request) -> QuerySet:
     from panel.views import submission_list_rows
 
     return submission_list_rows(request)[1]
+
+
+def _review_rows(request) -> QuerySet:
+    from reviews.views import review_list_rows
+
+    return review_list_rows(request)
+
+
+def _publication_rows(request) -> QuerySet:
+    from publication.views import publication_list_rows
+
+    return publication_list_rows(request)[1]
+
+
+def _cases_of(review) -> str:
+    return ", ".join(incident.reference for incident in review.incidents.all())
+
+
+def _completion(review) -> str:
+    if review.signed_off_on is None or review.completion_due is None:
+        return ""
+    return "Met" if review.signed_off_on <= review.completion_due else "Missed"
 
 
 CASES = ExportList(
@@ -147,7 +172,50 @@ SUBMISSIONS = ExportList(
     lambda s: s.board_id,
 )
 
-EXPORTS = {export.name: export for export in (CASES, ACTIONS, SUBMISSIONS)}
+REVIEWS = ExportList(
+    "reviews",
+    "Serious Case Reviews",
+    _review_rows,
+    (
+        Column("Cases", _cases_of),
+        Column("Board", lambda r: r.board.name),
+        Column("Initiated", lambda r: r.initiated_on),
+        Column("Following panel advice", lambda r: _yes(r.following_panel_advice)),
+        Column("State", lambda r: review_state_words(r.state)),
+        Column("Methodology", lambda r: methodology_words(r.methodology)),
+        Column("Lead reviewer", lambda r: r.lead_reviewer),
+        Column("Due (six months)", lambda r: r.completion_due_original),
+        Column("Due (with stopped days)", lambda r: r.completion_due),
+        Column("Days stopped", lambda r: r.stopped_days),
+        Column("Clock stopped now", lambda r: _yes(r.open_stops)),
+        Column("Signed off", lambda r: r.signed_off_on),
+        Column("Completion", _completion),
+    ),
+    lambda r: r.board_id,
+)
+
+PUBLICATIONS = ExportList(
+    "publications",
+    "Publications",
+    _publication_rows,
+    (
+        Column("Case", lambda p: p.review.decision.incident.reference),
+        Column("Board", lambda p: p.review.board.name),
+        Column("State", lambda p: publication_state_words(p.state)),
+        Column("Mode", lambda p: publication_mode_words(p.mode)),
+        Column("Review completed", lambda p: p.review.signed_off_on),
+        Column("Report sent to the panel", lambda p: p.report_sent_on),
+        Column("Planned publication", lambda p: p.planned_publication_on),
+        Column("Published", lambda p: p.published_on),
+        Column("Days from completion to publication", lambda p: p.days_to_publication(timezone.localdate())),
+        Column("Web address", lambda p: p.url),
+        Column("Taken down", lambda p: p.taken_down_on),
+        Column("NSPCC repository deposit", lambda p: p.nspcc_deposited_on),
+    ),
+    lambda p: p.review.board_id,
+)
+
+EXPORTS = {export.name: export for export in (CASES, ACTIONS, SUBMISSIONS, REVIEWS, PUBLICATIONS)}
 
 
 def export_for(name: str, fmt: str) -> ExportList:

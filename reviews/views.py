@@ -115,12 +115,16 @@ def _next_steps(action, user) -> list[dict]:
 # --- The reviews list ----------------------------------------------------------------------------
 
 
+def review_list_rows(request):
+    """The review list's reviews: one function for the page and its CSV/XLSX export."""
+    _reader_or_404(request.user)
+    return selectors.review_rows(request.user, today=_today())
+
+
 @require_http_methods(["GET"])
 def review_list(request):
-    user = request.user
-    _reader_or_404(user)
     today = _today()
-    context = _paginate(request, selectors.review_rows(user, today=today), REVIEWS_PER_PAGE)
+    context = _paginate(request, review_list_rows(request), REVIEWS_PER_PAGE)
     context["rows"] = [
         {"review": review, "clock": review.completion_clock(today)} for review in context["page"].object_list
     ]

@@ -1,5 +1,5 @@
-"""CSV and XLSX exports of the case list, action plan and submissions list: the page's own filters
-and scope (another board's rows never appear; a list the user cannot see is a 404), every row
+"""CSV and XLSX exports of the case list, action plan, submissions, reviews and publications lists:
+the page's own filters and scope (another board's rows never appear; a list the user cannot see is a 404), every row
 recorded as an export, a flat query count, and no cell a spreadsheet would run as a formula."""
 
 import csv
@@ -14,11 +14,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AccessEvent
+from publication.services import publication_publish
 from reports.exports import neutralise
+from reviews.choices import DecisionKind
 from reviews.models import Action
-from reviews.services import action_add
+from reviews.services import action_add, review_resume_clock, review_stop_clock
 from tests.reports.test_pdf import signed_off_review_with_actions
-from tests.workflow import case_in, decide, draft, notified, proposed, submit
+from tests.workflow import case_in, completed_review, decide, draft, notified, proposed, report_sent, submit
 
 TODAY = date(2026, 11, 2)
 
@@ -96,6 +98,8 @@ def test_another_board_exports_only_its_own_rows(client, sign_in, chair_a, staff
         ("administrator", "cases"),
         ("administrator", "actions"),
         ("administrator", "submissions"),
+        ("administrator", "reviews"),
+        ("administrator", "publications"),
     ],
 )
 def test_a_list_the_user_cannot_see_cannot_be_exported(client, sign_in, request, persona, name, chair_a):
@@ -171,7 +175,10 @@ def test_every_exported_row_is_recorded_once(client, sign_in, chair_a):
     }
 
 
-@pytest.mark.parametrize(("name", "fmt"), [("cases", "csv"), ("submissions", "xlsx"), ("actions", "csv")])
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("cases", "csv"), ("submissions", "xlsx"), ("actions", "csv"), ("reviews", "xlsx"), ("publications", "csv")],
+)
 def test_an_export_costs_the_same_queries_however_many_rows(client, sign_in, chair_a, name, fmt):
     sign_in(chair_a)
     counts = []
@@ -180,6 +187,7 @@ def test_an_export_costs_the_same_queries_however_many_rows(client, sign_in, cha
             incident = notified(chair_a)
             decide(chair_a, incident)
         signed_off_review_with_actions(chair_a, recommendations=2, actions=2)
+        report_sent(chair_a)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(export_url(name, fmt)).status_code == 200
         counts.append(len(queries))
@@ -230,3 +238,90 @@ def test_a_proposal_not_to_publish_is_exported_with_its_case(client, sign_in, ch
     assert [(row[0], row[2]) for row in rows[1:]] == [
         (publication.review.decision.incident.reference, "Not to publish")
     ]
+
+
+# --- Reviews and publications ------------------------------------------------------------------------
+
+
+def test_the_reviews_export_shows_each_review_with_its_clock_and_only_the_boards_own(client, sign_in, chair_a, chair_b):
+    open_review = decide(chair_a, notified(chair_a), decision=DecisionKind.INITIATE_SCR).review
+    review_stop_clock(
+        actor=chair_a, review_id=open_review.pk, event_date=date(2026, 3, 2), reason="parallel_criminal_proceedings"
+    )
+    review_resume_clock(actor=chair_a, review_id=open_review.pk, event_date=date(2026, 3, 12))
+    done = completed_review(chair_a)
+    foreign = completed_review(chair_b)
+    sign_in(chair_a)
+
+    rows = csv_rows(client.get(export_url("reviews", "csv")))
+    heading = rows[0]
+    by_case = {row[0]: dict(zip(heading, row, strict=True)) for row in rows[1:]}
+    assert set(by_case) == {open_review.decision.incident.reference, done.decision.incident.reference}
+    assert foreign.decision.incident.reference not in str(rows)
+    stopped = by_case[open_review.decision.incident.reference]
+    assert (stopped["Initiated"], stopped["Due (six months)"], stopped["Due (with stopped days)"]) == (
+        "2026-02-02",
+        "2026-08-02",
+        "2026-08-12",
+    )
+    assert (stopped["Days stopped"], stopped["Signed off"], stopped["Completion"]) == ("10", "", "")
+    signed = by_case[done.decision.incident.reference]
+    assert (signed["Signed off"], signed["Completion"], signed["Lead reviewer"]) == (
+        "2026-06-01",
+        "Met",
+        "A. Reviewer (fictional)",
+    )
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT, user=chair_a).count() == 2
+
+
+def test_the_panel_exports_the_reviews_of_every_board_it_was_told_of(client, sign_in, chair_a, chair_b, panel_member):
+    # A decision to initiate notifies the panel (on the decision date unless another is given).
+    ours = decide(chair_a, notified(chair_a), decision=DecisionKind.INITIATE_SCR).review
+    theirs = decide(chair_b, notified(chair_b), decision=DecisionKind.INITIATE_SCR).review
+    sign_in(panel_member)
+    rows = xlsx_rows(client.get(export_url("reviews", "xlsx")))
+    assert sorted((row[0], row[1]) for row in rows[1:]) == sorted(
+        [
+            (ours.decision.incident.reference, chair_a.board.name),
+            (theirs.decision.incident.reference, chair_b.board.name),
+        ]
+    )
+
+
+def test_the_publications_export_honours_its_filters_and_the_board(client, sign_in, chair_a, chair_b):
+    waiting = report_sent(chair_a)
+    published = report_sent(chair_a)
+    publication_publish(
+        actor=chair_a,
+        publication_id=published.pk,
+        event_date=date(2026, 7, 1),
+        url="https://example.org/fictional-report",
+    )
+    foreign = report_sent(chair_b)
+    sign_in(chair_a)
+
+    rows = csv_rows(client.get(export_url("publications", "csv")))
+    heading = rows[0]
+    by_case = {row[0]: dict(zip(heading, row, strict=True)) for row in rows[1:]}
+    reference = lambda publication: publication.review.decision.incident.reference  # noqa: E731
+    assert set(by_case) == {reference(waiting), reference(published)}
+    assert reference(foreign) not in str(rows)
+    done = by_case[reference(published)]
+    assert (done["Review completed"], done["Published"], done["Days from completion to publication"]) == (
+        "2026-06-01",
+        "2026-07-01",
+        "30",
+    )
+    assert done["Web address"] == "https://example.org/fictional-report"
+    assert by_case[reference(waiting)]["Days from completion to publication"] == str((TODAY - date(2026, 6, 1)).days)
+
+    filtered = csv_rows(client.get(export_url("publications", "csv"), {"state": "published"}))
+    assert [row[0] for row in filtered[1:]] == [reference(published)]
+
+
+def test_the_review_and_publication_lists_link_to_their_exports(client, sign_in, chair_a):
+    report_sent(chair_a)
+    sign_in(chair_a)
+    assert export_url("reviews", "csv") in client.get(reverse("reviews:list")).content.decode()
+    html = client.get(reverse("publication:list"), {"state": "report_sent"}).content.decode()
+    assert f"{export_url('publications', 'xlsx')}?state=report_sent" in html
