@@ -3,8 +3,21 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, ExtractYear
 from django.http import Http404
 
 from accounts.selectors import board_records_for_user
@@ -29,6 +42,18 @@ def _current_decision(field: str):
     return Subquery(latest.values(field)[:1])
 
 
+def _current_review(field: str):
+    latest = SeriousCaseReview.objects.filter(incidents=OuterRef("pk")).order_by("-initiated_on", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def _report_to_panel_due():
+    """A week before the planned publication date (SPEC §3 `report_to_panel`), as a date on every database."""
+    days = clocks.WT2013.rules["report_to_panel"].amount  # negative: before the planned date
+    shifted = ExpressionWrapper(F("current_planned_publication_on") + timedelta(days=days), output_field=DateField())
+    return Cast(shifted, DateField())
+
+
 def _current_submission(field: str):
     latest = PanelSubmission.objects.filter(decision__incident=OuterRef("pk")).order_by("-pk")
     return Subquery(latest.values(field)[:1])
@@ -49,16 +74,8 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
         current_send_to_panel_due=_current_decision("send_to_panel_due"),
         current_scr_completion_due=_current_decision("scr_completion_due"),
         # The open review's own due date: extended by stopped days, empty while stopped or once signed off.
-        current_review_due=Subquery(
-            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
-            .order_by("-initiated_on", "-pk")
-            .values("completion_due")[:1]
-        ),
-        current_review_signed_off_on=Subquery(
-            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
-            .order_by("-initiated_on", "-pk")
-            .values("signed_off_on")[:1]
-        ),
+        current_review_due=_current_review("completion_due"),
+        current_review_signed_off_on=_current_review("signed_off_on"),
         first_decided_on=Subquery(first.values("decided_on")[:1]),
         current_submitted_on=_current_submission("first_submitted_on"),
         current_submission_state=_current_submission("state"),
@@ -70,21 +87,11 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
                 publication__state__in=PUBLICATION_FINISHED_STATES
             )
         ),
-        current_completed_on=Subquery(
-            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
-            .order_by("-initiated_on", "-pk")
-            .values("signed_off_on")[:1]
-        ),
-        current_published_on=Subquery(
-            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
-            .order_by("-initiated_on", "-pk")
-            .values("publication__published_on")[:1]
-        ),
-        current_publication_state=Subquery(
-            SeriousCaseReview.objects.filter(incidents=OuterRef("pk"))
-            .order_by("-initiated_on", "-pk")
-            .values("publication__state")[:1]
-        ),
+        current_completed_on=_current_review("signed_off_on"),
+        current_published_on=_current_review("publication__published_on"),
+        current_publication_state=_current_review("publication__state"),
+        current_planned_publication_on=_current_review("publication__planned_publication_on"),
+        current_report_sent_on=_current_review("publication__report_sent_on"),
         has_open_submission=Exists(
             PanelSubmission.objects.filter(decision__incident=OuterRef("pk"), state__in=SUBMISSION_OPEN_STATES)
         ),
@@ -110,6 +117,16 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
             ),
             # Otherwise a sent submission waits on the panel, not on the board.
             When(state=IncidentState.DECIDED, current_decision=DecisionKind.NOT_INITIATE, then=None),
+            # A signed-off review's publication: the final report is due with the panel a week before
+            # the planned date, once one is planned and until the report is sent.
+            When(
+                state=IncidentState.DECIDED,
+                has_review=True,
+                current_review_signed_off_on__isnull=False,
+                current_report_sent_on__isnull=True,
+                current_planned_publication_on__isnull=False,
+                then=_report_to_panel_due(),
+            ),
             When(state=IncidentState.DECIDED, has_review=True, current_review_signed_off_on__isnull=False, then=None),
             When(state=IncidentState.DECIDED, has_review=True, then=F("current_review_due")),
             When(state=IncidentState.DECIDED, then=F("current_scr_completion_due")),

@@ -7,6 +7,7 @@ sent them, read-only; a record outside the scope is 404), call one service, rend
 serializer. Refusals are mapped to 400/403/409 in `scr_tracker.api`.
 """
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -33,6 +34,7 @@ from .choices import PROPOSED_MODES, PublicationMode, PublicationState
 from .models import PUBLICATION_TRANSITIONS
 from .selectors import PublicationFilters, publication_clocks, publication_for_user, publication_list
 from .services import (
+    publication_plan,
     publication_propose,
     publication_publish,
     publication_record,
@@ -185,10 +187,14 @@ class TakeDownInput(PublicationTransitionInput):
 
 class PublicationUpdateInput(StrictInputSerializer):
     """The board's written response and the NSPCC repository deposit date (each left as it is when not
-    sent); nothing else can be set."""
+    sent), and, while the final report is awaited, the planned publication date; nothing else can be set."""
 
     board_response = serializers.CharField(allow_blank=True, required=False)
     nspcc_deposited_on = serializers.DateField(allow_null=True, required=False)
+    planned_publication_on = serializers.DateField(
+        required=False,
+        help_text="Only while the state is awaiting_report (409 otherwise): starts the report_to_panel clock",
+    )
 
 
 TRANSITION_APIS: dict[str, TransitionApiSpec] = {
@@ -242,7 +248,7 @@ class PublicationDetailApi(ApiView):
 
     @extend_schema(
         operation_id="publications_partial_update",
-        summary="Record the board's written response and the NSPCC repository deposit (board users)",
+        summary="Record the board's response, the NSPCC deposit or the planned publication date (board users)",
         request=PublicationUpdateInput,
         responses={200: PublicationOutput, **error_responses(400, 401, 403, 404)},
     )
@@ -255,7 +261,11 @@ class PublicationDetailApi(ApiView):
             "nspcc_deposited_on": self.record.nspcc_deposited_on,
             **serializer.validated_data,
         }
-        publication_record(actor=request.user, publication_id=self.record.pk, **values)
+        planned = values.pop("planned_publication_on", None)
+        with transaction.atomic():  # both writes or neither
+            if "planned_publication_on" in serializer.validated_data:
+                publication_plan(actor=request.user, publication_id=self.record.pk, planned_publication_on=planned)
+            publication_record(actor=request.user, publication_id=self.record.pk, **values)
         return publication_response(request, public_id)
 
 

@@ -193,6 +193,28 @@ class RecordForm(forms.Form):
         }
 
 
+class PlanForm(forms.Form):
+    """The planned publication date while the final report is awaited."""
+
+    planned_publication_on = DateField(
+        label="When does the board plan to publish the report?",
+        name="the planned publication date",
+        past_only=False,
+        help_text=(
+            "The final report must reach the national panel at least 7 days before this date. For example, 27 3 2027"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(date_input("planned_publication_on"), Submit("submit", "Save the planned date"))
+
+    def payload(self) -> dict:
+        return {"planned_publication_on": self.cleaned_data["planned_publication_on"]}
+
+
 class PublicationFilterForm(forms.Form):
     """The publications list's filters (GET); a value that is not a choice is ignored, not an error."""
 

@@ -1,5 +1,6 @@
-"""Every write of publication: opening it at sign-off, its transitions, and the board's record of
-its written response and the NSPCC repository deposit (SPEC §4.5)."""
+"""Every write of publication: opening it at sign-off, its transitions, the planned date while the
+report is awaited, and the board's record of its written response and the NSPCC repository deposit
+(SPEC §4.5)."""
 
 from datetime import date
 
@@ -9,10 +10,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from panel.choices import SubmissionKind
 from panel.models import PanelSubmission
 from scr_tracker import clocks
-from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
+from scr_tracker.transitions import EventFloor, InvalidInput, NotAllowedInState, RoleNotPermitted, transition_run
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
 from .models import Publication
@@ -268,4 +270,56 @@ def publication_record(
         publication.board_response = _text(board_response)
         publication.nspcc_deposited_on = nspcc_deposited_on
         publication.save(update_fields=["board_response", "nspcc_deposited_on"])
+    return publication
+
+
+PLAN_TRANSITION = "plan"
+
+
+def publication_plan(*, actor, publication_id: int, planned_publication_on: date | None) -> Publication:
+    """Plan the publication date while the final report is awaited (board users).
+
+    The `report_to_panel` clock (SPEC §3) starts when a planned date is set and is due a week before
+    it; `send_report` and `schedule` set the date later in the workflow, and only this lets the
+    board set it first, so that the clock, its reminders and the case's next deadline can run.
+    Once the report is sent the date moves only by scheduling (409 here). The change is audited on
+    the publication, the earlier date kept in its history.
+    """
+    with transaction.atomic():
+        publication = publications_for_user(actor).select_for_update(of=("self",)).filter(pk=publication_id).first()
+        if publication is None:
+            raise Http404("Not found")
+        if not actor.is_board_user:
+            raise RoleNotPermitted("Only the board plans its publication")
+        if publication.state != PublicationState.AWAITING_REPORT:
+            raise NotAllowedInState(PLAN_TRANSITION, publication.state, [PublicationState.AWAITING_REPORT])
+        today = timezone.localdate()
+        if planned_publication_on is None:
+            raise InvalidInput({"planned_publication_on": ["Enter the planned publication date"]})
+        if planned_publication_on < today:
+            raise InvalidInput(
+                {"planned_publication_on": ["The planned publication date must be today or in the future"]}
+            )
+        before = publication.planned_publication_on
+        if before == planned_publication_on:
+            return publication
+        publication.planned_publication_on = planned_publication_on
+        publication._change_reason = "Planned publication date"
+        publication.save(update_fields=["planned_publication_on"])
+        due = publication.regime.due("report_to_panel", planned_publication_on)
+        AuditEntry.objects.create(
+            record=publication,
+            board_id=publication.review.board_id,
+            transition=PLAN_TRANSITION,
+            from_state=publication.state,
+            to_state=publication.state,
+            event_date=today,
+            actor=actor,
+            actor_role=actor.role,
+            reason=(
+                f"Planned for {_on(planned_publication_on)}"
+                + (f" (was {_on(before)})" if before else "")
+                + f": the final report is due with the panel by {_on(due)}"
+            ),
+        )
     return publication

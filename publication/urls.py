@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.publication_list, name="list"),
     path("<uuid:public_id>/", views.publication_detail, name="publication"),
     path("<uuid:public_id>/record/", views.publication_record, name="record"),
+    path("<uuid:public_id>/plan/", views.publication_plan, name="plan"),
     path("<uuid:public_id>/<slug:name>/", views.publication_transition, name="transition"),
 ]

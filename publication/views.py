@@ -26,7 +26,9 @@ from scr_tracker.pages import PageRefusal, check_transition, run_for_page
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
+from .choices import PublicationState
 from .forms import (
+    PlanForm,
     ProposeForm,
     PublicationFilterForm,
     PublishForm,
@@ -251,6 +253,45 @@ def publication_transition(request, public_id, name: str):
             "earliest_take_down_on": services.earliest_take_down_on(publication),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def publication_plan(request, public_id):
+    """The planned publication date while the final report is awaited (starts the report_to_panel clock)."""
+    _reader_or_404(request.user)
+    publication = selectors.publication_for_user(request.user, public_id)
+    if not request.user.is_board_user:
+        raise PermissionDenied("Only the board plans its publication")
+    if publication.state != PublicationState.AWAITING_REPORT:
+        messages.error(
+            request,
+            f"You cannot plan the date here now: {_state_reason(publication.state)}. "
+            "Schedule publication to change the date.",
+        )
+        return redirect(_url(publication))
+    form = PlanForm(
+        request.POST if request.method == "POST" else None,
+        initial={"planned_publication_on": publication.planned_publication_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result, _ = run_for_page(
+                lambda: services.publication_plan(actor=request.user, publication_id=publication.pk, **form.payload()),
+                form,
+                state_reason=_state_reason,
+            )
+        except PageRefusal as refusal:
+            messages.error(request, f"You cannot plan the date here now: {'; '.join(refusal.reasons)}.")
+            return redirect(_url(publication))
+        if result is not None:
+            due = result.regime.due("report_to_panel", result.planned_publication_on)
+            messages.success(
+                request,
+                f"Publication planned for {result.planned_publication_on:%-d %B %Y}: "
+                f"send the final report to the panel by {due:%-d %B %Y}",
+            )
+            return redirect(_url(publication))
+    return render(request, "publication/plan.html", {"publication": publication, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,6 +3,7 @@
 from .choices import PublicationMode, PublicationState
 
 TRANSITIONS = {
+    "plan": "Publication date planned",
     "send_report": "Final report sent to the panel",
     "propose": "Publication other than in full proposed",
     "schedule": "Publication scheduled",

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from publication.models import Publication
-from publication.services import publication_publish, publication_send_report
+from publication.services import publication_plan, publication_publish, publication_send_report
 from tests.reminders.conftest import at, received
 from tests.workflow import completed_review, report_sent
 
@@ -17,9 +16,8 @@ from tests.workflow import completed_review, report_sent
 def awaiting_report(chair_a, staff_a):
     with at(date(2026, 7, 1), hour=6):
         publication = completed_review(chair_a).publication
-    # No service plans a date before the report is sent yet; the clock starts when one is planned.
-    Publication.objects.filter(pk=publication.pk).update(planned_publication_on=date(2026, 7, 20))
-    return publication
+        # The clock starts when the board plans a date, before the report is sent.
+        return publication_plan(actor=staff_a, publication_id=publication.pk, planned_publication_on=date(2026, 7, 20))
 
 
 def test_report_to_panel_is_due_a_week_before_the_planned_date(awaiting_report, sweep, staff_a, chair_a):
