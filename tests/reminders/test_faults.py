@@ -164,7 +164,8 @@ def workers(redis_server, mailbox, tmp_path):
 
 @pytest.fixture
 def producer(redis_server):
-    client = Celery("probe", broker=redis_server.url)
+    # Not the current app: the suite's own tasks keep going to its in-memory broker.
+    client = Celery("probe", broker=redis_server.url, set_as_current=False)
     yield client
     client.close()
 

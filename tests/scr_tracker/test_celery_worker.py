@@ -62,7 +62,7 @@ def test_health_check_runs_on_a_real_worker(redis_url, tmp_path):
         text=True,
     )
     # A client of its own, as any producer would be: the test settings' broker is in memory.
-    client = Celery("probe", broker=redis_url, backend=redis_url)
+    client = Celery("probe", broker=redis_url, backend=redis_url, set_as_current=False)
     try:
         result = client.send_task("scr_tracker.health_check", queue=queue)
         outcome = result.get(timeout=60)
