@@ -4,9 +4,6 @@ Thin (STYLE): parse the request, fetch through a permission-checked selector, ca
 and turn the service's refusals into field errors, a message on the case page, or a 403 page.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms import MultiWidget
@@ -28,7 +25,7 @@ from reviews.forms import DecisionForm
 from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from scr_tracker.forms import add_service_errors
-from scr_tracker.pages import PageRefusal, check_transition, run_for_page
+from scr_tracker.pages import PageRefusal, TransitionPage, check_transition, run_for_page
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
@@ -304,14 +301,6 @@ def _rows(timeline) -> list:
 
 
 # --- Transition pages ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TransitionPage:
-    form: type
-    run: Callable
-    done: Callable[[object], str]
-    intro: str = ""
 
 
 TRANSITION_PAGES = {

@@ -25,6 +25,7 @@ from incidents.services import SIN_FIELDS
 from incidents.words import sin_rows
 from scr_tracker.forms import add_service_errors
 from scr_tracker.pages import PageRefusal, check_transition, run_for_page
+from scr_tracker.pages import TransitionPage as BaseTransitionPage
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
@@ -252,11 +253,9 @@ def submission_check(request, public_id):
 
 
 @dataclass(frozen=True)
-class TransitionPage:
-    form: type
-    run: Callable
-    done: Callable[[object], str]
-    intro: str = ""
+class TransitionPage(BaseTransitionPage):
+    """A submission's transition page: some forms need the request, and some pages show an earlier answer."""
+
     form_kwargs: Callable = field(default=lambda request, submission: {})
     # Which earlier event the page shows, so that the person answers what was actually said.
     answers: str = ""

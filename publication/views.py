@@ -7,9 +7,6 @@ page. Board users run their own board's publications; panel users read those who
 was sent to them and get the 403 page on anything that writes. Everyone else: 404.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
-from scr_tracker.pages import PageRefusal, check_transition, run_for_page
+from scr_tracker.pages import PageRefusal, TransitionPage, check_transition, run_for_page
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -148,14 +145,6 @@ def publication_detail(request, public_id):
 
 
 # --- Transition pages ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TransitionPage:
-    form: type
-    run: Callable
-    done: Callable[[object], str]
-    intro: str = ""
 
 
 def _published(publication) -> str:

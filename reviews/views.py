@@ -9,7 +9,6 @@ they are not found for anyone else. Everyone else has no review pages (404).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,7 +23,7 @@ from audit.services import access_record
 from audit.timeline import timeline_rows
 from reviews.documents import review_documents
 from scr_tracker import clocks
-from scr_tracker.pages import PageRefusal, check_transition, run_for_page
+from scr_tracker.pages import PageRefusal, TransitionPage, check_transition, run_for_page
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -198,14 +197,6 @@ def review_detail(request, public_id):
 
 
 # --- The review's transition pages ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TransitionPage:
-    form: type
-    run: Callable
-    done: Callable[[object], str]
-    intro: str = ""
 
 
 def _signed_off(review) -> str:

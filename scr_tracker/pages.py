@@ -6,6 +6,7 @@ view turns into a redirect with the reasons; the service's field errors go onto 
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
@@ -19,6 +20,16 @@ from scr_tracker.transitions import (
     blocked_by,
     roles_for,
 )
+
+
+@dataclass(frozen=True)
+class TransitionPage:
+    """One transition's page: its form, the service it runs, the success message and an introduction."""
+
+    form: type
+    run: Callable
+    done: Callable[[object], str]
+    intro: str = ""
 
 
 class PageRefusal(Exception):
