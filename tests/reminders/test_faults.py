@@ -118,13 +118,14 @@ def worker_env(redis_url: str, mailbox: Path, tmp_path: Path) -> dict:
 
 @pytest.fixture
 def workers(redis_server, mailbox, tmp_path):
-    """start(pool=...) -> a real Celery worker on the test's Redis; all are stopped at the end."""
+    """start(pool=..., **settings) -> a real Celery worker on the test's Redis, with any extra settings
+    as environment variables; all are stopped at the end."""
     started = []
 
-    def start(*, pool: str = "solo", concurrency: int = 1):
+    def start(*, pool: str = "solo", concurrency: int = 1, **settings):
         if redis_server.process is None:
             redis_server.start()
-        name = f"reminders-{uuid.uuid4().hex[:8]}"
+        name = f"worker-{uuid.uuid4().hex[:8]}"
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -143,7 +144,7 @@ def workers(redis_server, mailbox, tmp_path):
                 f"{name}@%h",
             ],
             cwd=ROOT,
-            env=worker_env(redis_server.url, mailbox, tmp_path),
+            env={**worker_env(redis_server.url, mailbox, tmp_path), **settings},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -2,9 +2,6 @@
 PostgreSQL: the PDF is made and stored privately; a report that outruns the soft time limit fails
 with its message instead of hanging the job. On SQLite these skip (`.ci/run` uses PostgreSQL)."""
 
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,64 +10,17 @@ from reports import tasks
 from reports.jobs import job_create
 from reports.models import JobState, ReportJob, ReportKind
 from tests.reminders.test_faults import (  # noqa: F401 (fixtures)
-    ROOT,
     mailbox,
     postgres_only,
     producer,
     redis_server,
     wait_until,
-    worker_env,
+    workers,
 )
 from tests.reports.test_pdf import signed_off_review_with_actions
 from tests.workflow import notified
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(redis_server, mailbox, tmp_path):  # noqa: F811 (fixtures)
-    """start(**env) -> a prefork worker on the test's Redis, with extra settings from `env`."""
-    started = []
-
-    def start(**env):
-        if redis_server.process is None:
-            redis_server.start()
-        name = f"reports-{uuid.uuid4().hex[:8]}"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "scr_tracker",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"{name}@%h",
-            ],
-            cwd=ROOT,
-            env={**worker_env(redis_server.url, mailbox, tmp_path), **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-        try:
-            process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
 
 
 def job_state(job) -> str:
@@ -84,10 +34,10 @@ def unqueued(monkeypatch):
     monkeypatch.setattr(tasks, "queue_render", lambda job_id: None)
 
 
-def test_a_real_worker_makes_the_pdf_and_keeps_it_privately(chair_a, worker, producer, tmp_path, unqueued):  # noqa: F811
+def test_a_real_worker_makes_the_pdf_and_keeps_it_privately(chair_a, workers, producer, tmp_path, unqueued):  # noqa: F811
     incident = notified(chair_a)
     job = job_create(user=chair_a, kind=ReportKind.CASE_CHRONOLOGY, parameters={"incident": str(incident.public_id)})
-    worker()
+    workers(pool="prefork")
     producer.send_task("reports.render_report", args=[job.pk])
     wait_until(lambda: job_state(job) == JobState.READY, 120, "the PDF")
     job.refresh_from_db()
@@ -97,12 +47,12 @@ def test_a_real_worker_makes_the_pdf_and_keeps_it_privately(chair_a, worker, pro
     assert stored.stat().st_size == job.size
 
 
-def test_a_report_that_outruns_the_soft_time_limit_fails_with_its_message(chair_a, worker, producer, unqueued):  # noqa: F811
+def test_a_report_that_outruns_the_soft_time_limit_fails_with_its_message(chair_a, workers, producer, unqueued):  # noqa: F811
     # Ten reviews with nine actions each take several seconds to lay out; the limit here is one.
     for _ in range(10):
         signed_off_review_with_actions(chair_a, recommendations=3, actions=3)
     job = job_create(user=chair_a, kind=ReportKind.BOARD_ANNUAL, parameters={"board": chair_a.board.code, "year": 2026})
-    worker(REPORT_SOFT_TIME_LIMIT="1", REPORT_TIME_LIMIT="30")
+    workers(pool="prefork", REPORT_SOFT_TIME_LIMIT="1", REPORT_TIME_LIMIT="30")
     producer.send_task("reports.render_report", args=[job.pk])
     wait_until(lambda: job_state(job) == JobState.FAILED, 120, "the job to fail")
     job.refresh_from_db()
