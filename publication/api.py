@@ -250,22 +250,25 @@ class PublicationDetailApi(ApiView):
         operation_id="publications_partial_update",
         summary="Record the board's response, the NSPCC deposit or the planned publication date (board users)",
         request=PublicationUpdateInput,
-        responses={200: PublicationOutput, **error_responses(400, 401, 403, 404)},
+        responses={200: PublicationOutput, **error_responses(400, 401, 403, 404, 409)},
     )
     def patch(self, request, public_id):
-        self.record = publication_for_user(request.user, public_id)
+        record = self.record = publication_for_user(request.user, public_id)
         serializer = PublicationUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        values = {
-            "board_response": self.record.board_response,
-            "nspcc_deposited_on": self.record.nspcc_deposited_on,
-            **serializer.validated_data,
-        }
-        planned = values.pop("planned_publication_on", None)
+        data = serializer.validated_data
         with transaction.atomic():  # both writes or neither
-            if "planned_publication_on" in serializer.validated_data:
-                publication_plan(actor=request.user, publication_id=self.record.pk, planned_publication_on=planned)
-            publication_record(actor=request.user, publication_id=self.record.pk, **values)
+            if "planned_publication_on" in data:
+                publication_plan(
+                    actor=request.user, publication_id=record.pk, planned_publication_on=data["planned_publication_on"]
+                )
+            # Fields left out keep their values: the service always takes both.
+            publication_record(
+                actor=request.user,
+                publication_id=record.pk,
+                board_response=data.get("board_response", record.board_response),
+                nspcc_deposited_on=data.get("nspcc_deposited_on", record.nspcc_deposited_on),
+            )
         return publication_response(request, public_id)
 
 

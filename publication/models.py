@@ -79,16 +79,22 @@ class Publication(FSMModelMixin, models.Model):
         """The date publication counts from: when it happened, else when it is planned."""
         return self.published_on or self.planned_publication_on
 
+    def report_to_panel_due(self) -> date | None:
+        """The day the final report must reach the panel: a week before the publication date, once
+        one is planned (or the report is published)."""
+        planned = self.publication_date()
+        return None if planned is None else self.regime.due("report_to_panel", planned)
+
     def report_to_panel_clock(self, today: date) -> clocks.Clock:
         """The final report reaches the panel at least 7 days before publication; not started until a
         publication date is planned (or the report is published)."""
-        planned = self.publication_date()
-        if planned is None or self.state == PublicationState.WITHHELD:
+        due = self.report_to_panel_due()
+        if due is None or self.state == PublicationState.WITHHELD:
             return clocks.clock_state(name="report_to_panel", starts_on=None, due=None, ended_on=None, today=today)
         return clocks.clock_state(
             name="report_to_panel",
             starts_on=self.review.signed_off_on,
-            due=self.regime.due("report_to_panel", planned),
+            due=due,
             ended_on=self.report_sent_on,
             today=today,
         )

@@ -306,7 +306,6 @@ def publication_plan(*, actor, publication_id: int, planned_publication_on: date
         publication.planned_publication_on = planned_publication_on
         publication._change_reason = "Planned publication date"
         publication.save(update_fields=["planned_publication_on"])
-        due = publication.regime.due("report_to_panel", planned_publication_on)
         AuditEntry.objects.create(
             record=publication,
             board_id=publication.review.board_id,
@@ -319,7 +318,7 @@ def publication_plan(*, actor, publication_id: int, planned_publication_on: date
             reason=(
                 f"Planned for {_on(planned_publication_on)}"
                 + (f" (was {_on(before)})" if before else "")
-                + f": the final report is due with the panel by {_on(due)}"
+                + f": the final report is due with the panel by {_on(publication.report_to_panel_due())}"
             ),
         )
     return publication

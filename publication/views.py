@@ -251,35 +251,33 @@ def publication_plan(request, public_id):
     publication = selectors.publication_for_user(request.user, public_id)
     if not request.user.is_board_user:
         raise PermissionDenied("Only the board plans its publication")
-    if publication.state != PublicationState.AWAITING_REPORT:
-        messages.error(
-            request,
-            f"You cannot plan the date here now: {_state_reason(publication.state)}. "
-            "Schedule publication to change the date.",
-        )
-        return redirect(_url(publication))
     form = PlanForm(
         request.POST if request.method == "POST" else None,
         initial={"planned_publication_on": publication.planned_publication_on},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
+    try:
+        if publication.state != PublicationState.AWAITING_REPORT:
+            raise PageRefusal([_state_reason(publication.state)])
+        if request.method == "POST" and form.is_valid():
             result, _ = run_for_page(
                 lambda: services.publication_plan(actor=request.user, publication_id=publication.pk, **form.payload()),
                 form,
                 state_reason=_state_reason,
             )
-        except PageRefusal as refusal:
-            messages.error(request, f"You cannot plan the date here now: {'; '.join(refusal.reasons)}.")
-            return redirect(_url(publication))
-        if result is not None:
-            due = result.regime.due("report_to_panel", result.planned_publication_on)
-            messages.success(
-                request,
-                f"Publication planned for {result.planned_publication_on:%-d %B %Y}: "
-                f"send the final report to the panel by {due:%-d %B %Y}",
-            )
-            return redirect(_url(publication))
+            if result is not None:
+                messages.success(
+                    request,
+                    f"Publication planned for {_on(result.planned_publication_on)}: "
+                    f"send the final report to the panel by {_on(result.report_to_panel_due())}",
+                )
+                return redirect(_url(publication))
+    except PageRefusal as refusal:
+        messages.error(
+            request,
+            f"You cannot plan the date here now: {'; '.join(refusal.reasons)}. "
+            "Schedule publication to change the date.",
+        )
+        return redirect(_url(publication))
     return render(request, "publication/plan.html", {"publication": publication, "form": form})
 
 

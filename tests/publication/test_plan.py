@@ -197,6 +197,7 @@ class TestTheApi:
         publication_send_report(actor=chair_a, publication_id=publication.pk, event_date=TODAY)
         refused = client.patch(url, {"planned_publication_on": "2027-01-04"}, format="json")
         assert refused.status_code == 409
+        assert_matches_schema(refused, DETAIL, "patch")
         assert Publication.objects.get(pk=publication.pk).planned_publication_on == PLANNED
 
     def test_nothing_is_half_saved(self, chair_a):
