@@ -87,7 +87,6 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
                 publication__state__in=PUBLICATION_FINISHED_STATES
             )
         ),
-        current_completed_on=_current_review("signed_off_on"),
         current_published_on=_current_review("publication__published_on"),
         current_publication_state=_current_review("publication__state"),
         current_planned_publication_on=_current_review("publication__planned_publication_on"),
