@@ -29,12 +29,6 @@ def frozen_today():
         yield
 
 
-@pytest.fixture(autouse=True)
-def private_root(tmp_path, settings):
-    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
-    return settings.PRIVATE_DOCUMENTS_ROOT
-
-
 @pytest.fixture
 def worker():
     """Tasks run in the test process as soon as they are queued (the broker is never reached)."""

@@ -40,12 +40,6 @@ def frozen_today():
         yield
 
 
-@pytest.fixture(autouse=True)
-def private_root(tmp_path, settings):
-    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
-    return settings.PRIVATE_DOCUMENTS_ROOT
-
-
 class RecordingFetcher(pdf.StaticOnlyFetcher):
     """The real fetcher, remembering every URL WeasyPrint asks it for."""
 
