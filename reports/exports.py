@@ -68,8 +68,12 @@ def _yes(value) -> str:
     return "Yes" if value else "No"
 
 
+def _cases_of(review) -> str:
+    return ", ".join(incident.reference for incident in review.incidents.all())
+
+
 def _review_of(action) -> str:
-    return ", ".join(incident.reference for incident in action.recommendation.review.incidents.all())
+    return _cases_of(action.recommendation.review)
 
 
 def _case_rows(request) -> QuerySet:
@@ -100,10 +104,6 @@ def _publication_rows(request) -> QuerySet:
     from publication.views import publication_list_rows
 
     return publication_list_rows(request)[1]
-
-
-def _cases_of(review) -> str:
-    return ", ".join(incident.reference for incident in review.incidents.all())
 
 
 def _completion(review) -> str:
