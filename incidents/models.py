@@ -4,13 +4,15 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from scr_tracker import clocks
+from scr_tracker import clocks, regimes
+from scr_tracker.clock_rows import clock_of
 from scr_tracker.transitions import blocking, roles
 
 from .choices import (
@@ -119,7 +121,7 @@ class Incident(FSMModelMixin, models.Model):
         """The board has received the SIN (the event date); Ofsted was notified too."""
         self.received_on = received_on
         self.ofsted_notified_on = ofsted_notified_on
-        regime = clocks.regime_for(received_on)
+        regime = regimes.regime_for(received_on)
         self.regime = regime.code
         self.sin_notification_due = regime.due("sin_notification", self.la_aware_on)
         self.initiation_decision_due = regime.due("initiation_decision", received_on)
@@ -177,6 +179,27 @@ class Incident(FSMModelMixin, models.Model):
     def close(self, *, by=None, description=None):
         """Nothing further is expected for this incident."""
 
+    # --- Clock rows (scr_tracker.clock_rows) ----------------------------------------------
+
+    clock_record = "incident"
+    clock_rows = GenericRelation("scr_tracker.ClockRow")
+
+    @property
+    def clock_case(self):
+        return self
+
+    def clock_children(self) -> list:
+        """The submissions and reviews the case's decisions opened."""
+        children = []
+        for decision in self.decisions.select_related("submission", "review").order_by("decided_on", "pk"):
+            children.extend(getattr(decision, name) for name in ("submission", "review") if hasattr(decision, name))
+        return children
+
+    @property
+    def first_decided_on(self) -> date | None:
+        """The date of the case's first decision: it ends the initiation clock, whatever came later."""
+        return self.decisions.order_by("decided_on", "pk").values_list("decided_on", flat=True).first()
+
     # --- Derived --------------------------------------------------------------------------
 
     @property
@@ -184,24 +207,12 @@ class Incident(FSMModelMixin, models.Model):
         return self.state in OPEN_STATES
 
     @property
-    def regime_rules(self) -> clocks.Regime:
-        return clocks.regime_by_code(self.regime) if self.regime else clocks.regime_for(self.la_aware_on)
+    def regime_rules(self) -> regimes.Regime:
+        """The case's regime: fixed when the SIN is received; until then that of the day the authority knew."""
+        return regimes.regime_by_code(self.regime) if self.regime else regimes.regime_for(self.la_aware_on)
 
     def sin_notification_clock(self, today: date) -> clocks.Clock:
-        ended = max(self.ofsted_notified_on, self.received_on) if self.ofsted_notified_on and self.received_on else None
-        return clocks.clock_state(
-            name="sin_notification",
-            starts_on=self.la_aware_on,
-            due=self.sin_notification_due,
-            ended_on=ended,
-            today=today,
-        )
+        return clock_of(self, "sin_notification", today)
 
-    def initiation_decision_clock(self, today: date, first_decided_on: date | None) -> clocks.Clock:
-        return clocks.clock_state(
-            name="initiation_decision",
-            starts_on=self.received_on,
-            due=self.initiation_decision_due,
-            ended_on=first_decided_on,
-            today=today,
-        )
+    def initiation_decision_clock(self, today: date) -> clocks.Clock:
+        return clock_of(self, "initiation_decision", today)

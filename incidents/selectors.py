@@ -8,7 +8,6 @@ from django.db.models import (
     CharField,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -17,19 +16,20 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from accounts.selectors import board_records_for_user
 from audit.models import AuditEntry
 from incidents.choices import IncidentState, PostMortem
-from panel.choices import SubmissionState
 from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES
 from panel.models import PanelSubmission
 from publication.choices import FINISHED_STATES as PUBLICATION_FINISHED_STATES
 from reviews.choices import DecisionKind
 from reviews.models import Decision, SeriousCaseReview
 from scr_tracker import clocks
+from scr_tracker.clock_rows import attach_case_rows
+from scr_tracker.models import ClockRow
 
 from .models import Incident
 
@@ -47,16 +47,17 @@ def _current_review(field: str):
     return Subquery(latest.values(field)[:1])
 
 
-def _report_to_panel_due():
-    """A week before the planned publication date (SPEC §3 `report_to_panel`), as a date on every database."""
-    days = clocks.WT2013.rules["report_to_panel"].amount  # negative: before the planned date
-    shifted = ExpressionWrapper(F("current_planned_publication_on") + timedelta(days=days), output_field=DateField())
-    return Cast(shifted, DateField())
-
-
-def _current_submission(field: str):
-    latest = PanelSubmission.objects.filter(decision__incident=OuterRef("pk")).order_by("-pk")
-    return Subquery(latest.values(field)[:1])
+def _next_case_clock(field: str):
+    """The running clock the case waits on that is due first (its rows, and those of a review it is
+    part of, a sibling's included): the case's next deadline (SPEC §3 "Clocks are rows")."""
+    running = ClockRow.objects.filter(
+        Q(incident=OuterRef("pk")) | Q(review__incidents=OuterRef("pk")),
+        case_deadline=True,
+        ended_on__isnull=True,
+        halted=False,
+        due_on__isnull=False,
+    ).order_by("due_on", "pk")
+    return Subquery(running.values(field)[:1])
 
 
 def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
@@ -65,21 +66,12 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
     The next deadline is the due date of the clock the case is waiting on now; the RAG follows
     SPEC §3 (red overdue, amber within 7 days, green later).
     """
-    first = Decision.objects.filter(incident=OuterRef("pk")).order_by("decided_on", "pk")
     qs = queryset.annotate(
         current_decision=_current_decision("decision"),
         current_decided_on=_current_decision("decided_on"),
         current_post_mortem=_current_decision("post_mortem_at_decision"),
         current_initiation_due=_current_decision("initiation_due_at_decision"),
-        current_send_to_panel_due=_current_decision("send_to_panel_due"),
-        current_scr_completion_due=_current_decision("scr_completion_due"),
-        # The open review's own due date: extended by stopped days, empty while stopped or once signed off.
-        current_review_due=_current_review("completion_due"),
         current_review_signed_off_on=_current_review("signed_off_on"),
-        first_decided_on=Subquery(first.values("decided_on")[:1]),
-        current_submitted_on=_current_submission("first_submitted_on"),
-        current_submission_state=_current_submission("state"),
-        current_information_due=_current_submission("information_due"),
         has_review=Exists(SeriousCaseReview.incidents.through.objects.filter(incident_id=OuterRef("pk"))),
         # Publication (SPEC §4.5): closing waits for it; the lists show the days from completion to it.
         has_unfinished_review=Exists(
@@ -89,49 +81,22 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
         ),
         current_published_on=_current_review("publication__published_on"),
         current_publication_state=_current_review("publication__state"),
-        current_planned_publication_on=_current_review("publication__planned_publication_on"),
-        current_report_sent_on=_current_review("publication__report_sent_on"),
         has_open_submission=Exists(
             PanelSubmission.objects.filter(decision__incident=OuterRef("pk"), state__in=SUBMISSION_OPEN_STATES)
         ),
     )
     qs = qs.annotate(
+        # A closed or withdrawn case waits for nothing.
         next_due=Case(
-            When(state=IncidentState.DRAFT, then=F("sin_notification_due")),
-            When(
-                state__in=[IncidentState.NOTIFIED, IncidentState.UNDER_CONSIDERATION],
-                then=F("initiation_decision_due"),
-            ),
-            When(
-                state=IncidentState.DECIDED,
-                current_decision=DecisionKind.NOT_INITIATE,
-                current_submitted_on__isnull=True,
-                then=F("current_send_to_panel_due"),
-            ),
-            When(
-                state=IncidentState.DECIDED,
-                current_decision=DecisionKind.NOT_INITIATE,
-                current_submission_state=SubmissionState.AWAITING_INFORMATION,
-                then=F("current_information_due"),
-            ),
-            # Otherwise a sent submission waits on the panel, not on the board.
-            When(state=IncidentState.DECIDED, current_decision=DecisionKind.NOT_INITIATE, then=None),
-            # A signed-off review's publication: the final report is due with the panel a week before
-            # the planned date, once one is planned and until the report is sent.
-            When(
-                state=IncidentState.DECIDED,
-                has_review=True,
-                current_review_signed_off_on__isnull=False,
-                current_report_sent_on__isnull=True,
-                current_planned_publication_on__isnull=False,
-                then=_report_to_panel_due(),
-            ),
-            When(state=IncidentState.DECIDED, has_review=True, current_review_signed_off_on__isnull=False, then=None),
-            When(state=IncidentState.DECIDED, has_review=True, then=F("current_review_due")),
-            When(state=IncidentState.DECIDED, then=F("current_scr_completion_due")),
-            default=None,
+            When(state__in=[IncidentState.WITHDRAWN, IncidentState.CLOSED], then=None),
+            default=_next_case_clock("due_on"),
             output_field=DateField(),
-        )
+        ),
+        next_clock=Case(
+            When(state__in=[IncidentState.WITHDRAWN, IncidentState.CLOSED], then=None),
+            default=_next_case_clock("name"),
+            output_field=CharField(),
+        ),
     )
     return qs.annotate(
         rag=Case(
@@ -223,11 +188,11 @@ def incident_timeline(incident: Incident) -> QuerySet[AuditEntry]:
 
 def incident_clocks(incident: Incident, decisions: list[Decision], today: date) -> list[clocks.Clock]:
     """The case's clocks (SPEC §3): notification, decision, and those the current decision started."""
-    first_decided_on = decisions[0].decided_on if decisions else None
-    result = [
-        incident.sin_notification_clock(today),
-        incident.initiation_decision_clock(today, first_decided_on),
-    ]
+    records = [incident]
+    for decision in decisions:
+        records.extend(r for r in (getattr(decision, "submission", None), decision.covering_review) if r is not None)
+    attach_case_rows(incident, records)
+    result = [incident.sin_notification_clock(today), incident.initiation_decision_clock(today)]
     if decisions:
         # Once a review is open its own completion clock counts: extended by stopped days, ended by sign-off.
         result.extend(decisions[-1].clocks(today))

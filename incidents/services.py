@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Board
-from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
 from .choices import (
@@ -150,10 +150,9 @@ def incident_create(*, actor, data: dict) -> Incident:
         )
         incident.child_pseudonym = incident.child_pseudonym.strip()
         # Until the SIN is received the regime is provisional: fixed for good by `notify`.
-        incident.sin_notification_due = clocks.regime_for(incident.la_aware_on).due(
-            "sin_notification", incident.la_aware_on
-        )
+        incident.sin_notification_due = incident.regime_rules.due("sin_notification", incident.la_aware_on)
         incident.save()
+        clock_rows_sync(incident)  # the SIN notification clock starts when the authority became aware
     return incident
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -10,7 +11,9 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from accounts.models import Role
 from scr_tracker.transitions import roles
 
-from .choices import Outcome, SubmissionKind, SubmissionState
+from .choices import Advice, Outcome, SubmissionKind, SubmissionState
+
+INFORMATION_REQUEST = Advice.FURTHER_INFORMATION_REQUESTED
 
 BOARD = roles(Role.BOARD_STAFF, Role.BOARD_CHAIR)
 CHAIR = roles(Role.BOARD_CHAIR)
@@ -98,6 +101,54 @@ class PanelSubmission(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+    # --- Clock rows (scr_tracker.clock_rows) ----------------------------------------------
+
+    clock_record = "submission"
+    clock_rows = GenericRelation("scr_tracker.ClockRow")
+
+    @property
+    def clock_case(self):
+        """The incident whose regime the submission's clocks follow."""
+        if self.decision_id:
+            return self.decision.incident
+        return self.publication.review.decision.incident
+
+    @property
+    def clock_review(self):
+        return None if self.decision_id else self.publication.review
+
+    def clock_children(self) -> list:
+        return []
+
+    def _latest_information_request(self):
+        events = list(self.events.order_by("recorded_at", "pk"))
+        requests = [
+            i for i, e in enumerate(events) if e.what == SubmissionEvent.What.ADVICE and e.value == INFORMATION_REQUEST
+        ]
+        if not requests:
+            return None, None
+        request = events[requests[-1]]
+        reply = next((e for e in events[requests[-1] + 1 :] if e.what == SubmissionEvent.What.INFORMATION), None)
+        return request, reply
+
+    @property
+    def information_requested_on(self):
+        """When the panel last asked for further information (the reply clock starts)."""
+        request, _ = self._latest_information_request()
+        return request.event_date if request else None
+
+    @property
+    def information_provided_on(self):
+        """When the board answered that request (the reply clock ends)."""
+        _, reply = self._latest_information_request()
+        return reply.event_date if reply else None
+
+    @property
+    def information_reply_due(self):
+        """The date the panel gave for the reply to its latest request."""
+        request, _ = self._latest_information_request()
+        return (request.information_due if request else None) or self.information_due
 
     # --- Transitions (SPEC §4.4); the services write the history rows around them -----------
 

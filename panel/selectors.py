@@ -13,9 +13,10 @@ from django.http import Http404
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_of
 
-from .choices import Advice, SubmissionState
-from .models import OPEN_STATES, SENT_STATES, PanelMeeting, PanelSubmission, SubmissionEvent
+from .choices import SubmissionState
+from .models import OPEN_STATES, SENT_STATES, PanelMeeting, PanelSubmission
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
 
@@ -129,35 +130,10 @@ def meeting_attendees(meeting: PanelMeeting) -> QuerySet[User]:
 def submission_clocks(submission: PanelSubmission, history, *, today: date) -> list[clocks.Clock]:
     """The submission's clocks (SPEC §3): sending it within 14 days of the decision, and the board's
     reply to the latest request for further information. `history` is `submission_history(...)`."""
-    result = []
-    if submission.decision_id:
-        result.append(
-            clocks.clock_state(
-                name="send_to_panel",
-                starts_on=submission.decision.decided_on,
-                due=submission.send_to_panel_due,
-                ended_on=submission.first_submitted_on,
-                today=today,
-            )
-        )
-    events = list(history)
-    requests = [
-        i
-        for i, e in enumerate(events)
-        if e.what == SubmissionEvent.What.ADVICE and e.value == Advice.FURTHER_INFORMATION_REQUESTED
-    ]
-    if requests:
-        request = events[requests[-1]]
-        reply = next((e for e in events[requests[-1] + 1 :] if e.what == SubmissionEvent.What.INFORMATION), None)
-        result.append(
-            clocks.clock_state(
-                name="information_reply",
-                starts_on=request.event_date,
-                due=request.information_due or submission.information_due,
-                ended_on=reply.event_date if reply else None,
-                today=today,
-            )
-        )
+    result = [clock_of(submission, "send_to_panel", today)] if submission.decision_id else []
+    information = clock_of(submission, "information_reply", today)
+    if information.status != clocks.NOT_STARTED:
+        result.append(information)
     if submission.state == SubmissionState.WITHDRAWN:
         # A withdrawn submission waits for nothing: only the clocks it met or missed remain.
         result = [c for c in result if c.status in (clocks.MET, clocks.MISSED) and c.rag is None]

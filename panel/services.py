@@ -10,10 +10,9 @@ from accounts.models import Role
 from incidents.choices import IncidentState, PostMortem
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.models import Decision
-from scr_tracker import clocks
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
-from .choices import ADVICE_FOR_KIND, AGREE_KINDS, Advice, BoardResponse, PanelView, SubmissionKind, SubmissionState
+from .choices import AGREE_KINDS, Advice, BoardResponse, PanelView, SubmissionKind, SubmissionState
 from .models import PanelMeeting, PanelSubmission, SubmissionEvent
 from .outcomes import derive_outcome
 from .selectors import submissions_for_user
@@ -175,7 +174,7 @@ def submission_record_advice(
 
     def validate(submission):
         errors = _text_required(reasons, "reasons", "Give the panel's reasons")
-        if advice not in ADVICE_FOR_KIND[submission.kind]:
+        if advice not in submission.clock_case.regime_rules.advice[submission.kind]:
             errors["advice"] = ["Select the panel's advice"]
         if information_due is not None:
             if advice != Advice.FURTHER_INFORMATION_REQUESTED:
@@ -184,15 +183,20 @@ def submission_record_advice(
                 errors["information_due"] = ["The reply date must be after the date of the advice"]
         return errors
 
-    information_reply_due = None
-    if advice == Advice.FURTHER_INFORMATION_REQUESTED and event_date is not None:
-        information_reply_due = information_due or clocks.regime_for(event_date).due("information_reply", event_date)
+    event = {"target": None, "on": event_date, "information_due": None}
+
+    def before(submission):
+        # The reply's default date follows the case's own regime, whatever regime is in force today.
+        if advice == Advice.FURTHER_INFORMATION_REQUESTED:
+            regime = submission.clock_case.regime_rules
+            event["information_due"] = information_due or regime.due("information_reply", event_date)
+
     if advice in AGREE_KINDS:
-        target = SubmissionState.CLOSED
+        event["target"] = SubmissionState.CLOSED
     elif advice == Advice.DISAGREE:
-        target = SubmissionState.AWAITING_BOARD_RESPONSE
+        event["target"] = SubmissionState.AWAITING_BOARD_RESPONSE
     else:
-        target = SubmissionState.AWAITING_INFORMATION
+        event["target"] = SubmissionState.AWAITING_INFORMATION
 
     return transition_run(
         queryset=submissions_for_user(actor),
@@ -202,7 +206,8 @@ def submission_record_advice(
         event_date=event_date,
         reason=(reasons or "").strip(),
         validate=validate,
-        kwargs={"target": target, "on": event_date, "information_due": information_reply_due},
+        before=before,
+        kwargs=event,
         after=lambda s: _record_event(
             s,
             actor=actor,
@@ -210,7 +215,7 @@ def submission_record_advice(
             value=advice,
             text=reasons.strip(),
             event_date=event_date,
-            information_due=information_reply_due,
+            information_due=event["information_due"],
             meeting=s.meeting,
         ),
     )

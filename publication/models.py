@@ -1,9 +1,9 @@
 """Publication of a completed review, and proposals not to publish in full (SPEC §4.5)."""
 
 import uuid
-from dataclasses import replace
 from datetime import date
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -11,7 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from panel.choices import Outcome, SubmissionState
-from scr_tracker import clocks
+from scr_tracker import clocks, regimes
+from scr_tracker.clock_rows import clock_of, due_of
 from scr_tracker.transitions import blocking, roles
 
 from .choices import PublicationMode, PublicationState
@@ -68,10 +69,27 @@ class Publication(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"Publication ({self.get_state_display()})"
 
+    # --- Clock rows (scr_tracker.clock_rows) ----------------------------------------------
+
+    clock_record = "publication"
+    clock_rows = GenericRelation("scr_tracker.ClockRow")
+
+    @property
+    def clock_case(self):
+        return self.review.decision.incident
+
+    @property
+    def clock_review(self):
+        return self.review
+
+    def clock_children(self) -> list:
+        """A proposal not to publish in full goes to the panel as a submission of its own."""
+        return [self.submission] if self.submission_id else []
+
     # --- Clocks and delay (SPEC §3, §4.5) ---------------------------------------------------------
 
     @property
-    def regime(self) -> clocks.Regime:
+    def regime(self) -> regimes.Regime:
         """The rules of the case the review came from (its regime is fixed when the SIN is received)."""
         return self.review.decision.incident.regime_rules
 
@@ -80,36 +98,19 @@ class Publication(FSMModelMixin, models.Model):
         return self.published_on or self.planned_publication_on
 
     def report_to_panel_due(self) -> date | None:
-        """The day the final report must reach the panel: a week before the publication date, once
-        one is planned (or the report is published)."""
-        planned = self.publication_date()
-        return None if planned is None else self.regime.due("report_to_panel", planned)
+        """The day the final report must reach the panel, once a publication date is planned (or the
+        report is published); from the clock's row."""
+        return due_of(self, "report_to_panel")
 
     def report_to_panel_clock(self, today: date) -> clocks.Clock:
-        """The final report reaches the panel at least 7 days before publication; not started until a
-        publication date is planned (or the report is published)."""
-        due = self.report_to_panel_due()
-        if due is None or self.state == PublicationState.WITHHELD:
-            return clocks.clock_state(name="report_to_panel", starts_on=None, due=None, ended_on=None, today=today)
-        return clocks.clock_state(
-            name="report_to_panel",
-            starts_on=self.review.signed_off_on,
-            due=due,
-            ended_on=self.report_sent_on,
-            today=today,
-        )
+        """The final report reaches the panel ahead of publication; not started until a publication
+        date is planned (or the report is published)."""
+        return clock_of(self, "report_to_panel", today)
 
     def online_period_clock(self, today: date) -> clocks.Clock:
-        """The report stays online for at least 12 months after publication. Nothing is asked of the
-        board while it runs (no RAG); it is met once the 12 months have passed."""
-        if self.published_on is None:
-            return clocks.clock_state(name="online_period", starts_on=None, due=None, ended_on=None, today=today)
-        due = self.regime.due("online_period", self.published_on)
-        ended = self.taken_down_on or (due if today >= due else None)
-        clock = clocks.clock_state(
-            name="online_period", starts_on=self.published_on, due=due, ended_on=ended, today=today
-        )
-        return replace(clock, rag=None)
+        """The report stays online after publication. Nothing is asked of the board while it runs
+        (no RAG); it is met once the period has passed."""
+        return clock_of(self, "online_period", today)
 
     def days_to_publication(self, today: date) -> int | None:
         """Whole days from the review's completion to publication; so far, while not yet published;

@@ -14,6 +14,7 @@ from audit.models import AuditEntry
 from panel.choices import SubmissionKind
 from panel.models import PanelSubmission
 from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import EventFloor, InvalidInput, NotAllowedInState, RoleNotPermitted, transition_run
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
@@ -306,6 +307,7 @@ def publication_plan(*, actor, publication_id: int, planned_publication_on: date
         publication.planned_publication_on = planned_publication_on
         publication._change_reason = "Planned publication date"
         publication.save(update_fields=["planned_publication_on"])
+        clock_rows_sync(publication)  # the report-to-panel clock starts or moves with the planned date
         AuditEntry.objects.create(
             record=publication,
             board_id=publication.review.board_id,

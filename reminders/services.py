@@ -62,7 +62,7 @@ def _recipients(source, due_clock: DueClock, stage: str, people: dict[int, list[
     """
     board_people = people.get(due_clock.board_id, [])
     chairs = [pk for pk, role in board_people if role == Role.BOARD_CHAIR]
-    chosen: dict[int, bool] = {pk: False for pk, role in board_people if role in source.responsible}
+    chosen: dict[int, bool] = {pk: False for pk, role in board_people if role in source.responsible(due_clock.regime)}
     if not chosen:
         chosen = dict.fromkeys(chairs, False)
     if is_overdue_stage(stage):

@@ -48,6 +48,7 @@ from reviews.words import (
     stop_reason_words,
 )
 from scr_tracker import clocks
+from scr_tracker.clock_rows import with_clock
 
 from .models import JobState, ReportJob, ReportKind
 
@@ -326,7 +327,7 @@ def board_report(board: Board, year: int, today: date) -> dict:
     start, end = year_bounds(year)
     incidents = Prefetch("incidents", queryset=Incident.objects.order_by("reference"))
     reviews = list(
-        SeriousCaseReview.objects.filter(board=board, initiated_on__lte=end)
+        with_clock(SeriousCaseReview.objects.filter(board=board, initiated_on__lte=end), "scr_completion")
         .select_related("decision")
         .prefetch_related(incidents, "stop_periods")
         .order_by("initiated_on", "pk")
@@ -362,7 +363,7 @@ def board_report(board: Board, year: int, today: date) -> dict:
         for r in reviews
         if r.signed_off_on is None or _within(r.initiated_on, start, end) or _within(r.signed_off_on, start, end)
     ]
-    actions = Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk"))
+    actions = Prefetch("actions", queryset=with_clock(Action.objects.order_by("due_on", "pk"), "action_due"))
     recommendations = list(
         Recommendation.objects.filter(review__in=[r.pk for r in reviews])
         .select_related("review")

@@ -9,6 +9,7 @@ from django.http import Http404
 from accounts.selectors import board_records_for_user
 from audit.models import AuditEntry
 from incidents.models import Incident
+from scr_tracker.clock_rows import with_clock
 
 from .choices import OPEN_REVIEW_STATES
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod
@@ -22,7 +23,7 @@ def decisions_for_user(user) -> QuerySet[Decision]:
 
     # The review a decision opened or joined comes along: its clock is the decision's completion clock.
     decisions = Decision.objects.select_related("incident", "submission", "review", "joined_review").prefetch_related(
-        "review__stop_periods", "joined_review__stop_periods"
+        "submission__clock_rows", "review__clock_rows", "joined_review__clock_rows"
     )
     if user.is_authenticated and user.is_active and user.is_panel_user:
         return decisions.filter(incident__in=incidents_for_user(user).values("pk"))
@@ -47,7 +48,7 @@ def decision_for_user(user, public_id) -> Decision:
 
 def reviews_for_user(user) -> QuerySet[SeriousCaseReview]:
     """Board users: their board's reviews. Panel: reviews the board told them it initiated (the notice)."""
-    reviews = SeriousCaseReview.objects.select_related("board", "decision")
+    reviews = with_clock(SeriousCaseReview.objects.select_related("board", "decision"), "scr_completion")
     if user.is_authenticated and user.is_active and user.is_panel_user:
         return reviews.filter(decision__panel_notified_on__isnull=False)
     return board_records_for_user(user, reviews)
@@ -67,7 +68,8 @@ def review_list(user, *, today: date) -> QuerySet[SeriousCaseReview]:
 
 
 def contributions_for_user(user) -> QuerySet[Contribution]:
-    return Contribution.objects.select_related("review").filter(review__in=reviews_for_user(user).values("pk"))
+    contributions = with_clock(Contribution.objects.select_related("review"), "agency_contribution")
+    return contributions.filter(review__in=reviews_for_user(user).values("pk"))
 
 
 def recommendations_for_user(user) -> QuerySet[Recommendation]:
@@ -80,7 +82,8 @@ def recommendations_for_user(user) -> QuerySet[Recommendation]:
 
 def actions_for_user(user) -> QuerySet[Action]:
     """Actions are the board's own work: board users only (the panel reads reports, not action plans)."""
-    return board_records_for_user(user, Action.objects.select_related("recommendation__review", "board"))
+    actions = with_clock(Action.objects.select_related("recommendation__review", "board"), "action_due")
+    return board_records_for_user(user, actions)
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def review_page(user, public_id) -> SeriousCaseReview:
         .prefetch_related(
             Prefetch("incidents", queryset=Incident.objects.order_by("reference")),
             "stop_periods",
-            "contributions",
+            Prefetch("contributions", queryset=with_clock(Contribution.objects.all(), "agency_contribution")),
             Prefetch("recommendations", queryset=recommendations.order_by("number")),
         )
     )

@@ -13,6 +13,7 @@ from incidents.models import Incident
 from incidents.selectors import incidents_for_user
 from panel.services import submission_open_for_decision
 from publication.services import publication_open_for_review
+from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import EventFloor, InvalidInput, NotAllowedInState, RoleNotPermitted, transition_run
 
 from .choices import (
@@ -442,7 +443,7 @@ def contribution_request(
             errors["records_secured_on"] = ["The date must be today or in the past"]
         if errors:
             raise InvalidInput(errors)
-        return Contribution.objects.create(
+        contribution = Contribution.objects.create(
             review=review,
             agency=agency,
             agency_name=agency_name.strip(),
@@ -452,6 +453,8 @@ def contribution_request(
             records_secured_on=records_secured_on,
             created_by=actor,
         )
+        clock_rows_sync(contribution)
+    return contribution
 
 
 def contribution_receive(*, actor, contribution_id: int, received_on: date | None) -> Contribution:
@@ -472,6 +475,7 @@ def contribution_receive(*, actor, contribution_id: int, received_on: date | Non
             raise InvalidInput({"received_on": ["It cannot be received before it was requested"]})
         contribution.received_on = received_on
         contribution.save(update_fields=["received_on"])
+        clock_rows_sync(contribution)
     return contribution
 
 
@@ -529,7 +533,7 @@ def action_add(
             errors["due_on"] = ["The due date must be today or later"]
         if errors:
             raise InvalidInput(errors)
-        return Action.objects.create(
+        action = Action.objects.create(
             board_id=recommendation.review.board_id,
             recommendation=recommendation,
             description=description.strip(),
@@ -539,6 +543,8 @@ def action_add(
             due_on=due_on,
             created_by=actor,
         )
+        clock_rows_sync(action)
+    return action
 
 
 def _action_run(name: str, *, actor, action_id: int, event_date: date | None, **kwargs) -> Action:

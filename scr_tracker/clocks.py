@@ -1,4 +1,4 @@
-"""Statutory clocks: working days, due dates, clock status and the regimes that set them.
+"""Statutory clocks: working days, due-date arithmetic and clock status (the regimes are in `regimes`).
 
 Pure functions only (no ORM, no clock reading): every caller passes ``today`` so that due dates
 and reminders are reproducible in tests and in periodic tasks. See SPEC section 3.
@@ -7,11 +7,10 @@ and reminders are reproducible in tests and in periodic tasks. See SPEC section 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any, Literal
 
 import holidays
@@ -23,21 +22,16 @@ __all__ = [
     "MISSED",
     "NOT_STARTED",
     "RED",
-    "REGIMES",
     "RUNNING",
     "STOPPED",
-    "WT2013",
     "Clock",
     "ClockRule",
-    "Regime",
     "add_days",
     "add_months",
     "add_working_days",
     "clock_state",
     "has_open_stop",
     "is_working_day",
-    "regime_by_code",
-    "regime_for",
     "stopped_days",
 ]
 
@@ -207,6 +201,12 @@ def clock_state(
 
 # --- Regimes ------------------------------------------------------------------------------------
 
+_UNIT_WORDS = {
+    "working_days": ("working day", "working days"),
+    "days": ("day", "days"),
+    "months": ("month", "months"),
+}
+
 _ADDERS = {
     "working_days": add_working_days,
     "days": add_days,
@@ -230,86 +230,8 @@ class ClockRule:
         """The due date before any stopped days are added."""
         return _ADDERS[self.unit](starts_on, self.amount)
 
-
-@dataclass(frozen=True)
-class Regime:
-    """A dated set of clock rules; an incident keeps the regime in force when its SIN arrived."""
-
-    code: str
-    title: str
-    in_force_from: date
-    # Left out of the hash so regimes can be dict keys; code and date identify a regime.
-    rules: Mapping[str, ClockRule] = field(hash=False)
-
-    def __post_init__(self) -> None:
-        for key, rule in self.rules.items():
-            if key != rule.name:
-                raise ValueError(f"rule {rule.name!r} filed under {key!r} in regime {self.code!r}")
-        # Freeze the mapping so a shared regime cannot be changed under running cases.
-        object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
-
-    def due(
-        self,
-        name: str,
-        starts_on: date,
-        stopped_periods: Iterable[StopPeriod] = (),
-        today: date | None = None,
-    ) -> date:
-        """Due date of clock ``name``: the rule applied to ``starts_on``, plus stopped days.
-
-        ``today`` is needed only to measure an open stop; without it an open stop is an error,
-        because the due date of a stopped clock is not known yet.
-        """
-        rule = self.rules[name]
-        periods = list(stopped_periods)
-        if today is None:
-            if has_open_stop(periods):
-                raise ValueError("an open stop period needs `today` to be measured")
-            # Closed periods do not depend on today; any date satisfies the signature.
-            today = starts_on
-        return add_days(rule.apply(starts_on), stopped_days(periods, today))
-
-
-def _rules(*rules: ClockRule) -> dict[str, ClockRule]:
-    return {rule.name: rule for rule in rules}
-
-
-WT2013 = Regime(
-    code="wt2013",
-    title="Working Together 2013/2015",
-    in_force_from=date(2013, 4, 15),
-    rules=_rules(
-        ClockRule("sin_notification", "working_days", 5),
-        ClockRule("initiation_decision", "months", 1),
-        ClockRule("send_to_panel", "days", 14),
-        ClockRule("information_reply", "months", 1),
-        ClockRule("scr_completion", "months", 6),
-        # Counted back from the planned publication date: the report reaches the panel a week
-        # before it is published.
-        ClockRule("report_to_panel", "days", -7),
-        ClockRule("online_period", "months", 12),
-        # agency_contribution and action_due have due dates set per record, so no rule here.
-    ),
-)
-
-# Ordered by in_force_from; a new regime is added by appending it here and nowhere else.
-REGIMES: tuple[Regime, ...] = (WT2013,)
-
-
-def regime_for(received_on: date) -> Regime:
-    """The regime in force when the SIN was received; dates before the first get the first."""
-    # Sorted here too so that a regime appended out of order still cannot pick the wrong rules.
-    ordered = sorted(REGIMES, key=lambda r: r.in_force_from)
-    chosen = ordered[0]
-    for regime in ordered:
-        if regime.in_force_from <= received_on:
-            chosen = regime
-    return chosen
-
-
-def regime_by_code(code: str) -> Regime:
-    """The regime stored on a case, by its code; KeyError if the code is unknown."""
-    for regime in REGIMES:
-        if regime.code == code:
-            return regime
-    raise KeyError(code)
+    def words(self) -> str:
+        """The rule in words: "5 working days", "1 month", "7 days before" (counted back)."""
+        amount = abs(self.amount)
+        unit = _UNIT_WORDS[self.unit][0 if amount == 1 else 1]
+        return f"{amount} {unit}" + (" before" if self.amount < 0 else "")

@@ -19,6 +19,7 @@ from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
 from audit.models import AuditEntry
+from scr_tracker.clock_rows import clock_rows_sync
 
 
 class TransitionError(Exception):
@@ -218,6 +219,9 @@ def transition_run(
             state_log=state_log,
         )
         after(record)
+        if hasattr(record, "clock_case"):
+            # The clocks this event starts, ends or moves, from the case's regime (SPEC §3).
+            clock_rows_sync(record)
         if on_commit is not None:
             transaction.on_commit(lambda: on_commit(record))
     return record

@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from incidents.choices import Agency
 from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_of
 from scr_tracker.transitions import roles
 
 from ..choices import ActionStatus, AddressedTo
@@ -106,7 +108,19 @@ class Action(FSMModelMixin, models.Model):
         """Evidence that the change made a difference to practice."""
         self.evidence = evidence
 
+    clock_record = "action"
+    clock_rows = GenericRelation("scr_tracker.ClockRow")
+
+    @property
+    def clock_case(self):
+        return self.recommendation.review.decision.incident
+
+    @property
+    def clock_review(self):
+        return self.recommendation.review
+
+    def clock_children(self) -> list:
+        return []
+
     def clock(self, today: date) -> clocks.Clock:
-        return clocks.clock_state(
-            name="action_due", starts_on=self.created_on, due=self.due_on, ended_on=self.completed_on, today=today
-        )
+        return clock_of(self, "action_due", today)

@@ -8,6 +8,7 @@ from django.db import models
 
 from incidents.choices import PostMortem
 from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_of
 
 from ..choices import DecisionKind
 
@@ -95,28 +96,14 @@ class Decision(models.Model):
         if self.decision == DecisionKind.NOT_INITIATE:
             # The clock ends when the submission is first sent (a missing reverse one-to-one is an AttributeError).
             submission = getattr(self, "submission", None)
-            return [
-                clocks.clock_state(
-                    name="send_to_panel",
-                    starts_on=self.decided_on,
-                    due=self.send_to_panel_due,
-                    ended_on=submission.first_submitted_on if submission else None,
-                    today=today,
-                )
-            ]
+            if submission is None:
+                return [clocks.clock_state(name="send_to_panel", starts_on=None, due=None, ended_on=None, today=today)]
+            return [clock_of(submission, "send_to_panel", today)]
         review = self.covering_review
         if review is not None:
             # The review's own clock: extended by its stopped days, met or missed at sign-off.
             return [review.completion_clock(today)]
-        return [
-            clocks.clock_state(
-                name="scr_completion",
-                starts_on=self.decided_on,
-                due=self.scr_completion_due,
-                ended_on=None,
-                today=today,
-            )
-        ]
+        return [clocks.clock_state(name="scr_completion", starts_on=None, due=None, ended_on=None, today=today)]
 
     @property
     def covering_review(self):

@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from incidents.choices import Agency
 from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_of
 from scr_tracker.transitions import blocking, roles
 
 from ..choices import OPEN_REVIEW_STATES, Methodology, ReviewState, StopReason
@@ -132,19 +134,29 @@ class SeriousCaseReview(FSMModelMixin, models.Model):
 
     # --- Clocks -----------------------------------------------------------------------------
 
+    clock_record = "review"
+    clock_rows = GenericRelation("scr_tracker.ClockRow")
+
+    @property
+    def clock_case(self):
+        return self.decision.incident
+
+    @property
+    def clock_review(self):
+        return self
+
+    def clock_children(self) -> list:
+        """Its contributions, the actions of its recommendations, and its publication."""
+        actions = [a for r in self.recommendations.prefetch_related("actions") for a in r.actions.all()]
+        children = [*self.contributions.all(), *actions]
+        publication = getattr(self, "publication", None)  # a missing reverse one-to-one is an AttributeError
+        return [*children, publication] if publication is not None else children
+
     def stops(self) -> list[tuple[date, date | None]]:
         return [(p.stopped_on, p.resumed_on) for p in self.stop_periods.all()]
 
     def completion_clock(self, today: date) -> clocks.Clock:
-        periods = self.stops()
-        return clocks.clock_state(
-            name="scr_completion",
-            starts_on=self.initiated_on,
-            due=self.completion_due,
-            ended_on=self.signed_off_on,
-            today=today,
-            stopped=clocks.has_open_stop(periods),
-        )
+        return clock_of(self, "scr_completion", today)
 
     @property
     def stopped_days(self) -> int:
@@ -205,11 +217,19 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return f"{self.agency_name} contribution"
 
+    clock_record = "contribution"
+    clock_rows = GenericRelation("scr_tracker.ClockRow")
+
+    @property
+    def clock_case(self):
+        return self.review.decision.incident
+
+    @property
+    def clock_review(self):
+        return self.review
+
+    def clock_children(self) -> list:
+        return []
+
     def clock(self, today: date) -> clocks.Clock:
-        return clocks.clock_state(
-            name="agency_contribution",
-            starts_on=self.requested_on,
-            due=self.due_on,
-            ended_on=self.received_on,
-            today=today,
-        )
+        return clock_of(self, "agency_contribution", today)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "publication",
     "reminders",
     "reports",
+    "scr_tracker",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ from publication.services import (
     publication_withhold,
 )
 from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, blocked_by
 from tests.workflow import REPORT_SENT_ON, SIGNED_OFF_ON, advise, completed_review, proposed, report_sent
 
@@ -302,7 +303,10 @@ class TestClocksAcrossTheCalendar:
     )
     def test_online_period_is_12_calendar_months(self, chair_a, published_on, due):
         publication = publication_in("published", chair_a)
-        publication.published_on = published_on  # in memory: the clock is a pure function of the dates
+        # As a corrected event date would: the row is recomputed from the stored dates.
+        type(publication).objects.filter(pk=publication.pk).update(published_on=published_on)
+        publication = type(publication).objects.get(pk=publication.pk)
+        clock_rows_sync(publication)
         day_before = publication.online_period_clock(due - timedelta(days=1))
         on_the_day = publication.online_period_clock(due)
         assert (day_before.status, day_before.days_remaining, day_before.rag) == (clocks.RUNNING, 1, None)

@@ -26,6 +26,7 @@ from reviews.services import (
     review_start,
     review_stop_clock,
 )
+from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import Blocked, NotAllowedInState
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, case_in, decide, notified, submit
@@ -607,7 +608,9 @@ def test_a_refusal_from_the_service_is_a_message_not_a_500(client, sign_in, chai
 def test_the_chair_signs_off(client, sign_in, staff_a, chair_a, signed_on, words):
     review = review_in("drafting", chair_a)
     if signed_on is None:  # a review that ran late: the clock's due date has passed by sign-off
-        SeriousCaseReview.objects.filter(pk=review.pk).update(completion_due=date(2026, 2, 24))
+        # Initiated six months before 24 February, as a corrected initiation date would be.
+        SeriousCaseReview.objects.filter(pk=review.pk).update(initiated_on=date(2025, 8, 24))
+        clock_rows_sync(reload(review))
         signed_on = date(2026, 2, 26)
     sign_in(staff_a)
     assert "Sign off the review" not in client.get(page_url(review)).text
@@ -860,6 +863,7 @@ def plan(chair_a, chair_b):
     action_complete(actor=chair_a, action_id=actions["done"].pk, event_date=TODAY)
     # "soon" becomes overdue: its due date has passed (set directly: a new action cannot be due in the past).
     Action.objects.filter(pk=actions["soon"].pk).update(due_on=date(2026, 2, 27), created_on=date(2026, 2, 26))
+    clock_rows_sync(Action.objects.get(pk=actions["soon"].pk))  # as a corrected date would be
     return actions
 
 

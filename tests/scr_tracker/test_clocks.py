@@ -1,13 +1,13 @@
 """Statutory clocks (SPEC section 3): working days, month arithmetic, stops, status and regimes."""
 
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scr_tracker import clocks
+from scr_tracker import clocks, regimes
 from scr_tracker.clocks import (
     AMBER,
     GREEN,
@@ -15,23 +15,19 @@ from scr_tracker.clocks import (
     MISSED,
     NOT_STARTED,
     RED,
-    REGIMES,
     RUNNING,
     STOPPED,
-    WT2013,
     Clock,
     ClockRule,
-    Regime,
     add_days,
     add_months,
     add_working_days,
     clock_state,
     has_open_stop,
     is_working_day,
-    regime_by_code,
-    regime_for,
     stopped_days,
 )
+from scr_tracker.regimes import REGIMES, WT2013, regime_by_code, regime_for
 
 # No example database: the suite must not leave files behind, and the properties are cheap.
 PROPERTY = settings(max_examples=150, deadline=None, database=None)
@@ -572,9 +568,44 @@ def test_rule_with_unknown_unit_is_rejected():
         ClockRule("sin_notification", "weeks", 1)  # type: ignore[arg-type]
 
 
-def test_rule_filed_under_another_name_is_rejected():
-    with pytest.raises(ValueError, match="filed under"):
-        Regime("x", "X", d("2020-01-01"), {"a": ClockRule("b", "days", 1)})
+def test_rule_declared_for_another_clock_is_rejected():
+    with pytest.raises(ValueError, match="declared for clock"):
+        replace(WT2013.clock("sin_notification"), rule=ClockRule("b", "days", 1))
+
+
+def test_a_clock_declared_twice_is_rejected():
+    with pytest.raises(ValueError, match="declares a clock twice"):
+        replace(WT2013, clocks=(*WT2013.clocks, WT2013.clocks[0]))
+
+
+def test_a_clock_needs_a_rule_or_its_own_due_date():
+    with pytest.raises(ValueError, match="needs a rule"):
+        replace(WT2013.clock("sin_notification"), rule=None)
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        (ClockRule("a", "working_days", 5), "5 working days"),
+        (ClockRule("a", "working_days", 1), "1 working day"),
+        (ClockRule("a", "months", 1), "1 month"),
+        (ClockRule("a", "months", 6), "6 months"),
+        (ClockRule("a", "days", 14), "14 days"),
+        (ClockRule("a", "days", -7), "7 days before"),
+    ],
+)
+def test_a_rule_is_written_in_words(rule, words):
+    assert rule.words() == words
+
+
+def test_wt2013_clocks_are_described_from_their_rules():
+    described = {clock.name: clock.described for clock in WT2013.clocks}
+    assert described["sin_notification"] == "SIN notification (5 working days from the local authority becoming aware)"
+    assert described["scr_completion"] == (
+        "Complete the Serious Case Review (6 months from the decision, plus stopped days)"
+    )
+    assert described["report_to_panel"] == "Final report to the national panel (at least 7 days before publication)"
+    assert described["online_period"] == "Published report online (at least 12 months from publication)"
 
 
 def test_regimes_are_ordered_by_date_with_unique_codes():
@@ -601,15 +632,16 @@ def test_regime_is_hashable():
 
 
 # A made-up later regime: different rules, in force from a date, added by appending to REGIMES.
-LATER = Regime(
+LATER = replace(
+    WT2013,
     code="later",
     title="A later regime",
     in_force_from=d("2018-06-29"),
-    rules={
-        "sin_notification": ClockRule("sin_notification", "working_days", 15),
-        "initiation_decision": ClockRule("initiation_decision", "days", 15),
-        "scr_completion": ClockRule("scr_completion", "months", 6),
-    },
+    clocks=(
+        replace(WT2013.clock("sin_notification"), rule=ClockRule("sin_notification", "working_days", 15)),
+        replace(WT2013.clock("initiation_decision"), rule=ClockRule("initiation_decision", "days", 15)),
+        WT2013.clock("scr_completion"),
+    ),
 )
 
 WT2013_CASES = [
@@ -623,7 +655,7 @@ WT2013_CASES = [
 
 def test_later_regime_is_added_by_appending_to_regimes_alone(monkeypatch):
     before = {(name, start): regime_for(start).due(name, start) for name, start in WT2013_CASES}
-    monkeypatch.setattr(clocks, "REGIMES", (*clocks.REGIMES, LATER))
+    monkeypatch.setattr(regimes, "REGIMES", (*regimes.REGIMES, LATER))
 
     assert regime_for(d("2018-06-28")) is WT2013
     assert regime_for(d("2018-06-29")) is LATER

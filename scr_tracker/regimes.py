@@ -1,0 +1,347 @@
+"""Regimes as declarations (SPEC §3, §10): each statutory regime's clocks and workflow variations.
+
+A regime is data. For each clock it declares the record the clock belongs to, the event that
+starts it and the event that ends it (with the record's fields where those events' dates live),
+its rule, whether stops extend it, who is reminded, and its words. The transition runner
+(`scr_tracker.clock_rows`) reads these declarations to write each clock as a row; every page,
+list, reminder, feed, export and statistic reads the rows. Nothing outside this module and the
+code that reads it names a regime or a duration.
+
+An incident keeps the regime in force on the day its SIN was received, for good: adding a regime
+here, or correcting a number in one, changes no clock of a case fixed to another regime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+from scr_tracker.clocks import ClockRule, add_days, has_open_stop, stopped_days
+
+__all__ = [
+    "REGIMES",
+    "WT2013",
+    "ClockDeclaration",
+    "Event",
+    "Regime",
+    "clock_declaration",
+    "regime_by_code",
+    "regime_for",
+]
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event of the workflow and the record fields (dotted paths) where its date is kept.
+
+    For a start, the first field that has a date counts; for an end, the clock ends only once
+    every field has a date, on the latest of them (a SIN is notified when both Ofsted and the
+    board have it).
+    """
+
+    name: str
+    fields: tuple[str, ...]
+
+    def __init__(self, name: str, *fields: str):
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "fields", fields)
+
+
+@dataclass(frozen=True)
+class ClockDeclaration:
+    """One statutory clock of a regime (SPEC §3).
+
+    `record` names the kind of record the clock belongs to ("incident", "submission", "review",
+    "contribution", "action", "publication"). `rule` gives the due date from the start (or from
+    `counts_from`, for a clock counted back from a planned date); `due_field` names the record's
+    own due date, set per record or overriding the rule. `applies_when`/`applies_unless` narrow
+    the records that have the clock by field values; `halted_when` the values under which a
+    started clock no longer runs (the record left the workflow). `stoppable`: stop periods extend it.
+    `met_by_lapse`: met by reaching its due date without its end event (a report stays online).
+    `reminded`: the roles reminded before the due date. `case_deadline`: the case waits on it, so
+    it is the case's next deadline while it runs. `page`: where a reminder links (URL name and the
+    path to the public id it takes). `title` and `words` are what pages call it; `{duration}` in
+    `words` is written from the rule.
+    """
+
+    name: str
+    record: str
+    starts: Event
+    ends: Event
+    title: str
+    words: str
+    page: tuple[str, str]
+    rule: ClockRule | None = None
+    due_field: str = ""
+    counts_from: tuple[str, ...] = ()
+    applies_when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    applies_unless: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    halted_when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stoppable: bool = False
+    stop_periods: str = ""
+    met_by_lapse: bool = False
+    reminded: tuple[str, ...] = ("board_staff",)
+    case_deadline: bool = False
+
+    def __post_init__(self) -> None:
+        if self.rule is None and not self.due_field:
+            raise ValueError(f"clock {self.name!r} needs a rule or a per-record due date")
+        if self.rule is not None and self.rule.name != self.name:
+            raise ValueError(f"rule {self.rule.name!r} declared for clock {self.name!r}")
+        if self.stoppable and not self.stop_periods:
+            raise ValueError(f"stoppable clock {self.name!r} needs the relation holding its stop periods")
+
+    @property
+    def duration(self) -> str:
+        """The rule in words ("5 working days", "7 days before"); empty when set per record."""
+        return self.rule.words() if self.rule else ""
+
+    @property
+    def described(self) -> str:
+        """The title with the rule written out, as the case page's clock table shows it."""
+        words = self.words.format(duration=self.duration)
+        return f"{self.title} ({words})" if words else self.title
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A dated set of clock declarations and workflow variations."""
+
+    code: str
+    title: str
+    in_force_from: date
+    # Left out of the hash so regimes can be dict keys; code and date identify a regime.
+    clocks: tuple[ClockDeclaration, ...] = field(hash=False)
+    # Which records a decision of each kind opens (SPEC §10 "which records open which").
+    opens: Mapping[str, tuple[str, ...]] = field(hash=False, default_factory=dict)
+    # Which advice values the panel may give, per submission kind.
+    advice: Mapping[str, tuple[str, ...]] = field(hash=False, default_factory=dict)
+    panel_advises_on_publication: bool = True
+    # The words the pages use for the regime's bodies and reviews.
+    terms: Mapping[str, str] = field(hash=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = [clock.name for clock in self.clocks]
+        if len(names) != len(set(names)):
+            raise ValueError(f"regime {self.code!r} declares a clock twice")
+        # Freeze the mappings so a shared regime cannot be changed under running cases.
+        for name in ("opens", "advice", "terms"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    @property
+    def rules(self) -> Mapping[str, ClockRule]:
+        """The clocks that have a rule, by name."""
+        return MappingProxyType({clock.name: clock.rule for clock in self.clocks if clock.rule is not None})
+
+    def clock(self, name: str) -> ClockDeclaration | None:
+        return next((clock for clock in self.clocks if clock.name == name), None)
+
+    def clocks_of(self, record: str) -> tuple[ClockDeclaration, ...]:
+        return tuple(clock for clock in self.clocks if clock.record == record)
+
+    def due(
+        self,
+        name: str,
+        starts_on: date,
+        stopped_periods: Iterable[tuple[date, date | None]] = (),
+        today: date | None = None,
+    ) -> date:
+        """Due date of clock `name`: its rule applied to `starts_on`, plus stopped days.
+
+        `today` is needed only to measure an open stop; without it an open stop is an error,
+        because the due date of a stopped clock is not known yet.
+        """
+        rule = self.rules[name]
+        periods = list(stopped_periods)
+        if today is None:
+            if has_open_stop(periods):
+                raise ValueError("an open stop period needs `today` to be measured")
+            today = starts_on  # closed periods do not depend on today
+        return add_days(rule.apply(starts_on), stopped_days(periods, today))
+
+    def term(self, key: str) -> str:
+        return self.terms[key]
+
+
+STAFF = ("board_staff",)
+CHAIR = ("board_chair",)
+
+WT2013 = Regime(
+    code="wt2013",
+    title="Working Together 2013/2015",
+    in_force_from=date(2013, 4, 15),
+    clocks=(
+        ClockDeclaration(
+            name="sin_notification",
+            record="incident",
+            starts=Event("create", "la_aware_on"),
+            ends=Event("notify", "ofsted_notified_on", "received_on"),
+            rule=ClockRule("sin_notification", "working_days", 5),
+            title="SIN notification",
+            words="{duration} from the local authority becoming aware",
+            page=("incidents:case", "public_id"),
+            halted_when={"state": ("withdrawn",)},
+            reminded=STAFF,
+            case_deadline=True,
+        ),
+        ClockDeclaration(
+            name="initiation_decision",
+            record="incident",
+            starts=Event("notify", "received_on"),
+            ends=Event("record_decision", "first_decided_on"),
+            rule=ClockRule("initiation_decision", "months", 1),
+            title="Initiation decision",
+            words="{duration} from the SIN being received",
+            page=("incidents:case", "public_id"),
+            halted_when={"state": ("withdrawn",)},
+            # Only the chair can record the decision.
+            reminded=CHAIR,
+            case_deadline=True,
+        ),
+        ClockDeclaration(
+            name="send_to_panel",
+            record="submission",
+            starts=Event("record_decision", "decision.decided_on"),
+            ends=Event("submit", "first_submitted_on"),
+            rule=ClockRule("send_to_panel", "days", 14),
+            applies_when={"kind": ("non_initiation",)},
+            title="Send to the national panel",
+            words="{duration} from the decision",
+            page=("panel:submission", "public_id"),
+            halted_when={"state": ("withdrawn",)},
+            reminded=STAFF,
+            case_deadline=True,
+        ),
+        ClockDeclaration(
+            name="information_reply",
+            record="submission",
+            starts=Event("record_advice", "information_requested_on"),
+            ends=Event("provide_information", "information_provided_on"),
+            rule=ClockRule("information_reply", "months", 1),
+            due_field="information_reply_due",
+            title="Reply to the panel's request for information",
+            words="",
+            page=("panel:submission", "public_id"),
+            halted_when={"state": ("withdrawn",)},
+            reminded=STAFF,
+            case_deadline=True,
+        ),
+        ClockDeclaration(
+            name="scr_completion",
+            record="review",
+            starts=Event("record_decision", "initiated_on"),
+            ends=Event("sign_off", "signed_off_on"),
+            rule=ClockRule("scr_completion", "months", 6),
+            stoppable=True,
+            stop_periods="stop_periods",
+            title="Complete the Serious Case Review",
+            words="{duration} from the decision, plus stopped days",
+            page=("reviews:review", "public_id"),
+            reminded=STAFF,
+            case_deadline=True,
+        ),
+        ClockDeclaration(
+            name="agency_contribution",
+            record="contribution",
+            starts=Event("request_contribution", "requested_on"),
+            ends=Event("receive_contribution", "received_on"),
+            due_field="due_on",
+            title="Agency contribution",
+            words="",
+            page=("reviews:review", "review.public_id"),
+            # Not waited for once the review is complete.
+            halted_when={"review.state": ("completed",)},
+            reminded=STAFF,
+        ),
+        ClockDeclaration(
+            name="action_due",
+            record="action",
+            starts=Event("add_action", "created_on"),
+            ends=Event("complete", "completed_on"),
+            due_field="due_on",
+            title="Action due",
+            words="",
+            page=("reviews:review", "recommendation.review.public_id"),
+            reminded=STAFF,
+        ),
+        ClockDeclaration(
+            name="report_to_panel",
+            record="publication",
+            starts=Event("sign_off", "review.signed_off_on"),
+            ends=Event("send_report", "report_sent_on"),
+            # Counted back from the publication date: the report reaches the panel a week before.
+            rule=ClockRule("report_to_panel", "days", -7),
+            counts_from=("published_on", "planned_publication_on"),
+            applies_unless={"state": ("withheld",)},
+            title="Final report to the national panel",
+            words="at least {duration} publication",
+            page=("publication:publication", "public_id"),
+            reminded=STAFF,
+            case_deadline=True,
+        ),
+        ClockDeclaration(
+            name="online_period",
+            record="publication",
+            starts=Event("publish", "published_on"),
+            ends=Event("take_down", "taken_down_on"),
+            rule=ClockRule("online_period", "months", 12),
+            met_by_lapse=True,
+            title="Published report online",
+            words="at least {duration} from publication",
+            page=("publication:publication", "public_id"),
+            # Only the chair can take a report down.
+            reminded=CHAIR,
+        ),
+    ),
+    opens={"not_initiate": ("submission",), "initiate_scr": ("review",)},
+    advice={
+        "non_initiation": ("agree", "disagree", "further_information_requested"),
+        "non_publication": (
+            "agree_not_publish",
+            "agree_anonymous_publication",
+            "agree_summary_only",
+            "disagree",
+            "further_information_requested",
+        ),
+    },
+    panel_advises_on_publication=True,
+    terms={
+        "board": "Local Safeguarding Children Board",
+        "review": "Serious Case Review",
+        "panel": "national panel",
+        "chair": "chair",
+    },
+)
+
+# Ordered by in_force_from; a new regime is a new declaration added here and nowhere else.
+REGIMES: tuple[Regime, ...] = (WT2013,)
+
+
+def regime_for(received_on: date) -> Regime:
+    """The regime in force when the SIN was received; dates before the first get the first."""
+    # Sorted here too so that a regime appended out of order still cannot pick the wrong rules.
+    ordered = sorted(REGIMES, key=lambda r: r.in_force_from)
+    chosen = ordered[0]
+    for regime in ordered:
+        if regime.in_force_from <= received_on:
+            chosen = regime
+    return chosen
+
+
+def regime_by_code(code: str) -> Regime:
+    """The regime stored on a case, by its code; KeyError if the code is unknown."""
+    for regime in REGIMES:
+        if regime.code == code:
+            return regime
+    raise KeyError(code)
+
+
+def clock_declaration(name: str, regime: Regime | None = None) -> ClockDeclaration | None:
+    """A clock's declaration in `regime`, or in the latest regime that declares it."""
+    for candidate in (regime,) if regime is not None else reversed(REGIMES):
+        declared = candidate.clock(name)
+        if declared is not None:
+            return declared
+    return None

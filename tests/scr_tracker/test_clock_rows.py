@@ -1,0 +1,120 @@
+"""Clocks as rows (SPEC §3): the rows hold exactly the clocks the workflow had before they were rows.
+
+`clock_snapshot.json` was written from the clocks computed by the record methods before any
+reader read the rows: the demo data's and a fixture's every clock, name, start, due and status,
+on a fixed day. The rows, and what the pages read, must stay identical to it.
+"""
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from incidents.choices import IncidentState
+from scr_tracker.clock_rows import clock_rows_rebuild
+from scr_tracker.models import ClockRow
+from tests import workflow
+
+from .clock_snapshot import case_clocks
+
+SNAPSHOT = Path(__file__).with_name("clock_snapshot.json")
+# A Wednesday in term time; the demo data's dates are relative to it.
+DEMO_DAY = date(2026, 11, 4)
+# After the fixture's dates, before some of its clocks are due.
+FIXTURE_DAY = date(2026, 7, 15)
+
+
+def _fixture_cases(chair, staff):
+    for state in IncidentState.values:
+        workflow.case_in(state, chair)
+    incident = workflow.notified(chair)
+    workflow.decide(chair, incident)
+    workflow.reconsidered(chair, incident)
+    workflow.proposed(chair)
+    publication = workflow.report_sent(chair)
+    from publication.services import publication_publish
+
+    publication_publish(
+        actor=chair, publication_id=publication.pk, event_date=date(2026, 6, 20), url="https://example.org/report"
+    )
+    # The panel asks twice for more information; the board answers the first request late.
+    from panel.choices import Advice
+    from panel.services import submission_provide_information
+    from reviews.services import review_stop_clock
+
+    incident = workflow.decide(chair, workflow.notified(chair)).incident
+    submission = workflow.submit(chair, incident)
+    workflow.advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2026, 2, 4))
+    submission_provide_information(
+        actor=chair, submission_id=submission.pk, event_date=date(2026, 3, 9), information="Fictional reply."
+    )
+    workflow.advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2026, 3, 20))
+    # A review whose completion clock is stopped now.
+    review = workflow.decide(chair, workflow.notified(chair), decision="initiate_scr").review
+    review_stop_clock(actor=chair, review_id=review.pk, event_date=date(2026, 4, 1), reason="inquest")
+
+
+def _row_clocks(today: date) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for row in ClockRow.objects.select_related("incident").order_by("incident__reference", "pk"):
+        clock = row.state(today)
+        out.setdefault(row.incident.reference, []).append(
+            [
+                clock.name,
+                clock.starts_on.isoformat(),
+                clock.due.isoformat() if clock.due else None,
+                clock.status,
+                clock.days_late,
+            ]
+        )
+    return out
+
+
+def _without_records(snapshot: dict[str, list]) -> dict[str, list]:
+    return {ref: sorted(row[1:] for row in rows) for ref, rows in snapshot.items() if rows}
+
+
+def _check(key: str, today: date) -> None:
+    shown = case_clocks(today)
+    if os.environ.get("WRITE_CLOCK_SNAPSHOT"):
+        stored = json.loads(SNAPSHOT.read_text()) if SNAPSHOT.exists() else {}
+        stored[key] = shown
+        SNAPSHOT.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
+    expected = json.loads(SNAPSHOT.read_text())[key]
+    assert shown == expected, "a page's clocks differ from the snapshot"
+    rows = {ref: sorted(clocks) for ref, clocks in _row_clocks(today).items()}
+    assert rows == _without_records(expected), "the rows differ from the clocks the pages had"
+
+
+@pytest.mark.django_db
+def test_demo_data_clocks_are_those_before_rows():
+    with time_machine.travel(DEMO_DAY, tick=False):
+        call_command("seed_demo")
+        _check("demo", DEMO_DAY)
+        assert ClockRow.objects.count() > 20
+
+
+@pytest.mark.django_db
+def test_fixture_clocks_are_those_before_rows(chair_a, staff_a):
+    with time_machine.travel(FIXTURE_DAY, tick=False):
+        _fixture_cases(chair_a, staff_a)
+        _check("fixture", FIXTURE_DAY)
+
+
+@pytest.mark.django_db
+def test_rebuilding_the_rows_as_the_migration_does_changes_nothing():
+    with time_machine.travel(DEMO_DAY, tick=False):
+        call_command("seed_demo")
+        before = sorted(
+            ClockRow.objects.values_list("incident__reference", "name", "starts_on", "due_on", "ended_on", "stopped")
+        )
+        ClockRow.objects.all().delete()
+        assert clock_rows_rebuild() > 0
+        after = sorted(
+            ClockRow.objects.values_list("incident__reference", "name", "starts_on", "due_on", "ended_on", "stopped")
+        )
+    assert after == before
