@@ -363,7 +363,7 @@ def case_transition(request, public_id, name: str):
     incident = selectors.incident_for_user(request.user, public_id)
     try:
         check_transition(request.user, incident, name, action=action_words(name), state_reason=_state_reason)
-        form = page.form(request.POST if request.method == "POST" else None, incident=incident)
+        form = page.form(request.POST if request.method == "POST" else None, record=incident)
         if request.method == "POST" and form.is_valid():
             result, _ = run_for_page(
                 lambda: page.run(actor=request.user, incident_id=incident.pk, **form.payload()),

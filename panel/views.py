@@ -227,7 +227,7 @@ def submission_check(request, public_id):
     refused_missing = False
     try:
         _check(request, submission, "submit")
-        form = SubmitForm(request.POST if request.method == "POST" else None, submission=submission)
+        form = SubmitForm(request.POST if request.method == "POST" else None, record=submission)
         if request.method == "POST" and form.is_valid():
             sent, kept = run_for_page(
                 lambda: services.submission_submit(actor=request.user, submission_id=submission.pk, **form.payload()),
@@ -328,7 +328,7 @@ def submission_transition(request, public_id, name: str):
         _check(request, submission, name)
         form = page.form(
             request.POST if request.method == "POST" else None,
-            submission=submission,
+            record=submission,
             **page.form_kwargs(request, submission),
         )
         if request.method == "POST" and form.is_valid():

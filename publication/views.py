@@ -217,7 +217,7 @@ def publication_transition(request, public_id, name: str):
     action = publication_action_words(name)
     try:
         check_transition(request.user, publication, name, action=action, state_reason=_state_reason)
-        form = page.form(request.POST if request.method == "POST" else None, publication=publication)
+        form = page.form(request.POST if request.method == "POST" else None, record=publication)
         if request.method == "POST" and form.is_valid():
             result, _ = run_for_page(
                 lambda: page.run(actor=request.user, publication_id=publication.pk, **form.payload()),

@@ -259,7 +259,7 @@ def review_transition(request, public_id, name: str):
     review = selectors.review_for_user(request.user, public_id)
     try:
         check_transition(request.user, review, name, action=review_action_words(name), state_reason=_state_reason)
-        form = page.form(request.POST if request.method == "POST" else None, review=review)
+        form = page.form(request.POST if request.method == "POST" else None, record=review)
         if request.method == "POST" and form.is_valid():
             result, _ = run_for_page(
                 lambda: page.run(actor=request.user, review_id=review.pk, **form.payload()),
@@ -443,7 +443,7 @@ def action_transition(request, public_id, name: str):
         check_transition(
             request.user, action, name, action=action_action_words(name), state_reason=_action_state_reason
         )
-        form = page.form(_data(request), action=action)
+        form = page.form(_data(request), record=action)
         if request.method == "POST" and form.is_valid():
             result, _ = run_for_page(
                 lambda: page.run(actor=request.user, action_id=action.pk, **form.payload()),
