@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Div, Field, Fixed, Fluid, Layout, Size, Subm
 from django import forms
 
 from scr_tracker import clocks
-from scr_tracker.forms import DateField, date_input
+from scr_tracker.forms import DateField, TransitionForm, date_input
 
 from .choices import (
     Agency,
@@ -222,27 +222,6 @@ SIN_STEPS: tuple[type[SinStepForm], ...] = (ChildForm, IncidentForm, Investigati
 # --- Transitions ---------------------------------------------------------------------------------
 
 
-class TransitionForm(forms.Form):
-    """The event date and the payload of one transition; `payload()` is what its service takes."""
-
-    event_label = "When did it happen?"
-    event_name = "the date it happened"
-    submit_label = "Save"
-
-    def __init__(self, *args, incident=None, **kwargs):
-        self.incident = incident
-        super().__init__(*args, **kwargs)
-        self.fields["event_date"] = DateField(label=self.event_label, name=self.event_name)
-        self.fields = {"event_date": self.fields.pop("event_date"), **self.fields}
-        self.helper = _helper(*self.layout(), Submit("submit", self.submit_label))
-
-    def layout(self) -> list:
-        return [date_input("event_date")]
-
-    def payload(self) -> dict:
-        return {"event_date": self.cleaned_data["event_date"]}
-
-
 class NotifyForm(TransitionForm):
     event_label = "When did the board receive the serious incident notification?"
     event_name = "the date the board received the notification"
@@ -250,11 +229,8 @@ class NotifyForm(TransitionForm):
 
     ofsted_notified_on = DateField(label="When was Ofsted notified?", name="the date Ofsted was notified")
 
-    def layout(self):
-        return [date_input("event_date"), date_input("ofsted_notified_on")]
-
-    def payload(self):
-        return {**super().payload(), "ofsted_notified_on": self.cleaned_data["ofsted_notified_on"]}
+    def fields_layout(self):
+        return [date_input("ofsted_notified_on")]
 
 
 class ReferForm(TransitionForm):
@@ -269,34 +245,11 @@ class ReferForm(TransitionForm):
         widget=forms.Textarea,
     )
 
-    def layout(self):
-        return [date_input("event_date"), Field.textarea("comment", label_size=Size.SMALL, rows=4)]
-
-    def payload(self):
-        return {**super().payload(), "comment": self.cleaned_data["comment"]}
+    def fields_layout(self):
+        return [Field.textarea("comment", label_size=Size.SMALL, rows=4)]
 
 
-class ReasonForm(TransitionForm):
-    reason_label = "Reason"
-    reason_hint = ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"] = forms.CharField(
-            label=self.reason_label,
-            help_text=self.reason_hint,
-            widget=forms.Textarea,
-            error_messages={"required": "Enter the reason"},
-        )
-
-    def layout(self):
-        return [date_input("event_date"), Field.textarea("reason", label_size=Size.SMALL, rows=5)]
-
-    def payload(self):
-        return {**super().payload(), "reason": self.cleaned_data["reason"]}
-
-
-class ReconsiderForm(ReasonForm):
+class ReconsiderForm(TransitionForm):
     event_label = "When was the decision reopened?"
     event_name = "the date the decision was reopened"
     submit_label = "Reopen the decision"
@@ -304,7 +257,7 @@ class ReconsiderForm(ReasonForm):
     reason_hint = "For example, new information from the post-mortem or the police."
 
 
-class WithdrawForm(ReasonForm):
+class WithdrawForm(TransitionForm):
     event_label = "When was the case withdrawn?"
     event_name = "the date the case was withdrawn"
     submit_label = "Withdraw the case"

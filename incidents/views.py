@@ -25,7 +25,7 @@ from reviews.forms import DecisionForm
 from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from scr_tracker.forms import add_service_errors
-from scr_tracker.pages import PageRefusal, TransitionPage, check_transition, run_for_page
+from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
@@ -350,33 +350,14 @@ def _state_reason(state: str) -> str:
     return f"the case is {state_words(state).lower()}"
 
 
-def _refused(request, incident, name: str, reasons: list[str]):
-    messages.error(request, f"You cannot {action_words(name).lower()} now: {'; '.join(reasons)}.")
-    return redirect(_case_url(incident))
-
-
-@require_http_methods(["GET", "POST"])
-def case_transition(request, public_id, name: str):
-    page = TRANSITION_PAGES.get(name)
-    if page is None:
-        raise Http404("No such transition")
-    incident = selectors.incident_for_user(request.user, public_id)
-    try:
-        check_transition(request.user, incident, name, action=action_words(name), state_reason=_state_reason)
-        form = page.form(request.POST if request.method == "POST" else None, incident=incident)
-        if request.method == "POST" and form.is_valid():
-            result, _ = run_for_page(
-                lambda: page.run(actor=request.user, incident_id=incident.pk, **form.payload()),
-                form,
-                state_reason=_state_reason,
-            )
-            if result is not None:
-                messages.success(request, page.done(result))
-                return redirect(_case_url(incident))
-    except PageRefusal as refusal:
-        return _refused(request, incident, name, refusal.reasons)
-    return render(
-        request,
-        "incidents/transition.html",
-        {"incident": incident, "form": form, "name": name, "title": action_words(name), "intro": page.intro},
+case_transition = transition_view(
+    TransitionPages(
+        record="incident",
+        pages=TRANSITION_PAGES,
+        fetch=selectors.incident_for_user,
+        template="incidents/transition.html",
+        back=_case_url,
+        action_words=action_words,
+        state_reason=_state_reason,
     )
+)

@@ -9,8 +9,8 @@ from crispy_forms_gds.layout import Div, Field, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from incidents.forms import ANY, SMALL_LABEL, ReasonForm, TransitionForm
-from scr_tracker.forms import DateField, date_input
+from incidents.forms import ANY, SMALL_LABEL
+from scr_tracker.forms import DateField, TransitionForm, date_input
 
 from .choices import ADVICE_FOR_KIND, Advice, BoardResponse, Outcome, PanelView, SubmissionState
 from .models import SENT_STATES
@@ -33,14 +33,6 @@ def _text(label: str, required_message: str | None, help_text: str = "") -> form
     )
 
 
-class SubmissionFormMixin:
-    """A transition form of a submission: `submission` instead of the incident forms' `incident`."""
-
-    def __init__(self, *args, submission=None, **kwargs):
-        self.submission = submission
-        super().__init__(*args, **kwargs)
-
-
 # --- The board's draft: covering note, then check your answers and send -------------------------
 
 
@@ -59,7 +51,7 @@ class CoveringNoteForm(forms.Form):
         )
 
 
-class SubmitForm(SubmissionFormMixin, TransitionForm):
+class SubmitForm(TransitionForm):
     event_label = "When was the submission sent to the panel?"
     event_name = "the date the submission was sent"
     submit_label = "Accept and send to the panel"
@@ -82,7 +74,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{meeting.meets_on:%A %-d %B %Y}"
 
 
-class ScheduleForm(SubmissionFormMixin, TransitionForm):
+class ScheduleForm(TransitionForm):
     event_label = "When was the submission put on the agenda?"
     event_name = "the date it was scheduled"
     submit_label = "Schedule for this meeting"
@@ -101,14 +93,14 @@ class ScheduleForm(SubmissionFormMixin, TransitionForm):
             },
         )
 
-    def layout(self):
-        return [date_input("event_date"), Field.radios("meeting", legend_size=Size.SMALL)]
+    def fields_layout(self):
+        return [Field.radios("meeting", legend_size=Size.SMALL)]
 
     def payload(self):
-        return {**super().payload(), "meeting_id": self.cleaned_data["meeting"].pk}
+        return {"event_date": self.cleaned_data["event_date"], "meeting_id": self.cleaned_data["meeting"].pk}
 
 
-class AdviceForm(SubmissionFormMixin, TransitionForm):
+class AdviceForm(TransitionForm):
     event_label = "When did the panel give its advice?"
     event_name = "the date of the advice"
     submit_label = "Record the advice"
@@ -129,29 +121,19 @@ class AdviceForm(SubmissionFormMixin, TransitionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        kind = self.submission.kind if self.submission else None
+        kind = self.record.kind if self.record else None
         allowed = ADVICE_FOR_KIND.get(kind, tuple(Advice))
         self.fields["advice"].choices = [(advice.value, advice.label) for advice in allowed]
 
-    def layout(self):
+    def fields_layout(self):
         return [
-            date_input("event_date"),
             Field.radios("advice", legend_size=Size.SMALL),
             Field.textarea("reasons", label_size=Size.SMALL, rows=6),
             date_input("information_due"),
         ]
 
-    def payload(self):
-        data = self.cleaned_data
-        return {
-            **super().payload(),
-            "advice": data["advice"],
-            "reasons": data["reasons"],
-            "information_due": data["information_due"],
-        }
 
-
-class InformationForm(SubmissionFormMixin, TransitionForm):
+class InformationForm(TransitionForm):
     event_label = "When did the board send the information?"
     event_name = "the date the information was sent"
     submit_label = "Send the information"
@@ -162,14 +144,11 @@ class InformationForm(SubmissionFormMixin, TransitionForm):
         "Do not use the names of the child, family members or professionals.",
     )
 
-    def layout(self):
-        return [date_input("event_date"), Field.textarea("information", label_size=Size.SMALL, rows=8)]
-
-    def payload(self):
-        return {**super().payload(), "information": self.cleaned_data["information"]}
+    def fields_layout(self):
+        return [Field.textarea("information", label_size=Size.SMALL, rows=8)]
 
 
-class BoardResponseForm(SubmissionFormMixin, TransitionForm):
+class BoardResponseForm(TransitionForm):
     event_label = "When did the board decide its response?"
     event_name = "the date of the response"
     submit_label = "Record the response"
@@ -186,19 +165,14 @@ class BoardResponseForm(SubmissionFormMixin, TransitionForm):
         "Needed unless the board accepts the advice. The panel reads it with the case.",
     )
 
-    def layout(self):
+    def fields_layout(self):
         return [
-            date_input("event_date"),
             Field.radios("response", legend_size=Size.SMALL),
             Field.textarea("explanation", label_size=Size.SMALL, rows=6),
         ]
 
-    def payload(self):
-        data = self.cleaned_data
-        return {**super().payload(), "response": data["response"], "explanation": data["explanation"]}
 
-
-class PanelViewForm(SubmissionFormMixin, TransitionForm):
+class PanelViewForm(TransitionForm):
     event_label = "When did the panel form its view?"
     event_name = "the date of the panel's view"
     submit_label = "Record the panel's view"
@@ -211,19 +185,11 @@ class PanelViewForm(SubmissionFormMixin, TransitionForm):
     )
     reasons = _text("The panel's reasons", "Give the panel's reasons")
 
-    def layout(self):
-        return [
-            date_input("event_date"),
-            Field.radios("view", legend_size=Size.SMALL),
-            Field.textarea("reasons", label_size=Size.SMALL, rows=6),
-        ]
-
-    def payload(self):
-        data = self.cleaned_data
-        return {**super().payload(), "view": data["view"], "reasons": data["reasons"]}
+    def fields_layout(self):
+        return [Field.radios("view", legend_size=Size.SMALL), Field.textarea("reasons", label_size=Size.SMALL, rows=6)]
 
 
-class WithdrawSubmissionForm(SubmissionFormMixin, ReasonForm):
+class WithdrawSubmissionForm(TransitionForm):
     event_label = "When was the submission withdrawn?"
     event_name = "the date the submission was withdrawn"
     submit_label = "Withdraw the submission"

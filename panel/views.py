@@ -6,8 +6,7 @@ Board users reach their own board's submissions; panel users every sent one; mee
 panel's only (404 for anyone else).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,7 +23,7 @@ from incidents.forms import SIN_STEPS
 from incidents.services import SIN_FIELDS
 from incidents.words import sin_rows
 from scr_tracker.forms import add_service_errors
-from scr_tracker.pages import PageRefusal, check_transition, run_for_page
+from scr_tracker.pages import PageRefusal, TransitionPages, check_transition, run_for_page, transition_view
 from scr_tracker.pages import TransitionPage as BaseTransitionPage
 from scr_tracker.transitions import (
     InvalidInput,
@@ -227,7 +226,7 @@ def submission_check(request, public_id):
     refused_missing = False
     try:
         _check(request, submission, "submit")
-        form = SubmitForm(request.POST if request.method == "POST" else None, submission=submission)
+        form = SubmitForm(request.POST if request.method == "POST" else None, record=submission)
         if request.method == "POST" and form.is_valid():
             sent, kept = run_for_page(
                 lambda: services.submission_submit(actor=request.user, submission_id=submission.pk, **form.payload()),
@@ -254,9 +253,8 @@ def submission_check(request, public_id):
 
 @dataclass(frozen=True)
 class TransitionPage(BaseTransitionPage):
-    """A submission's transition page: some forms need the request, and some pages show an earlier answer."""
+    """A submission's transition page: some pages show an earlier answer."""
 
-    form_kwargs: Callable = field(default=lambda request, submission: {})
     # Which earlier event the page shows, so that the person answers what was actually said.
     answers: str = ""
 
@@ -318,48 +316,32 @@ TRANSITION_PAGES = {
 }
 
 
-@require_http_methods(["GET", "POST"])
-def submission_transition(request, public_id, name: str):
-    page = TRANSITION_PAGES.get(name)
-    if page is None:
-        raise Http404("No such transition")
-    submission = selectors.submission_for_user(request.user, public_id)
-    try:
-        _check(request, submission, name)
-        form = page.form(
-            request.POST if request.method == "POST" else None,
-            submission=submission,
-            **page.form_kwargs(request, submission),
-        )
-        if request.method == "POST" and form.is_valid():
-            result, _ = run_for_page(
-                lambda: page.run(actor=request.user, submission_id=submission.pk, **form.payload()),
-                form,
-                state_reason=_state_reason,
-            )
-            if result is not None:
-                messages.success(request, page.done(result))
-                return redirect(_submission_url(submission))
-    except PageRefusal as refusal:
-        return _refused(request, submission, name, refusal.reasons)
+def _submission_transition_context(submission, name: str, page, form) -> dict:
     answering = None
     if page.answers:
         answering = selectors.submission_history(submission).filter(what=page.answers).last()
-    return render(
-        request,
-        "panel/transition.html",
-        {
-            **_submission_context(submission),
-            "form": form,
-            "name": name,
-            "title": submission_action_words(name),
-            "intro": NON_PUBLICATION_INTROS.get(name, page.intro)
-            if submission.kind == SubmissionKind.NON_PUBLICATION
-            else page.intro,
-            "answering": answering,
-            "no_meetings": name == "schedule" and not form.fields["meeting"].queryset.exists(),
-        },
+    return {
+        **_submission_context(submission),
+        "intro": NON_PUBLICATION_INTROS.get(name, page.intro)
+        if submission.kind == SubmissionKind.NON_PUBLICATION
+        else page.intro,
+        "answering": answering,
+        "no_meetings": name == "schedule" and not form.fields["meeting"].queryset.exists(),
+    }
+
+
+submission_transition = transition_view(
+    TransitionPages(
+        record="submission",
+        pages=TRANSITION_PAGES,
+        fetch=selectors.submission_for_user,
+        template="panel/transition.html",
+        back=_submission_url,
+        action_words=submission_action_words,
+        state_reason=_state_reason,
+        context=_submission_transition_context,
     )
+)
 
 
 # --- Meetings ------------------------------------------------------------------------------------

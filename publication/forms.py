@@ -8,20 +8,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from incidents.forms import ANY, TransitionForm
-from scr_tracker.forms import DateField, date_input
+from incidents.forms import ANY
+from scr_tracker.forms import DateField, TransitionForm, date_input
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
 
 NAME_HINT = "Do not use the names of the child, family members or professionals."
-
-
-class PublicationFormMixin:
-    """A transition form of a publication: `publication` instead of the incident forms' `incident`."""
-
-    def __init__(self, *args, publication=None, **kwargs):
-        self.publication = publication
-        super().__init__(*args, **kwargs)
 
 
 def _planned(required: bool) -> DateField:
@@ -34,21 +26,18 @@ def _planned(required: bool) -> DateField:
     )
 
 
-class SendReportForm(PublicationFormMixin, TransitionForm):
+class SendReportForm(TransitionForm):
     event_label = "When did the final report go to the national panel?"
     event_name = "the date the report was sent"
     submit_label = "Record the report as sent"
 
     planned_publication_on = _planned(required=False)
 
-    def layout(self):
-        return [date_input("event_date"), date_input("planned_publication_on")]
-
-    def payload(self):
-        return {**super().payload(), "planned_publication_on": self.cleaned_data["planned_publication_on"]}
+    def fields_layout(self):
+        return [date_input("planned_publication_on")]
 
 
-class ProposeForm(PublicationFormMixin, TransitionForm):
+class ProposeForm(TransitionForm):
     event_label = "When did the board decide to propose this?"
     event_name = "the date of the proposal"
     submit_label = "Propose and prepare the submission"
@@ -77,39 +66,26 @@ class ProposeForm(PublicationFormMixin, TransitionForm):
         },
     )
 
-    def layout(self):
+    def fields_layout(self):
         return [
-            date_input("event_date"),
             Field.radios("mode", legend_size=Size.SMALL),
             Field.textarea("reasons", label_size=Size.SMALL, rows=5),
             Field.textarea("independent_advice", label_size=Size.SMALL, rows=5),
         ]
 
-    def payload(self):
-        data = self.cleaned_data
-        return {
-            **super().payload(),
-            "mode": data["mode"],
-            "reasons": data["reasons"],
-            "independent_advice": data["independent_advice"],
-        }
 
-
-class ScheduleForm(PublicationFormMixin, TransitionForm):
+class ScheduleForm(TransitionForm):
     event_label = "When was the publication date set?"
     event_name = "the date it was set"
     submit_label = "Schedule publication"
 
     planned_publication_on = _planned(required=True)
 
-    def layout(self):
-        return [date_input("event_date"), date_input("planned_publication_on")]
-
-    def payload(self):
-        return {**super().payload(), "planned_publication_on": self.cleaned_data["planned_publication_on"]}
+    def fields_layout(self):
+        return [date_input("planned_publication_on")]
 
 
-class PublishForm(PublicationFormMixin, TransitionForm):
+class PublishForm(TransitionForm):
     event_label = "When was the report published?"
     event_name = "the date of publication"
     submit_label = "Record the publication"
@@ -121,44 +97,29 @@ class PublishForm(PublicationFormMixin, TransitionForm):
         error_messages={"required": "Enter the web address where the report is published"},
     )
 
-    def layout(self):
-        return [date_input("event_date"), Field.text("url", label_size=Size.SMALL)]
-
-    def payload(self):
-        return {**super().payload(), "url": self.cleaned_data["url"]}
+    def fields_layout(self):
+        return [Field.text("url", label_size=Size.SMALL)]
 
 
-class WithholdForm(PublicationFormMixin, TransitionForm):
+class WithholdForm(TransitionForm):
     event_label = "When did the board decide not to publish?"
     event_name = "the date of the decision"
     submit_label = "Withhold the report"
 
-    reason = forms.CharField(
-        label="Reason",
-        help_text=f"For example, the panel agreed the report should not be published. {NAME_HINT}",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the reason the report is withheld"},
-    )
-
-    def layout(self):
-        return [date_input("event_date"), Field.textarea("reason", label_size=Size.SMALL, rows=4)]
-
-    def payload(self):
-        return {**super().payload(), "reason": self.cleaned_data["reason"]}
+    reason_label = "Reason"
+    reason_hint = f"For example, the panel agreed the report should not be published. {NAME_HINT}"
+    reason_required = "Enter the reason the report is withheld"
+    reason_rows = 4
 
 
-class TakeDownForm(PublicationFormMixin, TransitionForm):
+class TakeDownForm(TransitionForm):
     event_label = "When was the report taken down?"
     event_name = "the date it was taken down"
     submit_label = "Record the report as taken down"
 
-    reason = forms.CharField(label="Reason (optional)", required=False, widget=forms.Textarea)
-
-    def layout(self):
-        return [date_input("event_date"), Field.textarea("reason", label_size=Size.SMALL, rows=3)]
-
-    def payload(self):
-        return {**super().payload(), "reason": self.cleaned_data["reason"]}
+    reason_label = "Reason (optional)"
+    reason_required = ""
+    reason_rows = 3
 
 
 class RecordForm(forms.Form):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
-from scr_tracker.pages import PageRefusal, TransitionPage, check_transition, run_for_page
+from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -196,52 +196,37 @@ def _state_reason(state: str) -> str:
     return f"the publication is {publication_state_words(state).lower()}"
 
 
-def _refused(request, publication, name: str, reasons: list[str]):
-    messages.error(request, f"You cannot {publication_action_words(name).lower()} now: {'; '.join(reasons)}.")
-    return redirect(_url(publication))
-
-
 def _done_url(publication, name: str) -> str:
     if name == "propose" and publication.submission_id:
         return reverse("panel:submission", args=[publication.submission.public_id])
     return _url(publication)
 
 
-@require_http_methods(["GET", "POST"])
-def publication_transition(request, public_id, name: str):
-    page = TRANSITION_PAGES.get(name)
-    if page is None:
-        raise Http404("No such transition")
-    _reader_or_404(request.user)
-    publication = selectors.publication_for_user(request.user, public_id)
-    action = publication_action_words(name)
-    try:
-        check_transition(request.user, publication, name, action=action, state_reason=_state_reason)
-        form = page.form(request.POST if request.method == "POST" else None, publication=publication)
-        if request.method == "POST" and form.is_valid():
-            result, _ = run_for_page(
-                lambda: page.run(actor=request.user, publication_id=publication.pk, **form.payload()),
-                form,
-                state_reason=_state_reason,
-            )
-            if result is not None:
-                messages.success(request, page.done(result))
-                return redirect(_done_url(result, name))
-    except PageRefusal as refusal:
-        return _refused(request, publication, name, refusal.reasons)
-    return render(
-        request,
-        "publication/transition.html",
-        {
-            "publication": publication,
-            "form": form,
-            "name": name,
-            "title": action,
-            "intro": page.intro,
-            "earliest_publication_on": services.earliest_publication_on(publication),
-            "earliest_take_down_on": services.earliest_take_down_on(publication),
-        },
+def _publication_for_reader(user, public_id):
+    _reader_or_404(user)
+    return selectors.publication_for_user(user, public_id)
+
+
+def _publication_transition_context(publication, name: str, page, form) -> dict:
+    return {
+        "earliest_publication_on": services.earliest_publication_on(publication),
+        "earliest_take_down_on": services.earliest_take_down_on(publication),
+    }
+
+
+publication_transition = transition_view(
+    TransitionPages(
+        record="publication",
+        pages=TRANSITION_PAGES,
+        fetch=_publication_for_reader,
+        template="publication/transition.html",
+        back=_url,
+        action_words=publication_action_words,
+        state_reason=_state_reason,
+        done_url=_done_url,
+        context=_publication_transition_context,
     )
+)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,8 +10,8 @@ from crispy_forms_gds.layout import HTML, Div, Field, Layout, Size, Submit
 from django import forms
 
 from incidents.choices import Agency
-from incidents.forms import ANY, SMALL_LABEL, TransitionForm
-from scr_tracker.forms import DateField, date_input
+from incidents.forms import ANY, SMALL_LABEL
+from scr_tracker.forms import DateField, TransitionForm, date_input
 
 from .choices import RATIONALE_LIMBS, ActionStatus, AddressedTo, DecisionKind, Methodology, StopReason
 from .models import Theme
@@ -66,7 +66,7 @@ class DecisionForm(TransitionForm):
     )
 
     def __init__(self, *args, **kwargs):
-        incident = kwargs.get("incident")
+        incident = kwargs.get("record")
         # Known before the layout is built (by the parent's __init__), which shows the question only if needed.
         self.open_reviews = {
             str(review.public_id): review for review in (open_reviews_of_board(incident) if incident else [])
@@ -97,9 +97,8 @@ class DecisionForm(TransitionForm):
             name: field for name, field in self.fields.items() if name not in order
         }
 
-    def layout(self):
+    def fields_layout(self):
         return [
-            date_input("event_date"),
             Field.radios("decision", legend_size=Size.SMALL),
             *([Field.radios("join_review", legend_size=Size.SMALL)] if self.open_reviews else []),
             HTML(
@@ -119,7 +118,7 @@ class DecisionForm(TransitionForm):
         data = self.cleaned_data
         recommendation = data["subgroup_recommendation"]
         return {
-            **super().payload(),
+            "event_date": data["event_date"],
             "decision": data["decision"],
             "rationale": {limb.value: data[rationale_field(limb)] for limb in RATIONALE_LIMBS},
             "subgroup_recommendation": "" if recommendation == NO_RECOMMENDATION else recommendation,
@@ -166,15 +165,7 @@ def _text(label: str, required_message: str | None, help_text: str = "", **kwarg
     )
 
 
-class ReviewFormMixin:
-    """A transition form of a review: `review` instead of the incident forms' `incident`."""
-
-    def __init__(self, *args, review=None, **kwargs):
-        self.review = review
-        super().__init__(*args, **kwargs)
-
-
-class StartReviewForm(ReviewFormMixin, TransitionForm):
+class StartReviewForm(TransitionForm):
     event_label = "When was the review commissioned?"
     event_name = "the date the review was commissioned"
     submit_label = "Commission the review"
@@ -195,25 +186,15 @@ class StartReviewForm(ReviewFormMixin, TransitionForm):
         widget=forms.Textarea,
     )
 
-    def layout(self):
+    def fields_layout(self):
         return [
-            date_input("event_date"),
             Field.radios("methodology", legend_size=Size.SMALL),
             Field.text("lead_reviewer", label_size=Size.SMALL),
             Field.textarea("independence_statement", label_size=Size.SMALL, rows=5),
         ]
 
-    def payload(self):
-        data = self.cleaned_data
-        return {
-            **super().payload(),
-            "methodology": data["methodology"],
-            "lead_reviewer": data["lead_reviewer"],
-            "independence_statement": data["independence_statement"],
-        }
 
-
-class StopClockForm(ReviewFormMixin, TransitionForm):
+class StopClockForm(TransitionForm):
     event_label = "From when is the review clock stopped?"
     event_name = "the date the clock stopped"
     submit_label = "Stop the clock"
@@ -226,30 +207,23 @@ class StopClockForm(ReviewFormMixin, TransitionForm):
         widget=forms.Textarea,
     )
 
-    def layout(self):
-        return [
-            date_input("event_date"),
-            Field.radios("reason", legend_size=Size.SMALL),
-            Field.textarea("detail", label_size=Size.SMALL, rows=4),
-        ]
-
-    def payload(self):
-        return {**super().payload(), "reason": self.cleaned_data["reason"], "detail": self.cleaned_data["detail"]}
+    def fields_layout(self):
+        return [Field.radios("reason", legend_size=Size.SMALL), Field.textarea("detail", label_size=Size.SMALL, rows=4)]
 
 
-class ResumeClockForm(ReviewFormMixin, TransitionForm):
+class ResumeClockForm(TransitionForm):
     event_label = "From when does the review clock run again?"
     event_name = "the date the clock resumed"
     submit_label = "Resume the clock"
 
 
-class BeginDraftingForm(ReviewFormMixin, TransitionForm):
+class BeginDraftingForm(TransitionForm):
     event_label = "When did the reviewer begin drafting the overview report?"
     event_name = "the date drafting began"
     submit_label = "Begin drafting"
 
 
-class SignOffForm(ReviewFormMixin, TransitionForm):
+class SignOffForm(TransitionForm):
     event_label = "When did the board sign off the overview report?"
     event_name = "the date of the sign-off"
     submit_label = "Sign off the review"
@@ -408,27 +382,19 @@ class ActionForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class ActionFormMixin:
-    """A transition form of an action: `action` instead of the incident forms' `incident`."""
-
-    def __init__(self, *args, action=None, **kwargs):
-        self.action = action
-        super().__init__(*args, **kwargs)
-
-
-class BeginActionForm(ActionFormMixin, TransitionForm):
+class BeginActionForm(TransitionForm):
     event_label = "When did work on the action start?"
     event_name = "the date work started"
     submit_label = "Start the action"
 
 
-class CompleteActionForm(ActionFormMixin, TransitionForm):
+class CompleteActionForm(TransitionForm):
     event_label = "When was the action completed?"
     event_name = "the date the action was completed"
     submit_label = "Complete the action"
 
 
-class EvidenceImpactForm(ActionFormMixin, TransitionForm):
+class EvidenceImpactForm(TransitionForm):
     event_label = "When was the impact evidenced?"
     event_name = "the date of the evidence"
     submit_label = "Record the evidence"
@@ -440,11 +406,8 @@ class EvidenceImpactForm(ActionFormMixin, TransitionForm):
         widget=forms.Textarea,
     )
 
-    def layout(self):
-        return [date_input("event_date"), Field.textarea("evidence", label_size=Size.SMALL, rows=6)]
-
-    def payload(self):
-        return {**super().payload(), "evidence": self.cleaned_data["evidence"]}
+    def fields_layout(self):
+        return [Field.textarea("evidence", label_size=Size.SMALL, rows=6)]
 
 
 # --- The action plan's filters -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from audit.services import access_record
 from audit.timeline import timeline_rows
 from reviews.documents import review_documents
 from scr_tracker import clocks
-from scr_tracker.pages import PageRefusal, TransitionPage, check_transition, run_for_page
+from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -246,45 +246,26 @@ def _state_reason(state: str) -> str:
     return f"the review is {review_state_words(state).lower()}"
 
 
-def _refused(request, review, name: str, reasons: list[str]):
-    messages.error(request, f"You cannot {review_action_words(name).lower()} now: {'; '.join(reasons)}.")
-    return redirect(_review_url(review))
-
-
-@require_http_methods(["GET", "POST"])
-def review_transition(request, public_id, name: str):
-    page = TRANSITION_PAGES.get(name)
-    if page is None:
-        raise Http404("No such transition")
-    review = selectors.review_for_user(request.user, public_id)
-    try:
-        check_transition(request.user, review, name, action=review_action_words(name), state_reason=_state_reason)
-        form = page.form(request.POST if request.method == "POST" else None, review=review)
-        if request.method == "POST" and form.is_valid():
-            result, _ = run_for_page(
-                lambda: page.run(actor=request.user, review_id=review.pk, **form.payload()),
-                form,
-                state_reason=_state_reason,
-            )
-            if result is not None:
-                messages.success(request, page.done(result))
-                return redirect(_review_url(review))
-    except PageRefusal as refusal:
-        return _refused(request, review, name, refusal.reasons)
+def _review_transition_context(review, name: str, page, form) -> dict:
     stops = list(review.stop_periods.all())
-    return render(
-        request,
-        "reviews/transition.html",
-        {
-            "review": review,
-            "form": form,
-            "name": name,
-            "title": review_action_words(name),
-            "intro": page.intro,
-            "open_stop": next((stop for stop in stops if stop.resumed_on is None), None),
-            "clock": review.completion_clock(_today()),
-        },
+    return {
+        "open_stop": next((stop for stop in stops if stop.resumed_on is None), None),
+        "clock": review.completion_clock(_today()),
+    }
+
+
+review_transition = transition_view(
+    TransitionPages(
+        record="review",
+        pages=TRANSITION_PAGES,
+        fetch=selectors.review_for_user,
+        template="reviews/transition.html",
+        back=_review_url,
+        action_words=review_action_words,
+        state_reason=_state_reason,
+        context=_review_transition_context,
     )
+)
 
 
 # --- Contributions, recommendations and actions --------------------------------------------------
@@ -432,42 +413,22 @@ def _action_state_reason(state: str) -> str:
     return f"the action is {action_status_words(state).lower()}"
 
 
-@require_http_methods(["GET", "POST"])
-def action_transition(request, public_id, name: str):
-    page = ACTION_PAGES.get(name)
-    if page is None:
-        raise Http404("No such transition")
-    action = selectors.action_for_user(request.user, public_id)
-    review = action.recommendation.review
-    try:
-        check_transition(
-            request.user, action, name, action=action_action_words(name), state_reason=_action_state_reason
-        )
-        form = page.form(_data(request), action=action)
-        if request.method == "POST" and form.is_valid():
-            result, _ = run_for_page(
-                lambda: page.run(actor=request.user, action_id=action.pk, **form.payload()),
-                form,
-                state_reason=_action_state_reason,
-            )
-            if result is not None:
-                messages.success(request, page.done(result))
-                return redirect(_review_url(review))
-    except PageRefusal as refusal:
-        messages.error(request, f"You cannot {action_action_words(name).lower()} now: {'; '.join(refusal.reasons)}.")
-        return redirect(_review_url(review))
-    return render(
-        request,
-        "reviews/action_transition.html",
-        {
-            "review": review,
-            "action": action,
-            "form": form,
-            "title": action_action_words(name),
-            "intro": page.intro,
-            "clock": action.clock(_today()),
-        },
+def _action_transition_context(action, name: str, page, form) -> dict:
+    return {"review": action.recommendation.review, "clock": action.clock(_today())}
+
+
+action_transition = transition_view(
+    TransitionPages(
+        record="action",
+        pages=ACTION_PAGES,
+        fetch=selectors.action_for_user,
+        template="reviews/action_transition.html",
+        back=lambda action: _review_url(action.recommendation.review),
+        action_words=action_action_words,
+        state_reason=_action_state_reason,
+        context=_action_transition_context,
     )
+)
 
 
 # --- The board's action plan ---------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Form pieces every app's pages share: the GOV.UK date input and service errors shown on a form."""
+"""Form pieces every app's pages share: the GOV.UK date input, the transition pages' form and
+service errors shown on a form."""
 
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -71,6 +73,54 @@ class DateField(DateInputField):
 def date_input(name: str) -> Field:
     """The layout of a DateField: its label as a small legend over the day, month and year boxes."""
     return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
+
+
+class TransitionForm(forms.Form):
+    """A transition page's form: the event date, the transition's own fields, then the reason if it
+    asks one. `record` is the record it runs on; `payload()` is what its service takes.
+
+    A form names its date (`event_label`, `event_name` for the messages) and its button, declares
+    its own fields and lays them out in `fields_layout()`. A transition that asks why gives the
+    question in `reason_label`: a text box, required with `reason_required` as its message unless
+    that is empty.
+    """
+
+    event_label = "When did it happen?"
+    event_name = "the date it happened"
+    submit_label = "Save"
+    reason_label = ""
+    reason_hint = ""
+    reason_required = "Enter the reason"
+    reason_rows = 5
+
+    def __init__(self, *args, record=None, **kwargs):
+        self.record = record
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"] = DateField(label=self.event_label, name=self.event_name)
+        self.fields = {"event_date": self.fields.pop("event_date"), **self.fields}
+        if self.reason_label:
+            self.fields["reason"] = forms.CharField(
+                label=self.reason_label,
+                help_text=self.reason_hint,
+                required=bool(self.reason_required),
+                widget=forms.Textarea,
+                error_messages={"required": self.reason_required},
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.layout(), Submit("submit", self.submit_label))
+
+    def fields_layout(self) -> list:
+        """The layout of the transition's own fields, between the date and the reason."""
+        return []
+
+    def layout(self) -> list:
+        reason = [Field.textarea("reason", label_size=Size.SMALL, rows=self.reason_rows)] if self.reason_label else []
+        return [date_input("event_date"), *self.fields_layout(), *reason]
+
+    def payload(self) -> dict:
+        """Every field by its name; a form whose service takes something else says so."""
+        return dict(self.cleaned_data)
 
 
 def add_service_errors(form: forms.Form, errors: dict[str, list[str]], aliases: dict[str, str] | None = None) -> None:
