@@ -5,29 +5,27 @@ service, render with an output serializer. Refusals are mapped to 400/403/409 in
 `scr_tracker.api`; a record outside the user's scope is 404.
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
-from audit.services import access_record
-from panel.selectors import submissions_for_user
+from panel.selectors import submission_visible_to
 from reviews.choices import DecisionKind
-from reviews.selectors import reviews_for_user
+from reviews.selectors import review_pk_for_user
 from reviews.services import decision_record
 from scr_tracker.api import (
-    ApiPagination,
     ApiUrlField,
-    ApiView,
     AvailableTransitionOutput,
     ClockOutput,
+    RecordDetailApi,
+    RecordListApi,
     StrictInputSerializer,
     TransitionApiSpec,
+    TransitionInput,
     api_url,
     error_responses,
-    paginated_response,
     transition_api_view,
+    transition_reason,
 )
 from scr_tracker.transitions import available_transitions
 
@@ -45,15 +43,15 @@ from .choices import (
     Regulation5,
     Sex,
 )
-from .models import INCIDENT_TRANSITIONS, Incident
+from .models import INCIDENT_TRANSITIONS
 from .selectors import (
     FLAG_VALUES,
     RAG_VALUES,
     CaseFilters,
     incident_clocks,
     incident_decisions,
-    incident_for_user,
     incident_list,
+    incidents_for_user,
 )
 from .services import (
     incident_close,
@@ -184,16 +182,9 @@ class IncidentOutput(IncidentTransitionsMixin):
         if not submissions:
             return None
         latest = submissions[-1]
-        if not submissions_for_user(self.context["request"].user).filter(pk=latest.pk).exists():
+        if not submission_visible_to(self.context["request"].user, latest):
             return None
         return api_url(self.context["request"], "api:submission-detail", latest.public_id)
-
-
-def incident_response(request, incident: Incident, status_code: int = status.HTTP_200_OK) -> Response:
-    context = {"request": request, "today": timezone.localdate(), "decisions": incident_decisions(incident)}
-    data = IncidentOutput(incident, context=context).data
-    headers = {"Location": data["url"]} if status_code == status.HTTP_201_CREATED else None
-    return Response(data, status=status_code, headers=headers)
 
 
 # --- Input --------------------------------------------------------------------------------------
@@ -233,16 +224,7 @@ class IncidentCreateInput(StrictInputSerializer):
     outline = serializers.CharField()
 
 
-# Transition payloads (SPEC §4.1 table). Malformed values are 400 at once; missing ones are left
-# to the service, which reports them only after checking the role (403) and the state (409).
-
-
-class TransitionInput(StrictInputSerializer):
-    """Every transition's `event_date`."""
-
-    event_date = serializers.DateField(
-        allow_null=True, default=None, help_text="Required: when it really happened (YYYY-MM-DD)"
-    )
+# Transition payloads (SPEC §4.1 table), on `scr_tracker.api.TransitionInput`.
 
 
 class NotifyInput(TransitionInput):
@@ -292,13 +274,13 @@ class RecordDecisionInput(TransitionInput):
 class ReasonInput(TransitionInput):
     """A transition with an optional reason (`close`)."""
 
-    reason = serializers.CharField(allow_blank=True, default="")
+    reason = transition_reason()
 
 
 class ReasonRequiredInput(TransitionInput):
     """A transition that needs a reason (`reconsider`, `withdraw`)."""
 
-    reason = serializers.CharField(allow_blank=True, default="", help_text="Required")
+    reason = transition_reason("Required")
 
 
 def _record_decision(*, actor, incident_id: int, join_review=None, **payload):
@@ -309,7 +291,7 @@ def _record_decision(*, actor, incident_id: int, join_review=None, **payload):
     """
     review_id = None
     if join_review is not None:
-        review_id = reviews_for_user(actor).filter(public_id=join_review).values_list("pk", flat=True).first() or 0
+        review_id = review_pk_for_user(actor, join_review) or 0
     return decision_record(actor=actor, incident_id=incident_id, join_review_id=review_id, **payload)
 
 
@@ -330,26 +312,16 @@ TRANSITION_APIS: dict[str, TransitionApiSpec] = {
 # --- Views --------------------------------------------------------------------------------------
 
 
-class IncidentListApi(ApiView):
+class IncidentListApi(RecordListApi):
     """The user's incidents (board users: their board's; others: none yet), and logging a new SIN."""
 
-    pagination_class = ApiPagination
+    noun = "incident"
+    summary = "The user's incidents, newest first"
+    output = IncidentSummaryOutput
+    filters = IncidentFilter
 
-    @extend_schema(
-        operation_id="incidents_list",
-        summary="The user's incidents, newest first",
-        parameters=[IncidentFilter],
-        responses={200: IncidentSummaryOutput(many=True), **error_responses(400, 401, 403, 404)},
-    )
-    def get(self, request):
-        filters = IncidentFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        incidents = incident_list(
-            request.user, today=timezone.localdate(), filters=CaseFilters(**filters.validated_data)
-        )
-        return paginated_response(
-            view=self, request=request, queryset=incidents, serializer_class=IncidentSummaryOutput
-        )
+    def records(self, user, filters):
+        return incident_list(user, today=self.today, filters=CaseFilters(**filters))
 
     @extend_schema(
         operation_id="incidents_create",
@@ -366,31 +338,22 @@ class IncidentListApi(ApiView):
         if board is not None and user.is_board_user and board.strip() != user.board.code:
             raise ValidationError({"board": [OTHER_BOARD]})
         incident = incident_create(actor=user, data=data)
-        return incident_response(request, incident_for_user(user, incident.public_id), status.HTTP_201_CREATED)
+        return IncidentDetailApi.reread(request, incident.public_id, status.HTTP_201_CREATED)
 
 
-class IncidentDetailApi(ApiView):
+class IncidentDetailApi(RecordDetailApi):
     """One incident in the user's scope: every field, its transitions, clocks, flags and decisions."""
 
-    @extend_schema(
-        operation_id="incidents_retrieve",
-        summary="One incident",
-        responses={200: IncidentOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, public_id):
-        incident = incident_for_user(request.user, public_id)
-        access_record(request=request, record=incident)
-        return incident_response(request, incident)
+    noun = "incident"
+    summary = "One incident"
+    output = IncidentOutput
+    records = staticmethod(incidents_for_user)
+
+    @classmethod
+    def context(cls, incident):
+        return {**super().context(incident), "decisions": incident_decisions(incident)}
 
 
 def transition_view(name: str):
     """The view for `POST incidents/<id>/transitions/<name>/`, documented with its own payload."""
-    return transition_api_view(
-        name,
-        TRANSITION_APIS[name],
-        noun="incident",
-        fetch=incident_for_user,
-        id_kwarg="incident_id",
-        respond=lambda request, public_id: incident_response(request, incident_for_user(request.user, public_id)),
-        output=IncidentOutput,
-    )
+    return transition_api_view(name, TRANSITION_APIS[name], detail=IncidentDetailApi)

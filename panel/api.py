@@ -12,27 +12,24 @@ from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.response import Response
 
 from accounts.models import User
-from audit.services import access_record
 from scr_tracker.api import (
     FIELD_ERRORS_SCHEMA,
-    ApiPagination,
     ApiUrlField,
-    ApiView,
     AvailableTransitionOutput,
     ClockOutput,
+    RecordDetailApi,
+    RecordListApi,
     StrictInputSerializer,
     TransitionApiSpec,
+    TransitionInput,
     api_url,
     error_responses,
-    paginated_response,
     transition_api_view,
+    transition_reason,
 )
 from scr_tracker.transitions import InvalidInput, available_transitions
 
@@ -41,12 +38,14 @@ from .models import SUBMISSION_TRANSITIONS, PanelMeeting, PanelSubmission, Submi
 from .selectors import (
     PANEL_ROLES,
     agenda,
-    meeting_for_user,
+    meeting_or_none,
     meetings_for_user,
+    meetings_with_agenda,
+    panel_users_by_email,
     submission_clocks,
-    submission_for_user,
     submission_history,
     submissions_for_user,
+    submissions_newest_first,
 )
 from .services import (
     meeting_create,
@@ -175,12 +174,6 @@ class SubmissionOutput(SubmissionSummaryOutput):
         return SubmissionEventOutput(self.context["history"], many=True).data
 
 
-def submission_response(request, submission: PanelSubmission) -> Response:
-    history = list(submission_history(submission))
-    context = {"request": request, "today": timezone.localdate(), "history": history}
-    return Response(SubmissionOutput(submission, context=context).data)
-
-
 # --- Submissions: input -------------------------------------------------------------------------
 
 
@@ -198,29 +191,20 @@ class SubmissionUpdateInput(StrictInputSerializer):
     covering_note = serializers.CharField(allow_blank=True, help_text="Anything the board wants the panel to know")
 
 
-# Transition payloads (SPEC §4.4 table). Malformed values are 400 at once; missing ones are left
-# to the service, which reports them only after checking the role (403) and the state (409).
+# Transition payloads (SPEC §4.4 table), on `scr_tracker.api.TransitionInput`.
 
 
-class SubmissionTransitionInput(StrictInputSerializer):
-    """Every transition's `event_date`."""
-
-    event_date = serializers.DateField(
-        allow_null=True, default=None, help_text="Required: when it really happened (YYYY-MM-DD)"
-    )
-
-
-class SubmitInput(SubmissionTransitionInput):
+class SubmitInput(TransitionInput):
     """`submit`: the date the board sent it; refused with what is `missing` until it is complete."""
 
 
-class SubmissionScheduleInput(SubmissionTransitionInput):
+class SubmissionScheduleInput(TransitionInput):
     """`schedule`: the meeting whose agenda the submission goes on."""
 
     meeting = serializers.UUIDField(allow_null=True, default=None, help_text="Required: the meeting's id")
 
 
-class RecordAdviceInput(SubmissionTransitionInput):
+class RecordAdviceInput(TransitionInput):
     """`record_advice`: the panel's advice with its reasons."""
 
     advice = serializers.ChoiceField(
@@ -238,13 +222,13 @@ class RecordAdviceInput(SubmissionTransitionInput):
     )
 
 
-class ProvideInformationInput(SubmissionTransitionInput):
+class ProvideInformationInput(TransitionInput):
     """`provide_information`: the board's answer to the panel's request."""
 
     information = serializers.CharField(allow_blank=True, default="", help_text="Required")
 
 
-class RecordBoardResponseInput(SubmissionTransitionInput):
+class RecordBoardResponseInput(TransitionInput):
     """`record_board_response`: the chair's response to the panel's disagreement."""
 
     response = serializers.ChoiceField(
@@ -255,22 +239,22 @@ class RecordBoardResponseInput(SubmissionTransitionInput):
     )
 
 
-class RecordPanelViewInput(SubmissionTransitionInput):
+class RecordPanelViewInput(TransitionInput):
     """`record_panel_view`: the panel's view of the board's further explanation."""
 
     view = serializers.ChoiceField(choices=PanelView.choices, allow_null=True, default=None, help_text="Required")
     reasons = serializers.CharField(allow_blank=True, default="", help_text="Required")
 
 
-class SubmissionWithdrawInput(SubmissionTransitionInput):
+class SubmissionWithdrawInput(TransitionInput):
     """`withdraw`, with the reason."""
 
-    reason = serializers.CharField(allow_blank=True, default="", help_text="Required")
+    reason = transition_reason("Required")
 
 
 def _schedule(*, actor, submission_id: int, event_date: date | None, meeting) -> PanelSubmission:
     """Put a submitted case on a panel meeting's agenda (the meeting by its public id)."""
-    found = meetings_for_user(actor).filter(public_id=meeting).first() if meeting else None
+    found = meeting_or_none(actor, meeting) if meeting else None
     try:
         return submission_schedule(
             actor=actor, submission_id=submission_id, event_date=event_date, meeting_id=found.pk if found else None
@@ -302,44 +286,29 @@ TRANSITION_APIS: dict[str, TransitionApiSpec] = {
 # --- Submissions: views -------------------------------------------------------------------------
 
 
-class SubmissionListApi(ApiView):
+class SubmissionListApi(RecordListApi):
     """The user's submissions (board users: their board's; panel: every board's once sent)."""
 
-    pagination_class = ApiPagination
+    noun = "submission"
+    summary = "The user's panel submissions, newest first"
+    output = SubmissionSummaryOutput
+    filters = SubmissionFilter
 
-    @extend_schema(
-        operation_id="submissions_list",
-        summary="The user's panel submissions, newest first",
-        parameters=[SubmissionFilter],
-        responses={200: SubmissionSummaryOutput(many=True), **error_responses(400, 401, 403, 404)},
-    )
-    def get(self, request):
-        filters = SubmissionFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        submissions = submissions_for_user(request.user)
-        for field, value in filters.validated_data.items():
-            if value:
-                submissions = submissions.filter(**{field: value})
-        return paginated_response(
-            view=self,
-            request=request,
-            queryset=submissions.order_by("-created_at", "-pk"),
-            serializer_class=SubmissionSummaryOutput,
-        )
+    def records(self, user, filters):
+        return submissions_newest_first(user, **filters)
 
 
-class SubmissionDetailApi(ApiView):
+class SubmissionDetailApi(RecordDetailApi):
     """One submission in the user's scope; the board edits its covering note while it is a draft."""
 
-    @extend_schema(
-        operation_id="submissions_retrieve",
-        summary="One panel submission",
-        responses={200: SubmissionOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, public_id):
-        submission = submission_for_user(request.user, public_id)
-        access_record(request=request, record=submission)
-        return submission_response(request, submission)
+    noun = "submission"
+    summary = "One panel submission"
+    output = SubmissionOutput
+    records = staticmethod(submissions_for_user)
+
+    @classmethod
+    def context(cls, submission):
+        return {**super().context(submission), "history": list(submission_history(submission))}
 
     @extend_schema(
         operation_id="submissions_partial_update",
@@ -348,11 +317,11 @@ class SubmissionDetailApi(ApiView):
         responses={200: SubmissionOutput, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request, public_id):
-        self.record = submission_for_user(request.user, public_id)
+        self.record = self.fetch(request.user, public_id)
         serializer = SubmissionUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission_update_note(actor=request.user, submission_id=self.record.pk, **serializer.validated_data)
-        return submission_response(request, submission_for_user(request.user, public_id))
+        return self.reread(request, public_id)
 
 
 SUBMIT_BAD_INPUT = OpenApiResponse(
@@ -367,11 +336,7 @@ def transition_view(name: str):
     return transition_api_view(
         name,
         TRANSITION_APIS[name],
-        noun="submission",
-        fetch=submission_for_user,
-        id_kwarg="submission_id",
-        respond=lambda request, public_id: submission_response(request, submission_for_user(request.user, public_id)),
-        output=SubmissionOutput,
+        detail=SubmissionDetailApi,
         bad_input=SUBMIT_BAD_INPUT if name == "submit" else None,
     )
 
@@ -407,25 +372,8 @@ class MeetingOutput(serializers.Serializer):
         return [api_url(request, "api:submission-detail", s.public_id) for s in self.context["agenda"](meeting)]
 
 
-AGENDA_ORDER = ("board__name", "pk")  # as panel.selectors.agenda
-
-
-def meetings_with_agenda(user):
-    """The user's meetings with those present and their agenda, in a fixed number of queries."""
-    return meetings_for_user(user).prefetch_related(
-        "members_present",
-        Prefetch("submissions", queryset=PanelSubmission.objects.order_by(*AGENDA_ORDER).only("public_id", "meeting")),
-    )
-
-
 def _prefetched_agenda(meeting):
     return meeting.submissions.all()
-
-
-def meeting_response(request, meeting: PanelMeeting, status_code: int = status.HTTP_200_OK) -> Response:
-    data = MeetingOutput(meeting, context={"request": request, "agenda": agenda}).data
-    headers = {"Location": data["url"]} if status_code == status.HTTP_201_CREATED else None
-    return Response(data, status=status_code, headers=headers)
 
 
 class MeetingCreateInput(StrictInputSerializer):
@@ -454,10 +402,7 @@ def _panel_users(emails: list[str]) -> tuple[list[User], dict[str, list[str]]]:
     """The panel users with these emails, and the errors for those that name none."""
     if not emails:
         return [], {}
-    lookup = Q()
-    for email in emails:
-        lookup |= Q(email__iexact=email)
-    users = list(User.objects.filter(lookup, role__in=PANEL_ROLES))
+    users = panel_users_by_email(emails)
     known = {user.email.lower() for user in users}
     unknown = [email for email in dict.fromkeys(emails) if email.lower() not in known]
     return users, ({"members_present": [NO_SUCH_MEMBER.format(email=e) for e in unknown]} if unknown else {})
@@ -477,24 +422,18 @@ def _with_members(emails: list[str], run: Callable[[list[User]], PanelMeeting]) 
     return meeting
 
 
-class MeetingListApi(ApiView):
+class MeetingListApi(RecordListApi):
     """The panel's meetings (panel users; none for anyone else), and arranging a new one (secretariat)."""
 
-    pagination_class = ApiPagination
+    noun = "meeting"
+    summary = "The panel's meetings, latest first"
+    output = MeetingOutput
 
-    @extend_schema(
-        operation_id="meetings_list",
-        summary="The panel's meetings, latest first",
-        responses={200: MeetingOutput(many=True), **error_responses(401, 403, 404)},
-    )
-    def get(self, request):
-        return paginated_response(
-            view=self,
-            request=request,
-            queryset=meetings_with_agenda(request.user).order_by("-meets_on"),
-            serializer_class=MeetingOutput,
-            context={"agenda": _prefetched_agenda},
-        )
+    def records(self, user, filters):
+        return meetings_with_agenda(user)
+
+    def context(self):
+        return {"agenda": _prefetched_agenda}
 
     @extend_schema(
         operation_id="meetings_create",
@@ -510,19 +449,21 @@ class MeetingListApi(ApiView):
             data.pop("members_present"),
             lambda members: meeting_create(actor=request.user, members_present=members, **data),
         )
-        return meeting_response(request, meeting_for_user(request.user, meeting.public_id), status.HTTP_201_CREATED)
+        return MeetingDetailApi.reread(request, meeting.public_id, status.HTTP_201_CREATED)
 
 
-class MeetingDetailApi(ApiView):
+class MeetingDetailApi(RecordDetailApi):
     """One panel meeting (panel users; 404 for anyone else)."""
 
-    @extend_schema(
-        operation_id="meetings_retrieve",
-        summary="One panel meeting with its agenda",
-        responses={200: MeetingOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, public_id):
-        return meeting_response(request, meeting_for_user(request.user, public_id))
+    noun = "meeting"
+    summary = "One panel meeting with its agenda"
+    output = MeetingOutput
+    records = staticmethod(meetings_for_user)
+    access_event = False  # a meeting is not a case record
+
+    @classmethod
+    def context(cls, meeting):
+        return {"agenda": agenda}
 
     @extend_schema(
         operation_id="meetings_partial_update",
@@ -531,7 +472,7 @@ class MeetingDetailApi(ApiView):
         responses={200: MeetingOutput, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request, public_id):
-        meeting = meeting_for_user(request.user, public_id)
+        meeting = self.fetch(request.user, public_id)
         serializer = MeetingUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -545,4 +486,4 @@ class MeetingDetailApi(ApiView):
                 actor=request.user, meeting_id=meeting.pk, members_present=members, minutes=minutes
             ),
         )
-        return meeting_response(request, meeting_for_user(request.user, public_id))
+        return self.reread(request, public_id)

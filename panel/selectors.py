@@ -7,7 +7,7 @@ board's submissions once sent, and, through them, the incident and decision they
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
@@ -148,3 +148,49 @@ def submission_timeline(submission: PanelSubmission):
 def submissions_to_schedule(user) -> QuerySet[PanelSubmission]:
     """The secretariat's queue: sent, not yet on a meeting's agenda, the longest waiting first."""
     return submissions_for_user(user).filter(state=SubmissionState.SUBMITTED).order_by("first_submitted_on", "pk")
+
+
+# --- What the API shows -------------------------------------------------------------------------
+
+
+def submission_visible_to(user, submission: PanelSubmission) -> bool:
+    return submissions_for_user(user).filter(pk=submission.pk).exists()
+
+
+def submissions_newest_first(user, *, state: str = "", kind: str = "", outcome: str = "") -> QuerySet[PanelSubmission]:
+    """The user's submissions, narrowed by each value given, the most recently created first."""
+    qs = submissions_for_user(user)
+    for field, value in {"state": state, "kind": kind, "outcome": outcome}.items():
+        if value:
+            qs = qs.filter(**{field: value})
+    return qs.order_by("-created_at", "-pk")
+
+
+def meeting_or_none(user, public_id) -> PanelMeeting | None:
+    """The meeting with this public id, when the user may see it (a submission's schedule names it)."""
+    return meetings_for_user(user).filter(public_id=public_id).first()
+
+
+AGENDA_ORDER = ("board__name", "pk")  # as `agenda`
+
+
+def meetings_with_agenda(user) -> QuerySet[PanelMeeting]:
+    """The user's meetings, latest first, with those present and their agenda, in a fixed number of queries."""
+    return (
+        meetings_for_user(user)
+        .prefetch_related(
+            "members_present",
+            Prefetch(
+                "submissions", queryset=PanelSubmission.objects.order_by(*AGENDA_ORDER).only("public_id", "meeting")
+            ),
+        )
+        .order_by("-meets_on")
+    )
+
+
+def panel_users_by_email(emails) -> list[User]:
+    """The panel members and secretariat with these email addresses, in any case."""
+    lookup = Q()
+    for email in emails:
+        lookup |= Q(email__iexact=email)
+    return list(User.objects.filter(lookup, role__in=PANEL_ROLES))

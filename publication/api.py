@@ -1,38 +1,36 @@
 """The publications API (SPEC §8): publications with their transitions and clocks, and the board's
 written response and NSPCC repository deposit.
 
-Thin views, as in `reviews.review_api`: parse with an input serializer, fetch through the scoped
+Thin views, as in `reviews.api`: parse with an input serializer, fetch through the scoped
 selector (board users: their board's publications; panel: those whose final report the board has
 sent them, read-only; a record outside the scope is 404), call one service, render with an output
 serializer. Refusals are mapped to 400/403/409 in `scr_tracker.api`.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.response import Response
 
-from audit.services import access_record
 from panel.choices import Outcome
 from scr_tracker.api import (
-    ApiPagination,
     ApiUrlField,
-    ApiView,
     AvailableTransitionOutput,
     ClockOutput,
+    RecordDetailApi,
+    RecordListApi,
     StrictInputSerializer,
     TransitionApiSpec,
+    TransitionInput,
     api_url,
     error_responses,
-    paginated_response,
     transition_api_view,
+    transition_reason,
 )
 from scr_tracker.transitions import available_transitions
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
 from .models import PUBLICATION_TRANSITIONS
-from .selectors import PublicationFilters, publication_clocks, publication_for_user, publication_list
+from .selectors import PublicationFilters, publication_clocks, publication_list, publications_for_user
 from .services import (
     publication_plan,
     publication_propose,
@@ -114,15 +112,9 @@ class PublicationOutput(serializers.Serializer):
         return [clock.as_dict() for clock in publication_clocks(publication, today=self.context["today"])]
 
 
-def publication_response(request, public_id) -> Response:
-    publication = publication_for_user(request.user, public_id)
-    context = {"request": request, "today": timezone.localdate()}
-    return Response(PublicationOutput(publication, context=context).data)
-
-
 # --- Input --------------------------------------------------------------------------------------
 # Malformed values are 400 at once; missing ones are left to the service, which reports them only
-# after checking the role (403) and the state (409).
+# after checking the role (403) and the state (409). Transitions' on `scr_tracker.api.TransitionInput`.
 
 
 class PublicationFilter(serializers.Serializer):
@@ -130,15 +122,7 @@ class PublicationFilter(serializers.Serializer):
     mode = serializers.ChoiceField(choices=PublicationMode.choices, required=False, allow_blank=True)
 
 
-class PublicationTransitionInput(StrictInputSerializer):
-    """Every transition's `event_date`."""
-
-    event_date = serializers.DateField(
-        allow_null=True, default=None, help_text="Required: when it really happened (YYYY-MM-DD)"
-    )
-
-
-class SendReportInput(PublicationTransitionInput):
+class SendReportInput(TransitionInput):
     """`send_report`: `event_date` is `report_sent_on`; the planned publication date if known."""
 
     planned_publication_on = serializers.DateField(
@@ -146,7 +130,7 @@ class SendReportInput(PublicationTransitionInput):
     )
 
 
-class ProposeInput(PublicationTransitionInput):
+class ProposeInput(TransitionInput):
     """`propose`: a mode other than `full`, the reasons and the independent advice; opens a draft
     `non_publication` submission."""
 
@@ -161,28 +145,28 @@ class ProposeInput(PublicationTransitionInput):
     )
 
 
-class ScheduleInput(PublicationTransitionInput):
+class ScheduleInput(TransitionInput):
     """`schedule`: the planned publication date, at least 7 days after the report reached the panel."""
 
     planned_publication_on = serializers.DateField(allow_null=True, default=None, help_text="Required")
 
 
-class PublishInput(PublicationTransitionInput):
+class PublishInput(TransitionInput):
     """`publish`: `event_date` is `published_on`, at least 7 days after `report_sent_on`."""
 
     url = serializers.CharField(allow_blank=True, default="", max_length=500, help_text="Required: where it is online")
 
 
-class WithholdInput(PublicationTransitionInput):
+class WithholdInput(TransitionInput):
     """`withhold`: the reason."""
 
-    reason = serializers.CharField(allow_blank=True, default="", help_text="Required")
+    reason = transition_reason("Required")
 
 
-class TakeDownInput(PublicationTransitionInput):
+class TakeDownInput(TransitionInput):
     """`take_down`: not before 12 months after `published_on`."""
 
-    reason = serializers.CharField(allow_blank=True, default="", help_text="Optional")
+    reason = transition_reason("Optional")
 
 
 class PublicationUpdateInput(StrictInputSerializer):
@@ -210,41 +194,25 @@ TRANSITION_APIS: dict[str, TransitionApiSpec] = {
 # --- Views --------------------------------------------------------------------------------------
 
 
-class PublicationListApi(ApiView):
+class PublicationListApi(RecordListApi):
     """The user's publications (board users: their board's; panel: those whose final report was sent)."""
 
-    pagination_class = ApiPagination
+    noun = "publication"
+    summary = "The user's publications, those still waiting first"
+    output = PublicationOutput
+    filters = PublicationFilter
 
-    @extend_schema(
-        operation_id="publications_list",
-        summary="The user's publications, those still waiting first",
-        parameters=[PublicationFilter],
-        responses={200: PublicationOutput(many=True), **error_responses(400, 401, 403, 404)},
-    )
-    def get(self, request):
-        filters = PublicationFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        return paginated_response(
-            view=self,
-            request=request,
-            queryset=publication_list(request.user, filters=PublicationFilters(**filters.validated_data)),
-            serializer_class=PublicationOutput,
-            context={"today": timezone.localdate()},
-        )
+    def records(self, user, filters):
+        return publication_list(user, filters=PublicationFilters(**filters))
 
 
-class PublicationDetailApi(ApiView):
+class PublicationDetailApi(RecordDetailApi):
     """One publication in the user's scope; the board records its response and the NSPCC deposit."""
 
-    @extend_schema(
-        operation_id="publications_retrieve",
-        summary="One publication",
-        responses={200: PublicationOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, public_id):
-        publication = publication_for_user(request.user, public_id)
-        access_record(request=request, record=publication)
-        return publication_response(request, public_id)
+    noun = "publication"
+    summary = "One publication"
+    output = PublicationOutput
+    records = staticmethod(publications_for_user)
 
     @extend_schema(
         operation_id="publications_partial_update",
@@ -253,7 +221,7 @@ class PublicationDetailApi(ApiView):
         responses={200: PublicationOutput, **error_responses(400, 401, 403, 404, 409)},
     )
     def patch(self, request, public_id):
-        record = self.record = publication_for_user(request.user, public_id)
+        record = self.record = self.fetch(request.user, public_id)
         serializer = PublicationUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -269,17 +237,9 @@ class PublicationDetailApi(ApiView):
                 board_response=data.get("board_response", record.board_response),
                 nspcc_deposited_on=data.get("nspcc_deposited_on", record.nspcc_deposited_on),
             )
-        return publication_response(request, public_id)
+        return self.reread(request, public_id)
 
 
 def transition_view(name: str):
     """The view for `POST publications/<id>/transitions/<name>/`, documented with its own payload."""
-    return transition_api_view(
-        name,
-        TRANSITION_APIS[name],
-        noun="publication",
-        fetch=publication_for_user,
-        id_kwarg="publication_id",
-        respond=publication_response,
-        output=PublicationOutput,
-    )
+    return transition_api_view(name, TRANSITION_APIS[name], detail=PublicationDetailApi)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import board_records_for_user
@@ -12,7 +12,7 @@ from incidents.models import Incident
 from scr_tracker.clock_rows import with_clock
 
 from .choices import OPEN_REVIEW_STATES
-from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod
+from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod, Theme
 
 BOARD_FIELD = "incident__board"
 
@@ -178,3 +178,56 @@ def action_plan_rows(user, *, today: date, filters: ActionFilters = ActionFilter
     """The action plan with each action's review and its incidents (to name the review)."""
     incidents = Prefetch("recommendation__review__incidents", queryset=Incident.objects.order_by("reference"))
     return action_plan(user, today=today, filters=filters).prefetch_related(incidents)
+
+
+# --- What the API shows, each in a fixed number of queries ---------------------------------------
+
+
+def review_pk_for_user(user, public_id) -> int | None:
+    """The pk of the review with this public id in the user's scope, if there is one."""
+    return reviews_for_user(user).filter(public_id=public_id).values_list("pk", flat=True).first()
+
+
+def reviews_with_links(user, *, today: date) -> QuerySet[SeriousCaseReview]:
+    """The user's reviews, newest first, with what a row shows: stop periods and incidents."""
+    return review_list(user, today=today).prefetch_related(
+        "stop_periods", Prefetch("incidents", queryset=Incident.objects.order_by("incident_on", "pk").only("public_id"))
+    )
+
+
+def review_details(user, *, today: date) -> QuerySet[SeriousCaseReview]:
+    """The user's reviews with everything one review's detail shows (its contributions and recommendations too)."""
+    return reviews_with_links(user, today=today).prefetch_related("contributions", "recommendations")
+
+
+def contribution_list(user, *, review=None) -> QuerySet[Contribution]:
+    """The contributions of the user's reviews (of one review, by its public id, if given), soonest due first."""
+    contributions = contributions_for_user(user)
+    if review:
+        contributions = contributions.filter(review__public_id=review)
+    return contributions.order_by("due_on", "pk")
+
+
+def recommendations_with_actions(user) -> QuerySet[Recommendation]:
+    """The user's recommendations with their themes and the actions the user may see (the panel reads
+    recommendations, not action plans) as `visible_actions`."""
+    actions = actions_for_user(user).select_related(None).order_by("due_on", "pk").only("public_id", "recommendation")
+    return recommendations_for_user(user).prefetch_related(
+        Prefetch("actions", queryset=actions, to_attr="visible_actions")
+    )
+
+
+def recommendation_list(user, *, review=None) -> QuerySet[Recommendation]:
+    """The recommendations of the user's reviews (of one review, if given), newest review first, in number order."""
+    recommendations = recommendations_with_actions(user)
+    if review:
+        recommendations = recommendations.filter(review__public_id=review)
+    return recommendations.order_by("-review__initiated_on", "-review_id", "number")
+
+
+def active_themes_named(names) -> dict[str, int]:
+    """The active themes with these names, in any case: casefolded name → pk."""
+    lookup = Q()
+    for name in names:
+        lookup |= Q(name__iexact=name)
+    return {theme.name.casefold(): theme.pk for theme in Theme.objects.filter(lookup, active=True)}

@@ -12,7 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
@@ -22,8 +26,10 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import access_record
 from scr_tracker import transitions
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, TransitionError
 
@@ -134,6 +140,23 @@ class StrictInputSerializer(serializers.Serializer):
         return value
 
 
+# Transition payloads (SPEC §4 tables). Malformed values are 400 at once; missing ones are left to
+# the service, which reports them only after checking the role (403) and the state (409).
+
+
+class TransitionInput(StrictInputSerializer):
+    """Every transition's `event_date`."""
+
+    event_date = serializers.DateField(
+        allow_null=True, default=None, help_text="Required: when it really happened (YYYY-MM-DD)"
+    )
+
+
+def transition_reason(help_text: str | None = None) -> serializers.CharField:
+    """The free-text `reason` a transition takes (the history shows it); the service says when it is required."""
+    return serializers.CharField(allow_blank=True, default="", help_text=help_text)
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class ApiUrlField(serializers.Field):
     """The absolute URL of a record in the API, from its opaque public id."""
@@ -212,6 +235,118 @@ def error_responses(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
 
 
+# --- Lists and details ---------------------------------------------------------------------------
+
+
+class RecordListApi(ApiView):
+    # `GET <nouns>/`: one page of the user's records of one kind. A subclass declares its `noun`
+    # (operation id `<noun>s_list`), `summary`, `output` (one row), `filters` (the query parameters,
+    # or None) and `records`: the scoped selector, narrowed by the filters and in the list's order.
+    # Each subclass is documented with its own metadata when it is declared.
+
+    pagination_class = ApiPagination
+    noun: str
+    summary: str
+    output: type[serializers.Serializer]
+    filters: type[serializers.Serializer] | None = None
+    today = None  # the request's date, for `records` and the serializer
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        codes = (400, 401, 403, 404) if cls.filters is not None else (401, 403, 404)
+        extend_schema_view(
+            get=extend_schema(
+                operation_id=f"{cls.noun}s_list",
+                summary=cls.summary,
+                parameters=[cls.filters] if cls.filters is not None else None,
+                responses={200: cls.output(many=True), **error_responses(*codes)},
+            )
+        )(cls)
+
+    def records(self, user, filters: dict) -> QuerySet:  # the user's records, filtered, in order
+        raise NotImplementedError
+
+    def context(self) -> dict:  # what the output serializer needs besides the request
+        return {"today": self.today}
+
+    def get(self, request):
+        self.today = timezone.localdate()
+        filters = {}
+        if self.filters is not None:
+            serializer = self.filters(data=request.query_params)
+            serializer.is_valid(raise_exception=True)
+            filters = serializer.validated_data
+        return paginated_response(
+            view=self,
+            request=request,
+            queryset=self.records(request.user, filters),
+            serializer_class=self.output,
+            context=self.context(),
+        )
+
+
+class RecordDetailApi(ApiView):
+    # `GET <nouns>/<id>/`: one record in the user's scope (404 outside it), with an access event. A
+    # subclass declares its `noun` (operation id `<noun>s_retrieve`), `summary`, `output` and
+    # `records`: the scoped selector (user → queryset). Every read of the record goes through it:
+    # this GET, and the answer after a PATCH, a transition or a create (`reread`). Each subclass is
+    # documented with its own metadata when it is declared.
+
+    noun: str
+    summary: str
+    output: type[serializers.Serializer]
+    records: Callable[..., QuerySet]
+    lookup_field = "public_id"
+    access_event = True  # an AccessEvent row for each view of a case record
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        extend_schema_view(
+            get=extend_schema(
+                operation_id=f"{cls.noun}s_retrieve",
+                summary=cls.summary,
+                responses={200: cls.output, **error_responses(401, 403, 404)},
+            )
+        )(cls)
+
+    @staticmethod
+    def board_of(record) -> int | None:  # the board of the access event, when the record has none of its own
+        return None
+
+    @classmethod
+    def fetch(cls, user, key):
+        """The record in the user's scope, or 404 whatever the reason it is out of reach."""
+        try:
+            return cls.records(user).get(**{cls.lookup_field: key})
+        except ObjectDoesNotExist as exc:
+            raise Http404("Not found") from exc
+
+    @classmethod
+    def context(cls, record) -> dict:  # what the output serializer needs besides the request
+        return {"today": timezone.localdate()}
+
+    @classmethod
+    def answer(cls, request, record, status_code: int = status.HTTP_200_OK) -> Response:
+        """The record as the output serializer shows it; a created one with its `Location`."""
+        data = cls.output(record, context={"request": request, **cls.context(record)}).data
+        headers = {"Location": data["url"]} if status_code == status.HTTP_201_CREATED else None
+        return Response(data, status=status_code, headers=headers)
+
+    @classmethod
+    def reread(cls, request, key, status_code: int = status.HTTP_200_OK) -> Response:
+        """The record as it now is, read again through the scope (after a write)."""
+        return cls.answer(request, cls.fetch(request.user, key), status_code)
+
+    def get(self, request, public_id):
+        record = self.fetch(request.user, public_id)
+        if self.access_event:
+            access_record(request=request, record=record, board_id=self.board_of(record))
+        return self.answer(request, record)
+
+
+# --- Transitions --------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class TransitionApiSpec:
     """One transition's API: its input serializer, the service it calls (with the input's fields), a summary."""
@@ -226,44 +361,39 @@ class TransitionApi(ApiView):
     # builds one subclass per record kind and transition name, so each is documented with its payload.
 
     spec: TransitionApiSpec
-    id_kwarg = ""
+    detail: type[RecordDetailApi]
 
     @staticmethod
     def fetch(user, public_id):  # the record in the user's scope, or 404
-        raise NotImplementedError
-
-    @staticmethod
-    def respond(request, public_id):  # the record as it now is
         raise NotImplementedError
 
     def post(self, request, public_id):
         self.record = self.fetch(request.user, public_id)
         serializer = self.spec.input(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.spec.run(actor=request.user, **{self.id_kwarg: self.record.pk}, **serializer.validated_data)
-        return self.respond(request, public_id)
+        self.spec.run(actor=request.user, **{f"{self.detail.noun}_id": self.record.pk}, **serializer.validated_data)
+        return self.detail.reread(request, public_id)
 
 
 def transition_api_view(
     name: str,
     spec: TransitionApiSpec,
     *,
-    noun: str,
-    fetch: Callable,
-    id_kwarg: str,
-    respond: Callable,
-    output: type[serializers.Serializer],
+    detail: type[RecordDetailApi],
+    fetch: Callable | None = None,
     bad_input: OpenApiResponse | None = None,
 ):
     """The view for `POST <nouns>/<id>/transitions/<name>/`: `fetch(user, public_id)` finds the record
-    (404 out of scope), `spec.run` is called with `id_kwarg` = its pk, `respond(request, public_id)` answers."""
+    (404 out of scope; the detail's own read unless given), `spec.run` is called with `<noun>_id` = its
+    pk, and the answer is the record as the detail view shows it now."""
+    noun = detail.noun
     view_class = type(
         f"{noun.title()}{name.title().replace('_', '')}Api",
         (TransitionApi,),
-        {"spec": spec, "id_kwarg": id_kwarg, "fetch": staticmethod(fetch), "respond": staticmethod(respond)},
+        {"spec": spec, "detail": detail, "fetch": staticmethod(fetch or detail.fetch)},
     )
     responses = {
-        200: OpenApiResponse(output, description=f"The {noun} as it now is"),
+        200: OpenApiResponse(detail.output, description=f"The {noun} as it now is"),
         **error_responses(400, 401, 403, 404, 409),
     }
     if bad_input is not None:

@@ -6,8 +6,11 @@ from incidents.api import TRANSITION_APIS, IncidentDetailApi, IncidentListApi, t
 from panel import api as panel_api
 from publication import api as publication_api
 from reports.statistics_api import NationalStatisticsApi
-from reviews import review_api
-from reviews.api import DecisionDetailApi, DecisionListApi
+from reviews.api import actions as action_api
+from reviews.api import contributions as contribution_api
+from reviews.api import recommendations as recommendation_api
+from reviews.api import reviews as review_api
+from reviews.api.decisions import DecisionDetailApi, DecisionListApi
 from scr_tracker.api import SchemaApi
 
 app_name = "api"
@@ -41,33 +44,35 @@ urlpatterns = [
     *(
         path(
             f"reviews/<uuid:public_id>/transitions/{name}/",
-            review_api.review_transition_view(name),
+            review_api.transition_view(name),
             name=f"review-{name}",
         )
-        for name in review_api.REVIEW_TRANSITION_APIS
+        for name in review_api.TRANSITION_APIS
     ),
-    path("contributions/", review_api.ContributionListApi.as_view(), name="contribution-list"),
-    path("contributions/<uuid:public_id>/", review_api.ContributionDetailApi.as_view(), name="contribution-detail"),
+    path("contributions/", contribution_api.ContributionListApi.as_view(), name="contribution-list"),
+    path(
+        "contributions/<uuid:public_id>/", contribution_api.ContributionDetailApi.as_view(), name="contribution-detail"
+    ),
     path(
         "contributions/<uuid:public_id>/received/",
-        review_api.ContributionReceivedApi.as_view(),
+        contribution_api.ContributionReceivedApi.as_view(),
         name="contribution-received",
     ),
-    path("recommendations/", review_api.RecommendationListApi.as_view(), name="recommendation-list"),
+    path("recommendations/", recommendation_api.RecommendationListApi.as_view(), name="recommendation-list"),
     path(
         "recommendations/<uuid:public_id>/",
-        review_api.RecommendationDetailApi.as_view(),
+        recommendation_api.RecommendationDetailApi.as_view(),
         name="recommendation-detail",
     ),
-    path("actions/", review_api.ActionListApi.as_view(), name="action-list"),
-    path("actions/<uuid:public_id>/", review_api.ActionDetailApi.as_view(), name="action-detail"),
+    path("actions/", action_api.ActionListApi.as_view(), name="action-list"),
+    path("actions/<uuid:public_id>/", action_api.ActionDetailApi.as_view(), name="action-detail"),
     *(
         path(
             f"actions/<uuid:public_id>/transitions/{name}/",
-            review_api.action_transition_view(name),
+            action_api.transition_view(name),
             name=f"action-{name}",
         )
-        for name in review_api.ACTION_TRANSITION_APIS
+        for name in action_api.TRANSITION_APIS
     ),
     path("publications/", publication_api.PublicationListApi.as_view(), name="publication-list"),
     path("publications/<uuid:public_id>/", publication_api.PublicationDetailApi.as_view(), name="publication-detail"),

@@ -8,11 +8,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from audit.models import AccessEvent, AuditEntry
+from reviews.api.actions import TRANSITION_APIS as ACTION_TRANSITION_APIS
+from reviews.api.recommendations import NO_SUCH_THEME
+from reviews.api.reviews import TRANSITION_APIS as REVIEW_TRANSITION_APIS
 from reviews.choices import DecisionKind, ReviewState
 from reviews.models import Action, Contribution, Recommendation, SeriousCaseReview, StopPeriod, Theme
 from reviews.models.actions import ACTION_TRANSITIONS
 from reviews.models.reviews import REVIEW_TRANSITIONS
-from reviews.review_api import ACTION_TRANSITION_APIS, NO_SUCH_THEME, REVIEW_TRANSITION_APIS
 from reviews.services import (
     action_add,
     action_begin,

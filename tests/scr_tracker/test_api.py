@@ -1,4 +1,4 @@
-"""The API's shared pieces: refusals mapped to status codes in one place, strict input."""
+"""The API's shared pieces: refusals mapped to status codes in one place, strict input, one shape per endpoint."""
 
 from datetime import date
 
@@ -8,7 +8,15 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from incidents.choices import IncidentState
-from scr_tracker.api import StrictInputSerializer, transition_refusal
+from scr_tracker import api_urls
+from scr_tracker.api import (
+    RecordDetailApi,
+    RecordListApi,
+    StrictInputSerializer,
+    TransitionApi,
+    TransitionInput,
+    transition_refusal,
+)
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, TransitionError
 from tests.workflow import case_in
 
@@ -41,3 +49,14 @@ def test_strict_input_reports_unknown_fields_with_the_others():
         serializer.is_valid(raise_exception=True)
     assert set(refused.value.detail) == {"name", "state"}
     assert Example(data={"name": "x"}).is_valid()
+
+
+def test_every_list_detail_and_transition_endpoint_is_declared_on_the_shared_bases():
+    views = {pattern.name: pattern.callback.cls for pattern in api_urls.urlpatterns}
+    lists = [name for name in views if name.endswith("-list")]
+    details = [name for name in views if name.endswith("-detail")]
+    transitions = [name for name, view in views.items() if issubclass(view, TransitionApi)]
+    assert len(lists) == len(details) == 9 and len(transitions) == 27
+    assert all(issubclass(views[name], RecordListApi) for name in lists)
+    assert all(issubclass(views[name], RecordDetailApi) for name in details)
+    assert all(issubclass(views[name].spec.input, TransitionInput) for name in transitions)

@@ -1,25 +1,14 @@
 """The decisions API (SPEC §8): read-only; decisions are made through the incident's
 `record_decision` transition."""
 
-from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.response import Response
 
-from audit.services import access_record
 from incidents.choices import Regulation5
-from scr_tracker.api import (
-    ApiPagination,
-    ApiUrlField,
-    ApiView,
-    ClockOutput,
-    api_url,
-    error_responses,
-    paginated_response,
-)
+from scr_tracker.api import ApiUrlField, ClockOutput, RecordDetailApi, RecordListApi, api_url
 
-from .choices import DecisionKind
-from .selectors import decision_for_user, decision_list
+from ..choices import DecisionKind
+from ..selectors import decision_list, decisions_for_user
 
 
 class DecisionOutput(serializers.Serializer):
@@ -64,36 +53,25 @@ class DecisionOutput(serializers.Serializer):
         return [clock.as_dict() for clock in decision.clocks(self.context["today"])]
 
 
-class DecisionListApi(ApiView):
+class DecisionListApi(RecordListApi):
     """The initiation decisions of the user's incidents."""
 
-    pagination_class = ApiPagination
+    noun = "decision"
+    summary = "The user's initiation decisions, most recent first"
+    output = DecisionOutput
 
-    @extend_schema(
-        operation_id="decisions_list",
-        summary="The user's initiation decisions, most recent first",
-        responses={200: DecisionOutput(many=True), **error_responses(401, 403, 404)},
-    )
-    def get(self, request):
-        return paginated_response(
-            view=self,
-            request=request,
-            queryset=decision_list(request.user),
-            serializer_class=DecisionOutput,
-            context={"today": timezone.localdate()},
-        )
+    def records(self, user, filters):
+        return decision_list(user)
 
 
-class DecisionDetailApi(ApiView):
+class DecisionDetailApi(RecordDetailApi):
     """One initiation decision in the user's scope."""
 
-    @extend_schema(
-        operation_id="decisions_retrieve",
-        summary="One initiation decision",
-        responses={200: DecisionOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, public_id):
-        decision = decision_for_user(request.user, public_id)
-        access_record(request=request, record=decision, board_id=decision.incident.board_id)
-        context = {"request": request, "today": timezone.localdate()}
-        return Response(DecisionOutput(decision, context=context).data)
+    noun = "decision"
+    summary = "One initiation decision"
+    output = DecisionOutput
+    records = staticmethod(decisions_for_user)
+
+    @staticmethod
+    def board_of(decision):
+        return decision.incident.board_id
