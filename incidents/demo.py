@@ -181,3 +181,11 @@ def seed_demo_cases(chair, staff, panel_member) -> list[Incident]:
     )
     made.append(incident_close(actor=chair, incident_id=closed.pk, event_date=closed.received_on + timedelta(days=60)))
     return made
+
+
+def demo_seed(people: dict) -> None:
+    """The demo cases of the two boards with a chair and staff (registered from IncidentsConfig.ready)."""
+    for board_name in ("northfield", "eastmere"):
+        seed_demo_cases(
+            people[f"chair@{board_name}.example"], people[f"staff@{board_name}.example"], people["member@panel.example"]
+        )

@@ -73,3 +73,13 @@ def seed_demo_panel(*, secretariat, member, chair, staff) -> None:
         advice=Advice.DISAGREE,
         reasons="Demo advice: the panel considers that agencies' joint working should be reviewed.",
     )
+
+
+def demo_seed(people: dict) -> None:
+    """The panel's meetings and the Eastmere board's submissions (registered from PanelConfig.ready)."""
+    seed_demo_panel(
+        secretariat=people["secretariat@panel.example"],
+        member=people["member@panel.example"],
+        chair=people["chair@eastmere.example"],
+        staff=people["staff@eastmere.example"],
+    )

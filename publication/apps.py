@@ -7,9 +7,12 @@ class PublicationConfig(AppConfig):
     name = "publication"
 
     def ready(self):
-        # A signed-off review opens its publication: reviews sits below this app and never imports it.
+        # The apps below this one never import it: what it adds to them, it registers here.
+        from accounts.demo import demo_seeder_register
         from reviews.services import REVIEW_SIGNED_OFF, follow_on_register
 
+        from .demo import demo_seed
         from .services import publication_open_for_review
 
-        follow_on_register(REVIEW_SIGNED_OFF, publication_open_for_review)
+        follow_on_register(REVIEW_SIGNED_OFF, publication_open_for_review)  # a signed-off review
+        demo_seeder_register(demo_seed)

@@ -167,3 +167,13 @@ def seed_demo_publications(*, chair, staff, panel_member) -> list[Publication]:
         )
     )
     return made
+
+
+def demo_seed(people: dict) -> None:
+    """Completed reviews in every publication state, on the board with no other demo cases (SPEC §4.5);
+    registered from PublicationConfig.ready."""
+    seed_demo_publications(
+        chair=people["chair@westbrook.example"],
+        staff=people["chair@westbrook.example"],
+        panel_member=people["member@panel.example"],
+    )

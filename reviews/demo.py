@@ -89,3 +89,9 @@ def seed_demo_review(*, chair, staff) -> None:
         due_on=today + timedelta(days=5),
         description="Demo action: brief health visitors on the neglect toolkit.",
     )
+
+
+def demo_seed(people: dict) -> None:
+    """A review in progress on each board with demo cases (registered from ReviewsConfig.ready)."""
+    for board_name in ("northfield", "eastmere"):
+        seed_demo_review(chair=people[f"chair@{board_name}.example"], staff=people[f"staff@{board_name}.example"])
