@@ -7,12 +7,9 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
 
     def ready(self):
-        # accounts sits below this app: its dashboard and demo take what this app adds through registries.
+        # accounts sits below this app: its dashboard takes the open cases through a registry.
         from accounts.dashboard import dashboard_section_register
-        from accounts.demo import demo_seeder_register
 
         from .dashboard import dashboard_cases
-        from .demo import demo_seed
 
         dashboard_section_register(dashboard_cases)
-        demo_seeder_register(demo_seed)

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from incidents.demo import _rationale, _sin
+from incidents.demo import _sin
 from incidents.services import incident_create, incident_notify
 from panel.choices import Advice
 from panel.services import submission_record_advice, submission_submit
 from reviews.choices import DecisionKind
+from reviews.demo import _rationale
 from reviews.services import decision_record, review_begin_drafting, review_sign_off, review_start
 from scr_tracker import clocks
 
