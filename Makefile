@@ -18,6 +18,7 @@ test: system-packages-test $(VENV)/.stamp-dev assets lint
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format .

@@ -14,10 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, signin
+from accounts.dashboard import dashboard_sections
 from accounts.forms import NewPasswordForm, ResetRequestForm, SecurityCodeForm, SignInForm
 from accounts.models import Role
-from incidents.selectors import open_cases_by_deadline
-from panel import selectors as panel_selectors
 
 NEXT = "sign_in_next"
 
@@ -146,20 +145,9 @@ def dashboard(request):
         board = user.board
         context["board"] = board
         context["members"] = selectors.board_members(user, board) if user.is_chair else None
-        context["cases"] = open_cases_by_deadline(user, today=today)
-        context["submissions"] = panel_selectors.open_submissions(user)
     else:
         context["boards"] = selectors.boards_visible_to(user)
-    if user.is_panel_user:
-        meeting = panel_selectors.next_meeting(user, today=today)
-        context["next_meeting"] = meeting
-        context["agenda"] = list(panel_selectors.agenda(meeting)) if meeting else []
-        context["awaiting_advice"] = panel_selectors.awaiting_advice(user).order_by("first_submitted_on", "pk")
-        context["awaiting_view"] = panel_selectors.awaiting_panel_view(user).order_by("first_submitted_on", "pk")
-        context["information_overdue"] = panel_selectors.information_overdue(user, today=today).order_by(
-            "information_due", "pk"
-        )
-        context["to_schedule"] = panel_selectors.submissions_to_schedule(user)
+    context.update(dashboard_sections(user, today))  # cases, submissions, the panel's meetings (their apps')
     templates = {
         Role.BOARD_CHAIR: "accounts/dashboard_chair.html",
         Role.BOARD_STAFF: "accounts/dashboard_staff.html",

@@ -10,6 +10,7 @@ from accounts.models import Role
 from incidents.choices import IncidentState, PostMortem
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.models import Decision
+from reviews.services import decision_create
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
 from .choices import AGREE_KINDS, Advice, BoardResponse, PanelView, SubmissionKind, SubmissionState
@@ -240,27 +241,16 @@ def submission_provide_information(
 
 def _initiate_after_advice(submission, *, actor, event_date: date) -> Decision:
     """A board accepting the panel's disagreement with not initiating: an SCR is initiated."""
-    previous = submission.decision
-    incident = previous.incident
-    regime = incident.regime_rules
     note = f"Initiated following the national panel's advice (accepted on {event_date:%-d %B %Y})."
-    decision = Decision.objects.create(
-        incident=incident,
-        decision=DecisionKind.INITIATE_SCR,
+    return decision_create(
+        actor=actor,
+        incident=submission.decision.incident,
+        kind=DecisionKind.INITIATE_SCR,
         decided_on=event_date,
         rationale=dict.fromkeys(RATIONALE_LIMBS, note),
         following_panel_advice=True,
         panel_notified_on=event_date,
-        post_mortem_at_decision=incident.post_mortem,
-        initiation_due_at_decision=incident.initiation_decision_due,
-        incident_on=incident.incident_on,
-        scr_completion_due=regime.due("scr_completion", event_date),
-        recorded_by=actor,
     )
-    from reviews.services import review_open_for_decision  # reviews.services opens submissions: import late
-
-    review_open_for_decision(decision)
-    return decision
 
 
 def submission_record_board_response(

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from incidents.demo import _rationale, _sin
+from incidents.demo import _sin
 from incidents.services import incident_create, incident_notify
 from panel.choices import Advice
 from panel.services import submission_record_advice, submission_submit
 from reviews.choices import DecisionKind
+from reviews.demo import _rationale
 from reviews.services import decision_record, review_begin_drafting, review_sign_off, review_start
 from scr_tracker import clocks
 
@@ -167,3 +168,13 @@ def seed_demo_publications(*, chair, staff, panel_member) -> list[Publication]:
         )
     )
     return made
+
+
+def demo_seed(people: dict) -> None:
+    """Completed reviews in every publication state, on the board with no other demo cases (SPEC §4.5);
+    registered from PublicationConfig.ready."""
+    seed_demo_publications(
+        chair=people["chair@westbrook.example"],
+        staff=people["chair@westbrook.example"],
+        panel_member=people["member@panel.example"],
+    )

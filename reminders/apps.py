@@ -5,3 +5,14 @@ class RemindersConfig(AppConfig):
     """Deadline reminders, in-app notifications and iCalendar feeds (SPEC §5)."""
 
     name = "reminders"
+
+    def ready(self):
+        from accounts.backends import user_annotation_register
+
+        # The services queue deliveries by task name; registering the tasks here makes the name known in every
+        # process (web, management command, worker) without the services importing the tasks.
+        from . import tasks  # noqa: F401
+        from .selectors import with_unread_count
+
+        # Every page's header shows the unread count: loaded with the user (accounts never imports reminders).
+        user_annotation_register(with_unread_count)

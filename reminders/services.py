@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +23,8 @@ SWEEP = "reminders"
 # Emails still unsent after this many attempts, or reminders older than this, are left to the app.
 MAX_EMAIL_ATTEMPTS = 5
 RESEND_WINDOW_DAYS = 14
+# The task that emails one reminder (reminders.tasks.deliver_reminder).
+DELIVER_TASK = "reminders.deliver"
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,8 @@ def _pending_reminder_ids(today: date) -> list[int]:
 def _enqueue(reminder_ids: list[int]) -> None:
     """Queue one delivery per reminder. A broker that is down is logged, not raised: the
     notifications are already in the app, and the next sweep queues what is still unsent."""
-    from .tasks import deliver_reminder
-
+    # By name: reminders.tasks imports these services, never the reverse (RemindersConfig.ready registers it).
+    deliver_reminder = current_app.tasks[DELIVER_TASK]
     for reminder_id in reminder_ids:
         try:
             deliver_reminder.delay(reminder_id)

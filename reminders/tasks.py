@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .models import EmailStatus, Notification
-from .services import notification_email_send, reminders_sweep
+from .services import DELIVER_TASK, notification_email_send, reminders_sweep
 
 # Errors worth trying again: the mail server or the database was briefly out of reach.
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError, OperationalError, InterfaceError)
@@ -31,7 +31,7 @@ def sweep_reminders(on: str | None = None) -> dict:
 
 
 @shared_task(
-    name="reminders.deliver",
+    name=DELIVER_TASK,
     bind=True,
     acks_late=True,
     ignore_result=True,

@@ -33,7 +33,7 @@ from publication.words import publication_mode_words, publication_state_words
 from reviews.choices import DecisionKind
 from reviews.words import action_status_words, agency_words, methodology_words, review_state_words
 
-from .jobs import submission_incident
+from .selectors import submission_incident
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -1,64 +1,19 @@
-"""Making a PDF report in the background, within a time limit (SPEC §6).
+"""Celery tasks of the reports: make one PDF in the background within a time limit, and keep the store tidy.
 
-`render_report(job_id)` takes the job's id, re-reads it, claims it with a conditional UPDATE and
-renders it as the user who asked (so their scope is checked again, now). It is safe to run twice:
-a finished job is left alone, and of two runs racing on one job the first to finish wins while
-the other removes its own file. The time limits come from settings (REPORT_SOFT_TIME_LIMIT,
-REPORT_TIME_LIMIT): the soft one marks the job failed with a message, the hard one kills the
-worker's child, after which `acks_late` with `task_reject_on_worker_lost` hands the task back.
+They take ids, and the services do the work (`reports.services`): re-read the job, claim it, render it as the
+user who asked, record the result. The time limits come from settings (REPORT_SOFT_TIME_LIMIT,
+REPORT_TIME_LIMIT): the soft one marks the job failed with a message, the hard one kills the worker's child,
+after which `acks_late` with `task_reject_on_worker_lost` hands the task back.
 """
 
-import logging
-import uuid
-from datetime import timedelta
-
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db.models import F
-from django.http import Http404
-from django.utils import timezone
 
-from reviews.documents import document_storage
-
-from . import jobs
-from .models import JobState, ReportJob
-from .pdf import ReportTooLarge, render_pdf
-
-logger = logging.getLogger(__name__)
-
-TOO_LONG = "The report took too long to make. Try again later, or ask for a shorter period."
-NOT_AVAILABLE = "What this report is about is no longer available to you."
-WENT_WRONG = "Something went wrong making the report. Try again later."
-NOT_QUEUED = "The report service is not available at the moment. Try again later."
-TOO_LARGE = "The report is too large to make as one PDF. Ask for a shorter period."
-GAVE_UP = "The report could not be made: it needed more time or memory than a report may use."
-# A worker that dies mid-render hands the task back (reject_on_worker_lost); a report that kills
-# its worker every time must not go round for ever.
-MAX_ATTEMPTS = 2
-
-REPORTS_FOLDER = "reports"
-# A job no worker has finished within this long never will be: the sweep fails it.
-STALE_AFTER = timedelta(hours=1)
-
-
-def report_storage():
-    """Finished reports live in the private document store, under their own folder, with no URL."""
-    return document_storage()
-
-
-def queue_render(job_id: int) -> None:
-    """Send the job to a worker (called after commit). A broker that is down fails the job, not the page."""
-    try:
-        render_report.delay(job_id)
-    except Exception:  # kombu raises several kinds when the broker is unreachable
-        logger.exception("Could not queue report job %s", job_id)
-        jobs.mark_failed(job_id, NOT_QUEUED)
+from . import services
 
 
 @shared_task(
-    name="reports.render_report",
+    name=services.RENDER_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
@@ -66,71 +21,10 @@ def queue_render(job_id: int) -> None:
 )
 def render_report(job_id: int) -> str:
     """Make one report's PDF and keep it privately; returns the job's state afterwards."""
-    claimed = ReportJob.objects.filter(
-        pk=job_id, state__in=[JobState.QUEUED, JobState.RUNNING], attempts__lt=MAX_ATTEMPTS
-    ).update(state=JobState.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
-    if not claimed:
-        # Finished, failed or gone: a second delivery has nothing to do. Still open after
-        # MAX_ATTEMPTS: earlier runs died (their worker was killed), so this one gives up.
-        jobs.mark_failed(job_id, GAVE_UP)
-        job = ReportJob.objects.filter(pk=job_id).only("state").first()
-        return job.state if job else "missing"
-    job = ReportJob.objects.select_related("requested_by", "board").get(pk=job_id)
-    user = job.requested_by
-    try:
-        spec = jobs.spec_for(job.kind)
-        subject = jobs.job_subject(job, user)
-        context = spec.context(subject, user, timezone.localdate())
-        pdf, pages = render_pdf(
-            spec.template, {**context, "requested_by": user, "title": subject.title}, reference=job.reference
-        )
-    except SoftTimeLimitExceeded:
-        jobs.mark_failed(job_id, TOO_LONG)
-        return JobState.FAILED
-    except ReportTooLarge:
-        jobs.mark_failed(job_id, TOO_LARGE)
-        return JobState.FAILED
-    except Http404:
-        jobs.mark_failed(job_id, NOT_AVAILABLE)
-        return JobState.FAILED
-    except Exception:
-        # The job id only: an exception's text could carry case content (SECURITY row 12).
-        logger.exception("Report job %s failed", job_id)
-        jobs.mark_failed(job_id, WENT_WRONG)
-        return JobState.FAILED
-
-    storage = report_storage()
-    stored_name = storage.save(f"{REPORTS_FOLDER}/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
-    done = ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
-        state=JobState.READY, stored_name=stored_name, size=len(pdf), pages=pages, finished_at=timezone.now(), error=""
-    )
-    if not done:
-        # Another run finished first (or the job was failed meanwhile): keep theirs, drop ours.
-        storage.delete(stored_name)
-        return ReportJob.objects.get(pk=job_id).state
-    return JobState.READY
+    return services.job_render(job_id)
 
 
 @shared_task(name="reports.purge_reports", acks_late=True)
 def purge_reports() -> dict:
-    """Hourly: delete PDFs older than REPORT_KEEP_DAYS, and fail jobs no worker finished within an hour.
-
-    Safe to run twice and at once: each file is deleted before its job is marked expired under a
-    conditional UPDATE, so a run that stops half-way leaves nothing behind that the next misses.
-    """
-    now = timezone.now()
-    stale = ReportJob.objects.filter(
-        state__in=[JobState.QUEUED, JobState.RUNNING], created_at__lt=now - STALE_AFTER
-    ).update(state=JobState.FAILED, error=TOO_LONG, finished_at=now)
-    storage = report_storage()
-    expired = 0
-    old = ReportJob.objects.filter(
-        state=JobState.READY, finished_at__lt=now - timedelta(days=settings.REPORT_KEEP_DAYS)
-    ).values_list("pk", "stored_name")
-    for pk, stored_name in old:
-        if stored_name:
-            storage.delete(stored_name)
-        expired += ReportJob.objects.filter(pk=pk, state=JobState.READY).update(
-            state=JobState.EXPIRED, stored_name="", size=None
-        )
-    return {"failed": stale, "expired": expired}
+    """Hourly: delete PDFs older than REPORT_KEEP_DAYS, and fail jobs no worker finished within an hour."""
+    return services.jobs_purge()

@@ -17,9 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AccessEvent
 from audit.services import access_record
 
-from . import exports, jobs
+from . import exports, kinds, selectors, services
 from .models import JobState, ReportKind
-from .tasks import report_storage
 
 REFRESH_SECONDS = 3
 
@@ -34,14 +33,18 @@ def _job_url(job) -> str:
 @require_POST
 def case_pdf(request, public_id):
     """The case chronology of one incident in the user's scope."""
-    job = jobs.job_create(user=request.user, kind=ReportKind.CASE_CHRONOLOGY, parameters={"incident": str(public_id)})
+    job = services.job_create(
+        user=request.user, kind=ReportKind.CASE_CHRONOLOGY, parameters={"incident": str(public_id)}
+    )
     return redirect(_job_url(job))
 
 
 @require_POST
 def submission_pdf(request, public_id):
     """The panel submission pack of one submission in the user's scope."""
-    job = jobs.job_create(user=request.user, kind=ReportKind.SUBMISSION_PACK, parameters={"submission": str(public_id)})
+    job = services.job_create(
+        user=request.user, kind=ReportKind.SUBMISSION_PACK, parameters={"submission": str(public_id)}
+    )
     return redirect(_job_url(job))
 
 
@@ -63,7 +66,7 @@ def _current_report_year(today) -> int:
 
 
 def _report_years(board, today) -> list[int]:
-    first = max(board.active_from.year - (board.active_from.month < 4), jobs.YEAR_MIN)
+    first = max(board.active_from.year - (board.active_from.month < 4), selectors.YEAR_MIN)
     return list(range(_current_report_year(today), first - 1, -1))
 
 
@@ -82,17 +85,17 @@ def board_report(request):
     years = _report_years(board, today)
     form = ReportYearForm(request.GET or {"year": years[0]}, years=years)
     year = form.cleaned_data["year"] if form.is_valid() else years[0]
-    report = jobs.board_report(board, year, today)
+    report = selectors.board_report(board, year, today)
     return render(request, "reports/board_report.html", {**report, "form": form})
 
 
 @require_POST
 def board_pdf(request):
     board = _board_or_404(request.user)
-    job = jobs.job_create(
+    job = services.job_create(
         user=request.user,
         kind=ReportKind.BOARD_ANNUAL,
-        parameters={"board": board.code, "year": jobs.report_year(request.POST.get("year"))},
+        parameters={"board": board.code, "year": kinds.report_year(request.POST.get("year"))},
     )
     return redirect(_job_url(job))
 
@@ -100,7 +103,7 @@ def board_pdf(request):
 @require_POST
 def national_pdf(request):
     """The statistics page's figures and charts for its period: all boards' (panel), or the board's own."""
-    job = jobs.job_create(
+    job = services.job_create(
         user=request.user,
         kind=ReportKind.NATIONAL_STATISTICS,
         parameters={"from": request.POST.get("from", ""), "to": request.POST.get("to", "")},
@@ -115,7 +118,7 @@ def national_pdf(request):
 def job_detail(request, public_id):
     """Progress while the PDF is made, then the download link. No timed refresh (WCAG 2.2.1): a link to
     check again, and our script checks every REFRESH_SECONDS where JavaScript runs."""
-    job = jobs.job_for_user(request.user, public_id)
+    job = selectors.job_for_user(request.user, public_id)
     return render(
         request,
         "reports/job.html",
@@ -131,12 +134,12 @@ def job_detail(request, public_id):
 @require_GET
 def job_download(request, public_id):
     """The PDF as an attachment, for its asker while the subject is still in their scope; one access event."""
-    job = jobs.job_for_user(request.user, public_id)
+    job = selectors.job_for_user(request.user, public_id)
     if job.state != JobState.READY or not job.stored_name:
         raise Http404("Not ready")
-    subject = jobs.job_subject(job, request.user)
+    subject = kinds.job_subject(job, request.user)
     try:
-        handle = report_storage().open(job.stored_name, "rb")
+        handle = services.report_storage().open(job.stored_name, "rb")
     except (FileNotFoundError, IsADirectoryError) as exc:
         raise Http404("Not found") from exc
     record = subject.record if hasattr(subject.record, "_meta") else job

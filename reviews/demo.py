@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .choices import DEFAULT_THEMES
+from .choices import DEFAULT_THEMES, RATIONALE_LIMBS, DecisionKind
 from .models import SeriousCaseReview, Theme
 from .services import (
     action_add,
@@ -17,6 +17,13 @@ from .services import (
     review_start,
     review_stop_clock,
 )
+
+
+def _rationale(kind: str) -> dict:
+    words = "supports" if kind == DecisionKind.INITIATE_SCR else "does not on its own support"
+    return dict.fromkeys(
+        RATIONALE_LIMBS, f"Demo rationale: the information on this limb {words} a Serious Case Review."
+    )
 
 
 def seed_demo_review(*, chair, staff) -> None:

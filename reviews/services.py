@@ -1,5 +1,6 @@
 """Recording the chair's initiation decision (SPEC §4.2)."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -11,8 +12,6 @@ from audit.models import AuditEntry
 from incidents.choices import Agency
 from incidents.models import Incident
 from incidents.selectors import incidents_for_user
-from panel.services import submission_open_for_decision
-from publication.services import publication_open_for_review
 from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import EventFloor, InvalidInput, NotAllowedInState, RoleNotPermitted, transition_run
 
@@ -27,6 +26,26 @@ from .choices import (
 )
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod, Theme
 from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
+
+# --- What a reviews event opens in the apps built on this one ----------------------------------------------
+# A decision not to initiate opens the panel's submission; a signed-off review opens its publication. Those
+# apps sit above this one (docs/decisions/0018-import-layers.md), so each registers the service that opens its
+# record from its AppConfig.ready, and this module never imports them. Follow-ons run in the event's transaction.
+
+DECISION_NOT_TO_INITIATE = "decision_not_to_initiate"
+REVIEW_SIGNED_OFF = "review_signed_off"
+_follow_ons: dict[str, list[Callable[[object], object]]] = {DECISION_NOT_TO_INITIATE: [], REVIEW_SIGNED_OFF: []}
+
+
+def follow_on_register(event: str, service: Callable[[object], object]) -> None:
+    """Run `service(record)` after `event` from now on (once, however often an AppConfig is made ready)."""
+    if service not in _follow_ons[event]:
+        _follow_ons[event].append(service)
+
+
+def _follow_ons_run(event: str, record) -> None:
+    for service in _follow_ons[event]:
+        service(record)
 
 
 def decision_check(
@@ -109,36 +128,20 @@ def decision_record(
         )
 
     def after(incident):
-        regime = incident.regime_rules
         created.append(
-            Decision.objects.create(
+            decision_create(
+                actor=actor,
                 incident=incident,
-                decision=decision,
+                kind=decision,
                 decided_on=event_date,
                 rationale={limb: rationale[limb].strip() for limb in RATIONALE_LIMBS},
                 subgroup_recommendation=subgroup_recommendation or "",
                 subgroup_recommended_on=subgroup_recommended_on,
                 alternative_review=alternative_review.strip(),
-                panel_notified_on=(panel_notified_on or event_date) if decision == DecisionKind.INITIATE_SCR else None,
-                post_mortem_at_decision=incident.post_mortem,
-                initiation_due_at_decision=incident.initiation_decision_due,
-                incident_on=incident.incident_on,
-                send_to_panel_due=regime.due("send_to_panel", event_date)
-                if decision == DecisionKind.NOT_INITIATE
-                else None,
-                scr_completion_due=regime.due("scr_completion", event_date)
-                if decision == DecisionKind.INITIATE_SCR and not joined
-                else None,
+                panel_notified_on=panel_notified_on or event_date,
                 joined_review=joined[0] if joined else None,
-                recorded_by=actor,
             )
         )
-        if decision == DecisionKind.NOT_INITIATE:
-            submission_open_for_decision(created[-1])
-        elif joined:
-            review_join(joined[0], created[-1], actor)
-        else:
-            review_open_for_decision(created[-1])
 
     transition_run(
         queryset=incidents_for_user(actor),
@@ -152,6 +155,52 @@ def decision_record(
         after=after,
     )
     return created[0]
+
+
+def decision_create(
+    *,
+    actor,
+    incident: Incident,
+    kind: str,
+    decided_on: date,
+    rationale: dict,
+    following_panel_advice: bool = False,
+    panel_notified_on: date | None = None,
+    subgroup_recommendation: str = "",
+    subgroup_recommended_on: date | None = None,
+    alternative_review: str = "",
+    joined_review: SeriousCaseReview | None = None,
+) -> Decision:
+    """Write a decision and open what it starts: the chair's (`decision_record`) and the one a board's
+    acceptance of the panel's advice makes (panel). A decision to initiate opens its review, or brings the case
+    into `joined_review`; one not to initiate opens the panel's submission (a follow-on the panel registers)."""
+    regime = incident.regime_rules
+    initiate = kind == DecisionKind.INITIATE_SCR
+    decision = Decision.objects.create(
+        incident=incident,
+        decision=kind,
+        decided_on=decided_on,
+        rationale=rationale,
+        subgroup_recommendation=subgroup_recommendation,
+        subgroup_recommended_on=subgroup_recommended_on,
+        alternative_review=alternative_review,
+        following_panel_advice=following_panel_advice,
+        panel_notified_on=panel_notified_on if initiate else None,
+        post_mortem_at_decision=incident.post_mortem,
+        initiation_due_at_decision=incident.initiation_decision_due,
+        incident_on=incident.incident_on,
+        send_to_panel_due=regime.due("send_to_panel", decided_on) if kind == DecisionKind.NOT_INITIATE else None,
+        scr_completion_due=regime.due("scr_completion", decided_on) if initiate and joined_review is None else None,
+        joined_review=joined_review,
+        recorded_by=actor,
+    )
+    if kind == DecisionKind.NOT_INITIATE:
+        _follow_ons_run(DECISION_NOT_TO_INITIATE, decision)
+    elif joined_review is not None:
+        review_join(joined_review, decision, actor)
+    else:
+        review_open_for_decision(decision)
+    return decision
 
 
 # --- The Serious Case Review (SPEC §4.3) -------------------------------------------------------------
@@ -395,7 +444,7 @@ def review_sign_off(*, actor, review_id: int, event_date: date | None) -> Seriou
         event_date=event_date,
         floors=_after_initiation,
         kwargs={"on": event_date},
-        after=publication_open_for_review,
+        after=lambda review: _follow_ons_run(REVIEW_SIGNED_OFF, review),
     )
 
 

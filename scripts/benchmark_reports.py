@@ -180,7 +180,7 @@ def build_national(member) -> None:
 
 
 def time_report(user, kind: str, parameters: dict, runs: int) -> dict:
-    from reports.jobs import spec_for
+    from reports.kinds import spec_for
     from reports.models import JobState, ReportJob
     from reports.tasks import render_report
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from audit.models import AccessEvent
-from reports import tasks
+from reports import services, tasks
 from reports.models import JobState, ReportJob
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_case_journey import heading, sign_in
@@ -30,7 +30,7 @@ def test_a_chair_makes_the_annual_report_a_pdf_and_downloads_it(
 ):
     settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
     # Nothing is sent to a broker: the test is the worker (below).
-    monkeypatch.setattr(tasks, "queue_render", lambda job_id: None)
+    monkeypatch.setattr(services, "queue_render", lambda job_id: None)
     board = BoardFactory(code="RPJ", name="Reportshire Safeguarding Children Board")
     chair = ChairFactory(board=board, email="chair@reportshire.example", full_name="Rae Chair")
     TOTPDeviceFactory(user=chair, key=CHAIR_KEY)

@@ -13,9 +13,9 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from audit.models import AccessEvent
-from reports import tasks
-from reports.jobs import job_create
+from reports import services, tasks
 from reports.models import JobState, ReportJob, ReportKind
+from reports.services import job_create
 from scr_tracker.celery import app as celery_app
 from tests.reports.test_pdf import signed_off_review_with_actions
 from tests.workflow import decide, notified, submission_of, submit
@@ -275,7 +275,7 @@ def queued_job(chair) -> ReportJob:
 
 
 def stored_files(root) -> list:
-    folder = root / tasks.REPORTS_FOLDER
+    folder = root / services.REPORTS_FOLDER
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
@@ -300,10 +300,10 @@ def test_a_job_left_running_by_a_dead_worker_is_made_when_redelivered(chair_a):
 
 def test_a_report_that_killed_its_worker_every_time_is_given_up(chair_a):
     job = queued_job(chair_a)
-    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, attempts=tasks.MAX_ATTEMPTS)
+    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, attempts=services.MAX_ATTEMPTS)
     assert tasks.render_report(job.pk) == JobState.FAILED
     job.refresh_from_db()
-    assert (job.error, job.attempts) == (tasks.GAVE_UP, tasks.MAX_ATTEMPTS)
+    assert (job.error, job.attempts) == (services.GAVE_UP, services.MAX_ATTEMPTS)
 
 
 def test_a_report_too_large_to_render_fails_before_layout(chair_a, settings, monkeypatch):
@@ -316,19 +316,19 @@ def test_a_report_too_large_to_render_fails_before_layout(chair_a, settings, mon
     monkeypatch.setattr("reports.pdf.HTML", layout)
     assert tasks.render_report(job.pk) == JobState.FAILED
     job.refresh_from_db()
-    assert job.error == tasks.TOO_LARGE
+    assert job.error == services.TOO_LARGE
 
 
 def test_of_two_runs_the_first_to_finish_wins_and_the_other_leaves_no_file(chair_a, private_root, monkeypatch):
     job = queued_job(chair_a)
-    real = tasks.render_pdf
+    real = services.render_pdf
 
     def finished_elsewhere_meanwhile(*args, **kwargs):
         result = real(*args, **kwargs)
         ReportJob.objects.filter(pk=job.pk).update(state=JobState.READY, stored_name="reports/theirs.pdf")
         return result
 
-    monkeypatch.setattr(tasks, "render_pdf", finished_elsewhere_meanwhile)
+    monkeypatch.setattr(services, "render_pdf", finished_elsewhere_meanwhile)
     assert tasks.render_report(job.pk) == JobState.READY
     job.refresh_from_db()
     assert job.stored_name == "reports/theirs.pdf"
@@ -344,7 +344,7 @@ def test_the_task_has_time_limits_and_is_acknowledged_late():
 
 @pytest.mark.parametrize(
     ("failure", "message"),
-    [(SoftTimeLimitExceeded(), tasks.TOO_LONG), (RuntimeError("boom"), tasks.WENT_WRONG)],
+    [(SoftTimeLimitExceeded(), services.TOO_LONG), (RuntimeError("boom"), services.WENT_WRONG)],
 )
 def test_a_report_that_fails_says_why_and_stops_refreshing(
     client, sign_in, chair_a, monkeypatch, failure, message, caplog
@@ -354,7 +354,7 @@ def test_a_report_that_fails_says_why_and_stops_refreshing(
     def fail(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr(tasks, "render_pdf", fail)
+    monkeypatch.setattr(services, "render_pdf", fail)
     assert tasks.render_report(job.pk) == JobState.FAILED
     job.refresh_from_db()
     assert (job.state, job.error, job.stored_name) == (JobState.FAILED, message, "")
@@ -371,7 +371,7 @@ def test_a_case_out_of_reach_when_the_task_runs_fails_the_job(chair_a):
     User.objects.filter(pk=chair_a.pk).update(is_active=False)
     assert tasks.render_report(job.pk) == JobState.FAILED
     job.refresh_from_db()
-    assert job.error == tasks.NOT_AVAILABLE
+    assert job.error == services.NOT_AVAILABLE
 
 
 def test_with_the_broker_down_the_page_still_works_and_the_job_says_so(
@@ -386,7 +386,7 @@ def test_with_the_broker_down_the_page_still_works_and_the_job_says_so(
     response = ask(client, case_pdf_url(incident), django_capture_on_commit_callbacks)
     job = ReportJob.objects.get()
     assert response.status_code == 302
-    assert (job.state, job.error) == (JobState.FAILED, tasks.NOT_QUEUED)
+    assert (job.state, job.error) == (JobState.FAILED, services.NOT_QUEUED)
 
 
 def test_the_statistics_page_asks_for_its_pdf(

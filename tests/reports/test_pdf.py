@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from panel.choices import Advice, BoardResponse
 from panel.services import submission_record_board_response
 from reports import pdf
-from reports.jobs import job_create
 from reports.models import JobState, ReportJob, ReportKind
-from reports.tasks import render_report, report_storage
+from reports.services import job_create, report_storage
+from reports.tasks import render_report
 from reviews.choices import DecisionKind
 from reviews.models import Theme
 from reviews.services import (

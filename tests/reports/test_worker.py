@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reports import tasks
-from reports.jobs import job_create
+from reports import services
 from reports.models import JobState, ReportJob, ReportKind
+from reports.services import job_create
 from tests.reminders.test_faults import (  # noqa: F401 (fixtures)
     mailbox,
     postgres_only,
@@ -31,7 +31,7 @@ def job_state(job) -> str:
 def unqueued(monkeypatch):
     """Jobs are created without queueing (the test's own settings have no real broker); the test
     sends each to the real worker itself, as the app would after commit."""
-    monkeypatch.setattr(tasks, "queue_render", lambda job_id: None)
+    monkeypatch.setattr(services, "queue_render", lambda job_id: None)
 
 
 def test_a_real_worker_makes_the_pdf_and_keeps_it_privately(chair_a, workers, producer, tmp_path, unqueued):  # noqa: F811
@@ -56,4 +56,4 @@ def test_a_report_that_outruns_the_soft_time_limit_fails_with_its_message(chair_
     producer.send_task("reports.render_report", args=[job.pk])
     wait_until(lambda: job_state(job) == JobState.FAILED, 120, "the job to fail")
     job.refresh_from_db()
-    assert (job.error, job.stored_name) == (tasks.TOO_LONG, "")
+    assert (job.error, job.stored_name) == (services.TOO_LONG, "")

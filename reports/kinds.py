@@ -1,23 +1,17 @@
-"""The PDF reports: what each is of, who may ask for it, and what it shows (SPEC §6).
+"""What each PDF report is (SPEC §6): who may ask for it, what it is of and called, its template and its data.
 
-Each kind of report resolves its subject through the same permission-checked selectors as the
-pages (another board's case is a 404 when the report is asked for, again when it is made, and
-again when it is downloaded), then gathers what the workflow recorded into a template context.
-Jobs are created here and rendered by `reports.tasks.render_report` after the transaction commits.
+Each kind resolves its subject through the same permission-checked selectors as the pages (another board's
+case is a 404 when the report is asked for, again when it is made, and again when it is downloaded), then
+gathers what the workflow recorded into a template context. Jobs are started and run in `reports.services`.
 """
 
-import logging
-import statistics
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import Board
 from accounts.selectors import board_for_user
@@ -34,28 +28,15 @@ from panel import selectors as panel_selectors
 from panel.choices import Outcome
 from panel.services import submission_missing
 from panel.words import event_value_words, submission_clock_words, submission_state_words, submission_transition_words
-from publication.models import Publication
-from reviews.choices import ActionStatus, DecisionKind
-from reviews.models import Action, Decision, Recommendation, SeriousCaseReview
+from reviews.choices import DecisionKind
 from reviews.selectors import review_of_incident, review_timeline
-from reviews.words import (
-    action_status_words,
-    addressed_to_words,
-    agency_words,
-    methodology_words,
-    review_state_words,
-    review_transition_words,
-    stop_reason_words,
-)
+from reviews.words import methodology_words, review_state_words, review_transition_words, stop_reason_words
 from scr_tracker import clocks
-from scr_tracker.clock_rows import with_clock
 
-from .models import JobState, ReportJob, ReportKind
-
-logger = logging.getLogger(__name__)
+from .models import ReportJob, ReportKind
+from .selectors import YEAR_MAX, YEAR_MIN, board_report, submission_incident
 
 INCIDENT_CLOCKS = ("sin_notification", "initiation_decision", "scr_completion")
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -105,16 +86,6 @@ def clock_rows(clock_list) -> list[dict]:
         }
         for clock in clock_list
     ]
-
-
-def median_days(values: list[int]) -> float | None:
-    """The median of whole days (the mean of the middle two for an even count); None when there are none."""
-    return statistics.median(values) if values else None
-
-
-def review_name(review: SeriousCaseReview) -> str:
-    """A review is named by the cases it covers: "AAA-2026-001, AAA-2026-002"."""
-    return ", ".join(incident.reference for incident in review.incidents.all()) or "No case"
 
 
 # --- Case chronology --------------------------------------------------------------------------------
@@ -239,15 +210,6 @@ def case_context(subject: Subject, user, today: date) -> dict:
 # --- Panel submission pack ----------------------------------------------------------------------------
 
 
-def submission_incident(submission):
-    """The case a submission is about: through its decision, or (a proposal not to publish in full)
-    through its publication's review."""
-    if submission.decision_id:
-        return submission.decision.incident
-    publication = getattr(submission, "publication", None)
-    return publication.review.decision.incident if publication is not None else None
-
-
 def submission_subject(user, parameters: dict) -> Subject:
     submission = panel_selectors.submission_for_user(user, _uuid_or_404(parameters.get("submission")))
     incident = submission_incident(submission)
@@ -298,10 +260,6 @@ def report_year(value) -> int:
     return year
 
 
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
 def board_subject(user, parameters: dict) -> Subject:
     # The annual report includes the action plan, which is the board's own (as on the pages).
     if not user.is_board_user:
@@ -315,121 +273,6 @@ def board_subject(user, parameters: dict) -> Subject:
         f"Annual Serious Case Review report {year} to {year + 1}",
         {"year": year},
     )
-
-
-def _within(day, start, end) -> bool:
-    return day is not None and start <= day <= end
-
-
-def board_report(board: Board, year: int, today: date) -> dict:
-    """A board's year, 1 April to 31 March: reviews initiated, completed and published, the delays,
-    and every recommendation with the status of each of its actions (as it stands today)."""
-    start, end = year_bounds(year)
-    incidents = Prefetch("incidents", queryset=Incident.objects.order_by("reference"))
-    reviews = list(
-        with_clock(SeriousCaseReview.objects.filter(board=board, initiated_on__lte=end), "scr_completion")
-        .select_related("decision")
-        .prefetch_related(incidents, "stop_periods")
-        .order_by("initiated_on", "pk")
-    )
-    publications = list(
-        Publication.objects.filter(review__board=board, published_on__range=(start, end))
-        .select_related("review")
-        .prefetch_related(Prefetch("review__incidents", queryset=Incident.objects.order_by("reference")))
-        .order_by("published_on", "pk")
-    )
-    decisions = list(
-        Decision.objects.filter(incident__board=board, decided_on__range=(start, end))
-        .select_related("incident")
-        .order_by("decided_on", "pk")
-    )
-    sins = Incident.objects.filter(board=board, received_on__range=(start, end)).count()
-    initiated = [r for r in reviews if _within(r.initiated_on, start, end)]
-    completed = [r for r in reviews if _within(r.signed_off_on, start, end)]
-    overdue = [
-        r
-        for r in reviews
-        if r.signed_off_on is None and r.completion_due is not None and r.completion_due < min(today, end)
-    ]
-    review_rows = [
-        {
-            "review": r,
-            "name": review_name(r),
-            "state": review_state_words(r.state),
-            "clock": r.completion_clock(today),
-            "days_to_sign_off": (r.signed_off_on - r.initiated_on).days if r.signed_off_on else None,
-            "late": bool(r.signed_off_on and r.completion_due and r.signed_off_on > r.completion_due),
-        }
-        for r in reviews
-        if r.signed_off_on is None or _within(r.initiated_on, start, end) or _within(r.signed_off_on, start, end)
-    ]
-    actions = Prefetch("actions", queryset=with_clock(Action.objects.order_by("due_on", "pk"), "action_due"))
-    recommendations = list(
-        Recommendation.objects.filter(review__in=[r.pk for r in reviews])
-        .select_related("review")
-        .prefetch_related("themes", actions)
-        .order_by("review__initiated_on", "review_id", "number")
-    )
-    names = {r.pk: review_name(r) for r in reviews}
-    status_counts = dict.fromkeys(ActionStatus.values, 0)
-    recommendation_rows = []
-    overdue_actions = 0
-    for recommendation in recommendations:
-        action_rows = []
-        for action in recommendation.actions.all():
-            status_counts[action.status] += 1
-            clock = action.clock(today)
-            overdue_actions += clock.status == clocks.MISSED and action.completed_on is None
-            action_rows.append(
-                {
-                    "action": action,
-                    "status": action_status_words(action.status),
-                    "owner": agency_words(action.owner_agency),
-                    "overdue": clock.status == clocks.MISSED and action.completed_on is None,
-                }
-            )
-        recommendation_rows.append(
-            {
-                "recommendation": recommendation,
-                "review": names.get(recommendation.review_id, ""),
-                "addressed_to": addressed_to_words(recommendation.addressed_to),
-                "themes": ", ".join(theme.name for theme in recommendation.themes.all()),
-                "actions": action_rows,
-            }
-        )
-    return {
-        "board": board,
-        "year": year,
-        "start": start,
-        "end": end,
-        "figures": {
-            "sins": sins,
-            "decisions": len(decisions),
-            "initiated": len(initiated),
-            "completed": len(completed),
-            "published": len(publications),
-            "late_decisions": sum(1 for d in decisions if d.late),
-            "premature_decisions": sum(1 for d in decisions if d.premature),
-            "completed_late": sum(1 for r in completed if r.signed_off_on > r.completion_due),
-            "overdue_reviews": len(overdue),
-            "recommendations": len(recommendations),
-            "actions": sum(status_counts.values()),
-            "overdue_actions": overdue_actions,
-        },
-        "delays": {
-            "incident_to_decision": median_days([d.delay_days for d in decisions]),
-            "initiation_to_sign_off": median_days([(r.signed_off_on - r.initiated_on).days for r in completed]),
-            "sign_off_to_publication": median_days(
-                [(p.published_on - p.review.signed_off_on).days for p in publications if p.review.signed_off_on]
-            ),
-        },
-        "action_status": [(action_status_words(status), count) for status, count in status_counts.items()],
-        "reviews": review_rows,
-        "decisions": decisions,
-        "publications": [{"publication": p, "name": review_name(p.review)} for p in publications],
-        "recommendations": recommendation_rows,
-        "today": today,
-    }
 
 
 def board_context(subject: Subject, user, today: date) -> dict:
@@ -487,7 +330,7 @@ def statistics_context(subject: Subject, user, today: date) -> dict:
     }
 
 
-# --- The registry, jobs --------------------------------------------------------------------------------
+# --- The registry ------------------------------------------------------------------------------------
 
 SPECS: dict[str, ReportSpec] = {
     ReportKind.CASE_CHRONOLOGY: ReportSpec(
@@ -515,47 +358,8 @@ def spec_for(kind: str) -> ReportSpec:
         raise Http404("No such report") from exc
 
 
-def job_create(*, user, kind: str, parameters: dict) -> ReportJob:
-    """Ask for a report: checked against the user's scope now (404 outside it), made after commit."""
-    from .tasks import queue_render  # the task module imports this one
-
-    subject = spec_for(kind).resolve(user, parameters)
-    with transaction.atomic():
-        job = ReportJob.objects.create(
-            kind=kind,
-            parameters=parameters,
-            title=subject.title,
-            reference=subject.reference,
-            requested_by=user,
-            board=subject.board,
-        )
-        transaction.on_commit(lambda: queue_render(job.pk))
-    return job
-
-
-def jobs_for_user(user) -> QuerySet[ReportJob]:
-    """A user's own jobs: nobody else's, whatever their role."""
-    if not (user.is_authenticated and user.is_active):
-        return ReportJob.objects.none()
-    return ReportJob.objects.filter(requested_by=user)
-
-
-def job_for_user(user, public_id) -> ReportJob:
-    try:
-        return jobs_for_user(user).get(public_id=public_id)
-    except ReportJob.DoesNotExist as exc:
-        raise Http404("Not found") from exc
-
-
 def job_subject(job: ReportJob, user) -> Subject:
     """The job's subject, re-checked against the user's scope as it is now (404 if it has gone)."""
     if job.board_id is not None and user.is_board_user and job.board_id != user.board_id:
         raise Http404("Not found")
     return spec_for(job.kind).resolve(user, job.parameters)
-
-
-def mark_failed(job_id: int, message: str) -> None:
-    """A job that cannot be made says why; a finished job is left as it is."""
-    ReportJob.objects.filter(pk=job_id, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
-        state=JobState.FAILED, error=message[:300], finished_at=timezone.now()
-    )

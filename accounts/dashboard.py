@@ -1,0 +1,24 @@
+"""What the signed-in home page shows from the apps built on this one (SPEC §8).
+
+accounts sits below every workflow app (docs/decisions/0018-import-layers.md): each app registers a section
+from its AppConfig.ready, `section(user, today) -> dict` of template context (empty when the role sees none of
+it), and the dashboard view adds them up without importing the apps.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+_sections: list[Callable[[object, date], dict]] = []
+
+
+def dashboard_section_register(section: Callable[[object, date], dict]) -> None:
+    if section not in _sections:
+        _sections.append(section)
+
+
+def dashboard_sections(user, today: date) -> dict:
+    """The registered sections' context for this user, in the order the apps were made ready."""
+    context: dict = {}
+    for section in _sections:
+        context.update(section(user, today))
+    return context
