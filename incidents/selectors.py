@@ -28,7 +28,7 @@ from publication.choices import FINISHED_STATES as PUBLICATION_FINISHED_STATES
 from reviews.choices import DecisionKind
 from reviews.models import Decision, SeriousCaseReview
 from scr_tracker import clocks
-from scr_tracker.clock_rows import attach_case_rows
+from scr_tracker.clock_rows import attach_case_rows, clock_of
 from scr_tracker.models import ClockRow
 
 from .models import Incident
@@ -192,7 +192,7 @@ def incident_clocks(incident: Incident, decisions: list[Decision], today: date) 
     for decision in decisions:
         records.extend(r for r in (getattr(decision, "submission", None), decision.covering_review) if r is not None)
     attach_case_rows(incident, records)
-    result = [incident.sin_notification_clock(today), incident.initiation_decision_clock(today)]
+    result = [clock_of(incident, clock.name, today) for clock in incident.regime_rules.clocks_of("incident")]
     if decisions:
         # Once a review is open its own completion clock counts: extended by stopped days, ended by sign-off.
         result.extend(decisions[-1].clocks(today))

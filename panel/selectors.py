@@ -130,10 +130,13 @@ def meeting_attendees(meeting: PanelMeeting) -> QuerySet[User]:
 def submission_clocks(submission: PanelSubmission, history, *, today: date) -> list[clocks.Clock]:
     """The submission's clocks (SPEC §3): sending it within 14 days of the decision, and the board's
     reply to the latest request for further information. `history` is `submission_history(...)`."""
-    result = [clock_of(submission, "send_to_panel", today)] if submission.decision_id else []
-    information = clock_of(submission, "information_reply", today)
-    if information.status != clocks.NOT_STARTED:
-        result.append(information)
+    result = []
+    for declared in submission.clock_case.regime_rules.clocks_of("submission"):
+        clock = clock_of(submission, declared.name, today)
+        # The clock the decision starts shows from the start; a later request's only once made.
+        from_decision = declared.starts.name == "record_decision" and submission.decision_id
+        if from_decision or clock.status != clocks.NOT_STARTED:
+            result.append(clock)
     if submission.state == SubmissionState.WITHDRAWN:
         # A withdrawn submission waits for nothing: only the clocks it met or missed remain.
         result = [c for c in result if c.status in (clocks.MET, clocks.MISSED) and c.rag is None]

@@ -14,7 +14,7 @@ from django.http import Http404
 from accounts.selectors import board_records_for_user
 from audit.models import AuditEntry
 from scr_tracker import clocks
-from scr_tracker.clock_rows import with_clock
+from scr_tracker.clock_rows import clock_of, with_clock
 
 from .models import Publication
 
@@ -59,7 +59,7 @@ def publication_timeline(publication: Publication) -> QuerySet[AuditEntry]:
 def publication_clocks(publication: Publication, *, today: date) -> list[clocks.Clock]:
     """The publication's clocks (SPEC §3): the report to the panel a week before publication, and the
     report online for at least 12 months after it."""
-    return [publication.report_to_panel_clock(today), publication.online_period_clock(today)]
+    return [clock_of(publication, clock.name, today) for clock in publication.regime.clocks_of("publication")]
 
 
 def publication_of_review(user, review) -> Publication | None:

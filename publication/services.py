@@ -13,8 +13,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from panel.choices import SubmissionKind
 from panel.models import PanelSubmission
-from scr_tracker import clocks
-from scr_tracker.clock_rows import clock_rows_sync
+from scr_tracker.clock_rows import clock_rows_sync, due_of
 from scr_tracker.transitions import EventFloor, InvalidInput, NotAllowedInState, RoleNotPermitted, transition_run
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
@@ -36,15 +35,15 @@ def earliest_publication_on(publication: Publication) -> date | None:
     publication) read the other way round, from the day the report reached the panel."""
     if publication.report_sent_on is None:
         return None
-    notice = -publication.regime.rules["report_to_panel"].amount
-    return clocks.add_days(publication.report_sent_on, notice)
+    rule = publication.regime.rules.get("report_to_panel")
+    return rule.reverse(publication.report_sent_on) if rule else None
 
 
 def earliest_take_down_on(publication: Publication) -> date | None:
     """The first day a published report may come down: 12 months online (`online_period`)."""
     if publication.published_on is None:
         return None
-    return publication.regime.due("online_period", publication.published_on)
+    return due_of(publication, "online_period")
 
 
 def _text(value: str | None) -> str:
@@ -62,7 +61,8 @@ def _planned_errors(publication: Publication, planned: date | None, event_date: 
     sent_on = publication.report_sent_on or event_date
     if sent_on is None:
         return {}
-    earliest = clocks.add_days(sent_on, -publication.regime.rules["report_to_panel"].amount)
+    rule = publication.regime.rules.get("report_to_panel")
+    earliest = rule.reverse(sent_on) if rule else sent_on
     if planned < earliest:
         return {
             field: [

@@ -14,7 +14,7 @@ from accounts.models import BOARD_ROLES, Role, User
 from scr_tracker.clocks import is_working_day
 
 from .models import CalendarFeed, EmailStatus, Notification, Reminder, ReminderPreference, SweepLock
-from .sources import SOURCES, DueClock
+from .sources import DueClock, sources
 from .stages import FIRST_REMINDER_DAYS, is_overdue_stage, next_working_day, stage_for
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def reminders_plan(today: date) -> list[Planned]:
     # The window reaches past a weekend or bank holiday ahead (stages look ahead over them).
     limit = next_working_day(today) - timedelta(days=1) + timedelta(days=FIRST_REMINDER_DAYS)
     staged: list[tuple[object, DueClock, str]] = []
-    for source in SOURCES.values():
+    for source in sources().values():
         clocks = list(source.due_clocks(limit=limit, today=today))
         if not clocks:
             continue

@@ -16,8 +16,9 @@ from typing import NamedTuple
 from django.db.models import Q
 from django.urls import reverse
 
+from scr_tracker import regimes
 from scr_tracker.models import ClockRow
-from scr_tracker.regimes import REGIMES, ClockDeclaration, regime_by_code
+from scr_tracker.regimes import ClockDeclaration, regime_by_code
 
 
 class DueClock(NamedTuple):
@@ -44,7 +45,7 @@ class ClockSource:
             declared = regime_by_code(regime).clock(self.clock)
             if declared is not None:
                 return declared
-        return next(r.clock(self.clock) for r in reversed(REGIMES) if r.clock(self.clock) is not None)
+        return next(r.clock(self.clock) for r in reversed(regimes.REGIMES) if r.clock(self.clock) is not None)
 
     @property
     def link(self) -> str:
@@ -88,8 +89,10 @@ def due_clocks(
         yield DueClock(name, object_id, due_on, board, reference or "", public_id, regime)
 
 
-SOURCES: dict[str, ClockSource] = {clock.name: ClockSource(clock.name) for regime in REGIMES for clock in regime.clocks}
+def sources() -> dict[str, ClockSource]:
+    """Every clock any regime declares, read when asked (a regime added later is included)."""
+    return {clock.name: ClockSource(clock.name) for regime in regimes.REGIMES for clock in regime.clocks}
 
 
 def source_for(clock: str) -> ClockSource | None:
-    return SOURCES.get(clock)
+    return sources().get(clock)

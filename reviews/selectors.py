@@ -23,7 +23,7 @@ def decisions_for_user(user) -> QuerySet[Decision]:
 
     # The review a decision opened or joined comes along: its clock is the decision's completion clock.
     decisions = Decision.objects.select_related("incident", "submission", "review", "joined_review").prefetch_related(
-        "submission__clock_rows", "review__clock_rows", "joined_review__clock_rows"
+        "incident__case_clock_rows", "joined_review__clock_rows"
     )
     if user.is_authenticated and user.is_active and user.is_panel_user:
         return decisions.filter(incident__in=incidents_for_user(user).values("pk"))

@@ -174,7 +174,11 @@ def clock_rows_rebuild() -> int:
 
 def attach_case_rows(incident, records) -> None:
     """Read every clock row of the case in one query and hand each of `records` its own."""
-    rows = ClockRow.objects.filter(Q(incident=incident) | Q(review__incidents=incident)).distinct()
+    hand_out(ClockRow.objects.filter(Q(incident=incident) | Q(review__incidents=incident)).distinct(), records)
+
+
+def hand_out(rows, records) -> None:
+    """Give each of `records` its own rows among `rows` (read once for them all)."""
     by_record: dict[tuple[int, int], list[ClockRow]] = {}
     for row in rows:
         by_record.setdefault((row.content_type_id, row.object_id), []).append(row)

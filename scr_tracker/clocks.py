@@ -230,6 +230,13 @@ class ClockRule:
         """The due date before any stopped days are added."""
         return _ADDERS[self.unit](starts_on, self.amount)
 
+    def reverse(self, due: date) -> date:
+        """The rule read the other way round: the start a due date implies (for a rule counted back
+        from a planned date, the earliest planned date an event on `due` allows)."""
+        if self.amount > 0 and self.unit == "working_days":
+            raise ValueError("working days cannot be counted back from a due date")
+        return _ADDERS[self.unit](due, -self.amount)
+
     def words(self) -> str:
         """The rule in words: "5 working days", "1 month", "7 days before" (counted back)."""
         amount = abs(self.amount)

@@ -8,7 +8,7 @@ from django.db import models
 
 from incidents.choices import PostMortem
 from scr_tracker import clocks
-from scr_tracker.clock_rows import clock_of
+from scr_tracker.clock_rows import clock_of, hand_out
 
 from ..choices import DecisionKind
 
@@ -93,17 +93,25 @@ class Decision(models.Model):
         return (self.decided_on - self.incident_on).days
 
     def clocks(self, today: date) -> list[clocks.Clock]:
+        """The clocks the decision starts (SPEC §3): on the submission it opens, or on its review."""
+        regime = self.incident.regime_rules
         if self.decision == DecisionKind.NOT_INITIATE:
-            # The clock ends when the submission is first sent (a missing reverse one-to-one is an AttributeError).
-            submission = getattr(self, "submission", None)
-            if submission is None:
-                return [clocks.clock_state(name="send_to_panel", starts_on=None, due=None, ended_on=None, today=today)]
-            return [clock_of(submission, "send_to_panel", today)]
-        review = self.covering_review
-        if review is not None:
-            # The review's own clock: extended by its stopped days, met or missed at sign-off.
-            return [review.completion_clock(today)]
-        return [clocks.clock_state(name="scr_completion", starts_on=None, due=None, ended_on=None, today=today)]
+            # A missing reverse one-to-one is an AttributeError.
+            record, kind = getattr(self, "submission", None), "submission"
+        else:
+            # The review's own clock: extended by its stopped days, met or missed at its end event.
+            record, kind = self.covering_review, "review"
+        case_rows = getattr(self.incident, "_prefetched_objects_cache", {}).get("case_clock_rows")
+        # A list read the case's rows with its decisions; a joined review's rows are its sibling's.
+        if record is not None and case_rows is not None and self.joined_review_id is None:
+            hand_out(case_rows, [record])
+        return [
+            clock_of(record, clock.name, today)
+            if record is not None
+            else clocks.clock_state(name=clock.name, starts_on=None, due=None, ended_on=None, today=today)
+            for clock in regime.clocks_of(kind)
+            if clock.starts.name == "record_decision"
+        ]
 
     @property
     def covering_review(self):
