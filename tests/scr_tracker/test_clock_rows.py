@@ -118,3 +118,70 @@ def test_rebuilding_the_rows_as_the_migration_does_changes_nothing():
             ClockRow.objects.values_list("incident__reference", "name", "starts_on", "due_on", "ended_on", "stopped")
         )
     assert after == before
+
+
+# --- The runner keeps the rows in step with each event -------------------------------------------
+
+
+def _row(incident, name):
+    return ClockRow.objects.get(incident=incident, name=name)
+
+
+@pytest.mark.django_db
+def test_a_refused_event_leaves_the_rows_as_they_were(chair_a):
+    from incidents.services import incident_notify
+    from scr_tracker.transitions import InvalidInput
+
+    with time_machine.travel(FIXTURE_DAY, tick=False):
+        incident = workflow.draft(chair_a)
+        before = list(ClockRow.objects.filter(incident=incident).values())
+        with pytest.raises(InvalidInput):
+            # Before the authority knew of it: refused, so no clock starts or ends.
+            incident_notify(
+                actor=chair_a, incident_id=incident.pk, event_date=date(2026, 1, 1), ofsted_notified_on=None
+            )
+        assert list(ClockRow.objects.filter(incident=incident).values()) == before
+        assert [row["name"] for row in before] == ["sin_notification"]
+
+
+@pytest.mark.django_db
+def test_a_stop_empties_the_due_date_and_the_resume_moves_it_on(chair_a):
+    from reviews.services import review_resume_clock, review_stop_clock
+
+    with time_machine.travel(FIXTURE_DAY, tick=False):
+        review = workflow.decide(chair_a, workflow.notified(chair_a), decision="initiate_scr").review
+        incident = review.decision.incident
+        assert _row(incident, "scr_completion").due_on == date(2026, 8, 2)  # 2 February + 6 months
+        review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 3, 2), reason="inquest")
+        stopped = _row(incident, "scr_completion")
+        assert (stopped.stopped, stopped.due_on) == (True, None)
+        review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 3, 12))
+        resumed = _row(incident, "scr_completion")
+        assert (resumed.stopped, resumed.due_on) == (False, date(2026, 8, 12))  # ten stopped days
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_case_waits_for_nothing(chair_a):
+    from incidents.services import incident_withdraw
+    from reminders.sources import due_clocks
+
+    with time_machine.travel(FIXTURE_DAY, tick=False):
+        incident = workflow.draft(chair_a)
+        assert [d.reference for d in due_clocks(limit=None)] == [incident.reference]
+        incident_withdraw(actor=chair_a, incident_id=incident.pk, event_date=FIXTURE_DAY, reason="A duplicate")
+        assert _row(incident, "sin_notification").halted
+        assert list(due_clocks(limit=None)) == []
+
+
+@pytest.mark.django_db
+def test_a_new_planned_date_moves_the_report_to_panel_clock(chair_a):
+    from publication.services import publication_plan
+
+    with time_machine.travel(FIXTURE_DAY, tick=False):
+        review = workflow.completed_review(chair_a)
+        incident = review.decision.incident
+        assert not ClockRow.objects.filter(incident=incident, name="report_to_panel").exists()
+        publication_plan(actor=chair_a, publication_id=review.publication.pk, planned_publication_on=date(2026, 9, 1))
+        assert _row(incident, "report_to_panel").due_on == date(2026, 8, 25)
+        publication_plan(actor=chair_a, publication_id=review.publication.pk, planned_publication_on=date(2026, 9, 30))
+        assert _row(incident, "report_to_panel").due_on == date(2026, 9, 23)
