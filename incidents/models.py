@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from scr_tracker import clocks, regimes
-from scr_tracker.clock_rows import clock_of
+from scr_tracker.clock_rows import clock_of, due_of
 from scr_tracker.transitions import blocking, roles
 
 from .choices import (
@@ -64,10 +64,6 @@ class Incident(FSMModelMixin, models.Model):
     criminal_proceedings = models.CharField(max_length=16, choices=CriminalProceedings.choices)
     agencies_involved = models.JSONField(default=list, blank=True)
     outline = models.TextField()
-
-    # Clocks, stored when the event that starts them is recorded (STYLE point 5).
-    sin_notification_due = models.DateField(db_index=True)
-    initiation_decision_due = models.DateField(null=True, blank=True, db_index=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -123,8 +119,6 @@ class Incident(FSMModelMixin, models.Model):
         self.ofsted_notified_on = ofsted_notified_on
         regime = regimes.regime_for(received_on)
         self.regime = regime.code
-        self.sin_notification_due = regime.due("sin_notification", self.la_aware_on)
-        self.initiation_decision_due = regime.due("initiation_decision", received_on)
 
     @fsm_log_by
     @fsm_log_description
@@ -216,3 +210,7 @@ class Incident(FSMModelMixin, models.Model):
 
     def initiation_decision_clock(self, today: date) -> clocks.Clock:
         return clock_of(self, "initiation_decision", today)
+
+    def initiation_decision_due(self) -> date | None:
+        """The day the decision whether to initiate is due, once the SIN is received; from the clock's row."""
+        return due_of(self, "initiation_decision")

@@ -149,8 +149,6 @@ def incident_create(*, actor, data: dict) -> Incident:
             **{field: data.get(field) for field in SIN_FIELDS},
         )
         incident.child_pseudonym = incident.child_pseudonym.strip()
-        # Until the SIN is received the regime is provisional: fixed for good by `notify`.
-        incident.sin_notification_due = incident.regime_rules.due("sin_notification", incident.la_aware_on)
         incident.save()
         clock_rows_sync(incident)  # the SIN notification clock starts when the authority became aware
     return incident

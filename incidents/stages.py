@@ -51,8 +51,8 @@ def _submission_stage(submission, href: str | None, current) -> Stage:
     if state == SubmissionState.DRAFT:
         if current is not None and submission.decision_id != current.pk:
             return _stage(name, NOT_DONE, "The decision it was for has been reconsidered", href)
-        hint = f"Due by {_on(submission.send_to_panel_due)}" if submission.send_to_panel_due else ""
-        return _stage(name, NOT_YET_STARTED, hint, href)
+        due = submission.send_to_panel_due()
+        return _stage(name, NOT_YET_STARTED, f"Due by {_on(due)}" if due else "", href)
     if state == SubmissionState.WITHDRAWN:
         return _stage(name, ("Withdrawn", None), "The board withdrew the submission", href)
     sent = f"Sent on {_on(submission.first_submitted_on)}" if submission.first_submitted_on else "Sent"
@@ -66,11 +66,15 @@ def _review_stage(decision, review=None, href: str | None = None) -> Stage:
     name = "Carry out the Serious Case Review"
     advice = "Initiated following the panel's advice. " if decision.following_panel_advice else ""
     if review is None:
-        hint = f"To be completed by {_on(decision.scr_completion_due)}" if decision.scr_completion_due else ""
+        # A review this user may not open still says when it is due; one the case joined says nothing here.
+        own = getattr(decision, "review", None) if decision.joined_review_id is None else None
+        due = own.completion_due_original() if own is not None else None
+        hint = f"To be completed by {_on(due)}" if due else ""
         return _stage(name, NOT_YET_STARTED, f"{advice}{hint}".strip())
     if review.state == ReviewState.COMPLETED:
         return _stage(name, COMPLETED, f"{advice}Signed off on {_on(review.signed_off_on)}", href)
-    due = f"To be completed by {_on(review.completion_due)}" if review.completion_due else "The review clock is stopped"
+    completion_due = review.completion_due()
+    due = f"To be completed by {_on(completion_due)}" if completion_due else "The review clock is stopped"
     if review.state == ReviewState.COMMISSIONING:
         return _stage(name, NOT_YET_STARTED, f"{advice}To be commissioned. {due}", href)
     return _stage(name, IN_PROGRESS, f"{advice}{review.get_state_display()}. {due}", href)
@@ -174,7 +178,10 @@ def case_stages(
         if reviewing:
             stages.append(_review_stage(current, review, review_href))
     elif current and state == IncidentState.DECIDED and current.decision == DecisionKind.NOT_INITIATE:
-        hint = f"Due by {_on(current.send_to_panel_due)}" if current.send_to_panel_due else ""
+        # The decision's submission, once opened, holds the clock (a missing reverse one-to-one is an AttributeError).
+        opened = getattr(current, "submission", None)
+        due = opened.send_to_panel_due() if opened is not None else None
+        hint = f"Due by {_on(due)}" if due else ""
         stages.append(_stage("Send the case to the national panel", NOT_YET_STARTED, hint))
     elif reviewing:
         stages.append(_review_stage(current, review, review_href))

@@ -273,8 +273,8 @@ def _review_due(review, today) -> dict | None:
     if review is None:
         return None
     return {
-        "original": review.completion_due_original,
-        "extended": review.completion_due,
+        "original": review.completion_due_original(),
+        "extended": review.completion_due(),
         "why": why_due_dates_differ(review, list(review.stop_periods.all()), today),
     }
 
@@ -309,7 +309,7 @@ TRANSITION_PAGES = {
         services.incident_notify,
         lambda incident: (
             "Notification recorded. The decision whether to initiate a review is due by "
-            f"{incident.initiation_decision_due:%-d %B %Y}"
+            f"{incident.initiation_decision_due():%-d %B %Y}"
         ),
         "Record when the board received the serious incident notification and when Ofsted was notified. "
         "This starts the one-month clock for the decision whether to initiate a Serious Case Review.",

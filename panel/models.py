@@ -1,6 +1,7 @@
 """The national panel's side: submissions, their recorded history, and monthly meetings (SPEC §4.4)."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -9,6 +10,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts.models import Role
+from scr_tracker.clock_rows import due_of
 from scr_tracker.transitions import roles
 
 from .choices import Advice, Outcome, SubmissionKind, SubmissionState
@@ -82,8 +84,7 @@ class PanelSubmission(FSMModelMixin, models.Model):
     )
     outcome = models.CharField(max_length=32, choices=Outcome.choices, default=Outcome.NOT_YET_ADVISED, db_index=True)
 
-    # Clocks (SPEC §3): 14 days from the decision to send it; the reply to a request for information.
-    send_to_panel_due = models.DateField(null=True, blank=True, db_index=True)
+    # Clocks (SPEC §3): the reply to a request for information (sending it is the row's `send_to_panel`).
     first_submitted_on = models.DateField(null=True, blank=True)
     first_advised_on = models.DateField(null=True, blank=True)
     information_due = models.DateField(null=True, blank=True, db_index=True)
@@ -120,6 +121,10 @@ class PanelSubmission(FSMModelMixin, models.Model):
 
     def clock_children(self) -> list:
         return []
+
+    def send_to_panel_due(self) -> date | None:
+        """The day a non-initiation is due to reach the panel; from the clock's row."""
+        return due_of(self, "send_to_panel")
 
     def _latest_information_request(self):
         events = list(self.events.order_by("recorded_at", "pk"))

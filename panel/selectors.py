@@ -13,7 +13,7 @@ from django.http import Http404
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from scr_tracker import clocks
-from scr_tracker.clock_rows import clock_of
+from scr_tracker.clock_rows import clock_of, with_clock
 
 from .choices import SubmissionState
 from .models import OPEN_STATES, SENT_STATES, PanelMeeting, PanelSubmission
@@ -94,8 +94,8 @@ class SubmissionFilters:
 
 
 def submission_list(user, *, filters: SubmissionFilters = SubmissionFilters()) -> QuerySet[PanelSubmission]:
-    """The submissions list: drafts first (board users), then the most recently sent."""
-    qs = submissions_for_user(user)
+    """The submissions list: drafts first (board users), then the most recently sent; a draft with its due date."""
+    qs = with_clock(submissions_for_user(user), "send_to_panel")
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.outcome:
@@ -104,8 +104,9 @@ def submission_list(user, *, filters: SubmissionFilters = SubmissionFilters()) -
 
 
 def open_submissions(user) -> QuerySet[PanelSubmission]:
-    """A board's dashboard: its submissions still waiting on someone, oldest first."""
-    return submissions_for_user(user).filter(state__in=OPEN_STATES).order_by("created_at", "pk")
+    """A board's dashboard: its submissions still waiting on someone, oldest first (a draft with its due date)."""
+    submissions = with_clock(submissions_for_user(user), "send_to_panel")
+    return submissions.filter(state__in=OPEN_STATES).order_by("created_at", "pk")
 
 
 def meeting_list(user) -> QuerySet[PanelMeeting]:

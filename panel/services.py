@@ -25,7 +25,6 @@ def submission_open_for_decision(decision: Decision) -> PanelSubmission:
         board_id=decision.incident.board_id,
         kind=SubmissionKind.NON_INITIATION,
         decision=decision,
-        send_to_panel_due=decision.send_to_panel_due,
     )
 
 

@@ -107,9 +107,9 @@ def _publication_rows(request) -> QuerySet:
 
 
 def _completion(review) -> str:
-    if review.signed_off_on is None or review.completion_due is None:
+    if review.signed_off_on is None or review.completion_due() is None:
         return ""
-    return "Met" if review.signed_off_on <= review.completion_due else "Missed"
+    return "Met" if review.signed_off_on <= review.completion_due() else "Missed"
 
 
 CASES = ExportList(
@@ -161,7 +161,7 @@ SUBMISSIONS = ExportList(
         Column("Case", lambda s: getattr(submission_incident(s), "reference", "")),
         Column("Board", lambda s: s.board.name),
         Column("Kind", lambda s: kind_words(s.kind)),
-        Column("Send to the panel by", lambda s: s.send_to_panel_due),
+        Column("Send to the panel by", lambda s: s.send_to_panel_due()),
         Column("Sent", lambda s: s.first_submitted_on),
         Column("State", lambda s: submission_state_words(s.state)),
         Column("Outcome", lambda s: outcome_words(s.outcome)),
@@ -184,8 +184,8 @@ REVIEWS = ExportList(
         Column("State", lambda r: review_state_words(r.state)),
         Column("Methodology", lambda r: methodology_words(r.methodology)),
         Column("Lead reviewer", lambda r: r.lead_reviewer),
-        Column("Due (six months)", lambda r: r.completion_due_original),
-        Column("Due (with stopped days)", lambda r: r.completion_due),
+        Column("Due (six months)", lambda r: r.completion_due_original()),
+        Column("Due (with stopped days)", lambda r: r.completion_due()),
         Column("Days stopped", lambda r: r.stopped_days),
         Column("Clock stopped now", lambda r: _yes(r.open_stops)),
         Column("Signed off", lambda r: r.signed_off_on),

@@ -89,7 +89,7 @@ def board_report(board: Board, year: int, today: date) -> dict:
     overdue = [
         r
         for r in reviews
-        if r.signed_off_on is None and r.completion_due is not None and r.completion_due < min(today, end)
+        if r.signed_off_on is None and r.completion_due() is not None and r.completion_due() < min(today, end)
     ]
     review_rows = [
         {
@@ -98,7 +98,7 @@ def board_report(board: Board, year: int, today: date) -> dict:
             "state": review_state_words(r.state),
             "clock": r.completion_clock(today),
             "days_to_sign_off": (r.signed_off_on - r.initiated_on).days if r.signed_off_on else None,
-            "late": bool(r.signed_off_on and r.completion_due and r.signed_off_on > r.completion_due),
+            "late": bool(r.signed_off_on and r.completion_due() and r.signed_off_on > r.completion_due()),
         }
         for r in reviews
         if r.signed_off_on is None or _within(r.initiated_on, start, end) or _within(r.signed_off_on, start, end)
@@ -150,7 +150,7 @@ def board_report(board: Board, year: int, today: date) -> dict:
             "published": len(publications),
             "late_decisions": sum(1 for d in decisions if d.late),
             "premature_decisions": sum(1 for d in decisions if d.premature),
-            "completed_late": sum(1 for r in completed if r.signed_off_on > r.completion_due),
+            "completed_late": sum(1 for r in completed if r.signed_off_on > r.completion_due()),
             "overdue_reviews": len(overdue),
             "recommendations": len(recommendations),
             "actions": sum(status_counts.values()),

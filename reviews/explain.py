@@ -28,5 +28,5 @@ def why_due_dates_differ(review, stops, today: date) -> str:
         return "The clock has not been stopped, so the due date is the original one."
     return (
         f"The clock was stopped for {days} in all (counting any overlap once), "
-        f"so the due date moved on from {_on(review.completion_due_original)} to {_on(review.completion_due)}."
+        f"so the due date moved on from {_on(review.completion_due_original())} to {_on(review.completion_due())}."
     )

@@ -174,7 +174,6 @@ def decision_create(
     """Write a decision and open what it starts: the chair's (`decision_record`) and the one a board's
     acceptance of the panel's advice makes (panel). A decision to initiate opens its review, or brings the case
     into `joined_review`; one not to initiate opens the panel's submission (a follow-on the panel registers)."""
-    regime = incident.regime_rules
     initiate = kind == DecisionKind.INITIATE_SCR
     decision = Decision.objects.create(
         incident=incident,
@@ -187,10 +186,8 @@ def decision_create(
         following_panel_advice=following_panel_advice,
         panel_notified_on=panel_notified_on if initiate else None,
         post_mortem_at_decision=incident.post_mortem,
-        initiation_due_at_decision=incident.initiation_decision_due,
+        initiation_due_at_decision=incident.initiation_decision_due(),
         incident_on=incident.incident_on,
-        send_to_panel_due=regime.due("send_to_panel", decided_on) if kind == DecisionKind.NOT_INITIATE else None,
-        scr_completion_due=regime.due("scr_completion", decided_on) if initiate and joined_review is None else None,
         joined_review=joined_review,
         recorded_by=actor,
     )
@@ -213,8 +210,6 @@ def review_open_for_decision(decision: Decision) -> SeriousCaseReview:
         decision=decision,
         initiated_on=decision.decided_on,
         following_panel_advice=decision.following_panel_advice,
-        completion_due_original=decision.scr_completion_due,
-        completion_due=decision.scr_completion_due,
     )
     review.incidents.add(decision.incident)
     return review
@@ -405,10 +400,8 @@ def review_resume_clock(*, actor, review_id: int, event_date: date | None) -> Se
     """The clock runs again from `event_date`; the due date moves on by every stopped day."""
 
     def after(review):
+        # The clock's row moves the due date on by the stopped days (the transition runner recomputes it).
         StopPeriod.objects.filter(review=review, resumed_on__isnull=True).update(resumed_on=event_date)
-        regime = review.decision.incident.regime_rules
-        review.completion_due = regime.due("scr_completion", review.initiated_on, review.stops(), today=event_date)
-        review.save(update_fields=["completion_due"])
 
     return transition_run(
         queryset=reviews_for_user(actor),

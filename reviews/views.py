@@ -223,7 +223,7 @@ TRANSITION_PAGES = {
     "resume_clock": TransitionPage(
         ResumeClockForm,
         services.review_resume_clock,
-        lambda review: f"Review clock resumed. The review is now due by {_on(review.completion_due)}",
+        lambda review: f"Review clock resumed. The review is now due by {_on(review.completion_due())}",
         "The completion clock runs again from this date. The days it was stopped are added to the due date.",
     ),
     "begin_drafting": TransitionPage(

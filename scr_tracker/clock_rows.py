@@ -28,6 +28,7 @@ from scr_tracker.regimes import ClockDeclaration, Regime
 _FIELDS = (
     "starts_on",
     "due_on",
+    "original_due_on",
     "ended_on",
     "stopped",
     "halted",
@@ -74,6 +75,7 @@ def clock_values(clock: ClockDeclaration, regime: Regime, record) -> dict | None
     )
     stopped = has_open_stop(periods)
     own_due = resolve(record, clock.due_field) if clock.due_field else None
+    original_due_on = own_due if own_due is not None else regime.due(clock.name, counts_from)
     if stopped:
         due_on = None  # moves on by one day per stopped day until the clock resumes
     elif own_due is not None:
@@ -84,6 +86,7 @@ def clock_values(clock: ClockDeclaration, regime: Regime, record) -> dict | None
     return {
         "starts_on": starts_on,
         "due_on": due_on,
+        "original_due_on": original_due_on,
         "ended_on": max(ends) if all(e is not None for e in ends) else None,
         "stopped": stopped,
         "halted": any(resolve(record, name) in values for name, values in clock.halted_when.items()),
@@ -187,7 +190,7 @@ def hand_out(rows, records) -> None:
         record.attached_clock_rows = by_record.get((content_type.pk, record.pk), [])
 
 
-_LISTED = ("pk", "starts_on", "due_on", "ended_on", "stopped", "met_by_lapse")
+_LISTED = ("pk", "starts_on", "due_on", "original_due_on", "ended_on", "stopped", "met_by_lapse")
 
 
 def with_clock(queryset: QuerySet, name: str) -> QuerySet:
@@ -227,3 +230,9 @@ def due_of(record, name: str) -> date | None:
     """The due date of clock `name` of `record`, from its row; None while not started or stopped."""
     row = _row(record, name)
     return row.due_on if row else None
+
+
+def original_due_of(record, name: str) -> date | None:
+    """The due date of clock `name` of `record` before any stopped days, from its row; None while not started."""
+    row = _row(record, name)
+    return row.original_due_on if row else None

@@ -32,6 +32,8 @@ class ClockRow(models.Model):
     board = models.ForeignKey("accounts.Board", on_delete=models.PROTECT, related_name="+")
     starts_on = models.DateField()
     due_on = models.DateField(null=True, blank=True, db_index=True, help_text="Empty while a stop is open")
+    # The rule's due date before any stopped days (the review's "originally"); due_on for clocks without stops.
+    original_due_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     stopped = models.BooleanField(default=False)
     # The record left the workflow (a withdrawn case or submission): nothing is waited for any more.

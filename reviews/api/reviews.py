@@ -63,6 +63,7 @@ class ReviewSummaryOutput(serializers.Serializer):
     following_panel_advice = serializers.BooleanField()
     methodology = serializers.ChoiceField(choices=Methodology.choices, allow_blank=True)
     lead_reviewer = serializers.CharField(allow_blank=True)
+    # Both from the review's `scr_completion` clock row (its `original_due_on` and `due_on`).
     completion_due_original = serializers.DateField(help_text="Six months from the initiation decision")
     completion_due = serializers.DateField(
         allow_null=True, help_text="The original due date moved on by every stopped day; null while stopped"

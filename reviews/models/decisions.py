@@ -51,11 +51,6 @@ class Decision(models.Model):
     initiation_due_at_decision = models.DateField(null=True)
     incident_on = models.DateField()
 
-    # Clocks the decision starts: 14 days to send a non-initiation to the panel; six months to
-    # complete an initiated review (extended by stopped periods once reviews exist).
-    send_to_panel_due = models.DateField(null=True, blank=True, db_index=True)
-    scr_completion_due = models.DateField(null=True, blank=True, db_index=True)
-
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from incidents.choices import Agency
 from scr_tracker import clocks
-from scr_tracker.clock_rows import clock_of
+from scr_tracker.clock_rows import clock_of, due_of, original_due_of
 from scr_tracker.transitions import blocking, roles
 
 from ..choices import OPEN_REVIEW_STATES, Methodology, ReviewState, StopReason
@@ -43,11 +43,6 @@ class SeriousCaseReview(FSMModelMixin, models.Model):
     scope_from = models.DateField(null=True, blank=True)
     scope_to = models.DateField(null=True, blank=True)
 
-    # The completion clock: six months from initiation, then extended by every stopped day.
-    completion_due_original = models.DateField()
-    completion_due = models.DateField(
-        null=True, blank=True, db_index=True, help_text="Empty while the clock is stopped"
-    )
     signed_off_on = models.DateField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,7 +98,6 @@ class SeriousCaseReview(FSMModelMixin, models.Model):
     )
     def stop_clock(self, *, by=None, description=None):
         """The completion clock stops (for example while criminal proceedings run); the state stays."""
-        self.completion_due = None
         return self.state
 
     @fsm_log_by
@@ -158,10 +152,19 @@ class SeriousCaseReview(FSMModelMixin, models.Model):
     def completion_clock(self, today: date) -> clocks.Clock:
         return clock_of(self, "scr_completion", today)
 
+    def completion_due(self) -> date | None:
+        """The day the review is due: the original date plus every stopped day; None while stopped (its row)."""
+        return due_of(self, "scr_completion")
+
+    def completion_due_original(self) -> date | None:
+        """The day the review was due before any stopped days (its row)."""
+        return original_due_of(self, "scr_completion")
+
     @property
     def stopped_days(self) -> int:
         """Days the clock has been stopped, counting closed periods only (an open one is still growing)."""
-        return (self.completion_due - self.completion_due_original).days if self.completion_due else 0
+        due = self.completion_due()
+        return (due - self.completion_due_original()).days if due else 0
 
 
 class StopPeriod(models.Model):

@@ -86,6 +86,6 @@ def test_seed_demo_puts_a_review_in_progress_with_its_work():
     call_command("seed_demo")
     review = SeriousCaseReview.objects.get(board__code="NFD", state="in_progress")
     assert review.stop_periods.filter(resumed_on__isnull=False).count() == 1
-    assert review.completion_due > review.completion_due_original
+    assert review.completion_due() > review.completion_due_original()
     assert review.contributions.count() == 2
     assert Action.objects.filter(board__code="NFD").count() == 2

@@ -185,7 +185,7 @@ def test_the_chair_runs_a_serious_case_review(page, live_server, transactional_d
     assert "Review signed off" in timeline.nth(4).inner_text() and "Robin Chair" in timeline.nth(4).inner_text()
     assert_accessible(page)
     review.refresh_from_db()
-    assert (review.state, review.signed_off_on, review.completion_due) == ("completed", today, extended_due)
+    assert (review.state, review.signed_off_on, review.completion_due()) == ("completed", today, extended_due)
 
     # --- The reviews list and the board's action plan, from the navigation.
     page.get_by_role("link", name="Reviews", exact=True).click()

@@ -12,6 +12,7 @@ from incidents.models import Incident
 from incidents.selectors import incident_clocks, incident_decisions, incident_list, open_cases_by_deadline
 from incidents.services import incident_create, incident_notify
 from reviews.choices import DecisionKind
+from scr_tracker.clock_rows import due_of
 from scr_tracker.transitions import InvalidInput, NotAllowedInState, RoleNotPermitted
 from tests.factories import ChairFactory
 from tests.workflow import decide, draft, notified, sin_data
@@ -97,7 +98,7 @@ class TestClocks:
             received_on=date(2014, 12, 30),
             ofsted_notified_on=date(2014, 12, 29),
         )
-        assert incident.sin_notification_due == date(2014, 12, 30)
+        assert due_of(incident, "sin_notification") == date(2014, 12, 30)
         clock = incident.sin_notification_clock(date(2015, 6, 1))
         assert (clock.status, clock.days_late, clock.rag) == ("met", None, None)
 
@@ -116,7 +117,7 @@ class TestClocks:
         # Aware Thursday 2 April 2015: Good Friday and Easter Monday are not working days.
         with time_machine.travel(date(2015, 4, 7), tick=False):
             incident = draft(chair_a, incident_on=date(2015, 4, 1), la_aware_on=date(2015, 4, 2))
-            assert incident.sin_notification_due == date(2015, 4, 13)
+            assert due_of(incident, "sin_notification") == date(2015, 4, 13)
             clock = incident.sin_notification_clock(date(2015, 4, 7))
         assert (clock.status, clock.days_remaining, clock.rag) == ("running", 6, "amber")
 
@@ -128,7 +129,7 @@ class TestClocks:
             received_on=date(2015, 1, 31),
             ofsted_notified_on=date(2015, 1, 28),
         )
-        assert incident.initiation_decision_due == date(2015, 2, 28)
+        assert incident.initiation_decision_due() == date(2015, 2, 28)
         decision = decide(chair_a, incident, decided_on=date(2015, 2, 28))
         clocks = {c.name: c for c in incident_clocks(incident, incident_decisions(incident), date(2015, 6, 1))}
         assert clocks["initiation_decision"].status == "met"
@@ -166,8 +167,8 @@ class TestClocks:
             ofsted_notified_on=date(2015, 1, 6),
         )
         decision = decide(chair_a, incident, decision=DecisionKind.NOT_INITIATE, decided_on=date(2015, 1, 30))
-        assert decision.send_to_panel_due == date(2015, 2, 13)
-        assert decision.scr_completion_due is None and decision.panel_notified_on is None
+        assert decision.submission.send_to_panel_due() == date(2015, 2, 13)
+        assert decision.covering_review is None and decision.panel_notified_on is None
         (clock,) = decision.clocks(date(2015, 2, 6))
         assert (clock.name, clock.status, clock.days_remaining, clock.rag) == ("send_to_panel", "running", 7, "amber")
 
@@ -180,9 +181,9 @@ class TestClocks:
             ofsted_notified_on=date(2014, 8, 5),
         )
         decision = decide(chair_a, incident, decision=DecisionKind.INITIATE_SCR, decided_on=date(2014, 8, 31))
-        assert decision.scr_completion_due == date(2015, 2, 28)  # 31 August + 6 months
+        assert decision.review.completion_due_original() == date(2015, 2, 28)  # 31 August + 6 months
         assert decision.panel_notified_on == date(2014, 8, 31)  # defaults to the decision date
-        assert decision.send_to_panel_due is None
+        assert getattr(decision, "submission", None) is None
 
 
 class TestFlags:

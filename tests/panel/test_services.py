@@ -213,7 +213,7 @@ class TestClocks:
         incident = case_in("decided", chair_a)  # not_initiate on 2 February
         submission = submission_of(incident)
         assert (submission.state, submission.kind, submission.board) == ("draft", "non_initiation", chair_a.board)
-        assert submission.send_to_panel_due == date(2026, 2, 16)
+        assert submission.send_to_panel_due() == date(2026, 2, 16)
 
     @pytest.mark.parametrize(("sent_on", "status"), [(date(2026, 2, 16), "met"), (date(2026, 2, 17), "missed")])
     def test_sending_satisfies_the_decisions_clock(self, chair_a, sent_on, status):
@@ -287,7 +287,7 @@ class TestOutcomePaths:
         current = Decision.objects.filter(incident_id=submission.decision.incident_id).order_by("-pk").first()
         assert (current.decision, current.following_panel_advice, current.decided_on) == ("initiate_scr", True, EVENT)
         assert current.panel_notified_on == EVENT
-        assert current.scr_completion_due == date(2026, 8, 20)
+        assert current.review.completion_due_original() == date(2026, 8, 20)
         assert PanelSubmission.objects.get(pk=submission.pk).state == "closed"
 
     def test_disagree_then_further_explanation_satisfied(self, chair_a, secretariat, panel_member):

@@ -544,7 +544,7 @@ def test_bad_input_to_stop_the_clock_saves_nothing(client, sign_in, chair_a, pos
     assert response.status_code == 200
     assert any(message in error for error in field_errors(response, field)), field_errors(response, field)
     assert not StopPeriod.objects.exists()
-    assert reload(review).completion_due == date(2026, 8, 2)
+    assert reload(review).completion_due() == date(2026, 8, 2)
     assert AuditEntry.objects.for_object(review).count() == 1  # the start only
 
 

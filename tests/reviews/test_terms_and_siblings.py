@@ -236,7 +236,7 @@ class TestSiblings:
         sibling.refresh_from_db()
         assert sibling.state == "decided"
         [clock] = decision.clocks(TODAY)
-        assert clock.name == "scr_completion" and clock.due == review.completion_due
+        assert clock.name == "scr_completion" and clock.due == review.completion_due()
 
     @pytest.mark.parametrize(
         ("case", "errors"),
@@ -316,7 +316,7 @@ def stopped_and_resumed(chair):
 class TestReviewClockEverywhere:
     def test_the_decisions_api_reports_the_extended_clock(self, chair_a):
         review = stopped_and_resumed(chair_a)
-        assert review.completion_due == date(2026, 9, 1)  # 2 August + 30 stopped days
+        assert review.completion_due() == date(2026, 9, 1)  # 2 August + 30 stopped days
         decision = review.decision
         [clock] = token_client(chair_a).get(decision_url(decision)).json()["clocks"]
         assert clock["name"] == "scr_completion" and clock["due"] == "2026-09-01"
