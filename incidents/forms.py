@@ -276,8 +276,8 @@ class CloseForm(TransitionForm):
 ANY = [("", "Any")]
 RAG_CHOICES = [
     (clocks.RED, "Red: overdue"),
-    (clocks.AMBER, "Amber: due within 7 days"),
-    (clocks.GREEN, "Green: more than 7 days left"),
+    (clocks.AMBER, f"Amber: due within {clocks.days_words(clocks.AMBER_DAYS)}"),
+    (clocks.GREEN, f"Green: more than {clocks.days_words(clocks.AMBER_DAYS)} left"),
 ]
 FLAG_LABELS = {"premature": "Premature decision", "late": "Late decision"}
 FLAG_CHOICES = [(value, FLAG_LABELS[value]) for value in FLAG_VALUES]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from panel.choices import SubmissionState
 from reviews.choices import DecisionKind, ReviewState
+from scr_tracker.regimes import record_clock
 
 from .choices import IncidentState
 
@@ -85,9 +86,8 @@ def _publication_stage(publication, href: str | None) -> Stage:
     name = "Publish the final report"
     state = publication.state
     if state == "awaiting_report":
-        return _stage(
-            name, NOT_YET_STARTED, "Send the final report to the panel at least 7 days before publication", href
-        )
+        rule = record_clock("report_to_panel", publication).phrase
+        return _stage(name, NOT_YET_STARTED, f"Send the final report to the panel {rule}", href)
     if state == "published":
         return _stage(name, COMPLETED, f"Published on {_on(publication.published_on)}", href)
     if state == "taken_down":

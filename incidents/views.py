@@ -26,6 +26,7 @@ from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from scr_tracker.forms import add_service_errors
 from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
+from scr_tracker.regimes import record_clock
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
@@ -311,8 +312,11 @@ TRANSITION_PAGES = {
             "Notification recorded. The decision whether to initiate a review is due by "
             f"{incident.initiation_decision_due():%-d %B %Y}"
         ),
-        "Record when the board received the serious incident notification and when Ofsted was notified. "
-        "This starts the one-month clock for the decision whether to initiate a Serious Case Review.",
+        lambda incident: (
+            "Record when the board received the serious incident notification and when Ofsted was notified. "
+            f"This starts the {record_clock('initiation_decision', incident).length(spelt=True, compound=True)} "
+            "clock for the decision whether to initiate a Serious Case Review."
+        ),
     ),
     "refer_to_subgroup": TransitionPage(
         ReferForm,

@@ -5,6 +5,7 @@ from datetime import date
 
 from accounts.models import Role
 from scr_tracker import clocks
+from scr_tracker.regimes import Regime, clock_declaration
 
 from .choices import (
     Agency,
@@ -110,14 +111,15 @@ ACTIONS = {
     "close": "Close the case",
 }
 
-CLOCKS = {
-    "sin_notification": "SIN notification (5 working days from the local authority becoming aware)",
-    "initiation_decision": "Initiation decision (1 month from the SIN being received)",
-    "send_to_panel": "Send to the national panel (14 days from the decision)",
-    "scr_completion": "Complete the Serious Case Review (6 months from the decision, plus stopped days)",
-    "report_to_panel": "Final report to the national panel (at least 7 days before publication)",
-    "online_period": "Published report online (at least 12 months from publication)",
-}
+# The clocks a case page describes, in their declarations' words (`scr_tracker.regimes`).
+CLOCKS = (
+    "sin_notification",
+    "initiation_decision",
+    "send_to_panel",
+    "scr_completion",
+    "report_to_panel",
+    "online_period",
+)
 
 CLOCK_STATUSES = {
     clocks.NOT_STARTED: "Not started",
@@ -150,8 +152,10 @@ def role_words(value: str) -> str:
     return Role(value).label if value in Role.values else value
 
 
-def clock_words(name: str) -> str:
-    return CLOCKS.get(name, _fallback(name))
+def clock_words(name: str, regime: Regime | None = None) -> str:
+    """A clock with its rule: "Initiation decision (1 month from the SIN being received)"."""
+    declared = clock_declaration(name, regime) if name in CLOCKS else None
+    return declared.described if declared else _fallback(name)
 
 
 def clock_status_words(status: str) -> str:

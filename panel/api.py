@@ -31,6 +31,7 @@ from scr_tracker.api import (
     transition_api_view,
     transition_reason,
 )
+from scr_tracker.regimes import record_clock
 from scr_tracker.transitions import InvalidInput, available_transitions
 
 from .choices import Advice, BoardResponse, Outcome, PanelView, SubmissionKind, SubmissionState
@@ -218,7 +219,8 @@ class RecordAdviceInput(TransitionInput):
     information_due = serializers.DateField(
         allow_null=True,
         default=None,
-        help_text="further_information_requested only: when the board's reply is due (default one month)",
+        help_text="further_information_requested only: when the board's reply is due "
+        f"(default {record_clock('information_reply').length(spelt=True)})",
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from incidents.forms import ANY, SMALL_LABEL
 from scr_tracker.forms import DateField, TransitionForm, date_input
+from scr_tracker.regimes import record_clock
 
 from .choices import ADVICE_FOR_KIND, Advice, BoardResponse, Outcome, PanelView, SubmissionState
 from .models import SENT_STATES
@@ -116,11 +117,16 @@ class AdviceForm(TransitionForm):
         name="the date the reply is due",
         past_only=False,
         required=False,
-        help_text="Only when asking for further information. Leave blank for one month from the date of the advice.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The default reply date is the information_reply clock's rule, in the case's regime.
+        reply = record_clock("information_reply", self.record, today=timezone.localdate())
+        self.fields["information_due"].help_text = (
+            "Only when asking for further information. "
+            f"Leave blank for {reply.length(spelt=True)} from the date of the advice."
+        )
         kind = self.record.kind if self.record else None
         allowed = ADVICE_FOR_KIND.get(kind, tuple(Advice))
         self.fields["advice"].choices = [(advice.value, advice.label) for advice in allowed]

@@ -1,5 +1,7 @@
 """The panel's work in words: submission states, transitions, history and outcomes (pages only)."""
 
+from scr_tracker.regimes import Regime, clock_declaration
+
 from .choices import Advice, BoardResponse, Outcome, PanelView, SubmissionKind, SubmissionState
 from .models import SubmissionEvent
 
@@ -29,10 +31,8 @@ KINDS = {
     SubmissionKind.NON_PUBLICATION: "Not to publish",
 }
 
-CLOCKS = {
-    "send_to_panel": "Send to the national panel (14 days from the decision)",
-    "information_reply": "Reply to the panel's request for information",
-}
+# A submission's clocks, in their declarations' words (`scr_tracker.regimes`).
+CLOCKS = ("send_to_panel", "information_reply")
 
 STATE_COLOURS = {
     SubmissionState.DRAFT: "grey",
@@ -101,8 +101,9 @@ def kind_words(value: str) -> str:
     return KINDS.get(value, _fallback(value))
 
 
-def submission_clock_words(name: str) -> str:
-    return CLOCKS.get(name, _fallback(name))
+def submission_clock_words(name: str, regime: Regime | None = None) -> str:
+    declared = clock_declaration(name, regime) if name in CLOCKS else None
+    return declared.described if declared else _fallback(name)
 
 
 def event_value_words(what: str, value: str) -> str:

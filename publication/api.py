@@ -26,6 +26,7 @@ from scr_tracker.api import (
     transition_api_view,
     transition_reason,
 )
+from scr_tracker.regimes import record_clock
 from scr_tracker.transitions import available_transitions
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
@@ -122,11 +123,17 @@ class PublicationFilter(serializers.Serializer):
     mode = serializers.ChoiceField(choices=PublicationMode.choices, required=False, allow_blank=True)
 
 
+# The API's field hints give the latest regime's rules; a record's own regime decides.
+_REPORT_TO_PANEL = record_clock("report_to_panel").length()
+
+
 class SendReportInput(TransitionInput):
     """`send_report`: `event_date` is `report_sent_on`; the planned publication date if known."""
 
     planned_publication_on = serializers.DateField(
-        allow_null=True, default=None, help_text="Optional: at least 7 days after the report reaches the panel"
+        allow_null=True,
+        default=None,
+        help_text=f"Optional: at least {_REPORT_TO_PANEL} after the report reaches the panel",
     )
 
 

@@ -7,13 +7,25 @@ whose refusals are shown beside the fields the same way (`add_service_errors`).
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
 from incidents.forms import ANY
 from scr_tracker.forms import DateField, TransitionForm, date_input
+from scr_tracker.regimes import ClockDeclaration, record_clock
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
 
 NAME_HINT = "Do not use the names of the child, family members or professionals."
+DATE_EXAMPLE = "For example, 27 3 2027"
+
+
+def _report_to_panel(record) -> ClockDeclaration:
+    """The final report's clock in the case's regime: the planned date's hints say its rule."""
+    return record_clock("report_to_panel", record, today=timezone.localdate())
+
+
+def _planned_hint(record) -> str:
+    return f"At least {_report_to_panel(record).length()} after the report reached the panel. {DATE_EXAMPLE}"
 
 
 def _planned(required: bool) -> DateField:
@@ -22,7 +34,6 @@ def _planned(required: bool) -> DateField:
         name="the planned publication date",
         past_only=False,
         required=required,
-        help_text="At least 7 days after the report reached the panel. For example, 27 3 2027",
     )
 
 
@@ -32,6 +43,10 @@ class SendReportForm(TransitionForm):
     submit_label = "Record the report as sent"
 
     planned_publication_on = _planned(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_publication_on"].help_text = _planned_hint(self.record)
 
     def fields_layout(self):
         return [date_input("planned_publication_on")]
@@ -80,6 +95,10 @@ class ScheduleForm(TransitionForm):
     submit_label = "Schedule publication"
 
     planned_publication_on = _planned(required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_publication_on"].help_text = _planned_hint(self.record)
 
     def fields_layout(self):
         return [date_input("planned_publication_on")]
@@ -161,13 +180,14 @@ class PlanForm(forms.Form):
         label="When does the board plan to publish the report?",
         name="the planned publication date",
         past_only=False,
-        help_text=(
-            "The final report must reach the national panel at least 7 days before this date. For example, 27 3 2027"
-        ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["planned_publication_on"].help_text = (
+            f"The final report must reach the national panel at least {_report_to_panel(record).duration} "
+            f"this date. {DATE_EXAMPLE}"
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(date_input("planned_publication_on"), Submit("submit", "Save the planned date"))

@@ -54,6 +54,11 @@ def _required(value: str | None, field: str, message: str) -> dict[str, list[str
     return {} if _text(value) else {field: [message]}
 
 
+def _report_rule(publication: Publication) -> str:
+    """The report_to_panel rule in words ("7 days before"), in the case's regime."""
+    return publication.regime.clock("report_to_panel").duration
+
+
 def _planned_errors(publication: Publication, planned: date | None, event_date: date | None, field: str) -> dict:
     """A planned publication date leaves the panel at least 7 days with the report."""
     if planned is None:
@@ -66,7 +71,7 @@ def _planned_errors(publication: Publication, planned: date | None, event_date: 
     if planned < earliest:
         return {
             field: [
-                f"The final report must reach the panel at least 7 days before publication: "
+                f"The final report must reach the panel at least {_report_rule(publication)} publication: "
                 f"plan publication for {_on(earliest)} or later"
             ]
         }
@@ -188,7 +193,9 @@ def _publish_floors(publication: Publication) -> list[EventFloor]:
     earliest = earliest_publication_on(publication)
     return [
         EventFloor(
-            earliest, "The final report must reach the panel at least 7 days before publication: publish on or after"
+            earliest,
+            f"The final report must reach the panel at least {_report_rule(publication)} publication: "
+            "publish on or after",
         ),
         *_after_outcome(publication),
     ]
@@ -230,7 +237,8 @@ def publication_take_down(*, actor, publication_id: int, event_date: date | None
         return [
             EventFloor(
                 earliest_take_down_on(publication),
-                "The report must stay online for at least 12 months: it can come down on or after",
+                f"The report must stay online for at least {publication.regime.clock('online_period').length()}: "
+                "it can come down on or after",
             )
         ]
 

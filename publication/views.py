@@ -20,6 +20,7 @@ from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
 from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
+from scr_tracker.regimes import record_clock
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -156,7 +157,10 @@ TRANSITION_PAGES = {
         SendReportForm,
         services.publication_send_report,
         lambda p: f"Final report sent to the panel on {_on(p.report_sent_on)}",
-        "The final report goes to the national panel at least 7 days before it is published.",
+        lambda p: (
+            "The final report goes to the national panel at least "
+            f"{record_clock('report_to_panel', p).duration} it is published."
+        ),
     ),
     "propose": TransitionPage(
         ProposeForm,
@@ -169,13 +173,19 @@ TRANSITION_PAGES = {
         ScheduleForm,
         services.publication_schedule,
         lambda p: f"Publication scheduled for {_on(p.planned_publication_on)}",
-        "Set the date the report will be published: at least 7 days after the panel received it.",
+        lambda p: (
+            "Set the date the report will be published: at least "
+            f"{record_clock('report_to_panel', p).length()} after the panel received it."
+        ),
     ),
     "publish": TransitionPage(
         PublishForm,
         services.publication_publish,
         _published,
-        "Record where and when the report was published. It must stay online for at least 12 months.",
+        lambda p: (
+            "Record where and when the report was published. It must stay online for at least "
+            f"{record_clock('online_period', p).length()}."
+        ),
     ),
     "withhold": TransitionPage(
         WithholdForm,
@@ -187,7 +197,7 @@ TRANSITION_PAGES = {
         TakeDownForm,
         services.publication_take_down,
         lambda p: f"Report recorded as taken down on {_on(p.taken_down_on)}",
-        "A published report stays online for at least 12 months.",
+        lambda p: f"A published report stays online for at least {record_clock('online_period', p).length()}.",
     ),
 }
 
@@ -238,6 +248,7 @@ def publication_plan(request, public_id):
         raise PermissionDenied("Only the board plans its publication")
     form = PlanForm(
         request.POST if request.method == "POST" else None,
+        record=publication,
         initial={"planned_publication_on": publication.planned_publication_on},
     )
     try:

@@ -5,12 +5,13 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from .stages import D0, D1, D7
+from .words import FIRST_REMINDER, OVERDUE_EVERY
 
 EMAIL_CHOICES = (
-    (D7, "A week before the due date"),
+    (D7, f"{FIRST_REMINDER.capitalize()} before the due date"),
     (D1, "The day before the due date (the working day before, over a weekend or bank holiday)"),
     (D0, "On the due date (the working day before, when it falls on a weekend or bank holiday)"),
-    ("overdue", "When a deadline has passed, then once a week until it is met"),
+    ("overdue", f"When a deadline has passed, then once {OVERDUE_EVERY} until it is met"),
 )
 
 

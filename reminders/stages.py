@@ -11,7 +11,7 @@ before its due date has passed.
 
 from datetime import date, timedelta
 
-from scr_tracker.clocks import is_working_day
+from scr_tracker.clocks import days_words, is_working_day
 
 D7 = "d7"
 D1 = "d1"
@@ -21,6 +21,10 @@ OVERDUE_PREFIX = "overdue_w"
 EMAIL_CHOICES = (D7, D1, D0, "overdue")
 # The first reminder: this many days before the due date.
 FIRST_REMINDER_DAYS = 7
+# The second reminder: this many days before the due date ("the day before").
+DAY_BEFORE_DAYS = 1
+# While overdue, a reminder every this many days.
+OVERDUE_EVERY_DAYS = 7
 
 
 def next_working_day(day: date) -> date:
@@ -34,13 +38,13 @@ def stage_for_days(days_remaining: int) -> str | None:
     """The stage for a clock due in `days_remaining` days (negative when overdue), or None."""
     if days_remaining > FIRST_REMINDER_DAYS:
         return None
-    if days_remaining >= 2:
+    if days_remaining > DAY_BEFORE_DAYS:
         return D7
-    if days_remaining == 1:
+    if days_remaining == DAY_BEFORE_DAYS:
         return D1
     if days_remaining == 0:
         return D0
-    return f"{OVERDUE_PREFIX}{(-days_remaining - 1) // 7 + 1}"
+    return f"{OVERDUE_PREFIX}{(-days_remaining - 1) // OVERDUE_EVERY_DAYS + 1}"
 
 
 def stage_for(due: date, today: date, *, overdue: bool = True) -> str | None:
@@ -68,9 +72,9 @@ def is_overdue_stage(stage: str) -> bool:
 def stage_words(stage: str) -> str:
     """How a page names a stage: "Due within a week", "Overdue (week 2)"."""
     if stage == D7:
-        return "Due within a week"
+        return f"Due within {days_words(FIRST_REMINDER_DAYS, spoken=True)}"
     if stage == D1:
-        return "Due within a day"
+        return f"Due within {days_words(DAY_BEFORE_DAYS, spoken=True)}"
     if stage == D0:
         return "Due date"
     if is_overdue_stage(stage):

@@ -16,7 +16,7 @@ from .forms import ReminderChoicesForm
 from .models import CalendarFeed
 from .sources import source_for
 from .stages import stage_words, when_words
-from .words import clock_words
+from .words import SCHEDULE, clock_words
 
 PER_PAGE = 25
 
@@ -48,6 +48,7 @@ def notification_list(request):
             "rows": rows,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "unread": sum(1 for row in rows if row["notification"].read_at is None),
+            "schedule": SCHEDULE,
         },
     )
 

@@ -32,6 +32,7 @@ from panel.words import kind_words, outcome_words, submission_state_words
 from publication.words import publication_mode_words, publication_state_words
 from reviews.choices import DecisionKind
 from reviews.words import action_status_words, agency_words, methodology_words, review_state_words
+from scr_tracker.regimes import record_clock
 
 from .selectors import submission_incident
 
@@ -184,7 +185,8 @@ REVIEWS = ExportList(
         Column("State", lambda r: review_state_words(r.state)),
         Column("Methodology", lambda r: methodology_words(r.methodology)),
         Column("Lead reviewer", lambda r: r.lead_reviewer),
-        Column("Due (six months)", lambda r: r.completion_due_original()),
+        # An export spans cases: its heading gives the latest regime's rule.
+        Column(f"Due ({record_clock('scr_completion').length(spelt=True)})", lambda r: r.completion_due_original()),
         Column("Due (with stopped days)", lambda r: r.completion_due()),
         Column("Days stopped", lambda r: r.stopped_days),
         Column("Clock stopped now", lambda r: _yes(r.open_stops)),

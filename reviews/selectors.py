@@ -121,6 +121,8 @@ def review_page(user, public_id) -> SeriousCaseReview:
     recommendations = Recommendation.objects.prefetch_related("themes", Prefetch("actions", queryset=actions))
     reviews = (
         reviews_for_user(user)
+        # The case, for its regime's words (the completion clock's rule).
+        .select_related("decision__incident")
         .annotate(open_stops=Exists(open_stop))
         .prefetch_related(
             Prefetch("incidents", queryset=Incident.objects.order_by("reference")),

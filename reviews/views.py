@@ -24,6 +24,7 @@ from audit.timeline import timeline_rows
 from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
+from scr_tracker.regimes import record_clock
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -209,8 +210,11 @@ TRANSITION_PAGES = {
         StartReviewForm,
         services.review_start,
         lambda review: f"Review commissioned. Lead reviewer: {review.lead_reviewer}",
-        "Record how the review will be carried out and who leads it. The six-month completion clock runs "
-        "from the decision to initiate, not from this date.",
+        lambda review: (
+            "Record how the review will be carried out and who leads it. The "
+            f"{record_clock('scr_completion', review).length(spelt=True, compound=True)} completion clock runs "
+            "from the decision to initiate, not from this date."
+        ),
     ),
     "stop_clock": TransitionPage(
         StopClockForm,

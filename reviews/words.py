@@ -1,6 +1,7 @@
 """A Serious Case Review in words: its states, transitions, clocks, stop reasons and actions (pages only)."""
 
 from incidents.choices import Agency
+from scr_tracker.regimes import Regime, clock_declaration
 
 from .choices import ActionStatus, AddressedTo, Methodology, ReviewState, StopReason
 
@@ -32,11 +33,8 @@ ACTION_ACTIONS = {
     "evidence_impact": "Record evidence of impact",
 }
 
-CLOCKS = {
-    "scr_completion": "Complete the Serious Case Review (6 months from the decision, plus stopped days)",
-    "agency_contribution": "Agency contribution",
-    "action_due": "Action due",
-}
+# A review's clocks, in their declarations' words (`scr_tracker.regimes`).
+CLOCKS = ("scr_completion", "agency_contribution", "action_due")
 
 STATE_COLOURS = {
     ReviewState.COMMISSIONING: "blue",
@@ -88,8 +86,9 @@ def action_status_words(value: str) -> str:
     return _label(ActionStatus, value)
 
 
-def review_clock_words(name: str) -> str:
-    return CLOCKS.get(name, _fallback(name))
+def review_clock_words(name: str, regime: Regime | None = None) -> str:
+    declared = clock_declaration(name, regime) if name in CLOCKS else None
+    return declared.described if declared else _fallback(name)
 
 
 def methodology_words(value: str) -> str:

@@ -30,8 +30,10 @@ __all__ = [
     "add_months",
     "add_working_days",
     "clock_state",
+    "days_words",
     "has_open_stop",
     "is_working_day",
+    "period_words",
     "stopped_days",
 ]
 
@@ -242,3 +244,33 @@ class ClockRule:
         amount = abs(self.amount)
         unit = _UNIT_WORDS[self.unit][0 if amount == 1 else 1]
         return f"{amount} {unit}" + (" before" if self.amount < 0 else "")
+
+
+# --- Durations in words -------------------------------------------------------------------------
+
+_NUMBER_WORDS = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen"),
+    *("nineteen", "twenty"),
+)
+
+
+def period_words(amount: int, unit: Unit = "days", *, spelt: bool = False, compound: bool = False) -> str:
+    """A length of time in words: "7 days", "1 month"; `spelt`: "six months"; `compound`, before
+    a noun: "six-month" (clock), "5-working-day". Pages write durations with this, never by hand."""
+    amount = abs(amount)
+    number = _NUMBER_WORDS[amount] if spelt and amount < len(_NUMBER_WORDS) else str(amount)
+    singular, plural = _UNIT_WORDS[unit]
+    if compound:
+        return "-".join((number, *singular.split()))
+    return f"{number} {singular if amount == 1 else plural}"
+
+
+def days_words(days: int, *, spoken: bool = False) -> str:
+    """A number of days in words: "7 days", "1 day"; `spoken`, as one says it: "a week", "2 weeks",
+    "a day"."""
+    if spoken and days and days % 7 == 0:
+        return "a week" if days == 7 else f"{days // 7} weeks"
+    if spoken and days == 1:
+        return "a day"
+    return period_words(days, "days")

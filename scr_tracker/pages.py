@@ -30,13 +30,17 @@ from scr_tracker.transitions import (
 @dataclass(frozen=True)
 class TransitionPage:
     """One transition's page: its form, the service it runs, the success message and an introduction.
-    `form_kwargs(request, record)` is what else its form is given (the meetings to choose from)."""
+    `form_kwargs(request, record)` is what else its form is given (the meetings to choose from).
+    `intro` is words, or a function of the record for words that follow its case's regime."""
 
     form: type
     run: Callable
     done: Callable[[object], str]
-    intro: str = ""
+    intro: str | Callable[[object], str] = ""
     form_kwargs: Callable[..., dict] = field(default=lambda request, record: {})
+
+    def intro_for(self, record) -> str:
+        return self.intro(record) if callable(self.intro) else self.intro
 
 
 class PageRefusal(Exception):
@@ -133,7 +137,8 @@ def transition_view(transitions: TransitionPages):
         except PageRefusal as refusal:
             messages.error(request, f"You cannot {action.lower()} now: {'; '.join(refusal.reasons)}.")
             return redirect(transitions.back(record))
-        context = {transitions.record: record, "form": form, "name": name, "title": action, "intro": page.intro}
+        intro = page.intro_for(record)
+        context = {transitions.record: record, "form": form, "name": name, "title": action, "intro": intro}
         return render(request, transitions.template, {**context, **transitions.context(record, name, page, form)})
 
     return view

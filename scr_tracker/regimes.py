@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from scr_tracker.clocks import ClockRule, add_days, has_open_stop, stopped_days
+from scr_tracker.clocks import ClockRule, add_days, has_open_stop, period_words, stopped_days
 
 __all__ = [
     "REGIMES",
@@ -27,8 +27,10 @@ __all__ = [
     "Event",
     "Regime",
     "clock_declaration",
+    "record_clock",
     "regime_by_code",
     "regime_for",
+    "regime_of",
 ]
 
 
@@ -63,7 +65,8 @@ class ClockDeclaration:
     `reminded`: the roles reminded before the due date. `case_deadline`: the case waits on it, so
     it is the case's next deadline while it runs. `page`: where a reminder links (URL name and the
     path to the public id it takes). `title` and `words` are what pages call it; `{duration}` in
-    `words` is written from the rule.
+    `words` is written from the rule. `task` is what a reminder asks for (the title when empty),
+    its `{duration}` written the same way.
     """
 
     name: str
@@ -84,6 +87,7 @@ class ClockDeclaration:
     met_by_lapse: bool = False
     reminded: tuple[str, ...] = ("board_staff",)
     case_deadline: bool = False
+    task: str = ""
 
     def __post_init__(self) -> None:
         if self.rule is None and not self.due_field:
@@ -101,8 +105,25 @@ class ClockDeclaration:
     @property
     def described(self) -> str:
         """The title with the rule written out, as the case page's clock table shows it."""
-        words = self.words.format(duration=self.duration)
+        words = self.phrase
         return f"{self.title} ({words})" if words else self.title
+
+    @property
+    def phrase(self) -> str:
+        """The words with the rule written out: "at least 7 days before publication"."""
+        return self.words.format(duration=self.duration)
+
+    @property
+    def reminder(self) -> str:
+        """What a reminder asks for: the task with the rule written out, or the title."""
+        return self.task.format(duration=self.duration) if self.task else self.title
+
+    def length(self, *, spelt: bool = False, compound: bool = False) -> str:
+        """The rule's length without its direction: "7 days", "six months", "one-month" (before a
+        noun); empty when the due date is set per record."""
+        if self.rule is None:
+            return ""
+        return period_words(self.rule.amount, self.rule.unit, spelt=spelt, compound=compound)
 
 
 @dataclass(frozen=True)
@@ -185,6 +206,7 @@ WT2013 = Regime(
             halted_when={"state": ("withdrawn",)},
             reminded=STAFF,
             case_deadline=True,
+            task="Record the serious incident notification",
         ),
         ClockDeclaration(
             name="initiation_decision",
@@ -199,6 +221,7 @@ WT2013 = Regime(
             # Only the chair can record the decision.
             reminded=CHAIR,
             case_deadline=True,
+            task="Decide whether to initiate a Serious Case Review",
         ),
         ClockDeclaration(
             name="send_to_panel",
@@ -213,6 +236,7 @@ WT2013 = Regime(
             halted_when={"state": ("withdrawn",)},
             reminded=STAFF,
             case_deadline=True,
+            task="Send the decision not to initiate to the national panel",
         ),
         ClockDeclaration(
             name="information_reply",
@@ -227,6 +251,7 @@ WT2013 = Regime(
             halted_when={"state": ("withdrawn",)},
             reminded=STAFF,
             case_deadline=True,
+            task="Reply to the national panel's request for information",
         ),
         ClockDeclaration(
             name="scr_completion",
@@ -241,6 +266,7 @@ WT2013 = Regime(
             page=("reviews:review", "public_id"),
             reminded=STAFF,
             case_deadline=True,
+            task="Complete the Serious Case Review",
         ),
         ClockDeclaration(
             name="agency_contribution",
@@ -254,6 +280,7 @@ WT2013 = Regime(
             # Not waited for once the review is complete.
             halted_when={"review.state": ("completed",)},
             reminded=STAFF,
+            task="An agency contribution to the review",
         ),
         ClockDeclaration(
             name="action_due",
@@ -265,6 +292,7 @@ WT2013 = Regime(
             words="",
             page=("reviews:review", "recommendation.review.public_id"),
             reminded=STAFF,
+            task="An action from a review recommendation",
         ),
         ClockDeclaration(
             name="report_to_panel",
@@ -280,6 +308,7 @@ WT2013 = Regime(
             page=("publication:publication", "public_id"),
             reminded=STAFF,
             case_deadline=True,
+            task="Send the final report to the national panel",
         ),
         ClockDeclaration(
             name="online_period",
@@ -293,6 +322,7 @@ WT2013 = Regime(
             page=("publication:publication", "public_id"),
             # Only the chair can take a report down.
             reminded=CHAIR,
+            task="The published report completes its {duration} online (the chair may then take it down)",
         ),
     ),
     opens={"not_initiate": ("submission",), "initiate_scr": ("review",)},
@@ -345,3 +375,24 @@ def clock_declaration(name: str, regime: Regime | None = None) -> ClockDeclarati
         if declared is not None:
             return declared
     return None
+
+
+def record_clock(name: str, record=None, *, today: date | None = None) -> ClockDeclaration:
+    """Clock `name` as the regime of `record`'s case declares it; with no record, as the regime in
+    force on `today` does (a list or a form with no case yet), or the latest regime declaring it."""
+    regime = None
+    if record is not None:
+        regime = regime_of(record)
+    elif today is not None:
+        regime = regime_for(today)
+    declared = clock_declaration(name, regime)
+    if declared is None:
+        raise LookupError(f"no clock {name!r} declared")
+    return declared
+
+
+def regime_of(record) -> Regime:
+    """The regime of a record's case (an incident is its own case): its pages' words follow it."""
+    if isinstance(record, Regime):
+        return record
+    return getattr(record, "clock_case", record).regime_rules
