@@ -157,6 +157,9 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
         table = table[: table.index("</table>")]
         assert "22 Feb 2027" in table and "5 Feb 2027" in table
         assert "Initiation decision" not in table
+        # Its words are written from its own rules.
+        assert "SIN notification (3 working days from the local authority becoming aware)" in table
+        assert "Send to the national panel (10 working days from the decision)" in table
         # The case list's next deadline is the send-to-panel clock of the regime.
         listed = client.get(reverse("incidents:list")).text
         row = listed[listed.index(later.reference) :]
@@ -183,6 +186,7 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
             text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages)
         text = " ".join(text.split())  # table cells wrap
         assert "22 Feb 2027 Running 7 days left" in text and "Initiation decision" not in text
+        assert "SIN notification (3 working days from the local authority becoming aware)" in text
 
 
 def test_a_wt2013_case_received_before_it_keeps_every_clock(chair_a, cases):
