@@ -24,6 +24,12 @@ from tests.workflow import draft
 TODAY = date(2026, 3, 2)
 
 
+BLOCKED_BY_REVIEW = {
+    "reconsider": "A Serious Case Review has been opened for this incident",
+    "close": "The case's Serious Case Review has not been published, withheld or taken down yet",
+}
+
+
 @pytest.mark.django_db
 def test_incident_state_machine():
     board = BoardFactory()
@@ -63,9 +69,10 @@ def test_incident_state_machine():
                 assert self.state not in sources
                 return
             except Blocked as blocked:
-                # A decision to initiate opened a review: it cannot be reconsidered or closed now.
+                # A decision to initiate opened a review: it cannot be reconsidered, nor closed until the
+                # review's publication has run its course.
                 assert self.state == "decided" and name in ("reconsider", "close")
-                assert blocked.reasons == ["A Serious Case Review has been opened for this incident"]
+                assert blocked.reasons == [BLOCKED_BY_REVIEW[name]]
                 return
             except InvalidInput as refused:
                 assert set(refused.errors) <= {"event_date", "ofsted_notified_on"}
