@@ -160,7 +160,12 @@ def case_context(subject: Subject, user, today: date) -> dict:
 
     case_clocks = incident_selectors.incident_clocks(incident, decisions, today)
     for item in histories:
-        case_clocks += panel_selectors.submission_clocks(item["submission"], item["history"], today=today)
+        # The current decision's clock is already among the case's: each clock is listed once.
+        case_clocks += [
+            clock
+            for clock in panel_selectors.submission_clocks(item["submission"], item["history"], today=today)
+            if clock not in case_clocks
+        ]
 
     audit = [
         ("Case", row)

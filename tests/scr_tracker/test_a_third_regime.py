@@ -187,6 +187,7 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
         text = " ".join(text.split())  # table cells wrap
         assert "22 Feb 2027 Running 7 days left" in text and "Initiation decision" not in text
         assert "SIN notification (3 working days from the local authority becoming aware)" in text
+        assert text.count("Send to the national panel (10 working days from the decision)") == 1
 
 
 def test_a_wt2013_case_received_before_it_keeps_every_clock(chair_a, cases):
