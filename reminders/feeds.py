@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from icalendar import Calendar, Event
 
+from scr_tracker.regimes import regime_by_code
+
 from .sources import DueClock
 from .words import clock_words
 
@@ -34,7 +36,8 @@ def deadlines_calendar(deadlines: list[DueClock], *, now: datetime) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", deadline.due)
         event.add("dtend", deadline.due + timedelta(days=1))
-        event.add("summary", f"{deadline.reference}: {clock_words(deadline.clock)}")
+        regime = regime_by_code(deadline.regime) if deadline.regime else None  # the case's own words
+        event.add("summary", f"{deadline.reference}: {clock_words(deadline.clock, regime)}")
         event.add("description", f"Sign in to {settings.SERVICE_NAME} for the case.")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

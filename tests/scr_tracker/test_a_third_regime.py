@@ -44,7 +44,11 @@ FICTIONAL = replace(
         replace(WT("sin_notification"), rule=ClockRule("sin_notification", "working_days", 3)),
         # `initiation_decision` is not a clock of this regime.
         # Days become working days.
-        replace(WT("send_to_panel"), rule=ClockRule("send_to_panel", "working_days", 10)),
+        replace(
+            WT("send_to_panel"),
+            rule=ClockRule("send_to_panel", "working_days", 10),
+            task="Send the decision to the panel within {duration}",
+        ),
         WT("information_reply"),
         # Nine months, and the review is complete only once it is published.
         replace(
@@ -172,8 +176,14 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
         feed = response.text[start : response.text.index("</code>", start)]
         client.logout()
         events = Calendar.from_ical(client.get(feed).content).walk("VEVENT")
-        ours = [e.decoded("DTSTART") for e in events if later.reference in str(e["SUMMARY"])]
-        assert ours == [date(2027, 2, 22)]
+        ours = [(e.decoded("DTSTART"), str(e["SUMMARY"])) for e in events if later.reference in str(e["SUMMARY"])]
+        assert ours == [
+            (date(2027, 2, 22), f"{later.reference}: Send the decision to the panel within 10 working days")
+        ]
+        # The earlier case's entry keeps its own regime's words.
+        earlier = cases["earlier"].reference
+        theirs = [str(e["SUMMARY"]) for e in events if earlier in str(e["SUMMARY"])]
+        assert theirs == [f"{earlier}: Send the decision not to initiate to the national panel"]
         # The case chronology PDF.
         with django_capture_on_commit_callbacks(execute=False):
             job = job_create(
