@@ -64,7 +64,7 @@ def with_case_facts(queryset: QuerySet, today: date) -> QuerySet:
     """Annotate what lists and dashboards show: the current decision, the next deadline and its RAG.
 
     The next deadline is the due date of the clock the case is waiting on now; the RAG follows
-    SPEC §3 (red overdue, amber within 7 days, green later).
+    SPEC §3 (red overdue, amber within `clocks.AMBER_DAYS`, green later).
     """
     qs = queryset.annotate(
         current_decision=_current_decision("decision"),

@@ -167,8 +167,7 @@ class SubmissionOutput(SubmissionSummaryOutput):
 
     @extend_schema_field(ClockOutput(many=True))
     def get_clocks(self, submission) -> list[dict]:
-        history, today = self.context["history"], self.context["today"]
-        return [clock.as_dict() for clock in submission_clocks(submission, history, today=today)]
+        return [clock.as_dict() for clock in submission_clocks(submission, today=self.context["today"])]
 
     @extend_schema_field(SubmissionEventOutput(many=True))
     def get_history(self, submission) -> list[dict]:

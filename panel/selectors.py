@@ -128,9 +128,9 @@ def meeting_attendees(meeting: PanelMeeting) -> QuerySet[User]:
     ).order_by("role", "full_name")
 
 
-def submission_clocks(submission: PanelSubmission, history, *, today: date) -> list[clocks.Clock]:
-    """The submission's clocks (SPEC §3): sending it within 14 days of the decision, and the board's
-    reply to the latest request for further information. `history` is `submission_history(...)`."""
+def submission_clocks(submission: PanelSubmission, *, today: date) -> list[clocks.Clock]:
+    """The submission's clocks (SPEC §3), as its case's regime declares them: sending it after the
+    decision, and the board's reply to the latest request for further information."""
     result = []
     for declared in submission.clock_case.regime_rules.clocks_of("submission"):
         clock = clock_of(submission, declared.name, today)

@@ -181,7 +181,7 @@ def submission_detail(request, public_id):
                 state_words=submission_state_words,
             ),
             "opened_on": f"{submission.created_at:%-d %B %Y}",
-            "clocks": selectors.submission_clocks(submission, history, today=_today()),
+            "clocks": selectors.submission_clocks(submission, today=_today()),
             "actions": [{**action, "href": links.get(action["name"])} for action in actions],
             "missing": services.submission_missing(submission) if draft else [],
             "can_edit_note": draft and request.user.is_board_user,

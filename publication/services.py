@@ -31,8 +31,8 @@ def _on(d: date) -> str:
 
 
 def earliest_publication_on(publication: Publication) -> date | None:
-    """The first day the report may be published: the `report_to_panel` rule (a week before
-    publication) read the other way round, from the day the report reached the panel."""
+    """The first day the report may be published: the `report_to_panel` rule (counted back
+    from publication) read the other way round, from the day the report reached the panel."""
     if publication.report_sent_on is None:
         return None
     rule = publication.regime.rules.get("report_to_panel")
@@ -40,7 +40,7 @@ def earliest_publication_on(publication: Publication) -> date | None:
 
 
 def earliest_take_down_on(publication: Publication) -> date | None:
-    """The first day a published report may come down: 12 months online (`online_period`)."""
+    """The first day a published report may come down: once the `online_period` clock is met."""
     if publication.published_on is None:
         return None
     return due_of(publication, "online_period")
@@ -55,12 +55,12 @@ def _required(value: str | None, field: str, message: str) -> dict[str, list[str
 
 
 def _report_rule(publication: Publication) -> str:
-    """The report_to_panel rule in words ("7 days before"), in the case's regime."""
+    """The report_to_panel rule in words, in the case's regime."""
     return publication.regime.clock("report_to_panel").duration
 
 
 def _planned_errors(publication: Publication, planned: date | None, event_date: date | None, field: str) -> dict:
-    """A planned publication date leaves the panel at least 7 days with the report."""
+    """A planned publication date leaves the panel the `report_to_panel` notice with the report."""
     if planned is None:
         return {}
     sent_on = publication.report_sent_on or event_date
@@ -86,7 +86,7 @@ def publication_send_report(
     *, actor, publication_id: int, event_date: date | None, planned_publication_on: date | None = None
 ) -> Publication:
     """The final report goes to the national panel on `event_date` (`report_sent_on`), with the planned
-    publication date when it is known (at least 7 days later)."""
+    publication date when it is known (no sooner than the `report_to_panel` notice allows)."""
     return transition_run(
         queryset=publications_for_user(actor),
         pk=publication_id,
@@ -155,7 +155,7 @@ def _after_outcome(publication: Publication) -> list[EventFloor]:
 def publication_schedule(
     *, actor, publication_id: int, event_date: date | None, planned_publication_on: date | None
 ) -> Publication:
-    """Set the publication date: at least 7 days after the final report reached the panel."""
+    """Set the publication date: the `report_to_panel` notice or more after the report reached the panel."""
 
     def validate(publication):
         if planned_publication_on is None:
@@ -202,8 +202,8 @@ def _publish_floors(publication: Publication) -> list[EventFloor]:
 
 
 def publication_publish(*, actor, publication_id: int, event_date: date | None, url: str) -> Publication:
-    """The report is online at `url` from `event_date` (`published_on`), at least 7 days after it
-    reached the panel, in the mode the panel's outcome allows."""
+    """The report is online at `url` from `event_date` (`published_on`), no sooner than the
+    `report_to_panel` notice after it reached the panel, in the mode the panel's outcome allows."""
     return transition_run(
         queryset=publications_for_user(actor),
         pk=publication_id,
@@ -231,7 +231,7 @@ def publication_withhold(*, actor, publication_id: int, event_date: date | None,
 
 
 def publication_take_down(*, actor, publication_id: int, event_date: date | None, reason: str = "") -> Publication:
-    """The report comes down on `event_date`: no sooner than 12 months after it was published."""
+    """The report comes down on `event_date`: no sooner than its `online_period` clock allows."""
 
     def floors(publication):
         return [
@@ -288,8 +288,8 @@ PLAN_TRANSITION = "plan"
 def publication_plan(*, actor, publication_id: int, planned_publication_on: date | None) -> Publication:
     """Plan the publication date while the final report is awaited (board users).
 
-    The `report_to_panel` clock (SPEC §3) starts when a planned date is set and is due a week before
-    it; `send_report` and `schedule` set the date later in the workflow, and only this lets the
+    The `report_to_panel` clock (SPEC §3) starts when a planned date is set and is due by the regime's
+    rule before it; `send_report` and `schedule` set the date later in the workflow, and only this lets the
     board set it first, so that the clock, its reminders and the case's next deadline can run.
     Once the report is sent the date moves only by scheduling (409 here). The change is audited on
     the publication, the earlier date kept in its history.

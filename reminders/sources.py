@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from scr_tracker import regimes
 from scr_tracker.models import ClockRow
-from scr_tracker.regimes import ClockDeclaration, regime_by_code
+from scr_tracker.regimes import ClockDeclaration, clock_declaration, regime_by_code
 
 
 class DueClock(NamedTuple):
@@ -41,11 +41,8 @@ class ClockSource:
     clock: str
 
     def declaration(self, regime: str = "") -> ClockDeclaration:
-        if regime:
-            declared = regime_by_code(regime).clock(self.clock)
-            if declared is not None:
-                return declared
-        return next(r.clock(self.clock) for r in reversed(regimes.REGIMES) if r.clock(self.clock) is not None)
+        """As the case's regime declares it, else as the latest regime that declares it."""
+        return (regime and clock_declaration(self.clock, regime_by_code(regime))) or clock_declaration(self.clock)
 
     @property
     def link(self) -> str:

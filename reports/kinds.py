@@ -163,7 +163,7 @@ def case_context(subject: Subject, user, today: date) -> dict:
         # The current decision's clock is already among the case's: each clock is listed once.
         case_clocks += [
             clock
-            for clock in panel_selectors.submission_clocks(item["submission"], item["history"], today=today)
+            for clock in panel_selectors.submission_clocks(item["submission"], today=today)
             if clock not in case_clocks
         ]
 
@@ -240,7 +240,7 @@ def submission_context(subject: Subject, user, today: date) -> dict:
         "incident": incident,
         "details": details,
         "history": [{"event": event, "value": event_value_words(event.what, event.value)} for event in history],
-        "clocks": clock_rows(panel_selectors.submission_clocks(submission, history, today=today)),
+        "clocks": clock_rows(panel_selectors.submission_clocks(submission, today=today)),
         "missing": submission_missing(submission) if submission.state == "draft" else [],
         "publication": publication,
         "timeline": timeline_rows(

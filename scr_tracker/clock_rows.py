@@ -49,10 +49,15 @@ def resolve(record, path: str):
     return value
 
 
+def _matches(record, conditions) -> bool:
+    """Whether any field named in `conditions` holds one of the values given for it."""
+    return any(resolve(record, name) in values for name, values in conditions.items())
+
+
 def _applies(clock: ClockDeclaration, record) -> bool:
     if any(resolve(record, name) not in values for name, values in clock.applies_when.items()):
         return False
-    return not any(resolve(record, name) in values for name, values in clock.applies_unless.items())
+    return not _matches(record, clock.applies_unless)
 
 
 def _first(record, paths: tuple[str, ...]) -> date | None:
@@ -89,7 +94,7 @@ def clock_values(clock: ClockDeclaration, regime: Regime, record) -> dict | None
         "original_due_on": original_due_on,
         "ended_on": max(ends) if all(e is not None for e in ends) else None,
         "stopped": stopped,
-        "halted": any(resolve(record, name) in values for name, values in clock.halted_when.items()),
+        "halted": _matches(record, clock.halted_when),
         "met_by_lapse": clock.met_by_lapse,
         "case_deadline": clock.case_deadline,
         "page": url_name,
@@ -154,11 +159,6 @@ def clock_rows_sync(record) -> None:
     for key in [k for k in record.__dict__ if k.startswith("clock_") or k == "attached_clock_rows"]:
         del record.__dict__[key]
     getattr(record, "_prefetched_objects_cache", {}).pop("clock_rows", None)
-
-
-def clock_rows_of(record) -> dict[str, ClockRow]:
-    """The rows of one record, by clock name (one query; prefetched `clock_rows` are used as they are)."""
-    return {row.name: row for row in record.clock_rows.all()}
 
 
 def clock_rows_rebuild() -> int:

@@ -5,7 +5,7 @@ built the same way compare equal."""
 from datetime import date
 
 from incidents.models import Incident
-from panel.selectors import submission_clocks, submission_history
+from panel.selectors import submission_clocks
 
 
 def _clock(clock) -> list:
@@ -28,8 +28,7 @@ def case_clocks(today: date) -> dict[str, list]:
         for n, decision in enumerate(incident.decisions.order_by("decided_on", "pk")):
             submission = getattr(decision, "submission", None)
             if submission is not None:
-                history = submission_history(submission)
-                found += [(f"decision {n} submission", c) for c in submission_clocks(submission, history, today=today)]
+                found += [(f"decision {n} submission", c) for c in submission_clocks(submission, today=today)]
             review = getattr(decision, "review", None)
             if review is None:
                 continue
@@ -45,11 +44,7 @@ def case_clocks(today: date) -> dict[str, list]:
                 found.append((f"decision {n} publication", publication.online_period_clock(today)))
                 if publication.submission_id:
                     sub = publication.submission
-                    history = submission_history(sub)
-                    found += [
-                        (f"decision {n} publication submission", c)
-                        for c in submission_clocks(sub, history, today=today)
-                    ]
+                    found += [(f"decision {n} publication submission", c) for c in submission_clocks(sub, today=today)]
         for record, clock in found:
             if clock.status != "not_started":
                 rows.append([record, *_clock(clock)])
