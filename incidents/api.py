@@ -269,6 +269,18 @@ class RecordDecisionInput(TransitionInput):
         help_text="initiate_scr only: the id of the board's review already under way that this case joins "
         "(a sibling's); omit to open a new review",
     )
+    national_review_recommended = serializers.BooleanField(
+        allow_null=True,
+        default=None,
+        help_text="Required where the case's regime holds a rapid review: whether the partners recommend a "
+        "national review; refused elsewhere",
+    )
+    rapid_review_summary = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="Required where the case's regime holds a rapid review: the facts, immediate actions and "
+        "learning; refused elsewhere",
+    )
 
 
 class ReasonInput(TransitionInput):

@@ -47,8 +47,13 @@ class ChildStatus(models.TextChoices):
 
 
 class Nature(models.TextChoices):
+    """What happened to the child. `other` (notified although the criteria turn out not to be met, or
+    a looked-after child's death notified regardless of abuse or neglect) only where the case's regime
+    offers it (`Regime.natures`)."""
+
     DEATH = "death", "Death"
     SERIOUS_HARM = "serious_harm", "Serious harm"
+    OTHER = "other", "Other (notified although the criteria are not met)"
 
 
 class HarmType(models.TextChoices):

@@ -194,6 +194,13 @@ class Incident(FSMModelMixin, models.Model):
         """The date of the case's first decision: it ends the initiation clock, whatever came later."""
         return self.decisions.order_by("decided_on", "pk").values_list("decided_on", flat=True).first()
 
+    @property
+    def first_submission_sent_on(self) -> date | None:
+        """When a submission about one of the case's decisions first reached the panel (a rapid review
+        is sent with the decision it reports)."""
+        sent = self.decisions.filter(submission__first_submitted_on__isnull=False)
+        return sent.aggregate(first=models.Min("submission__first_submitted_on"))["first"]
+
     # --- Derived --------------------------------------------------------------------------
 
     @property
@@ -210,6 +217,11 @@ class Incident(FSMModelMixin, models.Model):
 
     def initiation_decision_clock(self, today: date) -> clocks.Clock:
         return clock_of(self, "initiation_decision", today)
+
+    def decision_due(self) -> date | None:
+        """The day the decision is due by the clock the case's regime measures decisions by."""
+        name = self.regime_rules.decision_due_clock
+        return due_of(self, name) if name else None
 
     def initiation_decision_due(self) -> date | None:
         """The day the decision whether to initiate is due, once the SIN is received; from the clock's row."""

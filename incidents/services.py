@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Board
+from scr_tracker import regimes
 from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
@@ -118,7 +119,24 @@ def incident_check_fields(data: dict) -> dict[str, list[str]]:
         add("post_mortem_on", "Give a post-mortem date only when the post-mortem is complete")
     if data.get("nature") == Nature.SERIOUS_HARM and post_mortem not in (None, PostMortem.NOT_APPLICABLE):
         add("post_mortem", "A post-mortem applies only when the child has died")
+    dated = data.get("received_on") or la_aware_on
+    if data.get("nature") in Nature.values and isinstance(dated, date):
+        message = nature_refused(data["nature"], dated)
+        if message:
+            add("nature", message)
     return errors
+
+
+def nature_refused(nature: str, dated: date) -> str:
+    """Why a nature is not offered for a case of the regime in force on `dated`, or ''."""
+    regime = regimes.regime_for(dated)
+    if nature in regime.natures:
+        return ""
+    offering = [r.title for r in regimes.REGIMES if nature in r.natures]
+    return (
+        f"'{Nature(nature).label}' is a nature of case under {' and '.join(offering)}: this case follows "
+        f"{regime.title}. Select death or serious harm"
+    )
 
 
 def _next_reference(board: Board, year: int) -> str:
@@ -163,12 +181,21 @@ def incident_notify(*, actor, incident_id: int, event_date: date | None, ofsted_
     """The board has received the SIN (event date = received_on); starts the decision clock."""
 
     def validate(incident):
+        # Who the SIN goes to, in the words of the regime of the day it was received.
+        notified = regimes.regime_for(event_date or incident.la_aware_on).term("notified")
         if ofsted_notified_on is None:
-            return {"ofsted_notified_on": ["Enter the date Ofsted was notified"]}
+            return {"ofsted_notified_on": [f"Enter the date {notified} was notified"]}
         if ofsted_notified_on > timezone.localdate():
             return {"ofsted_notified_on": ["The date must be today or in the past"]}
         if ofsted_notified_on < incident.la_aware_on:
-            return {"ofsted_notified_on": ["Ofsted cannot have been notified before the local authority was aware"]}
+            return {
+                "ofsted_notified_on": [
+                    f"{notified[0].upper()}{notified[1:]} cannot have been notified "
+                    "before the local authority was aware"
+                ]
+            }
+        if event_date is not None and nature_refused(incident.nature, event_date):
+            return {"event_date": [f"{nature_refused(incident.nature, event_date)} (change the SIN's answers first)"]}
         return {}
 
     return transition_run(

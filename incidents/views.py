@@ -26,7 +26,6 @@ from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from scr_tracker.forms import add_service_errors
 from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
-from scr_tracker.regimes import record_clock
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
@@ -304,18 +303,28 @@ def _rows(timeline) -> list:
 # --- Transition pages ----------------------------------------------------------------------------
 
 
+def notify_clock_words(incident, *, done: bool = False) -> str:
+    """What the notification starts: the clock by which the case's regime measures the decision."""
+    regime = incident.regime_rules
+    clock = regime.clock(regime.decision_due_clock)
+    if done:
+        due = incident.decision_due()
+        return f"{clock.title} due by {due:%-d %B %Y}" if due else ""
+    review = regime.term("review")
+    return (
+        f"This starts the {clock.length(spelt=True, compound=True)} {clock.title.lower()} clock "
+        f"({clock.phrase}) for the decision whether to initiate a {review}."
+    )
+
+
 TRANSITION_PAGES = {
     "notify": TransitionPage(
         NotifyForm,
         services.incident_notify,
+        lambda incident: f"Notification recorded. {notify_clock_words(incident, done=True)}",
         lambda incident: (
-            "Notification recorded. The decision whether to initiate a review is due by "
-            f"{incident.initiation_decision_due():%-d %B %Y}"
-        ),
-        lambda incident: (
-            "Record when the board received the serious incident notification and when Ofsted was notified. "
-            f"This starts the {record_clock('initiation_decision', incident).length(spelt=True, compound=True)} "
-            "clock for the decision whether to initiate a Serious Case Review."
+            "Record when the board received the serious incident notification and when "
+            f"{incident.regime_rules.term('notified')} was notified. {notify_clock_words(incident)}"
         ),
     ),
     "refer_to_subgroup": TransitionPage(

@@ -10,12 +10,12 @@ class PanelConfig(AppConfig):
         # The apps below this one never import it: what it adds to them, it registers here.
         from accounts.dashboard import dashboard_section_register
         from accounts.demo import demo_seeder_register
-        from reviews.services import DECISION_NOT_TO_INITIATE, follow_on_register
+        from reviews.services import DECISION_FOR_PANEL, follow_on_register
 
         from .dashboard import dashboard_submissions
         from .demo import demo_seed
         from .services import submission_open_for_decision
 
-        follow_on_register(DECISION_NOT_TO_INITIATE, submission_open_for_decision)  # a decision not to initiate
+        follow_on_register(DECISION_FOR_PANEL, submission_open_for_decision)  # as the case's regime opens
         dashboard_section_register(dashboard_submissions)
         demo_seeder_register(demo_seed)

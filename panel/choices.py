@@ -6,6 +6,7 @@ from django.db import models
 class SubmissionKind(models.TextChoices):
     NON_INITIATION = "non_initiation", "Decision not to initiate a Serious Case Review"
     NON_PUBLICATION = "non_publication", "Proposal not to publish a final report in full"
+    RAPID_REVIEW = "rapid_review", "Rapid review"
 
 
 class SubmissionState(models.TextChoices):
@@ -20,25 +21,26 @@ class SubmissionState(models.TextChoices):
 
 
 class Advice(models.TextChoices):
-    AGREE = "agree", "Agree with the decision not to initiate"
+    AGREE = "agree", "Agree with the decision"
     DISAGREE = "disagree", "Disagree"
+    NATIONAL_REVIEW = "national_review", "The panel will carry out a national review"
     AGREE_NOT_PUBLISH = "agree_not_publish", "Agree the report should not be published"
     AGREE_ANONYMOUS_PUBLICATION = "agree_anonymous_publication", "Agree to anonymous publication"
     AGREE_SUMMARY_ONLY = "agree_summary_only", "Agree to publishing a summary only"
     FURTHER_INFORMATION_REQUESTED = "further_information_requested", "Further information requested"
 
 
-ADVICE_FOR_KIND = {
-    SubmissionKind.NON_INITIATION: (Advice.AGREE, Advice.DISAGREE, Advice.FURTHER_INFORMATION_REQUESTED),
-    SubmissionKind.NON_PUBLICATION: (
-        Advice.AGREE_NOT_PUBLISH,
-        Advice.AGREE_ANONYMOUS_PUBLICATION,
-        Advice.AGREE_SUMMARY_ONLY,
-        Advice.DISAGREE,
-        Advice.FURTHER_INFORMATION_REQUESTED,
-    ),
-}
-AGREE_KINDS = (Advice.AGREE, Advice.AGREE_NOT_PUBLISH, Advice.AGREE_ANONYMOUS_PUBLICATION, Advice.AGREE_SUMMARY_ONLY)
+# Advice that closes the submission: the panel agrees, or will review the case nationally (the
+# board's decision stands). Which values a case may get is its regime's (`Regime.advice_for`).
+AGREE_KINDS = (
+    Advice.AGREE,
+    Advice.AGREE_NOT_PUBLISH,
+    Advice.AGREE_ANONYMOUS_PUBLICATION,
+    Advice.AGREE_SUMMARY_ONLY,
+    Advice.NATIONAL_REVIEW,
+)
+# Submissions about a decision (the others are about a publication).
+DECISION_KINDS = (SubmissionKind.NON_INITIATION, SubmissionKind.RAPID_REVIEW)
 
 
 class BoardResponse(models.TextChoices):
@@ -56,6 +58,7 @@ class Outcome(models.TextChoices):
     NOT_YET_ADVISED = "not_yet_advised", "Not yet advised"
     AWAITING_INFORMATION = "awaiting_information", "Awaiting information"
     AGREED = "agreed", "Panel agreed"
+    NATIONAL_REVIEW = "national_review", "National review"
     PENDING_BOARD_RESPONSE = "pending_board_response", "Pending the board's response"
     SCR_INITIATED_AFTER_ADVICE = "scr_initiated_after_advice", "SCR initiated after advice"
     ADVICE_NOT_ACCEPTED = "advice_not_accepted", "Advice not accepted"

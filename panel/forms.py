@@ -13,7 +13,7 @@ from incidents.forms import ANY, SMALL_LABEL
 from scr_tracker.forms import DateField, TransitionForm, date_input
 from scr_tracker.regimes import record_clock
 
-from .choices import ADVICE_FOR_KIND, Advice, BoardResponse, Outcome, PanelView, SubmissionState
+from .choices import Advice, BoardResponse, Outcome, PanelView, SubmissionState
 from .models import SENT_STATES
 
 
@@ -127,9 +127,9 @@ class AdviceForm(TransitionForm):
             "Only when asking for further information. "
             f"Leave blank for {reply.length(spelt=True)} from the date of the advice."
         )
-        kind = self.record.kind if self.record else None
-        allowed = ADVICE_FOR_KIND.get(kind, tuple(Advice))
-        self.fields["advice"].choices = [(advice.value, advice.label) for advice in allowed]
+        # The advice the case's regime offers for this kind of submission and its decision.
+        allowed = self.record.advice_allowed() if self.record else tuple(Advice.values)
+        self.fields["advice"].choices = [(value, Advice(value).label) for value in allowed]
 
     def fields_layout(self):
         return [

@@ -97,7 +97,11 @@ class PanelSubmission(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind=SubmissionKind.NON_INITIATION) | models.Q(decision__isnull=False),
                 name="submission_non_initiation_has_decision",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=SubmissionKind.RAPID_REVIEW) | models.Q(decision__isnull=False),
+                name="submission_rapid_review_has_decision",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,6 +125,11 @@ class PanelSubmission(FSMModelMixin, models.Model):
 
     def clock_children(self) -> list:
         return []
+
+    def advice_allowed(self) -> tuple[str, ...]:
+        """The advice the panel may give on this submission, as its case's regime declares."""
+        decision = self.decision.decision if self.decision_id else ""
+        return self.clock_case.regime_rules.advice_for(self.kind, decision)
 
     def send_to_panel_due(self) -> date | None:
         """The day a non-initiation is due to reach the panel; from the clock's row."""

@@ -6,7 +6,7 @@ only the board response and panel view recorded after it matter.
 
 from collections.abc import Iterable
 
-from .choices import Advice, BoardResponse, Outcome, PanelView, SubmissionKind
+from .choices import DECISION_KINDS, Advice, BoardResponse, Outcome, PanelView
 
 ADVICE, RESPONSE, VIEW = "advice", "board_response", "panel_view"
 
@@ -15,6 +15,7 @@ _AGREED = {
     Advice.AGREE_NOT_PUBLISH: Outcome.AGREED_NOT_PUBLISH,
     Advice.AGREE_ANONYMOUS_PUBLICATION: Outcome.AGREED_ANONYMOUS,
     Advice.AGREE_SUMMARY_ONLY: Outcome.AGREED_SUMMARY,
+    Advice.NATIONAL_REVIEW: Outcome.NATIONAL_REVIEW,
 }
 
 
@@ -37,7 +38,7 @@ def derive_outcome(kind: str, history: Iterable[tuple[str, str]]) -> str:
     # The panel disagreed.
     if response is None:
         return Outcome.PENDING_BOARD_RESPONSE
-    if kind == SubmissionKind.NON_INITIATION:
+    if kind in DECISION_KINDS:  # a rapid review's disagreement runs as a non-initiation's
         if response == BoardResponse.ACCEPTED:
             return Outcome.SCR_INITIATED_AFTER_ADVICE
         if response == BoardResponse.NOT_ACCEPTED:

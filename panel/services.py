@@ -13,54 +13,23 @@ from reviews.models import Decision
 from reviews.services import decision_create
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
-from .choices import AGREE_KINDS, Advice, BoardResponse, PanelView, SubmissionKind, SubmissionState
+from .choices import AGREE_KINDS, DECISION_KINDS, Advice, BoardResponse, PanelView, SubmissionKind, SubmissionState
 from .models import PanelMeeting, PanelSubmission, SubmissionEvent
 from .outcomes import derive_outcome
 from .selectors import submissions_for_user
 
 
-def submission_open_for_decision(decision: Decision) -> PanelSubmission:
-    """A decision not to initiate opens its submission to the panel, in draft, with its 14-day clock."""
-    return PanelSubmission.objects.create(
-        board_id=decision.incident.board_id,
-        kind=SubmissionKind.NON_INITIATION,
-        decision=decision,
-    )
+def submission_open_for_decision(decision: Decision, kind: str) -> PanelSubmission:
+    """A decision opens the submission its case's regime declares, in draft: a decision not to initiate,
+    or the rapid review that reports any decision."""
+    return PanelSubmission.objects.create(board_id=decision.incident.board_id, kind=kind, decision=decision)
 
 
 def submission_missing(submission: PanelSubmission) -> list[str]:
     """What the panel needs that the submission does not have yet, in words (SPEC §4.4)."""
     missing: list[str] = []
-    if submission.kind == SubmissionKind.NON_INITIATION:
-        decision = submission.decision
-        incident = decision.incident
-        for field, words in (
-            ("child_pseudonym", "the child's pseudonym"),
-            ("age_at_incident", "the child's age"),
-            ("nature", "the nature of the incident"),
-            ("incident_on", "the date of the incident"),
-            ("la_aware_on", "the date the local authority became aware"),
-            ("ofsted_notified_on", "the date Ofsted was notified"),
-            ("received_on", "the date the board received the notification"),
-            ("post_mortem", "the post-mortem status"),
-            ("outline", "an outline of what happened"),
-        ):
-            if getattr(incident, field) in (None, "", []):
-                missing.append(words)
-        if not incident.harm_types:
-            missing.append("the types of harm")
-        if not incident.regulation_5:
-            missing.append("which regulation 5 criteria apply")
-        if incident.post_mortem == PostMortem.COMPLETE and incident.post_mortem_on is None:
-            missing.append("the date the post-mortem results were known")
-        rationale = decision.rationale if isinstance(decision.rationale, dict) else {}
-        for limb in RATIONALE_LIMBS:
-            if not str(rationale.get(limb) or "").strip():
-                missing.append(f"the rationale for: {limb.label.lower()}")
-        current = Decision.objects.filter(incident=incident).order_by("-decided_on", "-pk").first()
-        stands = incident.state == IncidentState.DECIDED and current is not None and current.pk == decision.pk
-        if not stands or decision.decision != DecisionKind.NOT_INITIATE:
-            missing.append("a current decision not to initiate (the decision has been reconsidered)")
+    if submission.kind in DECISION_KINDS:
+        missing.extend(_decision_missing(submission))
     else:
         publication = getattr(submission, "publication", None)
         if publication is None:
@@ -72,6 +41,54 @@ def submission_missing(submission: PanelSubmission) -> list[str]:
                 missing.append("the board's reasons for not publishing in full")
             if not publication.independent_advice.strip():
                 missing.append("the independent advice that publication would put specific individuals at serious risk")
+    return missing
+
+
+# The SIN details the panel needs about any decision, in words.
+SIN_DETAILS = (
+    ("child_pseudonym", "the child's pseudonym"),
+    ("age_at_incident", "the child's age"),
+    ("nature", "the nature of the incident"),
+    ("incident_on", "the date of the incident"),
+    ("la_aware_on", "the date the local authority became aware"),
+    ("ofsted_notified_on", "the date {notified} was notified"),
+    ("received_on", "the date the board received the notification"),
+    ("post_mortem", "the post-mortem status"),
+    ("outline", "an outline of what happened"),
+)
+
+
+def _decision_missing(submission: PanelSubmission) -> list[str]:
+    """A submission about a decision: the SIN details, the decision and its rationale against each
+    regulation 5 limb and, for a rapid review, its summary and the agencies involved."""
+    decision = submission.decision
+    incident = decision.incident
+    regime = incident.regime_rules
+    terms = {"notified": regime.term("notified")}
+    missing = [words.format(**terms) for field, words in SIN_DETAILS if getattr(incident, field) in (None, "", [])]
+    if not incident.harm_types:
+        missing.append("the types of harm")
+    if not incident.regulation_5:
+        missing.append("which regulation 5 criteria apply")
+    if incident.post_mortem == PostMortem.COMPLETE and incident.post_mortem_on is None:
+        missing.append("the date the post-mortem results were known")
+    rationale = decision.rationale if isinstance(decision.rationale, dict) else {}
+    for limb in RATIONALE_LIMBS:
+        if not str(rationale.get(limb) or "").strip():
+            missing.append(f"the rationale for: {limb.label.lower()}")
+    if submission.kind == SubmissionKind.RAPID_REVIEW:
+        if not decision.rapid_review_summary.strip():
+            missing.append("the rapid review's summary of the facts, immediate actions and learning")
+        if not incident.agencies_involved:
+            missing.append("the agencies involved")
+    current = Decision.objects.filter(incident=incident).order_by("-decided_on", "-pk").first()
+    stands = incident.state == IncidentState.DECIDED and current is not None and current.pk == decision.pk
+    if submission.kind == SubmissionKind.NON_INITIATION and (
+        not stands or decision.decision != DecisionKind.NOT_INITIATE
+    ):
+        missing.append("a current decision not to initiate (the decision has been reconsidered)")
+    elif not stands:
+        missing.append("a current decision (the decision has been reconsidered)")
     return missing
 
 
@@ -174,7 +191,11 @@ def submission_record_advice(
 
     def validate(submission):
         errors = _text_required(reasons, "reasons", "Give the panel's reasons")
-        if advice not in submission.clock_case.regime_rules.advice[submission.kind]:
+        allowed = submission.advice_allowed()
+        if advice in Advice.values and advice not in allowed:
+            labels = ", ".join(f"'{Advice(value).label.lower()}'" for value in allowed)
+            errors["advice"] = [f"That advice cannot be given on this submission: choose from {labels}"]
+        elif advice not in allowed:
             errors["advice"] = ["Select the panel's advice"]
         if information_due is not None:
             if advice != Advice.FURTHER_INFORMATION_REQUESTED:
@@ -240,7 +261,8 @@ def submission_provide_information(
 
 def _initiate_after_advice(submission, *, actor, event_date: date) -> Decision:
     """A board accepting the panel's disagreement with not initiating: an SCR is initiated."""
-    note = f"Initiated following the national panel's advice (accepted on {event_date:%-d %B %Y})."
+    panel = submission.clock_case.regime_rules.term("panel")
+    note = f"Initiated following the {panel}'s advice (accepted on {event_date:%-d %B %Y})."
     return decision_create(
         actor=actor,
         incident=submission.decision.incident,
@@ -273,7 +295,8 @@ def submission_record_board_response(
             text=(explanation or "").strip(),
             event_date=event_date,
         )
-        if response == BoardResponse.ACCEPTED and submission.kind == SubmissionKind.NON_INITIATION:
+        # Accepting the panel's disagreement with a decision not to initiate initiates the review.
+        if response == BoardResponse.ACCEPTED and submission.kind in DECISION_KINDS:
             _initiate_after_advice(submission, actor=actor, event_date=event_date)
 
     return transition_run(

@@ -172,7 +172,10 @@ class Publication(FSMModelMixin, models.Model):
     @blocking("The outcome is not to publish: the report can only be withheld")
     def outcome_allows_publication(self) -> bool:
         submission = self._panel()
-        return submission is None or self._withdrawn() or submission.outcome not in NOT_PUBLISH_OUTCOMES
+        if submission is None:
+            # A proposal the board decided alone (no panel submission) publishes as proposed.
+            return self.state != P.WITH_PANEL or self.mode != PublicationMode.NOT_PUBLISHED
+        return self._withdrawn() or submission.outcome not in NOT_PUBLISH_OUTCOMES
 
     @blocking("The outcome is to publish: the report cannot be withheld")
     def outcome_allows_withholding(self) -> bool:

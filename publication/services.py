@@ -110,7 +110,8 @@ def publication_propose(
 ) -> Publication:
     """The chair proposes publishing other than in full (anonymised, a summary only, or not at all),
     with the reasons and the independent advice that publication would put specific individuals at
-    serious risk. This opens a non-publication submission to the panel, in draft, for the board to send."""
+    serious risk. Where the case's regime has the panel advise on publication, this opens a non-publication
+    submission to the panel, in draft, for the board to send; elsewhere the board publishes or withholds next."""
 
     def validate(publication):
         errors: dict[str, list[str]] = {}
@@ -127,9 +128,11 @@ def publication_propose(
         return errors
 
     def before(publication):
-        publication.submission = PanelSubmission.objects.create(
-            board_id=publication.review.board_id, kind=SubmissionKind.NON_PUBLICATION
-        )
+        # Where the partners decide the mode themselves, no proposal goes to the panel.
+        if publication.regime.panel_advises_on_publication:
+            publication.submission = PanelSubmission.objects.create(
+                board_id=publication.review.board_id, kind=SubmissionKind.NON_PUBLICATION
+            )
 
     return transition_run(
         queryset=publications_for_user(actor),

@@ -85,6 +85,25 @@ class DecisionForm(TransitionForm):
                 required=False,
                 initial=NEW_REVIEW,
             )
+        # What the case's regime asks of a decision besides its rationale: the rapid review's outcome.
+        self.asks = incident.regime_rules.decision_asks if incident else ()
+        if "rapid_review_summary" in self.asks:
+            self.fields["rapid_review_summary"] = forms.CharField(
+                label="Summary of the rapid review",
+                help_text="The facts, the immediate actions taken to keep children safe, and the learning so far. "
+                + NAME_HINT,
+                widget=forms.Textarea,
+                error_messages={
+                    "required": "Enter the rapid review's summary: the facts, immediate actions and learning"
+                },
+            )
+        if "national_review_recommended" in self.asks:
+            self.fields["national_review_recommended"] = forms.ChoiceField(
+                label="Do you recommend that the panel carries out a national review?",
+                choices=[("yes", "Yes"), ("no", "No")],
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select whether you recommend a national review"},
+            )
         for limb in RATIONALE_LIMBS:
             self.fields[rationale_field(limb)] = forms.CharField(
                 label=limb.label,
@@ -107,6 +126,21 @@ class DecisionForm(TransitionForm):
                 "including where it is not met.</p>"
             ),
             *(Field.textarea(rationale_field(limb), label_size=Size.SMALL, rows=4) for limb in RATIONALE_LIMBS),
+            *(
+                [HTML('<h2 class="govuk-heading-m">The rapid review</h2>')]
+                if {"rapid_review_summary", "national_review_recommended"} & set(self.asks)
+                else []
+            ),
+            *(
+                [Field.textarea("rapid_review_summary", label_size=Size.SMALL, rows=6)]
+                if "rapid_review_summary" in self.asks
+                else []
+            ),
+            *(
+                [Field.radios("national_review_recommended", legend_size=Size.SMALL, inline=True)]
+                if "national_review_recommended" in self.asks
+                else []
+            ),
             HTML('<h2 class="govuk-heading-m">Sub-group, other reviews and the panel</h2>'),
             Field.radios("subgroup_recommendation", legend_size=Size.SMALL),
             date_input("subgroup_recommended_on"),
@@ -126,6 +160,12 @@ class DecisionForm(TransitionForm):
             "alternative_review": data["alternative_review"],
             "panel_notified_on": data["panel_notified_on"],
             "join_review_id": self._joined_review_id(),
+            **({"rapid_review_summary": data["rapid_review_summary"]} if "rapid_review_summary" in self.asks else {}),
+            **(
+                {"national_review_recommended": data["national_review_recommended"] == "yes"}
+                if "national_review_recommended" in self.asks
+                else {}
+            ),
         }
 
     def _joined_review_id(self) -> int | None:

@@ -28,24 +28,25 @@ from .models import Action, Contribution, Decision, Recommendation, SeriousCaseR
 from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
 
 # --- What a reviews event opens in the apps built on this one ----------------------------------------------
-# A decision not to initiate opens the panel's submission; a signed-off review opens its publication. Those
-# apps sit above this one (docs/decisions/0018-import-layers.md), so each registers the service that opens its
-# record from its AppConfig.ready, and this module never imports them. Follow-ons run in the event's transaction.
+# A decision opens the panel submission its regime declares (`Regime.opens`); a signed-off review opens its
+# publication. Those apps sit above this one (docs/decisions/0018-import-layers.md), so each registers the
+# service that opens its record from its AppConfig.ready, and this module never imports them. Follow-ons run in
+# the event's transaction.
 
-DECISION_NOT_TO_INITIATE = "decision_not_to_initiate"
+DECISION_FOR_PANEL = "decision_for_panel"
 REVIEW_SIGNED_OFF = "review_signed_off"
-_follow_ons: dict[str, list[Callable[[object], object]]] = {DECISION_NOT_TO_INITIATE: [], REVIEW_SIGNED_OFF: []}
+_follow_ons: dict[str, list[Callable[..., object]]] = {DECISION_FOR_PANEL: [], REVIEW_SIGNED_OFF: []}
 
 
-def follow_on_register(event: str, service: Callable[[object], object]) -> None:
-    """Run `service(record)` after `event` from now on (once, however often an AppConfig is made ready)."""
+def follow_on_register(event: str, service: Callable[..., object]) -> None:
+    """Run `service(record, ...)` after `event` from now on (once, however often an AppConfig is made ready)."""
     if service not in _follow_ons[event]:
         _follow_ons[event].append(service)
 
 
-def _follow_ons_run(event: str, record) -> None:
+def _follow_ons_run(event: str, record, *args) -> None:
     for service in _follow_ons[event]:
-        service(record)
+        service(record, *args)
 
 
 def decision_check(
@@ -57,9 +58,23 @@ def decision_check(
     panel_notified_on: date | None,
     event_date: date | None,
     incident: Incident,
+    national_review_recommended: bool | None = None,
+    rapid_review_summary: str = "",
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
+    regime = incident.regime_rules
+    asks = regime.decision_asks
+    if "rapid_review_summary" in asks and not (rapid_review_summary or "").strip():
+        errors["rapid_review_summary"] = ["Enter the rapid review's summary: the facts, immediate actions and learning"]
+    elif "rapid_review_summary" not in asks and (rapid_review_summary or "").strip():
+        errors["rapid_review_summary"] = [f"A rapid review summary is not part of a decision under {regime.title}"]
+    if "national_review_recommended" in asks and national_review_recommended is None:
+        errors["national_review_recommended"] = ["Select whether you recommend a national review"]
+    elif "national_review_recommended" not in asks and national_review_recommended is not None:
+        errors["national_review_recommended"] = [
+            f"A recommendation for a national review is not part of a decision under {regime.title}"
+        ]
     if decision not in DecisionKind.values:
         errors["decision"] = ["Select whether to initiate a Serious Case Review"]
     if not isinstance(rationale, dict) or set(rationale) - set(RATIONALE_LIMBS):
@@ -101,6 +116,8 @@ def decision_record(
     alternative_review: str = "",
     panel_notified_on: date | None = None,
     join_review_id: int | None = None,
+    national_review_recommended: bool | None = None,
+    rapid_review_summary: str = "",
 ) -> Decision:
     """The chair decides whether to initiate a Serious Case Review (event date = decided on).
 
@@ -125,6 +142,8 @@ def decision_record(
             panel_notified_on=panel_notified_on,
             event_date=event_date,
             incident=incident,
+            national_review_recommended=national_review_recommended,
+            rapid_review_summary=rapid_review_summary,
         )
 
     def after(incident):
@@ -140,6 +159,8 @@ def decision_record(
                 alternative_review=alternative_review.strip(),
                 panel_notified_on=panel_notified_on or event_date,
                 joined_review=joined[0] if joined else None,
+                national_review_recommended=national_review_recommended,
+                rapid_review_summary=(rapid_review_summary or "").strip(),
             )
         )
 
@@ -170,6 +191,8 @@ def decision_create(
     subgroup_recommended_on: date | None = None,
     alternative_review: str = "",
     joined_review: SeriousCaseReview | None = None,
+    national_review_recommended: bool | None = None,
+    rapid_review_summary: str = "",
 ) -> Decision:
     """Write a decision and open what it starts: the chair's (`decision_record`) and the one a board's
     acceptance of the panel's advice makes (panel). A decision to initiate opens its review, or brings the case
@@ -184,19 +207,24 @@ def decision_create(
         subgroup_recommended_on=subgroup_recommended_on,
         alternative_review=alternative_review,
         following_panel_advice=following_panel_advice,
+        national_review_recommended=national_review_recommended,
+        rapid_review_summary=rapid_review_summary,
         panel_notified_on=panel_notified_on if initiate else None,
         post_mortem_at_decision=incident.post_mortem,
-        initiation_due_at_decision=incident.initiation_decision_due(),
+        initiation_due_at_decision=incident.decision_due(),
         incident_on=incident.incident_on,
         joined_review=joined_review,
         recorded_by=actor,
     )
-    if kind == DecisionKind.NOT_INITIATE:
-        _follow_ons_run(DECISION_NOT_TO_INITIATE, decision)
-    elif joined_review is not None:
-        review_join(joined_review, decision, actor)
-    else:
-        review_open_for_decision(decision)
+    for opened in incident.regime_rules.opens.get(kind, ()):
+        if opened != "review":
+            # The panel has already seen a case whose decision follows its advice.
+            if not following_panel_advice:
+                _follow_ons_run(DECISION_FOR_PANEL, decision, opened)
+        elif joined_review is not None:
+            review_join(joined_review, decision, actor)
+        else:
+            review_open_for_decision(decision)
     return decision
 
 

@@ -14,7 +14,7 @@ here, or correcting a number in one, changes no clock of a case fixed to another
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
 
@@ -23,6 +23,8 @@ from scr_tracker.clocks import ClockRule, add_days, has_open_stop, period_words,
 __all__ = [
     "REGIMES",
     "WT2013",
+    "WT2018",
+    "WT2023",
     "ClockDeclaration",
     "Event",
     "Regime",
@@ -135,11 +137,21 @@ class Regime:
     in_force_from: date
     # Left out of the hash so regimes can be dict keys; code and date identify a regime.
     clocks: tuple[ClockDeclaration, ...] = field(hash=False)
-    # Which records a decision of each kind opens (SPEC §10 "which records open which").
+    # Which records a decision of each kind opens (SPEC §10 "which records open which"): "review",
+    # or the kind of panel submission it opens. A decision made by accepting the panel's advice
+    # opens only its review: the panel has already seen the case.
     opens: Mapping[str, tuple[str, ...]] = field(hash=False, default_factory=dict)
     # Which advice values the panel may give, per submission kind.
     advice: Mapping[str, tuple[str, ...]] = field(hash=False, default_factory=dict)
+    # Advice values offered only on a submission whose decision is one of these kinds.
+    advice_on_decision: Mapping[str, tuple[str, ...]] = field(hash=False, default_factory=dict)
     panel_advises_on_publication: bool = True
+    # The natures of incident that may be notified.
+    natures: tuple[str, ...] = field(hash=False, default=("death", "serious_harm"))
+    # What a decision records besides the decision and its rationale, each required.
+    decision_asks: tuple[str, ...] = field(hash=False, default=())
+    # The clock by whose due date a decision is late (SPEC §4.2 "late").
+    decision_due_clock: str = ""
     # The words the pages use for the regime's bodies and reviews.
     terms: Mapping[str, str] = field(hash=False, default_factory=dict)
 
@@ -147,9 +159,27 @@ class Regime:
         names = [clock.name for clock in self.clocks]
         if len(names) != len(set(names)):
             raise ValueError(f"regime {self.code!r} declares a clock twice")
+        if self.decision_due_clock and self.decision_due_clock not in names:
+            raise ValueError(f"regime {self.code!r} measures decisions by an undeclared clock")
+        missing_terms = set(TERMS) - set(self.terms)
+        if missing_terms:
+            raise ValueError(f"regime {self.code!r} has no words for {sorted(missing_terms)}")
         # Freeze the mappings so a shared regime cannot be changed under running cases.
-        for name in ("opens", "advice", "terms"):
+        for name in ("opens", "advice", "advice_on_decision", "terms"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    def advice_for(self, kind: str, decision: str = "") -> tuple[str, ...]:
+        """The advice the panel may give on a submission of `kind` about a decision of `decision`."""
+        return tuple(
+            value
+            for value in self.advice.get(kind, ())
+            if value not in self.advice_on_decision or decision in self.advice_on_decision[value]
+        )
+
+    @property
+    def submission_kinds(self) -> tuple[str, ...]:
+        """The kinds of panel submission a case of this regime can have."""
+        return tuple(self.advice)
 
     @property
     def rules(self) -> Mapping[str, ClockRule]:
@@ -184,6 +214,18 @@ class Regime:
 
     def term(self, key: str) -> str:
         return self.terms[key]
+
+
+# The words every regime gives (its `terms`): pages write these, never the words of one regime.
+TERMS = {
+    "board": "the body that runs the case's reviews ('Local Safeguarding Children Board')",
+    "board_short": "its short form ('LSCB')",
+    "review": "the local review ('Serious Case Review')",
+    "review_short": "its short form ('SCR')",
+    "panel": "the national body that advises ('national panel')",
+    "chair": "who signs for the board ('chair')",
+    "notified": "who a SIN is notified to ('Ofsted')",
+}
 
 
 STAFF = ("board_staff",)
@@ -325,7 +367,7 @@ WT2013 = Regime(
             task="The published report completes its {duration} online (the chair may then take it down)",
         ),
     ),
-    opens={"not_initiate": ("submission",), "initiate_scr": ("review",)},
+    opens={"not_initiate": ("non_initiation",), "initiate_scr": ("review",)},
     advice={
         "non_initiation": ("agree", "disagree", "further_information_requested"),
         "non_publication": (
@@ -337,16 +379,109 @@ WT2013 = Regime(
         ),
     },
     panel_advises_on_publication=True,
+    decision_due_clock="initiation_decision",
     terms={
         "board": "Local Safeguarding Children Board",
+        "board_short": "LSCB",
         "review": "Serious Case Review",
+        "review_short": "SCR",
         "panel": "national panel",
         "chair": "chair",
+        "notified": "Ofsted",
     },
 )
 
+
+def _same(name: str, **changes) -> ClockDeclaration:
+    """A clock of Working Together 2013/2015 as a later regime keeps it, with the changes given."""
+    return replace(WT2013.clock(name), **changes)
+
+
+PANEL_2018 = "Child Safeguarding Practice Review Panel"
+
+WT2018 = Regime(
+    code="wt2018",
+    title="Working Together 2018",
+    in_force_from=date(2018, 6, 29),
+    clocks=(
+        _same(
+            "sin_notification",
+            words="{duration} from the local authority becoming aware",
+            task=f"Notify the {PANEL_2018} of the serious incident",
+        ),
+        ClockDeclaration(
+            name="rapid_review",
+            record="incident",
+            starts=Event("notify", "ofsted_notified_on"),
+            # Met once the decision is recorded and its rapid review has reached the Panel.
+            ends=Event("submit", "first_decided_on", "first_submission_sent_on"),
+            rule=ClockRule("rapid_review", "working_days", 15),
+            title="Rapid review",
+            words=f"{{duration}} from notification to the {PANEL_2018}",
+            page=("incidents:case", "public_id"),
+            halted_when={"state": ("withdrawn",)},
+            # The partners' lead decides; the staff send the rapid review.
+            reminded=("board_staff", "board_chair"),
+            case_deadline=True,
+            task=f"Hold the rapid review, decide, and send it to the {PANEL_2018}",
+        ),
+        _same(
+            "information_reply",
+            title=f"Reply to the {PANEL_2018}'s request for information",
+            task=f"Reply to the {PANEL_2018}'s request for information",
+        ),
+        _same(
+            "scr_completion",
+            # The review is completed and published within six months (Working Together 2018, ch. 4).
+            ends=Event("publish", "publication.published_on"),
+            title="Complete and publish the local child safeguarding practice review",
+            words="{duration} from the decision, plus stopped days, to publication",
+            halted_when={"publication.state": ("withheld",)},
+            task="Complete and publish the local child safeguarding practice review",
+        ),
+        _same("agency_contribution"),
+        _same("action_due"),
+        _same(
+            "report_to_panel",
+            rule=ClockRule("report_to_panel", "working_days", -7),
+            title=f"Final report to the {PANEL_2018} and the Secretary of State",
+            task=f"Send the final report to the {PANEL_2018} and the Secretary of State",
+        ),
+        _same("online_period"),
+    ),
+    # Every decision, to initiate or not, goes to the Panel as the rapid review.
+    opens={"not_initiate": ("rapid_review",), "initiate_scr": ("review", "rapid_review")},
+    advice={"rapid_review": ("agree", "disagree", "national_review", "further_information_requested")},
+    # The Panel disagrees only with a decision not to hold a local review.
+    advice_on_decision={"disagree": ("not_initiate",)},
+    # The partners decide how to publish; no proposal goes to the Panel.
+    panel_advises_on_publication=False,
+    natures=("death", "serious_harm", "other"),
+    decision_asks=("national_review_recommended", "rapid_review_summary"),
+    decision_due_clock="rapid_review",
+    terms={
+        "board": "safeguarding partnership",
+        "board_short": "partnership",
+        "review": "local child safeguarding practice review",
+        "review_short": "LCSPR",
+        "panel": PANEL_2018,
+        "chair": "safeguarding partners' lead",
+        "notified": f"the {PANEL_2018}",
+    },
+)
+
+# Working Together 2023 keeps the 2018 clocks and workflow; it changes terms and partnership
+# roles (lead and delegated safeguarding partners). Added as data alone.
+WT2023 = replace(
+    WT2018,
+    code="wt2023",
+    title="Working Together 2023",
+    in_force_from=date(2023, 12, 15),
+    terms={**WT2018.terms, "chair": "lead safeguarding partner"},
+)
+
 # Ordered by in_force_from; a new regime is a new declaration added here and nowhere else.
-REGIMES: tuple[Regime, ...] = (WT2013,)
+REGIMES: tuple[Regime, ...] = (WT2013, WT2018, WT2023)
 
 
 def regime_for(received_on: date) -> Regime:

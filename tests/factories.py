@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Board, Region, Role, User
 
-TEST_PASSWORD = "a-long-test-password-2026"
+TEST_PASSWORD = "a-long-test-password-2015"
 
 
 class BoardFactory(factory.django.DjangoModelFactory):

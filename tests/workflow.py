@@ -36,8 +36,8 @@ def sin_data(**overrides) -> dict:
         "nature": "death",
         "harm_types": ["neglect"],
         "regulation_5": ["abuse_or_neglect", "child_died"],
-        "incident_on": date(2026, 1, 5),
-        "la_aware_on": date(2026, 1, 6),
+        "incident_on": date(2015, 1, 5),
+        "la_aware_on": date(2015, 1, 6),
         "post_mortem": "pending",
         "post_mortem_on": None,
         "police_investigation": "ongoing",
@@ -53,14 +53,14 @@ def draft(actor, **overrides) -> Incident:
     return incident_create(actor=actor, data=sin_data(**overrides))
 
 
-def notified(actor, received_on=date(2026, 1, 9), ofsted_notified_on=date(2026, 1, 8), **overrides) -> Incident:
+def notified(actor, received_on=date(2015, 1, 9), ofsted_notified_on=date(2015, 1, 8), **overrides) -> Incident:
     incident = draft(actor, **overrides)
     return incident_notify(
         actor=actor, incident_id=incident.pk, event_date=received_on, ofsted_notified_on=ofsted_notified_on
     )
 
 
-def decide(chair, incident, decision=DecisionKind.NOT_INITIATE, decided_on=date(2026, 2, 2), **kwargs):
+def decide(chair, incident, decision=DecisionKind.NOT_INITIATE, decided_on=date(2015, 2, 2), **kwargs):
     return decision_record(
         actor=chair,
         incident_id=incident.pk,
@@ -79,16 +79,16 @@ def case_in(state: str, chair, **overrides) -> Incident:
     if state == IncidentState.NOTIFIED:
         return incident
     if state == IncidentState.UNDER_CONSIDERATION:
-        return incident_refer_to_subgroup(actor=chair, incident_id=incident.pk, event_date=date(2026, 1, 12))
+        return incident_refer_to_subgroup(actor=chair, incident_id=incident.pk, event_date=date(2015, 1, 12))
     if state == IncidentState.WITHDRAWN:
-        return incident_withdraw(actor=chair, incident_id=incident.pk, event_date=date(2026, 1, 12), reason="Duplicate")
+        return incident_withdraw(actor=chair, incident_id=incident.pk, event_date=date(2015, 1, 12), reason="Duplicate")
     decide(chair, incident)
     incident.refresh_from_db()
     if state == IncidentState.DECIDED:
         return incident
     if state == IncidentState.CLOSED:
         settle_submission(incident, chair)
-        return incident_close(actor=chair, incident_id=incident.pk, event_date=date(2026, 2, 5))
+        return incident_close(actor=chair, incident_id=incident.pk, event_date=date(2015, 2, 5))
     raise ValueError(state)
 
 
@@ -105,12 +105,12 @@ def submission_of(incident) -> PanelSubmission | None:
     return PanelSubmission.objects.filter(decision__incident=incident).order_by("-pk").first()
 
 
-def submit(chair, incident, on=date(2026, 2, 3)) -> PanelSubmission:
+def submit(chair, incident, on=date(2015, 2, 3)) -> PanelSubmission:
     submission = submission_of(incident)
     return submission_submit(actor=chair, submission_id=submission.pk, event_date=on)
 
 
-def advise(submission, advice=Advice.AGREE, on=date(2026, 2, 4), member=None, **kwargs) -> PanelSubmission:
+def advise(submission, advice=Advice.AGREE, on=date(2015, 2, 4), member=None, **kwargs) -> PanelSubmission:
     return submission_record_advice(
         actor=member or panel_member(),
         submission_id=submission.pk,
@@ -128,18 +128,18 @@ def settle_submission(incident, chair) -> None:
         advise(submit(chair, incident))
 
 
-def reconsidered(chair, incident, on=date(2026, 2, 3)) -> Incident:
+def reconsidered(chair, incident, on=date(2015, 2, 3)) -> Incident:
     return incident_reconsider(actor=chair, incident_id=incident.pk, event_date=on, reason="New information")
 
 
-def later(days: int, start=date(2026, 1, 12)) -> date:
+def later(days: int, start=date(2015, 1, 12)) -> date:
     return start + timedelta(days=days)
 
 
 # --- Reviews signed off and their publication (SPEC §4.5) ---------------------------------------
 
-SIGNED_OFF_ON = date(2026, 6, 1)
-REPORT_SENT_ON = date(2026, 6, 5)
+SIGNED_OFF_ON = date(2015, 6, 1)
+REPORT_SENT_ON = date(2015, 6, 5)
 
 
 def completed_review(chair, signed_off_on=SIGNED_OFF_ON, **overrides):
@@ -150,11 +150,11 @@ def completed_review(chair, signed_off_on=SIGNED_OFF_ON, **overrides):
     review_start(
         actor=chair,
         review_id=review.pk,
-        event_date=date(2026, 2, 10),
+        event_date=date(2015, 2, 10),
         methodology="silp",
         lead_reviewer="A. Reviewer (fictional)",
     )
-    review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2026, 5, 1))
+    review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 5, 1))
     return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off_on)
 
 
@@ -171,7 +171,7 @@ def report_sent(chair, on=REPORT_SENT_ON, planned_publication_on=None, **overrid
     )
 
 
-def proposed(chair, mode="summary_only", on=date(2026, 6, 8), send=True, **overrides):
+def proposed(chair, mode="summary_only", on=date(2015, 6, 8), send=True, **overrides):
     """A publication with the panel: the chair proposed `mode`; the submission is sent unless `send` is False."""
     from publication.services import publication_propose
 

@@ -30,9 +30,18 @@ class DecisionOutput(serializers.Serializer):
     subgroup_recommended_on = serializers.DateField(allow_null=True)
     alternative_review = serializers.CharField(allow_blank=True)
     following_panel_advice = serializers.BooleanField()
+    national_review_recommended = serializers.BooleanField(
+        allow_null=True, help_text="Where the case's regime holds a rapid review; null elsewhere"
+    )
+    rapid_review_summary = serializers.CharField(
+        allow_blank=True, help_text="The rapid review's facts, immediate actions and learning; blank elsewhere"
+    )
     panel_notified_on = serializers.DateField(allow_null=True)
     premature = serializers.BooleanField(help_text="Decided while the post-mortem was pending")
-    late = serializers.BooleanField(help_text="Decided after the initiation clock's due date")
+    late = serializers.BooleanField(
+        help_text="Decided after the due date of the clock the case's regime measures decisions by "
+        "(initiation_decision or rapid_review)"
+    )
     delay_days = serializers.IntegerField(help_text="Days from the incident to the decision")
     recorded_at = serializers.DateTimeField()
     review = serializers.SerializerMethodField()

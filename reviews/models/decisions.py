@@ -36,6 +36,13 @@ class Decision(models.Model):
     subgroup_recommended_on = models.DateField(null=True, blank=True)
     alternative_review = models.TextField(blank=True, help_text="Another kind of review or learning, if any")
     following_panel_advice = models.BooleanField(default=False)
+    # The rapid review's outcome, where the case's regime asks for it (`Regime.decision_asks`).
+    national_review_recommended = models.BooleanField(
+        null=True, blank=True, help_text="Whether the partners recommend a national review to the panel"
+    )
+    rapid_review_summary = models.TextField(
+        blank=True, help_text="The rapid review: the facts, the immediate actions taken and the learning"
+    )
     panel_notified_on = models.DateField(null=True, blank=True)
     joined_review = models.ForeignKey(
         "reviews.SeriousCaseReview",
@@ -79,7 +86,7 @@ class Decision(models.Model):
 
     @property
     def late(self) -> bool:
-        """Decided after the one-month initiation clock's due date."""
+        """Decided after the due date of the clock the case's regime measures decisions by."""
         return self.initiation_due_at_decision is not None and self.decided_on > self.initiation_due_at_decision
 
     @property

@@ -22,8 +22,8 @@ from reviews.services import decision_record
 from scr_tracker.transitions import InvalidInput, NotAllowedInState, RoleNotPermitted
 from tests.workflow import RATIONALE, case_in, settle_submission
 
-TODAY = date(2026, 3, 2)
-EVENT = date(2026, 2, 20)  # after every event case_in records, before TODAY
+TODAY = date(2015, 3, 2)
+EVENT = date(2015, 2, 20)  # after every event case_in records, before TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +36,7 @@ def run(name, actor, incident, event_date=EVENT):
     """Call the service for transition `name` with a valid payload."""
     common = {"actor": actor, "incident_id": incident.pk, "event_date": event_date}
     if name == "notify":
-        return incident_notify(**common, ofsted_notified_on=date(2026, 1, 8))
+        return incident_notify(**common, ofsted_notified_on=date(2015, 1, 8))
     if name == "refer_to_subgroup":
         return incident_refer_to_subgroup(**common, comment="Sub-group meets on Thursday")
     if name == "record_decision":
@@ -127,13 +127,13 @@ class TestEventDates:
     def test_future_event_date_refused(self, chair_a):
         incident = case_in("notified", chair_a)
         with pytest.raises(InvalidInput) as refused:
-            run("refer_to_subgroup", chair_a, incident, event_date=date(2026, 3, 3))
+            run("refer_to_subgroup", chair_a, incident, event_date=date(2015, 3, 3))
         assert "today or in the past" in refused.value.errors["event_date"][0]
 
     def test_before_the_previous_event_refused(self, chair_a):
         incident = case_in("notified", chair_a)  # received 9 January
         with pytest.raises(InvalidInput) as refused:
-            run("refer_to_subgroup", chair_a, incident, event_date=date(2026, 1, 8))
+            run("refer_to_subgroup", chair_a, incident, event_date=date(2015, 1, 8))
         assert "previous event" in refused.value.errors["event_date"][0]
         assert Incident.objects.get(pk=incident.pk).state == "notified"
 
@@ -141,13 +141,13 @@ class TestEventDates:
         incident = case_in("draft", chair_a)  # aware 6 January
         with pytest.raises(InvalidInput) as refused:
             incident_notify(
-                actor=chair_a, incident_id=incident.pk, event_date=date(2026, 1, 5), ofsted_notified_on=date(2026, 1, 6)
+                actor=chair_a, incident_id=incident.pk, event_date=date(2015, 1, 5), ofsted_notified_on=date(2015, 1, 6)
             )
         assert "before the local authority was aware" in refused.value.errors["event_date"][0]
 
     def test_ofsted_date_required_and_sane(self, chair_a):
         incident = case_in("draft", chair_a)
-        for ofsted, message in [(None, "Enter the date"), (date(2026, 1, 1), "before the local authority")]:
+        for ofsted, message in [(None, "Enter the date"), (date(2015, 1, 1), "before the local authority")]:
             with pytest.raises(InvalidInput) as refused:
                 incident_notify(actor=chair_a, incident_id=incident.pk, event_date=EVENT, ofsted_notified_on=ofsted)
             assert message in refused.value.errors["ofsted_notified_on"][0]
@@ -168,11 +168,11 @@ class TestEventDates:
 
 def test_reconsider_then_a_new_decision_becomes_current(chair_a):
     incident = case_in("decided", chair_a)
-    run("reconsider", chair_a, incident, event_date=date(2026, 2, 10))
+    run("reconsider", chair_a, incident, event_date=date(2015, 2, 10))
     decision_record(
         actor=chair_a,
         incident_id=incident.pk,
-        event_date=date(2026, 2, 20),
+        event_date=date(2015, 2, 20),
         decision=DecisionKind.INITIATE_SCR,
         rationale=RATIONALE,
     )

@@ -27,8 +27,8 @@ from tests.api import assert_matches_schema, decision_url, incident_url, session
 from tests.factories import SecretariatFactory
 from tests.workflow import advise, case_in, reconsidered, submission_of, submit
 
-TODAY = date(2026, 3, 2)
-EVENT = "2026-02-20"  # after every event submission_in records, before TODAY
+TODAY = date(2015, 3, 2)
+EVENT = "2015-02-20"  # after every event submission_in records, before TODAY
 LIST = "/api/v1/submissions/"
 DETAIL = "/api/v1/submissions/{public_id}/"
 MEETINGS = "/api/v1/meetings/"
@@ -67,7 +67,7 @@ def meeting_on(day: date) -> PanelMeeting:
 def submission_in(state: str, chair) -> PanelSubmission:
     """A non-initiation submission of the chair's board in `state`, reached the way users reach it.
 
-    Decided 2 Feb 2026, sent 3 Feb; scheduled, advised or withdrawn 4-5 Feb; explained 6 Feb.
+    Decided 2 Feb 2015, sent 3 Feb; scheduled, advised or withdrawn 4-5 Feb; explained 6 Feb.
     """
     incident = case_in(IncidentState.DECIDED, chair)
     submission = submission_of(incident)
@@ -78,28 +78,28 @@ def submission_in(state: str, chair) -> PanelSubmission:
         submission_schedule(
             actor=workflow_secretariat(),
             submission_id=submission.pk,
-            event_date=date(2026, 2, 4),
-            meeting_id=meeting_on(date(2026, 2, 10)).pk,
+            event_date=date(2015, 2, 4),
+            meeting_id=meeting_on(date(2015, 2, 10)).pk,
         )
     elif state == SubmissionState.AWAITING_INFORMATION:
-        advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2026, 2, 5))
+        advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2015, 2, 5))
     elif state == SubmissionState.AWAITING_BOARD_RESPONSE:
-        advise(submission, Advice.DISAGREE, on=date(2026, 2, 5))
+        advise(submission, Advice.DISAGREE, on=date(2015, 2, 5))
     elif state == SubmissionState.AWAITING_PANEL_VIEW:
-        advise(submission, Advice.DISAGREE, on=date(2026, 2, 5))
+        advise(submission, Advice.DISAGREE, on=date(2015, 2, 5))
         submission_record_board_response(
             actor=chair,
             submission_id=submission.pk,
-            event_date=date(2026, 2, 6),
+            event_date=date(2015, 2, 6),
             response=BoardResponse.FURTHER_EXPLANATION,
             explanation="The board explains its decision further.",
         )
     elif state == SubmissionState.CLOSED:
-        advise(submission, Advice.AGREE, on=date(2026, 2, 5))
+        advise(submission, Advice.AGREE, on=date(2015, 2, 5))
     elif state == SubmissionState.WITHDRAWN:
         # Withdrawn after it was sent, so the panel can still read it.
         submission_withdraw(
-            actor=chair, submission_id=submission.pk, event_date=date(2026, 2, 4), reason="Reconsidering"
+            actor=chair, submission_id=submission.pk, event_date=date(2015, 2, 4), reason="Reconsidering"
         )
     submission = PanelSubmission.objects.get(pk=submission.pk)
     assert submission.state == state
@@ -148,7 +148,7 @@ REFUSED = [
 def payload(name: str) -> dict:
     payloads = {
         "submit": {"event_date": EVENT},
-        "schedule": {"event_date": EVENT, "meeting": str(meeting_on(date(2026, 2, 25)).public_id)},
+        "schedule": {"event_date": EVENT, "meeting": str(meeting_on(date(2015, 2, 25)).public_id)},
         "record_advice": {"event_date": EVENT, "advice": "agree", "reasons": "The decision was reasonable."},
         "provide_information": {"event_date": EVENT, "information": "The post-mortem report is attached."},
         "record_board_response": {
@@ -259,8 +259,8 @@ class TestTransitions:
         ("name", "state", "changes", "field"),
         [
             ("submit", "draft", {"event_date": None}, "event_date"),
-            ("submit", "draft", {"event_date": "2026-03-03"}, "event_date"),  # tomorrow
-            ("submit", "draft", {"event_date": "2026-02-01"}, "event_date"),  # before the decision
+            ("submit", "draft", {"event_date": "2015-03-03"}, "event_date"),  # tomorrow
+            ("submit", "draft", {"event_date": "2015-02-01"}, "event_date"),  # before the decision
             ("submit", "draft", {"state": "submitted"}, "state"),
             ("submit", "draft", {"covering_note": "Sneaked in"}, "covering_note"),
             ("schedule", "submitted", {"meeting": None}, "meeting"),
@@ -269,8 +269,8 @@ class TestTransitions:
             ("record_advice", "submitted", {"advice": "maybe"}, "advice"),
             ("record_advice", "submitted", {"advice": "agree_not_publish"}, "advice"),  # not for non-initiation
             ("record_advice", "submitted", {"reasons": " "}, "reasons"),
-            ("record_advice", "submitted", {"information_due": "2026-04-01"}, "information_due"),  # agree
-            ("record_advice", "submitted", {"event_date": "2026-02-02"}, "event_date"),  # before it was sent
+            ("record_advice", "submitted", {"information_due": "2015-04-01"}, "information_due"),  # agree
+            ("record_advice", "submitted", {"event_date": "2015-02-02"}, "event_date"),  # before it was sent
             ("provide_information", "awaiting_information", {"information": ""}, "information"),
             ("record_board_response", "awaiting_board_response", {"response": None}, "response"),
             ("record_board_response", "awaiting_board_response", {"explanation": ""}, "explanation"),
@@ -302,30 +302,30 @@ class TestTransitions:
 
     def test_scheduling_names_the_meeting(self, chair_a, secretariat, panel_member, staff_a):
         submission = submission_in("submitted", chair_a)
-        meeting = meeting_on(date(2026, 2, 25))
+        meeting = meeting_on(date(2015, 2, 25))
         body = {"event_date": EVENT, "meeting": str(meeting.public_id)}
         response = session_client(secretariat).post(transition_url(submission, "schedule"), body, format="json")
         assert response.json()["meeting"] == f"http://testserver{meeting_url(meeting)}"
-        assert response.json()["meeting_on"] == "2026-02-25"
+        assert response.json()["meeting_on"] == "2015-02-25"
         assert PanelSubmission.objects.get(pk=submission.pk).meeting == meeting
         # Board users see the date, not a link to the panel's meeting (which would be 404 to them).
         board_view = session_client(staff_a).get(submission_url(submission)).json()
-        assert (board_view["meeting"], board_view["meeting_on"]) == (None, "2026-02-25")
+        assert (board_view["meeting"], board_view["meeting_on"]) == (None, "2015-02-25")
 
 
 class TestSubmit:
     def test_sending_a_complete_submission_meets_its_clock(self, chair_a):
         submission = submission_in("draft", chair_a)
         response = session_client(chair_a).post(
-            transition_url(submission, "submit"), {"event_date": "2026-02-10"}, format="json"
+            transition_url(submission, "submit"), {"event_date": "2015-02-10"}, format="json"
         )
         assert response.status_code == 200
         body = response.json()
-        assert body["missing"] == [] and body["first_submitted_on"] == "2026-02-10"
+        assert body["missing"] == [] and body["first_submitted_on"] == "2015-02-10"
         assert body["clocks"][0] == {
             "name": "send_to_panel",
-            "starts_on": "2026-02-02",
-            "due": "2026-02-16",
+            "starts_on": "2015-02-02",
+            "due": "2015-02-16",
             "status": "met",
             "days_remaining": None,
             "days_late": None,
@@ -364,7 +364,7 @@ class TestSubmit:
 class TestAdviceAndResponse:
     def test_the_board_accepting_the_panels_disagreement_initiates_an_scr(self, chair_a, panel_member, staff_a):
         submission = submission_in("submitted", chair_a)
-        advice = {"event_date": "2026-02-18", "advice": "disagree", "reasons": "The criteria for an SCR are met."}
+        advice = {"event_date": "2015-02-18", "advice": "disagree", "reasons": "The criteria for an SCR are met."}
         response = session_client(panel_member).post(transition_url(submission, "record_advice"), advice, format="json")
         assert response.json()["state"] == "awaiting_board_response"
         assert response.json()["outcome"] == "pending_board_response"
@@ -392,7 +392,7 @@ class TestAdviceAndResponse:
     def test_a_request_for_information_and_the_reply(self, chair_a, panel_member, staff_a):
         submission = submission_in("scheduled", chair_a)
         request_body = {
-            "event_date": "2026-02-12",
+            "event_date": "2015-02-12",
             "advice": "further_information_requested",
             "reasons": "Send the post-mortem findings.",
         }
@@ -403,13 +403,13 @@ class TestAdviceAndResponse:
         assert (body["state"], body["outcome"], body["information_due"]) == (
             "awaiting_information",
             "awaiting_information",
-            "2026-03-12",  # one month by default
+            "2015-03-12",  # one month by default
         )
         reply = body["clocks"][1]
         assert reply == {
             "name": "information_reply",
-            "starts_on": "2026-02-12",
-            "due": "2026-03-12",
+            "starts_on": "2015-02-12",
+            "due": "2015-03-12",
             "status": "running",
             "days_remaining": 10,
             "days_late": None,
@@ -421,12 +421,12 @@ class TestAdviceAndResponse:
         )
         body = response.json()
         assert body["state"] == "submitted"
-        assert body["clocks"][1]["status"] == "met" and body["clocks"][1]["starts_on"] == "2026-02-12"
+        assert body["clocks"][1]["status"] == "met" and body["clocks"][1]["starts_on"] == "2015-02-12"
         assert [(row["what"], row["value"], row["text"], row["event_date"]) for row in body["history"]] == [
-            ("advice", "further_information_requested", "Send the post-mortem findings.", "2026-02-12"),
+            ("advice", "further_information_requested", "Send the post-mortem findings.", "2015-02-12"),
             ("information", "", "The findings are attached.", EVENT),
         ]
-        assert body["history"][0]["information_due"] == "2026-03-12"
+        assert body["history"][0]["information_due"] == "2015-03-12"
 
     def test_a_further_explanation_and_the_panels_view(self, chair_a, secretariat):
         submission = submission_in("awaiting_panel_view", chair_a)
@@ -472,8 +472,8 @@ class TestDetail:
         assert body["clocks"] == [
             {
                 "name": "send_to_panel",
-                "starts_on": "2026-02-02",
-                "due": "2026-02-16",
+                "starts_on": "2015-02-02",
+                "due": "2015-02-16",
                 "status": "missed",
                 "days_remaining": None,
                 "days_late": 14,
@@ -564,8 +564,8 @@ class TestCoveringNote:
             ("board", "BBB"),
             ("outcome", "agreed"),
             ("meeting", "00000000-0000-4000-8000-000000000009"),
-            ("first_submitted_on", "2026-02-03"),
-            ("send_to_panel_due", "2027-01-01"),
+            ("first_submitted_on", "2015-02-03"),
+            ("send_to_panel_due", "2016-01-01"),
             ("decision", "00000000-0000-4000-8000-000000000009"),
         ],
     )
@@ -617,7 +617,7 @@ class TestList:
         assert body["count"] == 2
         assert {row["id"] for row in body["results"]} == {str(s.public_id) for s in mine}
         closed = next(row for row in body["results"] if row["state"] == "closed")
-        assert (closed["outcome"], closed["board"], closed["first_submitted_on"]) == ("agreed", "AAA", "2026-02-03")
+        assert (closed["outcome"], closed["board"], closed["first_submitted_on"]) == ("agreed", "AAA", "2015-02-03")
         assert closed["url"].endswith(submission_url(mine[1]))
 
     @pytest.mark.parametrize("persona", ["panel_member", "secretariat"])
@@ -677,13 +677,13 @@ class TestList:
 
 class TestMeetings:
     def test_the_secretariat_arranges_a_meeting(self, secretariat, panel_member):
-        body = {"meets_on": "2026-02-27", "members_present": ["Member@Test.Example"], "minutes": "Three cases."}
+        body = {"meets_on": "2015-02-27", "members_present": ["Member@Test.Example"], "minutes": "Three cases."}
         response = session_client(secretariat).post(MEETINGS, body, format="json")
         assert response.status_code == 201, response.json()
         assert_matches_schema(response, MEETINGS, "post")
         meeting = PanelMeeting.objects.get()
         assert (meeting.meets_on, meeting.minutes, meeting.created_by) == (
-            date(2026, 2, 27),
+            date(2015, 2, 27),
             "Three cases.",
             secretariat,
         )
@@ -691,13 +691,13 @@ class TestMeetings:
         data = response.json()
         assert response["Location"] == data["url"] == f"http://testserver{meeting_url(meeting)}"
         assert (data["meets_on"], data["members_present"], data["agenda"]) == (
-            "2026-02-27",
+            "2015-02-27",
             ["member@test.example"],
             [],
         )
 
     def test_a_future_meeting_needs_only_its_date(self, secretariat):
-        response = session_client(secretariat).post(MEETINGS, {"meets_on": "2026-04-07"}, format="json")
+        response = session_client(secretariat).post(MEETINGS, {"meets_on": "2015-04-07"}, format="json")
         assert response.status_code == 201
         assert (response.json()["members_present"], response.json()["minutes"]) == ([], "")
 
@@ -706,17 +706,17 @@ class TestMeetings:
         [
             ({}, "meets_on"),
             ({"meets_on": "7 April"}, "meets_on"),
-            ({"meets_on": "2026-02-10"}, "meets_on"),  # already a meeting that day
-            ({"meets_on": "2026-04-07", "minutes": "Not yet"}, "minutes"),
-            ({"meets_on": "2026-02-27", "members_present": ["nobody@test.example"]}, "members_present"),
-            ({"meets_on": "2026-02-27", "members_present": ["chair.a@test.example"]}, "members_present"),
-            ({"meets_on": "2026-02-27", "members_present": ["not an email"]}, "members_present"),
-            ({"meets_on": "2026-02-27", "created_by": 1}, "created_by"),
-            ({"meets_on": "2026-02-27", "agenda": []}, "agenda"),
+            ({"meets_on": "2015-02-10"}, "meets_on"),  # already a meeting that day
+            ({"meets_on": "2015-04-07", "minutes": "Not yet"}, "minutes"),
+            ({"meets_on": "2015-02-27", "members_present": ["nobody@test.example"]}, "members_present"),
+            ({"meets_on": "2015-02-27", "members_present": ["chair.a@test.example"]}, "members_present"),
+            ({"meets_on": "2015-02-27", "members_present": ["not an email"]}, "members_present"),
+            ({"meets_on": "2015-02-27", "created_by": 1}, "created_by"),
+            ({"meets_on": "2015-02-27", "agenda": []}, "agenda"),
         ],
     )
     def test_bad_input_saves_nothing(self, secretariat, chair_a, body, field):
-        meeting_on(date(2026, 2, 10))
+        meeting_on(date(2015, 2, 10))
         response = session_client(secretariat).post(MEETINGS, body, format="json")
         assert response.status_code == 400
         assert field in response.json(), response.json()
@@ -724,7 +724,7 @@ class TestMeetings:
         assert PanelMeeting.objects.count() == 1
 
     def test_unknown_emails_are_named_with_the_other_errors(self, secretariat, chair_a):
-        body = {"meets_on": "2026-04-07", "minutes": "Early", "members_present": ["chair.a@test.example"]}
+        body = {"meets_on": "2015-04-07", "minutes": "Early", "members_present": ["chair.a@test.example"]}
         response = session_client(secretariat).post(MEETINGS, body, format="json")
         assert response.json() == {
             "minutes": ["Minutes can be added once the meeting has taken place"],
@@ -734,7 +734,7 @@ class TestMeetings:
 
     @pytest.mark.parametrize("persona", ["panel_member", "chair_a", "staff_a", "administrator"])
     def test_only_the_secretariat_arranges_meetings(self, request, persona):
-        body = {"meets_on": "2026-02-27", "members_present": ["nobody@test.example"]}
+        body = {"meets_on": "2015-02-27", "members_present": ["nobody@test.example"]}
         response = session_client(request.getfixturevalue(persona)).post(MEETINGS, body, format="json")
         assert response.status_code == 403  # the role first: nothing about the emails is disclosed
         assert_matches_schema(response, MEETINGS, "post")
@@ -766,7 +766,7 @@ class TestMeetings:
         assert_matches_schema(listed, MEETINGS)
 
     def test_the_secretariat_records_attendance_and_minutes(self, secretariat, panel_member):
-        meeting = meeting_on(date(2026, 2, 24))
+        meeting = meeting_on(date(2015, 2, 24))
         client = session_client(secretariat)
         body = {"members_present": [panel_member.email, secretariat.email], "minutes": "Advice given on two cases."}
         response = client.patch(meeting_url(meeting), body, format="json")
@@ -783,28 +783,28 @@ class TestMeetings:
     @pytest.mark.parametrize(
         ("body", "field"),
         [
-            ({"meets_on": "2026-02-25"}, "meets_on"),
+            ({"meets_on": "2015-02-25"}, "meets_on"),
             ({"members_present": ["nobody@test.example"]}, "members_present"),
             ({"members_present": "member@test.example"}, "members_present"),
         ],
     )
     def test_bad_updates_save_nothing(self, secretariat, panel_member, body, field):
-        meeting = meeting_on(date(2026, 2, 24))
+        meeting = meeting_on(date(2015, 2, 24))
         response = session_client(secretariat).patch(meeting_url(meeting), body, format="json")
         assert response.status_code == 400
         assert field in response.json()
         assert_matches_schema(response, MEETING, "patch")
         meeting.refresh_from_db()
-        assert (meeting.meets_on, list(meeting.members_present.all())) == (date(2026, 2, 24), [])
+        assert (meeting.meets_on, list(meeting.members_present.all())) == (date(2015, 2, 24), [])
 
     def test_a_future_meeting_has_no_minutes_yet(self, secretariat):
-        meeting = meeting_on(date(2026, 3, 20))
+        meeting = meeting_on(date(2015, 3, 20))
         response = session_client(secretariat).patch(meeting_url(meeting), {"minutes": "Early"}, format="json")
         assert response.status_code == 400
         assert PanelMeeting.objects.get().minutes == ""
 
     def test_a_panel_member_may_read_but_not_change_a_meeting(self, panel_member):
-        meeting = meeting_on(date(2026, 2, 24))
+        meeting = meeting_on(date(2015, 2, 24))
         client = session_client(panel_member)
         assert client.get(meeting_url(meeting)).status_code == 200
         response = client.patch(meeting_url(meeting), {"minutes": "Mine"}, format="json")
@@ -817,12 +817,12 @@ class TestMeetings:
         self, chair_a, panel_member, secretariat, django_assert_max_num_queries, cases
     ):
         for n in range(cases):
-            meeting = meeting_create(actor=secretariat, meets_on=date(2026, 3, 1) - timedelta(days=n))
+            meeting = meeting_create(actor=secretariat, meets_on=date(2015, 3, 1) - timedelta(days=n))
             meeting.members_present.set([panel_member, secretariat])
         for meeting in PanelMeeting.objects.order_by("-meets_on")[:3]:
             submission = submission_in("submitted", chair_a)
             submission_schedule(
-                actor=secretariat, submission_id=submission.pk, event_date=date(2026, 2, 4), meeting_id=meeting.pk
+                actor=secretariat, submission_id=submission.pk, event_date=date(2015, 2, 4), meeting_id=meeting.pk
             )
         client = token_client(panel_member)
         with django_assert_max_num_queries(5):  # token and user, count, page, members, agendas

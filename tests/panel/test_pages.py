@@ -24,7 +24,7 @@ from scr_tracker.transitions import Blocked, NotAllowedInState
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, case_in, submission_of, submit
 
-TODAY = date(2026, 2, 10)
+TODAY = date(2015, 2, 10)
 LIST = reverse("panel:submissions")
 MEETINGS = reverse("panel:meetings")
 DASHBOARD = reverse("accounts:dashboard")
@@ -32,7 +32,7 @@ DASHBOARD = reverse("accounts:dashboard")
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(datetime(2026, 2, 10, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+    with time_machine.travel(datetime(2015, 2, 10, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
 
 
@@ -62,14 +62,14 @@ def reload(submission) -> PanelSubmission:
     return PanelSubmission.objects.get(pk=submission.pk)
 
 
-def submission_in(state: str, chair, secretariat, meets_on=date(2026, 2, 12)) -> PanelSubmission:
+def submission_in(state: str, chair, secretariat, meets_on=date(2015, 2, 12)) -> PanelSubmission:
     """A non-initiation submission of the chair's board in `state` (decided 2 Feb, sent 3 Feb, advised 4 Feb)."""
     incident = case_in("decided", chair)
     submission = submission_of(incident)
     if state == "draft":
         return submission
     if state == "withdrawn":
-        return submission_withdraw(actor=chair, submission_id=submission.pk, event_date=date(2026, 2, 3), reason="x")
+        return submission_withdraw(actor=chair, submission_id=submission.pk, event_date=date(2015, 2, 3), reason="x")
     submission = submit(chair, incident)
     if state == "submitted":
         return submission
@@ -78,7 +78,7 @@ def submission_in(state: str, chair, secretariat, meets_on=date(2026, 2, 12)) ->
             actor=secretariat, meets_on=meets_on
         )
         return submission_schedule(
-            actor=secretariat, submission_id=submission.pk, event_date=date(2026, 2, 4), meeting_id=meeting.pk
+            actor=secretariat, submission_id=submission.pk, event_date=date(2015, 2, 4), meeting_id=meeting.pk
         )
     advice = {
         "awaiting_information": Advice.FURTHER_INFORMATION_REQUESTED,
@@ -91,7 +91,7 @@ def submission_in(state: str, chair, secretariat, meets_on=date(2026, 2, 12)) ->
         return submission_record_board_response(
             actor=chair,
             submission_id=submission.pk,
-            event_date=date(2026, 2, 5),
+            event_date=date(2015, 2, 5),
             response="further_explanation",
             explanation="The board's fictional explanation.",
         )
@@ -177,7 +177,7 @@ def test_meetings_are_the_panels_only(request, client, sign_in, persona, chair_a
     submission = submission_in("scheduled", chair_a, secretariat)
     sign_in(request.getfixturevalue(persona))
     assert client.get(MEETINGS).status_code == 404
-    assert client.post(MEETINGS, date_fields("meets_on", date(2026, 3, 12))).status_code == 404
+    assert client.post(MEETINGS, date_fields("meets_on", date(2015, 3, 12))).status_code == 404
     assert client.get(meeting_url(submission.meeting)).status_code == 404
     assert client.post(meeting_url(submission.meeting), {"minutes": "x"}).status_code == 404
     assert PanelMeeting.objects.count() == 1
@@ -297,20 +297,20 @@ def test_submission_page_shows_facts_clocks_history_and_timeline(client, sign_in
     assert f'href="{case_url(incident)}"' in page and incident.reference in page and "Child T" in page
     assert "Alphaford Safeguarding Children Board" in page
     assert '<strong class="govuk-tag govuk-tag--orange">Premature</strong>' in page and "Delay 28 days" in page
-    assert "Incident: 5 January 2026" in page and "Decision: 2 February 2026" in page
+    assert "Incident: 5 January 2015" in page and "Decision: 2 February 2015" in page
     assert "Post-mortem" in page and "At the decision: pending" in page
     assert "Rationale: The child has died" in page and "Fictional test rationale for child_died." in page
     # State and outcome as tags.
     assert "Awaiting the panel&#x27;s view" in page and "Pending the panel&#x27;s view" in page
     # The clock: sent on 3 Feb, within 14 days of the decision.
     clocks = page[page.index('id="clocks"') : page.index('id="history"')]
-    assert "Send to the national panel (14 days" in clocks and "16 Feb 2026" in clocks and "Met" in clocks
+    assert "Send to the national panel (14 days" in clocks and "16 Feb 2015" in clocks and "Met" in clocks
     # History: the advice and the board's response, with who and when.
     history = page[page.index('id="history"') : page.index('id="case"')]
     assert "Panel advice: <strong>Disagree</strong>" in history
     assert "Board&#x27;s response: <strong>Gave the panel a further explanation</strong>" in history
     assert "The board&#x27;s fictional explanation." in history and "Panel Secretariat" in history
-    assert "4 Feb 2026" in history and "10 Feb 2026, 12:00" in history
+    assert "4 Feb 2015" in history and "10 Feb 2015, 12:00" in history
     # Timeline: every audit entry.
     timeline = page[page.index('id="timeline"') :]
     for words in ("Sent to the panel", "Panel&#x27;s advice recorded", "Board&#x27;s response recorded"):
@@ -325,10 +325,10 @@ def test_information_reply_clock(client, sign_in, chair_a, secretariat):
     clocks = client.get(page_url(submission)).text
     clocks = clocks[clocks.index('id="clocks"') : clocks.index('id="history"')]
     assert "Reply to the panel&#x27;s request for information" in clocks
-    assert "4 Mar 2026" in clocks and "22 days left" in clocks and "Green: on track" in clocks
+    assert "4 Mar 2015" in clocks and "22 days left" in clocks and "Green: on track" in clocks
     client.post(
         transition_url(submission, "provide_information"),
-        {**date_fields("event_date", date(2026, 2, 9)), "information": "The fictional answer."},
+        {**date_fields("event_date", date(2015, 2, 9)), "information": "The fictional answer."},
     )
     clocks = client.get(page_url(submission)).text
     clocks = clocks[clocks.index('id="clocks"') : clocks.index('id="history"')]
@@ -366,14 +366,14 @@ def test_the_board_writes_a_covering_note_then_checks_and_sends(client, sign_in,
     assert 'value="10"' in text  # today's date, filled in
 
     response = client.post(
-        transition_url(submission, "submit"), date_fields("event_date", date(2026, 2, 9)), follow=True
+        transition_url(submission, "submit"), date_fields("event_date", date(2015, 2, 9)), follow=True
     )
     assert response.redirect_chain == [(page_url(submission), 302)]
     assert banner(response) == "Submission sent to the national panel"
     submission = reload(submission)
-    assert (submission.state, submission.first_submitted_on) == ("submitted", date(2026, 2, 9))
+    assert (submission.state, submission.first_submitted_on) == ("submitted", date(2015, 2, 9))
     entry = AuditEntry.objects.for_object(submission).get()
-    assert (entry.transition, entry.actor, entry.event_date) == ("submit", staff_a, date(2026, 2, 9))
+    assert (entry.transition, entry.actor, entry.event_date) == ("submit", staff_a, date(2015, 2, 9))
     # Sent: the note can no longer change, and sending again is refused with a message.
     response = client.get(note_url(submission), follow=True)
     assert "can no longer be changed" in banner(response)
@@ -411,8 +411,8 @@ def test_an_incomplete_submission_is_refused_with_the_list_and_nothing_saved(cli
     ("post", "message"),
     [
         ({}, "Enter the date the submission was sent"),
-        (date_fields("event_date", date(2026, 2, 11)), "must be today or in the past"),
-        (date_fields("event_date", date(2026, 2, 1)), "cannot be sent before the decision"),
+        (date_fields("event_date", date(2015, 2, 11)), "must be today or in the past"),
+        (date_fields("event_date", date(2015, 2, 1)), "cannot be sent before the decision"),
     ],
 )
 def test_a_bad_sending_date_is_a_field_error(client, sign_in, chair_a, secretariat, post, message):
@@ -429,26 +429,26 @@ def test_a_bad_sending_date_is_a_field_error(client, sign_in, chair_a, secretari
 
 @pytest.fixture
 def meeting(secretariat):
-    return meeting_create(actor=secretariat, meets_on=date(2026, 2, 12))
+    return meeting_create(actor=secretariat, meets_on=date(2015, 2, 12))
 
 
 def test_the_secretariat_schedules_a_submission(client, sign_in, chair_a, secretariat, meeting):
     submission = submission_in("submitted", chair_a, secretariat)
-    past = meeting_create(actor=secretariat, meets_on=date(2026, 1, 15))  # before it was sent
+    past = meeting_create(actor=secretariat, meets_on=date(2015, 1, 15))  # before it was sent
     sign_in(secretariat)
     form = client.get(transition_url(submission, "schedule")).text
-    assert "Thursday 12 February 2026" in form and "15 January 2026" not in form
+    assert "Thursday 12 February 2015" in form and "15 January 2015" not in form
     response = client.post(
         transition_url(submission, "schedule"),
-        {**date_fields("event_date", date(2026, 2, 5)), "meeting": str(past.pk)},
+        {**date_fields("event_date", date(2015, 2, 5)), "meeting": str(past.pk)},
     )
     assert field_errors(response, "meeting") == ["Select one of the meetings listed"]
     response = client.post(
         transition_url(submission, "schedule"),
-        {**date_fields("event_date", date(2026, 2, 5)), "meeting": str(meeting.pk)},
+        {**date_fields("event_date", date(2015, 2, 5)), "meeting": str(meeting.pk)},
         follow=True,
     )
-    assert banner(response) == "Scheduled for the panel meeting on 12 February 2026"
+    assert banner(response) == "Scheduled for the panel meeting on 12 February 2015"
     submission = reload(submission)
     assert (submission.state, submission.meeting) == ("scheduled", meeting)
 
@@ -458,7 +458,7 @@ def test_schedule_without_meetings_says_so(client, sign_in, chair_a, secretariat
     sign_in(secretariat)
     page = client.get(transition_url(submission, "schedule")).text
     assert "There are no meetings to choose from" in page and f'href="{MEETINGS}"' in page
-    response = client.post(transition_url(submission, "schedule"), date_fields("event_date", date(2026, 2, 5)))
+    response = client.post(transition_url(submission, "schedule"), date_fields("event_date", date(2015, 2, 5)))
     assert field_errors(response, "meeting") == ["Select the meeting"]
     assert reload(submission).state == "submitted"
 
@@ -479,7 +479,7 @@ def test_a_panel_member_records_advice(client, sign_in, panel_member, chair_a, s
     assert "agree_not_publish" not in form  # only the advice of this kind
     response = client.post(
         transition_url(submission, "record_advice"),
-        {**date_fields("event_date", date(2026, 2, 9)), "advice": advice, "reasons": "Fictional reasons."},
+        {**date_fields("event_date", date(2015, 2, 9)), "advice": advice, "reasons": "Fictional reasons."},
         follow=True,
     )
     assert response.redirect_chain == [(page_url(submission), 302)]
@@ -494,8 +494,8 @@ def test_a_panel_member_records_advice(client, sign_in, panel_member, chair_a, s
         panel_member,
     )
     if advice == Advice.FURTHER_INFORMATION_REQUESTED:
-        assert submission.information_due == date(2026, 3, 9)  # one month by default
-        assert "by 9 March 2026" in banner(response)
+        assert submission.information_due == date(2015, 3, 9)  # one month by default
+        assert "by 9 March 2015" in banner(response)
 
 
 def test_the_panel_may_set_the_reply_date(client, sign_in, chair_a, secretariat):
@@ -504,13 +504,13 @@ def test_the_panel_may_set_the_reply_date(client, sign_in, chair_a, secretariat)
     client.post(
         transition_url(submission, "record_advice"),
         {
-            **date_fields("event_date", date(2026, 2, 9)),
+            **date_fields("event_date", date(2015, 2, 9)),
             "advice": Advice.FURTHER_INFORMATION_REQUESTED,
             "reasons": "Send the post-mortem report.",
-            **date_fields("information_due", date(2026, 2, 27)),
+            **date_fields("information_due", date(2015, 2, 27)),
         },
     )
-    assert reload(submission).information_due == date(2026, 2, 27)
+    assert reload(submission).information_due == date(2015, 2, 27)
 
 
 @pytest.mark.parametrize(
@@ -520,22 +520,22 @@ def test_the_panel_may_set_the_reply_date(client, sign_in, chair_a, secretariat)
         ({"advice": "agree_not_publish"}, "advice", "Select the panel's advice"),
         ({"reasons": ""}, "reasons", "Give the panel's reasons"),
         (
-            date_fields("information_due", date(2026, 3, 9)),
+            date_fields("information_due", date(2015, 3, 9)),
             "information_due",
             "only when asking for further information",
         ),
         (
-            {"information_due_0": "31", "information_due_1": "2", "information_due_2": "2026"},
+            {"information_due_0": "31", "information_due_1": "2", "information_due_2": "2015"},
             "information_due",
             "real date",
         ),
-        (date_fields("event_date", date(2026, 2, 2)), "event_date", "previous event"),
+        (date_fields("event_date", date(2015, 2, 2)), "event_date", "previous event"),
     ],
 )
 def test_bad_advice_shows_field_errors_and_saves_nothing(client, sign_in, chair_a, secretariat, post, field, message):
     submission = submission_in("submitted", chair_a, secretariat)
     sign_in(secretariat)
-    data = {**date_fields("event_date", date(2026, 2, 9)), "advice": Advice.AGREE, "reasons": "Fictional."}
+    data = {**date_fields("event_date", date(2015, 2, 9)), "advice": Advice.AGREE, "reasons": "Fictional."}
     data.update(post)
     response = client.post(transition_url(submission, "record_advice"), data)
     assert response.status_code == 200
@@ -570,7 +570,7 @@ def test_the_chair_accepts_the_panels_advice_and_an_scr_is_initiated(client, sig
     incident = submission.decision.incident
     sign_in(chair_a)
     form = client.get(transition_url(submission, "record_board_response")).text
-    assert "Panel advice of 4 February 2026" in form and "Disagree" in form
+    assert "Panel advice of 4 February 2015" in form and "Disagree" in form
     response = client.post(
         transition_url(submission, "record_board_response"),
         {**date_fields("event_date", TODAY), "response": "accepted"},
@@ -696,7 +696,7 @@ def test_the_board_sees_its_own_submissions_with_their_outcome(client, sign_in, 
     sign_in(staff_a)
     page = client.get(LIST).text
     assert page_url(ours) in page and page_url(draft) in page and page_url(theirs) not in page
-    assert "Pending the board&#x27;s response" in page and "Not sent: due 16 Feb 2026" in page
+    assert "Pending the board&#x27;s response" in page and "Not sent: due 16 Feb 2015" in page
     assert page.index(page_url(draft)) < page.index(page_url(ours))  # drafts first
     assert '<th scope="col" class="govuk-table__header">Board</th>' not in page
 
@@ -780,16 +780,16 @@ def test_the_secretariat_arranges_a_meeting(client, sign_in, secretariat):
     sign_in(secretariat)
     page = client.get(MEETINGS).text
     assert "No meeting is arranged." in page and "Arrange a meeting" in page
-    response = client.post(MEETINGS, date_fields("meets_on", date(2026, 3, 12)), follow=True)
+    response = client.post(MEETINGS, date_fields("meets_on", date(2015, 3, 12)), follow=True)
     meeting = PanelMeeting.objects.get()
     assert response.redirect_chain == [(meeting_url(meeting), 302)]
-    assert banner(response) == "Meeting arranged for 12 March 2026"
-    assert (meeting.meets_on, meeting.created_by) == (date(2026, 3, 12), secretariat)
-    assert "Thursday 12 March 2026" in client.get(MEETINGS).text
+    assert banner(response) == "Meeting arranged for 12 March 2015"
+    assert (meeting.meets_on, meeting.created_by) == (date(2015, 3, 12), secretariat)
+    assert "Thursday 12 March 2015" in client.get(MEETINGS).text
 
-    response = client.post(MEETINGS, date_fields("meets_on", date(2026, 3, 12)))
+    response = client.post(MEETINGS, date_fields("meets_on", date(2015, 3, 12)))
     assert field_errors(response, "meets_on") == ["There is already a meeting on that date"]
-    response = client.post(MEETINGS, {"meets_on_0": "31", "meets_on_1": "4", "meets_on_2": "2026"})
+    response = client.post(MEETINGS, {"meets_on_0": "31", "meets_on_1": "4", "meets_on_2": "2015"})
     assert field_errors(response, "meets_on") == ["The date of the meeting must be a real date"]
     assert PanelMeeting.objects.count() == 1
 
@@ -799,7 +799,7 @@ def test_a_panel_member_reads_meetings_but_arranges_none(client, sign_in, panel_
     sign_in(panel_member)
     page = client.get(MEETINGS).text
     assert meeting_url(submission.meeting) in page and "Arrange a meeting" not in page
-    assert client.post(MEETINGS, date_fields("meets_on", date(2026, 3, 12))).status_code == 403
+    assert client.post(MEETINGS, date_fields("meets_on", date(2015, 3, 12))).status_code == 403
     assert client.get(meeting_url(submission.meeting)).status_code == 200
     assert client.post(meeting_url(submission.meeting), {"minutes": "x"}).status_code == 403
     assert PanelMeeting.objects.count() == 1
@@ -810,22 +810,22 @@ def test_the_agenda_shows_each_case_with_its_key_facts_and_flags(
 ):
     ours = submission_in("scheduled", chair_a, secretariat)
     theirs = submission_in("scheduled", chair_b, secretariat)
-    elsewhere = submission_in("scheduled", chair_a, secretariat, meets_on=date(2026, 3, 12))
+    elsewhere = submission_in("scheduled", chair_a, secretariat, meets_on=date(2015, 3, 12))
     sign_in(panel_member)
     page = client.get(meeting_url(ours.meeting)).text
     agenda = page[page.index('id="agenda"') : page.index('id="attendance"')]
     assert page_url(ours) in agenda and page_url(theirs) in agenda and page_url(elsewhere) not in agenda
     assert agenda.index("Alphaford") < agenda.index("Betaby")  # by board
     assert ours.decision.incident.reference in agenda and "Death, age 4" in agenda
-    assert "Incident 5 Jan 2026" in agenda and "Post-mortem: pending" in agenda
+    assert "Incident 5 Jan 2015" in agenda and "Post-mortem: pending" in agenda
     assert agenda.count("Premature") == 2 and agenda.count("Delay 28 days") == 2
     assert "Scheduled" in agenda and "Not yet advised" in agenda
     assert "Attendance and minutes are recorded once the meeting has taken place" in page
 
 
 def test_the_secretariat_records_attendance_and_minutes(client, sign_in, secretariat, panel_member, chair_a):
-    with time_machine.travel(datetime(2026, 2, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        meeting = meeting_create(actor=secretariat, meets_on=date(2026, 2, 5))
+    with time_machine.travel(datetime(2015, 2, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        meeting = meeting_create(actor=secretariat, meets_on=date(2015, 2, 5))
     sign_in(secretariat)
     page = client.get(meeting_url(meeting)).text
     assert "Panel Member (panel member)" in page and "Chair of A" not in page
@@ -844,7 +844,7 @@ def test_the_secretariat_records_attendance_and_minutes(client, sign_in, secreta
 
 
 def test_no_attendance_before_the_meeting(client, sign_in, secretariat):
-    meeting = meeting_create(actor=secretariat, meets_on=date(2026, 3, 12))
+    meeting = meeting_create(actor=secretariat, meets_on=date(2015, 3, 12))
     sign_in(secretariat)
     assert 'name="minutes"' not in client.get(meeting_url(meeting)).text
     response = client.post(meeting_url(meeting), {"minutes": "Too early."}, follow=True)
@@ -878,7 +878,7 @@ def test_panel_member_dashboard(client, sign_in, panel_member, chair_a, chair_b,
     sign_in(panel_member)
     page = client.get(DASHBOARD).text
     meeting = page[page.index('id="next-meeting"') : page.index('id="awaiting-advice"')]
-    assert "Thursday 12 February 2026" in meeting and "1 submission on the agenda" in meeting
+    assert "Thursday 12 February 2015" in meeting and "1 submission on the agenda" in meeting
     assert page_url(scheduled) in meeting and page_url(submitted) not in meeting
     advice = page[page.index('id="awaiting-advice"') : page.index('id="awaiting-view"')]
     assert page_url(scheduled) in advice and page_url(submitted) in advice and page_url(closed) not in advice
@@ -890,8 +890,8 @@ def test_secretariat_dashboard(client, sign_in, secretariat, chair_a, chair_b, b
     to_schedule = submission_in("submitted", chair_a, secretariat)
     scheduled = submission_in("scheduled", chair_b, secretariat)
     overdue = submission_in("awaiting_information", chair_b, secretariat)
-    SubmissionEvent.objects.filter(submission=overdue).update(information_due=date(2026, 2, 9))
-    PanelSubmission.objects.filter(pk=overdue.pk).update(information_due=date(2026, 2, 9))
+    SubmissionEvent.objects.filter(submission=overdue).update(information_due=date(2015, 2, 9))
+    PanelSubmission.objects.filter(pk=overdue.pk).update(information_due=date(2015, 2, 9))
     sign_in(secretariat)
     page = client.get(DASHBOARD).text
     queue = page[page.index('id="to-schedule"') : page.index('id="next-meeting"')]
@@ -932,4 +932,4 @@ def test_the_case_of_a_draft_submission_links_to_it_for_the_board(client, sign_i
     submission = submission_in("draft", chair_a, secretariat)
     sign_in(chair_a)
     page = client.get(case_url(submission.decision.incident)).text
-    assert f'href="{page_url(submission)}"' in page and "Due by 16 February 2026" in page
+    assert f'href="{page_url(submission)}"' in page and "Due by 16 February 2015" in page

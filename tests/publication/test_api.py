@@ -13,7 +13,7 @@ from publication.models import PUBLICATION_TRANSITIONS, Publication
 from tests.api import assert_matches_schema, session_client, token_client
 from tests.workflow import advise, completed_review, proposed, report_sent
 
-TODAY = date(2026, 11, 2)
+TODAY = date(2015, 11, 2)
 LIST = "/api/v1/publications/"
 DETAIL = "/api/v1/publications/{public_id}/"
 URL = "https://www.example.org/fictional-report"
@@ -43,16 +43,16 @@ def test_every_transition_has_a_route():
 
 class TestReading:
     def test_detail_shows_every_field_clocks_and_transitions(self, chair_a):
-        publication = report_sent(chair_a, planned_publication_on=date(2026, 7, 1))
+        publication = report_sent(chair_a, planned_publication_on=date(2015, 7, 1))
         response = token_client(chair_a).get(detail(publication))
         assert response.status_code == 200
         assert_matches_schema(response, DETAIL)
         body = response.json()
         assert body["state"] == "report_sent"
         assert body["mode"] == "full"
-        assert body["report_sent_on"] == "2026-06-05"
-        assert body["completed_on"] == "2026-06-01"
-        assert body["days_to_publication"] == (TODAY - date(2026, 6, 1)).days
+        assert body["report_sent_on"] == "2015-06-05"
+        assert body["completed_on"] == "2015-06-01"
+        assert body["days_to_publication"] == (TODAY - date(2015, 6, 1)).days
         assert body["submission"] is None
         assert [c["name"] for c in body["clocks"]] == ["report_to_panel", "online_period"]
         assert body["clocks"][0]["status"] == "met"
@@ -88,7 +88,7 @@ class TestReading:
         assert client.get(LIST).json()["results"] == []
         assert client.patch(detail(publication), {"board_response": "x"}, format="json").status_code == 404
         for name in TRANSITION_APIS:
-            response = post(client, publication, name, event_date="2026-06-20")
+            response = post(client, publication, name, event_date="2015-06-20")
             assert response.status_code == 404, name
         assert Publication.objects.get(pk=publication.pk).state == "report_sent"
 
@@ -100,7 +100,7 @@ class TestReading:
         assert client.get(detail(waiting)).status_code == 404
         body = client.get(detail(sent)).json()
         assert body["available_transitions"] == []
-        response = post(client, sent, "publish", event_date="2026-06-20", url=URL)
+        response = post(client, sent, "publish", event_date="2015-06-20", url=URL)
         assert response.status_code == 403
         assert client.patch(detail(sent), {"board_response": "x"}, format="json").status_code == 403
 
@@ -132,20 +132,20 @@ class TestTransitions:
     def test_send_report_then_publish_a_week_later(self, chair_a, staff_a):
         publication = completed_review(chair_a).publication
         client = session_client(staff_a)
-        response = post(client, publication, "send_report", event_date="2026-06-05")
+        response = post(client, publication, "send_report", event_date="2015-06-05")
         assert response.status_code == 200
         assert_matches_schema(response, transition_path("send_report"), "post")
         assert response.json()["state"] == "report_sent"
-        early = post(client, publication, "publish", event_date="2026-06-11", url=URL)
+        early = post(client, publication, "publish", event_date="2015-06-11", url=URL)
         assert early.status_code == 400
         assert "at least 7 days before publication" in early.json()["event_date"][0]
-        response = post(client, publication, "publish", event_date="2026-06-12", url=URL)
+        response = post(client, publication, "publish", event_date="2015-06-12", url=URL)
         assert response.status_code == 200
         body = response.json()
         assert (body["state"], body["mode"], body["published_on"], body["publication_url"]) == (
             "published",
             "full",
-            "2026-06-12",
+            "2015-06-12",
             URL,
         )
         assert body["days_to_publication"] == 11
@@ -155,18 +155,18 @@ class TestTransitions:
         publication = report_sent(chair_a)
         client = token_client(chair_a)
         bad = post(
-            client, publication, "propose", event_date="2026-06-08", mode="full", reasons="", independent_advice=""
+            client, publication, "propose", event_date="2015-06-08", mode="full", reasons="", independent_advice=""
         )
         assert bad.status_code == 400
         assert set(bad.json()) == {"mode"}  # malformed at once: `full` is not a proposal
-        missing = post(client, publication, "propose", event_date="2026-06-08", mode="summary_only")
+        missing = post(client, publication, "propose", event_date="2015-06-08", mode="summary_only")
         assert missing.status_code == 400
         assert set(missing.json()) == {"reasons", "independent_advice"}
         response = post(
             client,
             publication,
             "propose",
-            event_date="2026-06-08",
+            event_date="2015-06-08",
             mode="summary_only",
             reasons="Fictional reasons.",
             independent_advice="Fictional independent advice.",
@@ -176,25 +176,25 @@ class TestTransitions:
         submission = publication.submission
         sent = client.post(
             f"/api/v1/submissions/{submission.public_id}/transitions/submit/",
-            {"event_date": "2026-06-08"},
+            {"event_date": "2015-06-08"},
             format="json",
         )
         assert sent.status_code == 200, sent.json()
-        advise(submission, advice=Advice.AGREE_SUMMARY_ONLY, on=date(2026, 6, 20))
-        refused = post(client, publication, "withhold", event_date="2026-06-21", reason="x")
+        advise(submission, advice=Advice.AGREE_SUMMARY_ONLY, on=date(2015, 6, 20))
+        refused = post(client, publication, "withhold", event_date="2015-06-21", reason="x")
         assert refused.status_code == 409
         assert refused.json()["blocked_by"] == ["The outcome is to publish: the report cannot be withheld"]
-        response = post(client, publication, "publish", event_date="2026-06-21", url=URL)
+        response = post(client, publication, "publish", event_date="2015-06-21", url=URL)
         assert response.status_code == 200
         assert (response.json()["mode"], response.json()["panel_outcome"]) == ("summary_only", "agreed_summary")
 
     def test_wrong_state_is_409_and_unknown_fields_400(self, chair_a):
         publication = completed_review(chair_a).publication
         client = token_client(chair_a)
-        response = post(client, publication, "publish", event_date="2026-06-20", url=URL)
+        response = post(client, publication, "publish", event_date="2015-06-20", url=URL)
         assert response.status_code == 409
         assert response.json()["state"] == "awaiting_report"
-        response = post(client, publication, "send_report", event_date="2026-06-05", state="published")
+        response = post(client, publication, "send_report", event_date="2015-06-05", state="published")
         assert response.status_code == 400
         assert response.json()["state"] == ["This field cannot be set"]
         assert post(client, publication, "send_report", event_date="not a date").status_code == 400
@@ -206,7 +206,7 @@ class TestTransitions:
             token_client(staff_a),
             publication,
             "propose",
-            event_date="2026-06-08",
+            event_date="2015-06-08",
             mode="anonymised",
             reasons="x",
             independent_advice="y",
@@ -221,7 +221,7 @@ class TestTheBoardsRecord:
         response = client.patch(detail(publication), {"board_response": "Fictional response."}, format="json")
         assert response.status_code == 200
         assert_matches_schema(response, DETAIL, "patch")
-        bad = client.patch(detail(publication), {"nspcc_deposited_on": "2026-06-20"}, format="json")
+        bad = client.patch(detail(publication), {"nspcc_deposited_on": "2015-06-20"}, format="json")
         assert bad.status_code == 400
         assert "once it has been published" in bad.json()["nspcc_deposited_on"][0]
         assert client.patch(detail(publication), {"url": URL}, format="json").status_code == 400

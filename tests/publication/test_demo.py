@@ -15,7 +15,7 @@ from publication.models import Publication
 @pytest.fixture(autouse=True)
 def frozen():
     # A Monday after a bank holiday weekend's month end: demo dates are all relative to today.
-    with time_machine.travel(date(2026, 6, 1), tick=False):
+    with time_machine.travel(date(2015, 6, 1), tick=False):
         yield
 
 
@@ -26,7 +26,7 @@ def test_every_state_once_fictional_and_not_added_twice():
     assert {p.state for p in publications} == set(PublicationState.values)
     assert {p.review.board.code for p in publications} == {"WBK"}
     for publication in publications:
-        assert publication.review.signed_off_on <= date(2026, 6, 1)
+        assert publication.review.signed_off_on <= date(2015, 6, 1)
         for text in (publication.reasons, publication.independent_advice, publication.board_response):
             assert not text or "fictional" in text.lower()
         assert not publication.url or publication.url.startswith("https://www.example.org/")

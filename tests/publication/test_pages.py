@@ -17,14 +17,14 @@ from publication.services import publication_publish
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, completed_review, proposed, report_sent
 
-TODAY = date(2026, 11, 2)
+TODAY = date(2015, 11, 2)
 LIST = reverse("publication:list")
 URL = "https://www.example.org/fictional-report"
 
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(datetime(2026, 11, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+    with time_machine.travel(datetime(2015, 11, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
 
 
@@ -44,11 +44,11 @@ class TestList:
     def test_shows_days_from_completion_to_publication(self, client, sign_in, chair_a):
         waiting = report_sent(chair_a)
         published = report_sent(chair_a)
-        publication_publish(actor=chair_a, publication_id=published.pk, event_date=date(2026, 7, 1), url=URL)
+        publication_publish(actor=chair_a, publication_id=published.pk, event_date=date(2015, 7, 1), url=URL)
         sign_in(chair_a)
         response = client.get(LIST)
         assert response.status_code == 200
-        assert f"{(TODAY - date(2026, 6, 1)).days} days so far" in response.text
+        assert f"{(TODAY - date(2015, 6, 1)).days} days so far" in response.text
         assert "30 days" in response.text
         assert response.text.index(str(waiting.public_id)) < response.text.index(str(published.public_id))
 
@@ -81,14 +81,14 @@ class TestList:
 
 class TestThePublicationPage:
     def test_facts_clocks_actions_and_an_access_event(self, client, sign_in, chair_a):
-        publication = report_sent(chair_a, planned_publication_on=date(2026, 7, 1))
+        publication = report_sent(chair_a, planned_publication_on=date(2015, 7, 1))
         sign_in(chair_a)
         response = client.get(page(publication))
         assert response.status_code == 200
         text = response.text
         assert "Final report to the national panel (at least 7 days before publication)" in text
         assert "Published report online (at least 12 months from publication)" in text
-        assert "The earliest it can be published is 12 June 2026" in text
+        assert "The earliest it can be published is 12 June 2015" in text
         for name in ("propose", "schedule", "publish"):
             assert transition(publication, name) in text
         assert "Final report sent to the panel" in text  # the timeline
@@ -129,24 +129,24 @@ class TestTransitionPages:
         publication = report_sent(chair_a)
         sign_in(chair_a)
         response = client.post(
-            transition(publication, "publish"), {**date_fields("event_date", date(2026, 6, 10)), "url": URL}
+            transition(publication, "publish"), {**date_fields("event_date", date(2015, 6, 10)), "url": URL}
         )
         assert response.status_code == 200
         assert field_errors(response, "event_date") == [
             "The final report must reach the panel at least 7 days before publication: publish on or after "
-            "(12 June 2026)"
+            "(12 June 2015)"
         ]
         assert Publication.objects.get(pk=publication.pk).state == "report_sent"
         response = client.post(
-            transition(publication, "publish"), {**date_fields("event_date", date(2026, 6, 12)), "url": URL}
+            transition(publication, "publish"), {**date_fields("event_date", date(2015, 6, 12)), "url": URL}
         )
         assert response.status_code == 302
-        assert banner(client.get(response.url)) == "Report published on 12 June 2026 (full publication)"
+        assert banner(client.get(response.url)) == "Report published on 12 June 2015 (full publication)"
 
     def test_propose_names_every_missing_answer(self, client, sign_in, chair_a):
         publication = report_sent(chair_a)
         sign_in(chair_a)
-        response = client.post(transition(publication, "propose"), date_fields("event_date", date(2026, 6, 8)))
+        response = client.post(transition(publication, "propose"), date_fields("event_date", date(2015, 6, 8)))
         assert error_summary(response) == [
             "Select how the board proposes to publish the report",
             "Give the board's reasons for not publishing in full",
@@ -160,7 +160,7 @@ class TestTransitionPages:
         response = client.post(
             transition(publication, "propose"),
             {
-                **date_fields("event_date", date(2026, 6, 8)),
+                **date_fields("event_date", date(2015, 6, 8)),
                 "mode": "summary_only",
                 "reasons": "Fictional reasons.",
                 "independent_advice": "Fictional independent advice.",
@@ -193,7 +193,7 @@ class TestTheBoardsRecord:
         publication = report_sent(chair_a)
         sign_in(chair_a)
         url = reverse("publication:record", args=[publication.public_id])
-        response = client.post(url, {"board_response": "x", **date_fields("nspcc_deposited_on", date(2026, 6, 20))})
+        response = client.post(url, {"board_response": "x", **date_fields("nspcc_deposited_on", date(2015, 6, 20))})
         assert field_errors(response, "nspcc_deposited_on") == [
             "The report can be deposited once it has been published"
         ]
@@ -206,12 +206,12 @@ class TestTheBoardsRecord:
 class TestTheCasePage:
     def test_section_delay_and_the_whole_history(self, client, sign_in, chair_a):
         publication = proposed(chair_a)
-        advise(publication.submission, advice=Advice.AGREE_SUMMARY_ONLY, on=date(2026, 6, 20))
-        publication_publish(actor=chair_a, publication_id=publication.pk, event_date=date(2026, 6, 22), url=URL)
+        advise(publication.submission, advice=Advice.AGREE_SUMMARY_ONLY, on=date(2015, 6, 20))
+        publication_publish(actor=chair_a, publication_id=publication.pk, event_date=date(2015, 6, 22), url=URL)
         sign_in(chair_a)
         text = client.get(case_page(publication)).text
         assert 'id="publication"' in text
-        assert "Publish the final report" in text and "Published on 22 June 2026" in text  # the task list
+        assert "Publish the final report" in text and "Published on 22 June 2015" in text  # the task list
         assert "21 days" in text
         assert "Summary only" in text
         for what in (
@@ -232,14 +232,14 @@ class TestTheCasePage:
         with django_assert_max_num_queries(8):  # as tests/incidents: the same whatever n
             response = client.get(reverse("incidents:list"))
         assert "Days from completion to publication" in response.text
-        assert response.text.count(f"{(TODAY - date(2026, 6, 1)).days} days so far") == n
+        assert response.text.count(f"{(TODAY - date(2015, 6, 1)).days} days so far") == n
 
     def test_the_incidents_api_list_offers_close_without_a_query_a_row(self, chair_a, django_assert_max_num_queries):
         from tests.api import token_client
 
         for _ in range(3):
             published = report_sent(chair_a)
-            publication_publish(actor=chair_a, publication_id=published.pk, event_date=date(2026, 6, 12), url=URL)
+            publication_publish(actor=chair_a, publication_id=published.pk, event_date=date(2015, 6, 12), url=URL)
         report_sent(chair_a)
         client = token_client(chair_a)
         with django_assert_max_num_queries(3):  # token and user, count, page
@@ -264,7 +264,7 @@ class TestThePanelsSubmissionPages:
         from panel.services import meeting_create, submission_schedule
 
         publication = proposed(chair_a)
-        meeting = meeting_create(actor=secretariat, meets_on=date(2026, 11, 20))
+        meeting = meeting_create(actor=secretariat, meets_on=date(2015, 11, 20))
         sign_in(secretariat)
         assert client.get(reverse("accounts:dashboard")).status_code == 200
         submission_schedule(
@@ -275,7 +275,7 @@ class TestThePanelsSubmissionPages:
         assert reverse("panel:submission", args=[publication.submission.public_id]) in response.text
         assert "Not to publish" in response.text
         assert publication.review.incidents.get().reference in response.text
-        assert "Review signed off 1 Jun 2026" in response.text
+        assert "Review signed off 1 Jun 2015" in response.text
         dashboard = client.get(reverse("panel:submissions")).text
         assert (
             f'{publication.review.incidents.get().reference}<span class="govuk-visually-hidden"> submission'

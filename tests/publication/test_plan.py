@@ -21,15 +21,15 @@ from tests.incidents.test_pages import date_fields, error_summary, field_errors
 from tests.publication.test_services import STATES, publication_in
 from tests.workflow import completed_review
 
-TODAY = date(2026, 11, 2)  # a Monday
-PLANNED = date(2026, 12, 1)
-DUE = date(2026, 11, 24)  # a week before
+TODAY = date(2015, 11, 2)  # a Monday
+PLANNED = date(2015, 12, 1)
+DUE = date(2015, 11, 24)  # a week before
 DETAIL = "/api/v1/publications/{public_id}/"
 
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(datetime(2026, 11, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+    with time_machine.travel(datetime(2015, 11, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
 
 
@@ -62,7 +62,7 @@ class TestTheService:
             )
             assert (
                 entry.reason
-                == "Planned for 1 December 2026: the final report is due with the panel by 24 November 2026"
+                == "Planned for 1 December 2015: the final report is due with the panel by 24 November 2015"
             )
         else:
             kept = publication.planned_publication_on
@@ -75,19 +75,19 @@ class TestTheService:
     def test_staff_plan_too_and_a_change_says_what_it_was(self, chair_a, staff_a):
         publication = completed_review(chair_a).publication
         plan(staff_a, publication)
-        plan(staff_a, publication, on=date(2027, 1, 4))
-        plan(staff_a, publication, on=date(2027, 1, 4))  # unchanged: nothing written
+        plan(staff_a, publication, on=date(2016, 1, 4))
+        plan(staff_a, publication, on=date(2016, 1, 4))  # unchanged: nothing written
         entries = list(AuditEntry.objects.for_object(publication).filter(transition="plan").order_by("pk"))
         assert len(entries) == 2
-        assert entries[1].reason.startswith("Planned for 4 January 2027 (was 1 December 2026)")
+        assert entries[1].reason.startswith("Planned for 4 January 2016 (was 1 December 2015)")
         history = Publication.history.filter(id=publication.pk).order_by("history_id")
-        assert [h.planned_publication_on for h in history][-2:] == [PLANNED, date(2027, 1, 4)]
+        assert [h.planned_publication_on for h in history][-2:] == [PLANNED, date(2016, 1, 4)]
 
     @pytest.mark.parametrize(
         ("on", "message"),
         [
             (None, "Enter the planned publication date"),
-            (date(2026, 11, 1), "The planned publication date must be today or in the future"),
+            (date(2015, 11, 1), "The planned publication date must be today or in the future"),
         ],
     )
     def test_a_missing_or_past_date_is_refused_beside_the_field(self, chair_a, on, message):
@@ -127,11 +127,11 @@ class TestTheClock:
         facts = open_cases_by_deadline(chair_a, today=TODAY).get(pk=case.pk)
         assert (facts.next_due, facts.rag) == (DUE, clocks.GREEN)
 
-        with time_machine.travel(date(2026, 11, 25), tick=False):  # the day after it was due
-            facts = open_cases_by_deadline(chair_a, today=date(2026, 11, 25)).get(pk=case.pk)
+        with time_machine.travel(date(2015, 11, 25), tick=False):  # the day after it was due
+            facts = open_cases_by_deadline(chair_a, today=date(2015, 11, 25)).get(pk=case.pk)
             assert (facts.next_due, facts.rag) == (DUE, clocks.RED)
-            publication_send_report(actor=chair_a, publication_id=publication.pk, event_date=date(2026, 11, 25))
-            facts = open_cases_by_deadline(chair_a, today=date(2026, 11, 25)).get(pk=case.pk)
+            publication_send_report(actor=chair_a, publication_id=publication.pk, event_date=date(2015, 11, 25))
+            facts = open_cases_by_deadline(chair_a, today=date(2015, 11, 25)).get(pk=case.pk)
             assert facts.next_due is None  # the report has gone: the board owes nothing dated
 
 
@@ -145,7 +145,7 @@ class TestThePage:
         )
         assert client.get(plan_url(publication)).status_code == 200
 
-        response = client.post(plan_url(publication), date_fields("planned_publication_on", date(2026, 10, 1)))
+        response = client.post(plan_url(publication), date_fields("planned_publication_on", date(2015, 10, 1)))
         assert field_errors(response, "planned_publication_on") == [
             "The planned publication date must be today or in the future"
         ]
@@ -157,8 +157,8 @@ class TestThePage:
         response = client.post(plan_url(publication), date_fields("planned_publication_on", PLANNED))
         assert response.status_code == 302 and response["Location"] == publication_url(publication)
         text = client.get(publication_url(publication)).text
-        assert "send the final report to the panel by 24 November 2026" in text
-        assert "1 December 2026" in text and "Publication date planned" in text  # the fact and the timeline
+        assert "send the final report to the panel by 24 November 2015" in text
+        assert "1 December 2015" in text and "Publication date planned" in text  # the fact and the timeline
         assert f'href="{plan_url(publication)}">Change the planned publication date</a>' in text
 
     def test_once_the_report_is_sent_the_page_sends_the_user_to_scheduling(self, client, sign_in, chair_a):
@@ -184,18 +184,18 @@ class TestTheApi:
         publication = completed_review(chair_a).publication
         client = token_client(chair_a)
         url = DETAIL.format(public_id=publication.public_id)
-        response = client.patch(url, {"planned_publication_on": "2026-12-01"}, format="json")
+        response = client.patch(url, {"planned_publication_on": "2015-12-01"}, format="json")
         assert response.status_code == 200
         assert_matches_schema(response, DETAIL, "patch")
         clock = {c["name"]: c for c in response.json()["clocks"]}["report_to_panel"]
-        assert clock["due"] == "2026-11-24"
+        assert clock["due"] == "2015-11-24"
 
-        bad = client.patch(url, {"planned_publication_on": "2026-10-01"}, format="json")
+        bad = client.patch(url, {"planned_publication_on": "2015-10-01"}, format="json")
         assert bad.status_code == 400
         assert bad.json()["planned_publication_on"] == ["The planned publication date must be today or in the future"]
 
         publication_send_report(actor=chair_a, publication_id=publication.pk, event_date=TODAY)
-        refused = client.patch(url, {"planned_publication_on": "2027-01-04"}, format="json")
+        refused = client.patch(url, {"planned_publication_on": "2016-01-04"}, format="json")
         assert refused.status_code == 409
         assert_matches_schema(refused, DETAIL, "patch")
         assert Publication.objects.get(pk=publication.pk).planned_publication_on == PLANNED
@@ -206,7 +206,7 @@ class TestTheApi:
         url = DETAIL.format(public_id=publication.public_id)
         # A good date with a deposit that cannot be recorded yet: neither is saved.
         response = client.patch(
-            url, {"planned_publication_on": "2026-12-01", "nspcc_deposited_on": "2026-11-01"}, format="json"
+            url, {"planned_publication_on": "2015-12-01", "nspcc_deposited_on": "2015-11-01"}, format="json"
         )
         assert response.status_code == 400 and "nspcc_deposited_on" in response.json()
         saved = Publication.objects.get(pk=publication.pk)

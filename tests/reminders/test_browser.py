@@ -29,7 +29,7 @@ def test_a_member_of_staff_reads_reminders_and_chooses_emails(page, live_server,
             stage=stage,
             due_on=today,
             board=board,
-            reference=f"RMD-2026-00{number}",
+            reference=f"RMD-2015-00{number}",
             swept_on=today,
         )
         Notification.objects.create(reminder=reminder, recipient=staff)

@@ -19,14 +19,14 @@ from tests.factories import StaffFactory
 from tests.reminders.conftest import at, received
 from tests.workflow import draft
 
-MONDAY = date(2026, 3, 2)
-DUE = date(2026, 3, 9)  # a draft SIN with the local authority aware on Monday 2 March: +5 working days
+MONDAY = date(2015, 3, 2)
+DUE = date(2015, 3, 9)  # a draft SIN with the local authority aware on Monday 2 March: +5 working days
 
 
 @pytest.fixture
 def draft_sin(staff_a, chair_a):
     with at(MONDAY, hour=6):
-        return draft(staff_a, incident_on=date(2026, 2, 27), la_aware_on=MONDAY)
+        return draft(staff_a, incident_on=date(2015, 2, 27), la_aware_on=MONDAY)
 
 
 def test_before_the_due_date_the_responsible_staff_are_reminded_not_the_chair(draft_sin, sweep, staff_a, chair_a):
@@ -41,7 +41,7 @@ def test_before_the_due_date_the_responsible_staff_are_reminded_not_the_chair(dr
 
 def test_a_board_without_staff_is_reminded_through_its_chair(sweep, chair_a):
     with at(MONDAY, hour=6):
-        draft(chair_a, incident_on=date(2026, 2, 27), la_aware_on=MONDAY)
+        draft(chair_a, incident_on=date(2015, 2, 27), la_aware_on=MONDAY)
     sweep(MONDAY)
     notification = Notification.objects.get()
     assert (notification.recipient, notification.as_chair) == (chair_a, False)
@@ -49,11 +49,11 @@ def test_a_board_without_staff_is_reminded_through_its_chair(sweep, chair_a):
 
 def test_met_and_withdrawn_clocks_are_silent(draft_sin, sweep, staff_a, chair_a):
     with at(MONDAY, hour=6):
-        other = draft(staff_a, incident_on=date(2026, 2, 27), la_aware_on=MONDAY)
+        other = draft(staff_a, incident_on=date(2015, 2, 27), la_aware_on=MONDAY)
         incident_notify(actor=staff_a, incident_id=draft_sin.pk, event_date=MONDAY, ofsted_notified_on=MONDAY)
         incident_withdraw(actor=chair_a, incident_id=other.pk, event_date=MONDAY, reason="Duplicate")
     assert sweep(MONDAY).created == 0
-    assert sweep(date(2026, 3, 10)).created == 0  # would be overdue
+    assert sweep(date(2015, 3, 10)).created == 0  # would be overdue
 
 
 def test_email_choices_leave_the_notification_in_the_app(draft_sin, sweep, staff_a):
@@ -63,7 +63,7 @@ def test_email_choices_leave_the_notification_in_the_app(draft_sin, sweep, staff
     assert notification.email_status == EmailStatus.NOT_WANTED
     assert notification.read_at is None
     assert mail.outbox == []
-    sweep(date(2026, 3, 6))  # the day before (Friday, over the weekend): still wanted
+    sweep(date(2015, 3, 6))  # the day before (Friday, over the weekend): still wanted
     assert [m.to for m in mail.outbox] == [["staff.a@test.example"]]
 
 
@@ -112,15 +112,15 @@ def test_with_the_broker_down_the_sweep_records_and_the_next_sweep_sends(draft_s
     assert result.created == 1
     assert Notification.objects.get().email_status == EmailStatus.PENDING  # in the app already
     assert mail.outbox == []
-    result = sweep(date(2026, 3, 3))  # the next morning: nothing new, the unsent email goes
+    result = sweep(date(2015, 3, 3))  # the next morning: nothing new, the unsent email goes
     assert result.created == 0 and result.queued == [Reminder.objects.get().pk]
     assert len(mail.outbox) == 1
     assert Notification.objects.get().email_status == EmailStatus.SENT
 
 
 def test_a_sweep_for_a_weekend_or_bank_holiday_records_nothing(draft_sin, sweep):
-    assert sweep(date(2026, 3, 7)).created == 0
-    assert sweep(date(2026, 4, 6)).created == 0  # Easter Monday
+    assert sweep(date(2015, 3, 7)).created == 0
+    assert sweep(date(2015, 4, 6)).created == 0  # Easter Monday
 
 
 # --- manage.py send_reminders ------------------------------------------------------------------
@@ -131,32 +131,32 @@ def test_command_dry_run_lists_and_changes_nothing(draft_sin, staff_a):
     with at(MONDAY, hour=8):
         call_command("send_reminders", "--dry-run", stdout=out)
     assert (
-        f"{draft_sin.reference}  sin_notification  Due within a week (d7)  due 2026-03-09  1 recipient(s)"
+        f"{draft_sin.reference}  sin_notification  Due within a week (d7)  due 2015-03-09  1 recipient(s)"
         in out.getvalue()
     )
-    assert "Dry run for 2026-03-02: 1 reminder(s) would be sent" in out.getvalue()
+    assert "Dry run for 2015-03-02: 1 reminder(s) would be sent" in out.getvalue()
     assert not Reminder.objects.exists() and not Notification.objects.exists()
 
 
 def test_command_sweeps_a_given_date(draft_sin, staff_a, eager_celery, django_capture_on_commit_callbacks):
     out = StringIO()
-    with at(date(2026, 3, 10), hour=8), django_capture_on_commit_callbacks(execute=True):
-        call_command("send_reminders", "--date", "2026-03-06", stdout=out)
-    assert "Swept 2026-03-06: 1 reminder(s), 1 notification(s); 1 reminder(s) queued for email" in out.getvalue()
+    with at(date(2015, 3, 10), hour=8), django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--date", "2015-03-06", stdout=out)
+    assert "Swept 2015-03-06: 1 reminder(s), 1 notification(s); 1 reminder(s) queued for email" in out.getvalue()
     assert Reminder.objects.get().stage == "d1"
     assert len(mail.outbox) == 1
 
 
 def test_command_refuses_a_bad_date(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("send_reminders", "--date", "06/03/2026")
+        call_command("send_reminders", "--date", "06/03/2015")
 
 
 @pytest.mark.parametrize("n", [2, 30])
 def test_the_sweep_query_count_does_not_grow_with_the_cases(staff_a, chair_a, n, django_assert_max_num_queries):
     with at(MONDAY, hour=6):
         for _ in range(n):
-            draft(staff_a, incident_on=date(2026, 2, 27), la_aware_on=MONDAY)
+            draft(staff_a, incident_on=date(2015, 2, 27), la_aware_on=MONDAY)
     # The lock (get or create, then locked), one query per clock source (9) and one for the reminders
     # already recorded of each source with clocks due, the people, two bulk inserts, the lock's
     # update, the emails pending, and 6 savepoints: the same for 2 cases and 30.

@@ -34,7 +34,7 @@ from tests.scr_tracker.test_celery_worker import database_url_for_worker
 from tests.workflow import draft
 
 ROOT = Path(__file__).resolve().parents[2]
-MONDAY = date(2026, 3, 2)
+MONDAY = date(2015, 3, 2)
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -193,7 +193,7 @@ def three_sins(staff_a, chair_a):
     """Three draft SINs of board A, due in seven days, each reminding two members of staff."""
     StaffFactory(board=staff_a.board, email="staff.two@test.example", full_name="Second Staff of A")
     with at(MONDAY, hour=6):
-        return [draft(staff_a, incident_on=date(2026, 2, 27), la_aware_on=MONDAY) for _ in range(3)]
+        return [draft(staff_a, incident_on=date(2015, 2, 27), la_aware_on=MONDAY) for _ in range(3)]
 
 
 # --- Two sweeps at once ---------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_two_sweeps_on_two_real_workers_email_each_reminder_once(three_sins, wor
 def test_a_worker_killed_mid_send_loses_no_email_and_duplicates_none(staff_a, chair_a, workers, producer, mailbox):
     StaffFactory(board=staff_a.board, email="staff.two@test.example", full_name="Second Staff of A")
     with at(MONDAY, hour=6):
-        draft(staff_a, incident_on=date(2026, 2, 27), la_aware_on=MONDAY)
+        draft(staff_a, incident_on=date(2015, 2, 27), la_aware_on=MONDAY)
     (mailbox / "hold").touch()
     worker = workers(pool="prefork", concurrency=1)
     sweep_on(producer, MONDAY)
@@ -261,7 +261,7 @@ def test_a_worker_killed_mid_send_loses_no_email_and_duplicates_none(staff_a, ch
     # task_reject_on_worker_lost hands the delivery back to the queue; the new child sends it.
     assert_each_notification_emailed_once(mailbox)
     # The next day's sweep finds nothing new and nothing unsent.
-    sweep_on(producer, date(2026, 3, 3))
+    sweep_on(producer, date(2015, 3, 3))
     time.sleep(3)
     assert len(sent_messages(mailbox)) == 2
 

@@ -10,7 +10,7 @@ from reminders.models import CalendarFeed, Notification, Reminder, ReminderPrefe
 from tests.reminders.conftest import at
 from tests.workflow import draft
 
-TODAY = date(2026, 3, 4)
+TODAY = date(2015, 3, 4)
 
 
 def make_notifications(user, count: int, *, board=None, start: int = 1):
@@ -20,9 +20,9 @@ def make_notifications(user, count: int, *, board=None, start: int = 1):
             clock="action_due",
             object_id=i,
             stage="overdue_w1" if i % 2 else "d7",
-            due_on=date(2026, 3, i % 28 + 1),
+            due_on=date(2015, 3, i % 28 + 1),
             board=board,
-            reference=f"{board.code}-2026-{i:03d}",
+            reference=f"{board.code}-2015-{i:03d}",
             swept_on=TODAY,
         )
         Notification.objects.create(reminder=reminder, recipient=user)
@@ -38,15 +38,15 @@ def test_notifications_list_shows_own_reminders_only(client, sign_in, chair_a, c
         response = sign_in(chair_a).get(reverse("reminders:list"))
     assert response.status_code == 200
     page = response.text
-    assert "AAA-2026-001" in page and "AAA-2026-002" in page
-    assert "BBB-2026-050" not in page
+    assert "AAA-2015-001" in page and "AAA-2015-002" in page
+    assert "BBB-2015-050" not in page
     assert "Overdue (week 1)" in page and "Due within a week" in page
     assert 'Notifications <strong class="govuk-tag govuk-tag--blue app-header__count">2' in page
 
 
 def test_header_shows_no_count_when_all_are_read(client, sign_in, chair_a):
     make_notifications(chair_a, 1)
-    Notification.objects.update(read_at="2026-03-04T10:00:00Z")
+    Notification.objects.update(read_at="2015-03-04T10:00:00Z")
     page = sign_in(chair_a).get(reverse("accounts:dashboard")).text
     assert ">Notifications</a>" in page
 
@@ -122,8 +122,8 @@ def events(response) -> list:
 
 def test_feed_is_valid_icalendar_of_own_board_deadlines_only(client, sign_in, staff_a, staff_b):
     with at(TODAY, hour=9):
-        own = draft(staff_a, incident_on=date(2026, 3, 2), la_aware_on=date(2026, 3, 3))
-        other = draft(staff_b, incident_on=date(2026, 3, 2), la_aware_on=date(2026, 3, 3))
+        own = draft(staff_a, incident_on=date(2015, 3, 2), la_aware_on=date(2015, 3, 3))
+        other = draft(staff_b, incident_on=date(2015, 3, 2), la_aware_on=date(2015, 3, 3))
         url = make_feed(client, sign_in, staff_a)
         client.logout()
         response = client.get(url)
@@ -132,8 +132,8 @@ def test_feed_is_valid_icalendar_of_own_board_deadlines_only(client, sign_in, st
     assert calendar["VERSION"] == "2.0"
     (event,) = events(response)
     assert str(event["SUMMARY"]) == f"{own.reference}: Record the serious incident notification"
-    assert event.decoded("DTSTART") == date(2026, 3, 10)  # +5 working days
-    assert event.decoded("DTEND") == date(2026, 3, 11)
+    assert event.decoded("DTSTART") == date(2015, 3, 10)  # +5 working days
+    assert event.decoded("DTEND") == date(2015, 3, 11)
     text = response.content.decode()
     assert other.reference not in text
     assert "Child T" not in text and "fictional outline" not in text.lower()
@@ -190,5 +190,5 @@ def test_someone_moved_to_another_board_no_longer_sees_the_old_boards_reminders(
     staff_a.board = board_b
     staff_a.save(update_fields=["board"])
     page = sign_in(staff_a).get(reverse("reminders:list")).text
-    assert "AAA-2026-001" not in page and "You have no notifications" in page
+    assert "AAA-2015-001" not in page and "You have no notifications" in page
     assert "app-header__count" not in page

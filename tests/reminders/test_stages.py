@@ -42,29 +42,29 @@ def test_stage_by_days_remaining(days_remaining, stage):
     ("due", "today", "stage"),
     [
         # An ordinary week: each day is its own.
-        (date(2026, 3, 11), date(2026, 3, 4), "d7"),
-        (date(2026, 3, 11), date(2026, 3, 10), "d1"),
-        (date(2026, 3, 11), date(2026, 3, 11), "d0"),
-        (date(2026, 3, 11), date(2026, 3, 12), "overdue_w1"),
+        (date(2015, 3, 11), date(2015, 3, 4), "d7"),
+        (date(2015, 3, 11), date(2015, 3, 10), "d1"),
+        (date(2015, 3, 11), date(2015, 3, 11), "d0"),
+        (date(2015, 3, 11), date(2015, 3, 12), "overdue_w1"),
         # Nothing is sent at a weekend or on a bank holiday.
-        (date(2026, 3, 11), date(2026, 3, 14), None),
-        (date(2026, 3, 11), date(2026, 3, 15), None),
-        (date(2026, 12, 20), date(2026, 12, 25), None),  # Christmas Day
-        (date(2026, 12, 20), date(2026, 12, 28), None),  # Boxing Day's substitute
+        (date(2015, 3, 11), date(2015, 3, 14), None),
+        (date(2015, 3, 11), date(2015, 3, 15), None),
+        (date(2015, 12, 20), date(2015, 12, 25), None),  # Christmas Day
+        (date(2015, 12, 20), date(2015, 12, 28), None),  # Boxing Day's substitute
         # Friday looks over the weekend: due Monday is "the day before" on Friday.
-        (date(2026, 3, 16), date(2026, 3, 13), "d1"),
+        (date(2015, 3, 16), date(2015, 3, 13), "d1"),
         # Due on a Saturday or Sunday: "due" on the Friday before, overdue from Monday.
-        (date(2026, 2, 28), date(2026, 2, 27), "d0"),
-        (date(2026, 3, 1), date(2026, 2, 27), "d0"),
-        (date(2026, 2, 28), date(2026, 3, 2), "overdue_w1"),
-        # Easter 2026 (Good Friday 3 April, Easter Monday 6 April): Thursday covers four days.
-        (date(2026, 4, 6), date(2026, 4, 2), "d0"),
-        (date(2026, 4, 7), date(2026, 4, 2), "d1"),
-        (date(2026, 4, 13), date(2026, 4, 2), "d7"),
-        (date(2026, 4, 6), date(2026, 4, 7), "overdue_w1"),
+        (date(2015, 2, 28), date(2015, 2, 27), "d0"),
+        (date(2015, 3, 1), date(2015, 2, 27), "d0"),
+        (date(2015, 2, 28), date(2015, 3, 2), "overdue_w1"),
+        # Easter 2015 (Good Friday 3 April, Easter Monday 6 April): Thursday covers four days.
+        (date(2015, 4, 6), date(2015, 4, 2), "d0"),
+        (date(2015, 4, 7), date(2015, 4, 2), "d1"),
+        (date(2015, 4, 13), date(2015, 4, 2), "d7"),
+        (date(2015, 4, 6), date(2015, 4, 7), "overdue_w1"),
         # Month ends: 31 March due, from 24 March; a leap-year February.
-        (date(2026, 3, 31), date(2026, 3, 24), "d7"),
-        (date(2026, 3, 31), date(2026, 3, 30), "d1"),
+        (date(2015, 3, 31), date(2015, 3, 24), "d7"),
+        (date(2015, 3, 31), date(2015, 3, 30), "d1"),
         (date(2028, 2, 29), date(2028, 2, 28), "d1"),
         (date(2028, 2, 29), date(2028, 3, 1), "overdue_w1"),
     ],
@@ -74,13 +74,13 @@ def test_stage_for_a_day(due, today, stage):
 
 
 def test_clocks_met_by_reaching_their_date_have_no_overdue_stage():
-    assert stage_for(date(2026, 3, 11), date(2026, 3, 12), overdue=False) is None
-    assert stage_for(date(2026, 3, 11), date(2026, 3, 11), overdue=False) == "d0"
+    assert stage_for(date(2015, 3, 11), date(2015, 3, 12), overdue=False) is None
+    assert stage_for(date(2015, 3, 11), date(2015, 3, 11), overdue=False) == "d0"
 
 
 def test_when_words():
-    today = date(2026, 3, 11)
-    assert [when_words(date(2026, 3, d), today) for d in (11, 12, 10, 16, 1)] == [
+    today = date(2015, 3, 11)
+    assert [when_words(date(2015, 3, d), today) for d in (11, 12, 10, 16, 1)] == [
         "today",
         "tomorrow",
         "yesterday",
@@ -108,17 +108,17 @@ def is_due(last_run: datetime, now: datetime) -> bool:
 @pytest.mark.parametrize(
     ("last_run", "not_yet", "due"),
     [
-        # Spring forward (29 March 2026): 07:00 GMT one day, 07:00 BST the next.
+        # Spring forward (29 March 2015): 07:00 GMT one day, 07:00 BST the next.
         (
-            datetime(2026, 3, 28, 7, tzinfo=LONDON),
-            datetime(2026, 3, 29, 6, 59, tzinfo=LONDON),
-            datetime(2026, 3, 29, 7, 0, 30, tzinfo=LONDON),
+            datetime(2015, 3, 28, 7, tzinfo=LONDON),
+            datetime(2015, 3, 29, 6, 59, tzinfo=LONDON),
+            datetime(2015, 3, 29, 7, 0, 30, tzinfo=LONDON),
         ),
-        # Fall back (25 October 2026).
+        # Fall back (25 October 2015).
         (
-            datetime(2026, 10, 24, 7, tzinfo=LONDON),
-            datetime(2026, 10, 25, 6, 59, tzinfo=LONDON),
-            datetime(2026, 10, 25, 7, 0, 30, tzinfo=LONDON),
+            datetime(2015, 10, 24, 7, tzinfo=LONDON),
+            datetime(2015, 10, 25, 6, 59, tzinfo=LONDON),
+            datetime(2015, 10, 25, 7, 0, 30, tzinfo=LONDON),
         ),
     ],
 )
@@ -131,8 +131,8 @@ def test_the_sweep_runs_at_seven_london_time_across_clock_changes(last_run, not_
 
 def test_a_beat_down_at_seven_sweeps_when_it_comes_back():
     """A six-hour outage over 07:00: the schedule file's last run is yesterday, so it is due at once."""
-    last_run = datetime(2026, 3, 26, 7, tzinfo=LONDON)
-    assert is_due(last_run, datetime(2026, 3, 27, 13, tzinfo=LONDON))
+    last_run = datetime(2015, 3, 26, 7, tzinfo=LONDON)
+    assert is_due(last_run, datetime(2015, 3, 27, 13, tzinfo=LONDON))
 
 
 def settings_in_a_fresh_process(reminder_time: str) -> subprocess.CompletedProcess:

@@ -22,7 +22,7 @@ from reviews.services import action_add, review_resume_clock, review_stop_clock
 from tests.reports.test_pdf import signed_off_review_with_actions
 from tests.workflow import case_in, completed_review, decide, draft, notified, proposed, report_sent, submit
 
-TODAY = date(2026, 11, 2)
+TODAY = date(2015, 11, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -126,7 +126,7 @@ def test_the_panel_exports_only_submissions_boards_have_sent(client, sign_in, ch
     assert rows[0][:3] == ("Case", "Board", "Kind")
     assert [row[0] for row in rows[1:]] == [sent.reference]
     assert unsent.reference not in str(rows)
-    assert rows[1][4] == date(2026, 2, 3) or rows[1][4].date() == date(2026, 2, 3)  # a real date cell
+    assert rows[1][4] == date(2015, 2, 3) or rows[1][4].date() == date(2015, 2, 3)  # a real date cell
 
     filtered = xlsx_rows(client.get(export_url("submissions", "xlsx"), {"outcome": "agreed"}))
     assert filtered[1:] == []
@@ -155,7 +155,7 @@ def test_the_action_plan_export_honours_its_filters_and_the_board(client, sign_i
         "Fictional action 1.3",
     ]
     completed = csv_rows(client.get(export_url("actions", "csv"), {"status": "completed"}))
-    assert [(row[2], row[7], row[8]) for row in completed[1:]] == [("Fictional action 1.1", "Completed", "2026-09-20")]
+    assert [(row[2], row[7], row[8]) for row in completed[1:]] == [("Fictional action 1.1", "Completed", "2015-09-20")]
     overdue = csv_rows(client.get(export_url("actions", "csv"), {"overdue": "yes"}))
     assert {row[9] for row in overdue[1:]} == {"Yes"} and len(overdue) == 3, overdue
 
@@ -167,7 +167,7 @@ def test_every_exported_row_is_recorded_once(client, sign_in, chair_a):
     cases = [notified(chair_a) for _ in range(3)]
     sign_in(chair_a)
     response = client.get(export_url("cases", "xlsx"))
-    assert response["Content-Disposition"] == 'attachment; filename="cases-2026-11-02.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="cases-2015-11-02.xlsx"'
     events = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT)
     assert sorted(event.object_id for event in events) == sorted(case.pk for case in cases)
     assert {(event.user_id, event.board_id, event.user_role) for event in events} == {
@@ -204,7 +204,7 @@ def test_text_a_spreadsheet_would_run_is_made_plain(start):
 
 def test_other_values_are_left_alone():
     assert neutralise("Fictional text = fine") == "Fictional text = fine"
-    assert neutralise(-3) == -3 and neutralise(None) is None and neutralise(date(2026, 1, 1)) == date(2026, 1, 1)
+    assert neutralise(-3) == -3 and neutralise(None) is None and neutralise(date(2015, 1, 1)) == date(2015, 1, 1)
 
 
 def test_an_action_typed_as_a_formula_is_exported_as_text(client, sign_in, chair_a):
@@ -215,7 +215,7 @@ def test_an_action_typed_as_a_formula_is_exported_as_text(client, sign_in, chair
         description='=HYPERLINK("http://example.invalid","click")',
         owner_agency="police",
         owner_person="@lead+1",
-        due_on=date(2026, 12, 1),
+        due_on=date(2015, 12, 1),
     )
     assert Action.objects.count() == 1
     sign_in(chair_a)
@@ -246,9 +246,9 @@ def test_a_proposal_not_to_publish_is_exported_with_its_case(client, sign_in, ch
 def test_the_reviews_export_shows_each_review_with_its_clock_and_only_the_boards_own(client, sign_in, chair_a, chair_b):
     open_review = decide(chair_a, notified(chair_a), decision=DecisionKind.INITIATE_SCR).review
     review_stop_clock(
-        actor=chair_a, review_id=open_review.pk, event_date=date(2026, 3, 2), reason="parallel_criminal_proceedings"
+        actor=chair_a, review_id=open_review.pk, event_date=date(2015, 3, 2), reason="parallel_criminal_proceedings"
     )
-    review_resume_clock(actor=chair_a, review_id=open_review.pk, event_date=date(2026, 3, 12))
+    review_resume_clock(actor=chair_a, review_id=open_review.pk, event_date=date(2015, 3, 12))
     done = completed_review(chair_a)
     foreign = completed_review(chair_b)
     sign_in(chair_a)
@@ -260,14 +260,14 @@ def test_the_reviews_export_shows_each_review_with_its_clock_and_only_the_boards
     assert foreign.decision.incident.reference not in str(rows)
     stopped = by_case[open_review.decision.incident.reference]
     assert (stopped["Initiated"], stopped["Due (six months)"], stopped["Due (with stopped days)"]) == (
-        "2026-02-02",
-        "2026-08-02",
-        "2026-08-12",
+        "2015-02-02",
+        "2015-08-02",
+        "2015-08-12",
     )
     assert (stopped["Days stopped"], stopped["Signed off"], stopped["Completion"]) == ("10", "", "")
     signed = by_case[done.decision.incident.reference]
     assert (signed["Signed off"], signed["Completion"], signed["Lead reviewer"]) == (
-        "2026-06-01",
+        "2015-06-01",
         "Met",
         "A. Reviewer (fictional)",
     )
@@ -294,7 +294,7 @@ def test_the_publications_export_honours_its_filters_and_the_board(client, sign_
     publication_publish(
         actor=chair_a,
         publication_id=published.pk,
-        event_date=date(2026, 7, 1),
+        event_date=date(2015, 7, 1),
         url="https://example.org/fictional-report",
     )
     foreign = report_sent(chair_b)
@@ -308,12 +308,12 @@ def test_the_publications_export_honours_its_filters_and_the_board(client, sign_
     assert reference(foreign) not in str(rows)
     done = by_case[reference(published)]
     assert (done["Review completed"], done["Published"], done["Days from completion to publication"]) == (
-        "2026-06-01",
-        "2026-07-01",
+        "2015-06-01",
+        "2015-07-01",
         "30",
     )
     assert done["Web address"] == "https://example.org/fictional-report"
-    assert by_case[reference(waiting)]["Days from completion to publication"] == str((TODAY - date(2026, 6, 1)).days)
+    assert by_case[reference(waiting)]["Days from completion to publication"] == str((TODAY - date(2015, 6, 1)).days)
 
     filtered = csv_rows(client.get(export_url("publications", "csv"), {"state": "published"}))
     assert [row[0] for row in filtered[1:]] == [reference(published)]

@@ -20,7 +20,7 @@ from scr_tracker.celery import app as celery_app
 from tests.reports.test_pdf import signed_off_review_with_actions
 from tests.workflow import decide, notified, submission_of, submit
 
-TODAY = date(2026, 11, 2)
+TODAY = date(2015, 11, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -205,29 +205,29 @@ def test_the_board_report_page_and_pdf_are_the_boards_own(
 ):
     signed_off_review_with_actions(chair_a)
     sign_in(chair_a)
-    page = client.get(reverse("reports:board_report"), {"year": 2026})
+    page = client.get(reverse("reports:board_report"), {"year": 2015})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "1 April 2026 to 31 March 2027" in html and reverse("reports:board_pdf") in html
-    assert '<input type="hidden" name="year" value="2026">' in html
+    assert "1 April 2015 to 31 March 2016" in html and reverse("reports:board_pdf") in html
+    assert '<input type="hidden" name="year" value="2015">' in html
 
-    ask(client, reverse("reports:board_pdf"), django_capture_on_commit_callbacks, {"year": "2026"})
+    ask(client, reverse("reports:board_pdf"), django_capture_on_commit_callbacks, {"year": "2015"})
     job = ReportJob.objects.get()
     assert (job.kind, job.parameters, job.state, job.reference) == (
         ReportKind.BOARD_ANNUAL,
-        {"board": "AAA", "year": 2026},
+        {"board": "AAA", "year": 2015},
         JobState.READY,
-        "AAA 2026-27",
+        "AAA 2015-16",
     )
     download = client.get(download_url(job))
     assert download.status_code == 200
-    assert download["Content-Disposition"] == 'attachment; filename="annual-scr-report-AAA-2026-27.pdf"'
+    assert download["Content-Disposition"] == 'attachment; filename="annual-scr-report-AAA-2015-16.pdf"'
     assert AccessEvent.objects.order_by("pk").last().record == chair_a.board
 
     client.logout()
     sign_in(panel_member)
     assert client.get(reverse("reports:board_report")).status_code == 404
-    assert client.post(reverse("reports:board_pdf"), {"year": "2026"}).status_code == 404
+    assert client.post(reverse("reports:board_pdf"), {"year": "2015"}).status_code == 404
 
 
 def test_the_board_report_page_says_what_is_wrong_with_a_year(client, sign_in, chair_a):
@@ -251,7 +251,7 @@ def test_the_job_page_costs_the_same_queries_however_big_the_report(
     counts = []
     for recommendations in (1, 4):
         signed_off_review_with_actions(chair_a, recommendations=recommendations, actions=recommendations)
-        ask(client, reverse("reports:board_pdf"), django_capture_on_commit_callbacks, {"year": "2026"})
+        ask(client, reverse("reports:board_pdf"), django_capture_on_commit_callbacks, {"year": "2015"})
         job = ReportJob.objects.order_by("pk").last()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(job_url(job)).status_code == 200
@@ -395,31 +395,31 @@ def test_the_statistics_page_asks_for_its_pdf(
     sign_in(secretariat)
     page = client.get(
         reverse("reports:statistics"),
-        {"from_0": "1", "from_1": "4", "from_2": "2025", "to_0": "31", "to_1": "3", "to_2": "2026"},
+        {"from_0": "1", "from_1": "4", "from_2": "2014", "to_0": "31", "to_1": "3", "to_2": "2015"},
     )
     html = page.content.decode()
     assert reverse("reports:national_pdf") in html
-    assert '<input type="hidden" name="from" value="2025-04-01">' in html
+    assert '<input type="hidden" name="from" value="2014-04-01">' in html
     response = ask(
         client,
         reverse("reports:national_pdf"),
         django_capture_on_commit_callbacks,
-        {"from": "2025-04-01", "to": "2026-03-31"},
+        {"from": "2014-04-01", "to": "2015-03-31"},
     )
     job = ReportJob.objects.get()
     assert response["Location"] == job_url(job)
     assert (job.kind, job.state, job.board) == (ReportKind.NATIONAL_STATISTICS, JobState.READY, None)
     download = client.get(download_url(job))
     assert download.status_code == 200
-    assert download["Content-Disposition"] == 'attachment; filename="National-statistics-2025-04-01-to-2026-03-31.pdf"'
+    assert download["Content-Disposition"] == 'attachment; filename="National-statistics-2014-04-01-to-2015-03-31.pdf"'
     event = AccessEvent.objects.order_by("pk").last()
     assert (event.action, event.record, event.board_id) == (AccessEvent.Action.DOWNLOAD, job, None)
 
-    for bad in ({"from": "2026-03-31", "to": "2025-04-01"}, {"from": "31/03/2026", "to": "2026-04-01"}, {}):
+    for bad in ({"from": "2015-03-31", "to": "2014-04-01"}, {"from": "31/03/2015", "to": "2015-04-01"}, {}):
         assert client.post(reverse("reports:national_pdf"), bad).status_code == 404
     client.logout()
     sign_in(administrator)
-    assert client.post(reverse("reports:national_pdf"), {"from": "2025-04-01", "to": "2026-03-31"}).status_code == 404
+    assert client.post(reverse("reports:national_pdf"), {"from": "2014-04-01", "to": "2015-03-31"}).status_code == 404
     assert ReportJob.objects.count() == 1
 
 
@@ -431,7 +431,7 @@ def test_the_board_report_page_costs_the_same_queries_however_many_reviews(clien
     for _ in range(2):
         signed_off_review_with_actions(chair_a, recommendations=2, actions=2)
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("reports:board_report"), {"year": 2026}).status_code == 200
+            assert client.get(reverse("reports:board_report"), {"year": 2015}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
@@ -441,13 +441,13 @@ def test_the_board_report_page_costs_the_same_queries_however_many_reviews(clien
 
 def test_the_sweep_deletes_old_pdfs_and_fails_stuck_jobs(client, sign_in, chair_a, private_root, settings):
     settings.REPORT_KEEP_DAYS = 7
-    with time_machine.travel(date(2026, 10, 25), tick=False):  # 8 days before TODAY
+    with time_machine.travel(date(2015, 10, 25), tick=False):  # 8 days before TODAY
         old = queued_job(chair_a)
         tasks.render_report(old.pk)
-    with time_machine.travel(date(2026, 10, 27), tick=False):  # 6 days before
+    with time_machine.travel(date(2015, 10, 27), tick=False):  # 6 days before
         recent = queued_job(chair_a)
         tasks.render_report(recent.pk)
-    with time_machine.travel(date(2026, 11, 1), tick=False):  # asked for a day ago, never made
+    with time_machine.travel(date(2015, 11, 1), tick=False):  # asked for a day ago, never made
         stuck = queued_job(chair_a)
     fresh = queued_job(chair_a)  # asked for just now: a worker may still take it
     assert len(stored_files(private_root)) == 2

@@ -28,7 +28,7 @@ from reviews.services import (
 )
 from tests.workflow import advise, decide, notified, proposed, submission_of, submit
 
-TODAY = date(2026, 11, 2)
+TODAY = date(2015, 11, 2)
 FILE_IMG = '<img src="file:///etc/passwd">'
 REMOTE_IMG = '<img src="http://169.254.169.254/latest/meta-data/">'
 HOSTILE = f"Fictional outline. {FILE_IMG} {REMOTE_IMG} <link rel=attachment href=file:///etc/hosts>"
@@ -63,38 +63,38 @@ def recording_fetcher(monkeypatch):
 def case_with_advice_and_review(chair, **overrides):
     """Not initiated, sent, the panel disagreed, the board accepted: an SCR initiated after advice, started."""
     incident = notified(chair, **overrides)
-    decide(chair, incident, decided_on=date(2026, 2, 2))
-    submission = submit(chair, incident, on=date(2026, 2, 3))
-    advise(submission, advice=Advice.DISAGREE, on=date(2026, 2, 20))
+    decide(chair, incident, decided_on=date(2015, 2, 2))
+    submission = submit(chair, incident, on=date(2015, 2, 3))
+    advise(submission, advice=Advice.DISAGREE, on=date(2015, 2, 20))
     submission_record_board_response(
-        actor=chair, submission_id=submission.pk, event_date=date(2026, 3, 2), response=BoardResponse.ACCEPTED
+        actor=chair, submission_id=submission.pk, event_date=date(2015, 3, 2), response=BoardResponse.ACCEPTED
     )
     incident.refresh_from_db()
     review = incident.reviews.get()
     review_start(
-        actor=chair, review_id=review.pk, event_date=date(2026, 3, 10), methodology="silp", lead_reviewer="A. Reviewer"
+        actor=chair, review_id=review.pk, event_date=date(2015, 3, 10), methodology="silp", lead_reviewer="A. Reviewer"
     )
     return incident, submission_of(incident), review
 
 
-def signed_off_review_with_actions(chair, *, initiated_on=date(2026, 4, 20), recommendations=2, actions=2):
-    """A review initiated and signed off in 2026-27, with recommendations and actions in each status."""
-    with time_machine.travel(date(2026, 9, 2), tick=False):  # actions are due on or after the day they are made
+def signed_off_review_with_actions(chair, *, initiated_on=date(2015, 4, 20), recommendations=2, actions=2):
+    """A review initiated and signed off in 2015-16, with recommendations and actions in each status."""
+    with time_machine.travel(date(2015, 9, 2), tick=False):  # actions are due on or after the day they are made
         review, made = _review_with_actions(chair, initiated_on, recommendations, actions)
     if made:
-        action_begin(actor=chair, action_id=made[0].pk, event_date=date(2026, 9, 10))
-        action_complete(actor=chair, action_id=made[0].pk, event_date=date(2026, 9, 20))
+        action_begin(actor=chair, action_id=made[0].pk, event_date=date(2015, 9, 10))
+        action_complete(actor=chair, action_id=made[0].pk, event_date=date(2015, 9, 20))
     return review
 
 
 def _review_with_actions(chair, initiated_on, recommendations, actions):
-    incident = notified(chair, received_on=date(2026, 4, 10), ofsted_notified_on=date(2026, 4, 9))
+    incident = notified(chair, received_on=date(2015, 4, 10), ofsted_notified_on=date(2015, 4, 9))
     review = decide(chair, incident, decision=DecisionKind.INITIATE_SCR, decided_on=initiated_on).review
     review_start(
         actor=chair, review_id=review.pk, event_date=initiated_on, methodology="silp", lead_reviewer="A. Reviewer"
     )
-    review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2026, 8, 1))
-    review_sign_off(actor=chair, review_id=review.pk, event_date=date(2026, 9, 1))
+    review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 8, 1))
+    review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 9, 1))
     theme = Theme.objects.first()
     made = []
     for number in range(1, recommendations + 1):
@@ -112,7 +112,7 @@ def _review_with_actions(chair, initiated_on, recommendations, actions):
                 description=f"Fictional action {number}.{index + 1}",
                 owner_agency="health",
                 owner_person="Named lead (fictional)",
-                due_on=date(2026, 10, 1),
+                due_on=date(2015, 10, 1),
             )
             made.append(action)
     return review, made
@@ -158,15 +158,15 @@ def test_case_chronology_holds_dates_decision_advice_review_clocks_and_audit(
     assert f"Case chronology: {incident.reference}" in text
     assert incident.reference in text and "Alphaford Safeguarding Children Board" in text
     # Dates and events in order, the decision, the advice and the board's response, the review.
-    assert "5 January 2026" in text and "Incident" in text
-    assert "2 February 2026 Decision: Do not initiate a Serious Case Review" in text
+    assert "5 January 2015" in text and "Incident" in text
+    assert "2 February 2015 Decision: Do not initiate a Serious Case Review" in text
     assert "Panel advice: Disagree" in text
     assert "Accepted the panel's advice" in text
-    assert "Serious Case Review initiated" in text and "2 March 2026" in text
+    assert "Serious Case Review initiated" in text and "2 March 2015" in text
     assert "A. Reviewer" in text
-    # Clocks met or missed: the SIN arrived in time; the review was due on 2 September 2026.
-    assert "9 Feb 2026 Met" in text
-    assert "2 Sep 2026 Missed 61 days late" in text
+    # Clocks met or missed: the SIN arrived in time; the review was due on 2 September 2015.
+    assert "9 Feb 2015 Met" in text
+    assert "2 Sep 2015 Missed 61 days late" in text
     # The audit trail names who recorded each change.
     assert "Chair of A" in text and "Audit trail" in text
     # User text is shown as text, and nothing it names was fetched.
@@ -178,9 +178,9 @@ def test_case_chronology_holds_dates_decision_advice_review_clocks_and_audit(
 
 def test_submission_pack_holds_what_the_panel_needs(chair_a, recording_fetcher, django_capture_on_commit_callbacks):
     incident = notified(chair_a, outline=HOSTILE)
-    decide(chair_a, incident, decided_on=date(2026, 2, 2))
-    submission = submit(chair_a, incident, on=date(2026, 2, 3))
-    advise(submission, advice=Advice.FURTHER_INFORMATION_REQUESTED, on=date(2026, 2, 20))
+    decide(chair_a, incident, decided_on=date(2015, 2, 2))
+    submission = submit(chair_a, incident, on=date(2015, 2, 3))
+    advise(submission, advice=Advice.FURTHER_INFORMATION_REQUESTED, on=date(2015, 2, 20))
 
     job = make(
         chair_a,
@@ -195,8 +195,8 @@ def test_submission_pack_holds_what_the_panel_needs(chair_a, recording_fetcher, 
     assert "Decision not to initiate a Serious Case Review" in text
     assert "Fictional test rationale for" in text  # the rationale against each regulation 5 limb
     assert "Further information requested" in text and "Fictional panel reasons." in text
-    assert "3 February 2026" in text  # sent to the panel
-    assert "20 Mar 2026" in text  # information due a month after the request
+    assert "3 February 2015" in text  # sent to the panel
+    assert "20 Mar 2015" in text  # information due a month after the request
     assert "Send to the national panel" in text and "Met" in text
     assert "file:///etc/passwd" in text
     assert recording_fetcher.asked == []
@@ -206,29 +206,29 @@ def test_board_annual_report_counts_the_year_and_lists_every_recommendation_and_
     chair_a, chair_b, recording_fetcher, django_capture_on_commit_callbacks
 ):
     signed_off_review_with_actions(chair_a)
-    # Before the year: a review initiated in March 2026 (2025-26), still open and now overdue.
-    older = notified(chair_a, received_on=date(2026, 1, 9))
-    decide(chair_a, older, decision=DecisionKind.INITIATE_SCR, decided_on=date(2026, 2, 2))
+    # Before the year: a review initiated in March 2015 (2014-15), still open and now overdue.
+    older = notified(chair_a, received_on=date(2015, 1, 9))
+    decide(chair_a, older, decision=DecisionKind.INITIATE_SCR, decided_on=date(2015, 2, 2))
     # Another board's review is never counted.
     signed_off_review_with_actions(chair_b, recommendations=1, actions=1)
 
-    job = make(chair_a, ReportKind.BOARD_ANNUAL, {"board": "AAA", "year": 2026}, django_capture_on_commit_callbacks)
+    job = make(chair_a, ReportKind.BOARD_ANNUAL, {"board": "AAA", "year": 2015}, django_capture_on_commit_callbacks)
     text, reader = pdf_text(job)
 
     assert_marked_and_numbered(text, reader)
-    assert "AAA 2026-27" in text
-    assert "1 April 2026 to 31 March 2027" in text
+    assert "AAA 2015-16" in text
+    assert "1 April 2015 to 31 March 2016" in text
     lines = text.splitlines()
     assert "Serious Case Reviews initiated 1" in lines
     assert "Serious Case Reviews completed (signed off) 1" in lines
     assert "Open reviews past their due date 1" in lines
     assert "Recommendations 2" in lines and "Actions 4" in lines
     assert "Completed 1" in lines  # actions by status
-    assert "Initiation to sign-off (reviews signed off in the year) 134" in lines  # 20 Apr to 1 Sep 2026
+    assert "Initiation to sign-off (reviews signed off in the year) 134" in lines  # 20 Apr to 1 Sep 2015
     for number in (1, 2):
         assert f"Fictional recommendation {number}" in text
         assert f"Fictional action {number}.1" in text and f"Fictional action {number}.2" in text
-    assert "(overdue)" in text  # due 1 October 2026 and not done
+    assert "(overdue)" in text  # due 1 October 2015 and not done
     assert "BBB" not in text and "Betaby" not in text
     assert recording_fetcher.asked == []
 
@@ -237,7 +237,7 @@ def test_a_long_report_breaks_across_pages_with_every_page_numbered(
     chair_a, recording_fetcher, django_capture_on_commit_callbacks
 ):
     signed_off_review_with_actions(chair_a, recommendations=6, actions=6)
-    job = make(chair_a, ReportKind.BOARD_ANNUAL, {"board": "AAA", "year": 2026}, django_capture_on_commit_callbacks)
+    job = make(chair_a, ReportKind.BOARD_ANNUAL, {"board": "AAA", "year": 2015}, django_capture_on_commit_callbacks)
     text, reader = pdf_text(job)
     assert len(reader.pages) >= 3
     assert_marked_and_numbered(text, reader)
@@ -298,23 +298,23 @@ def test_national_statistics_report_has_the_figures_and_the_charts(
     chair_a, chair_b, secretariat, recording_fetcher, django_capture_on_commit_callbacks
 ):
     # Board A: one SIN notified to Ofsted in the period; not initiated, the panel agreed. Board B: an SCR.
-    incident = notified(chair_a, received_on=date(2026, 1, 9), ofsted_notified_on=date(2026, 1, 8))
-    decide(chair_a, incident, decided_on=date(2026, 2, 2))
-    advise(submit(chair_a, incident, on=date(2026, 2, 3)), advice=Advice.AGREE, on=date(2026, 2, 20))
-    scr = notified(chair_b, received_on=date(2026, 1, 9), ofsted_notified_on=date(2026, 1, 8))
-    decide(chair_b, scr, decision=DecisionKind.INITIATE_SCR, decided_on=date(2026, 2, 2))
+    incident = notified(chair_a, received_on=date(2015, 1, 9), ofsted_notified_on=date(2015, 1, 8))
+    decide(chair_a, incident, decided_on=date(2015, 2, 2))
+    advise(submit(chair_a, incident, on=date(2015, 2, 3)), advice=Advice.AGREE, on=date(2015, 2, 20))
+    scr = notified(chair_b, received_on=date(2015, 1, 9), ofsted_notified_on=date(2015, 1, 8))
+    decide(chair_b, scr, decision=DecisionKind.INITIATE_SCR, decided_on=date(2015, 2, 2))
 
     job = make(
         secretariat,
         ReportKind.NATIONAL_STATISTICS,
-        {"from": "2025-04-01", "to": "2026-03-31"},
+        {"from": "2014-04-01", "to": "2015-03-31"},
         django_capture_on_commit_callbacks,
     )
     text, reader = pdf_text(job)
 
     assert_marked_and_numbered(text, reader)
-    assert "National statistics: 1 April 2025 to 31 March 2026" in text
-    assert job.reference == "National statistics 2025-04-01 to 2026-03-31" and job.reference in text
+    assert "National statistics: 1 April 2014 to 31 March 2015" in text
+    assert job.reference == "National statistics 2014-04-01 to 2015-03-31" and job.reference in text
     lines = text.splitlines()
     assert "Serious incident notifications 2" in lines
     assert "Serious Case Reviews initiated (including after panel advice) 1" in lines
@@ -322,7 +322,7 @@ def test_national_statistics_report_has_the_figures_and_the_charts(
     assert "Boards that contacted the panel 2" in lines
     assert "Median days from incident to decision 28" in lines
     # The charts, drawn as SVG in the PDF, with their tables; nothing fetched for them.
-    assert "SINs and SCRs initiated by quarter" in text and "Jan to Mar 2026 2 1" in lines
+    assert "SINs and SCRs initiated by quarter" in text and "Jan to Mar 2015 2 1" in lines
     assert "Panel advice on decisions not to initiate an SCR" in text
     assert "Panel advice on proposals not to publish in full" in text
     assert recording_fetcher.asked == []
@@ -331,13 +331,13 @@ def test_national_statistics_report_has_the_figures_and_the_charts(
 def test_a_board_users_statistics_report_is_of_their_board_only(
     chair_a, chair_b, recording_fetcher, django_capture_on_commit_callbacks
 ):
-    notified(chair_a, received_on=date(2026, 1, 9), ofsted_notified_on=date(2026, 1, 8))
-    notified(chair_b, received_on=date(2026, 1, 9), ofsted_notified_on=date(2026, 1, 8))
-    notified(chair_b, received_on=date(2026, 1, 9), ofsted_notified_on=date(2026, 1, 8))
+    notified(chair_a, received_on=date(2015, 1, 9), ofsted_notified_on=date(2015, 1, 8))
+    notified(chair_b, received_on=date(2015, 1, 9), ofsted_notified_on=date(2015, 1, 8))
+    notified(chair_b, received_on=date(2015, 1, 9), ofsted_notified_on=date(2015, 1, 8))
     job = make(
         chair_b,
         ReportKind.NATIONAL_STATISTICS,
-        {"from": "2026-01-01", "to": "2026-03-31"},
+        {"from": "2015-01-01", "to": "2015-03-31"},
         django_capture_on_commit_callbacks,
     )
     text, _ = pdf_text(job)
@@ -375,7 +375,7 @@ def test_the_chronology_follows_the_case_to_its_proposal_not_to_publish(
     )
     text, _ = pdf_text(job)
     lines = text.splitlines()
-    assert "1 June 2026 Review signed off" in lines
-    assert "5 June 2026 Final report sent to the panel" in lines
-    assert "8 June 2026 Sent to the national panel" in lines
+    assert "1 June 2015 Review signed off" in lines
+    assert "5 June 2015 Final report sent to the panel" in lines
+    assert "8 June 2015 Sent to the national panel" in lines
     assert "Proposal not to publish a final report in full" in text

@@ -11,13 +11,13 @@ from tests import workflow
 from tests.reports.test_statistics import FROM, TO, frozen, sin  # noqa: F401 - fixtures
 
 URL = reverse("reports:statistics")
-PERIOD = {"from": "2025-04-01", "to": "2026-03-31"}
+PERIOD = {"from": "2014-04-01", "to": "2015-03-31"}
 
 
 def notified_and_decided(chair, day: int, decision=DecisionKind.NOT_INITIATE):
-    """A SIN on `day` May 2025 and its decision on `day` June 2025 (both in the period)."""
-    incident = sin(chair, incident_on=date(2025, 5, day), ofsted=date(2025, 5, day + 1))
-    return workflow.decide(chair, incident, decision, decided_on=date(2025, 6, day))
+    """A SIN on `day` May 2014 and its decision on `day` June 2014 (both in the period)."""
+    incident = sin(chair, incident_on=date(2014, 5, day), ofsted=date(2014, 5, day + 1))
+    return workflow.decide(chair, incident, decision, decided_on=date(2014, 6, day))
 
 
 def summary_value(html: str, key: str) -> str:
@@ -42,10 +42,10 @@ def test_secretariat_sees_every_board_with_the_last_financial_year_by_default(cl
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1 class="govuk-heading-l">National statistics</h1>' in html
-    # Frozen on 1 June 2026: the last complete financial year is April 2025 to March 2026.
+    # Frozen on 1 June 2015: the last complete financial year is April 2014 to March 2015.
     assert response.context["statistics"]["from"] == FROM
     assert response.context["statistics"]["to"] == TO
-    assert "1 April 2025 to 31 March 2026" in html
+    assert "1 April 2014 to 31 March 2015" in html
     assert summary_value(html, "Serious incident notifications") == "3"
     assert summary_value(html, "Boards that contacted the panel") == "1"  # B notified the panel of its SCR
     assert html.count("<svg") == 6
@@ -90,10 +90,10 @@ def test_signed_out_goes_to_sign_in(client):
 def test_dates_typed_in_the_boxes(client, sign_in, secretariat, two_boards):
     sign_in(secretariat)
     response = client.get(
-        URL, {"from_0": "1", "from_1": "5", "from_2": "2025", "to_0": "31", "to_1": "5", "to_2": "2025"}
+        URL, {"from_0": "1", "from_1": "5", "from_2": "2014", "to_0": "31", "to_1": "5", "to_2": "2014"}
     )
     assert response.status_code == 200
-    assert response.context["statistics"]["from"] == date(2025, 5, 1)
+    assert response.context["statistics"]["from"] == date(2014, 5, 1)
     assert response.context["statistics"]["sins"] == 3
     assert 'value="31"' in response.content.decode()
 
@@ -105,13 +105,13 @@ SHORT_YEAR = "The year of the end of the period must include 4 numbers"
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"to": "2026-03-31"}, "from", "Enter the start of the period"),
-        ({"from": "2026-04-01", "to": "2026-03-31"}, "to", REVERSED),
-        ({"from": "2025-02-30", "to": "2026-03-31"}, "from", "The start of the period must be a real date"),
-        ({"from": "last year", "to": "2026-03-31"}, "from", "The start of the period must be a real date"),
-        ({"from_0": "1", "from_2": "2025", "to": "2026-03-31"}, "from", "The start of the period must include a month"),
-        ({"from": "2025-04-01", "to_0": "31", "to_1": "3", "to_2": "26"}, "to", SHORT_YEAR),
-        ({"from": "1900-01-01", "to": "2026-03-31"}, "from", "The period must be 20 years or shorter"),
+        ({"to": "2015-03-31"}, "from", "Enter the start of the period"),
+        ({"from": "2015-04-01", "to": "2015-03-31"}, "to", REVERSED),
+        ({"from": "2014-02-30", "to": "2015-03-31"}, "from", "The start of the period must be a real date"),
+        ({"from": "last year", "to": "2015-03-31"}, "from", "The start of the period must be a real date"),
+        ({"from_0": "1", "from_2": "2014", "to": "2015-03-31"}, "from", "The start of the period must include a month"),
+        ({"from": "2014-04-01", "to_0": "31", "to_1": "3", "to_2": "26"}, "to", SHORT_YEAR),
+        ({"from": "1900-01-01", "to": "2015-03-31"}, "from", "The period must be 20 years or shorter"),
     ],
 )
 def test_bad_dates_are_explained_next_to_the_field(client, sign_in, secretariat, query, field, message):
@@ -131,9 +131,9 @@ def test_bad_dates_are_explained_next_to_the_field(client, sign_in, secretariat,
 
 
 def test_the_form_reads_a_whole_date_from_the_address():
-    form = StatisticsPeriodForm({"from": "2025-04-01", "to": "2025-04-01"})
+    form = StatisticsPeriodForm({"from": "2014-04-01", "to": "2014-04-01"})
     assert form.is_valid(), form.errors
-    assert form.period() == (date(2025, 4, 1), date(2025, 4, 1))
+    assert form.period() == (date(2014, 4, 1), date(2014, 4, 1))
 
 
 @pytest.mark.parametrize("persona", ["secretariat", "panel_member", "chair_a", "staff_a"])
@@ -167,8 +167,8 @@ def test_the_period_shown_can_be_downloaded_as_a_pdf(client, sign_in, secretaria
     sign_in(secretariat)
     html = client.get(URL, PERIOD).content.decode()
     pdf_form = html.split(f'<form method="post" action="{reverse("reports:national_pdf")}"', 1)[1].split("</form>")[0]
-    assert '<input type="hidden" name="from" value="2025-04-01">' in pdf_form
-    assert '<input type="hidden" name="to" value="2026-03-31">' in pdf_form
+    assert '<input type="hidden" name="from" value="2014-04-01">' in pdf_form
+    assert '<input type="hidden" name="to" value="2015-03-31">' in pdf_form
     assert "csrfmiddlewaretoken" in pdf_form
     assert "Create PDF" in pdf_form
     assert html.count(reverse("reports:national_pdf")) == 1

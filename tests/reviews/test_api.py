@@ -12,7 +12,7 @@ from reviews.models import Decision
 from tests.api import assert_matches_schema, decision_url, incident_url, session_client, token_client
 from tests.workflow import RATIONALE, case_in, decide, notified, reconsidered
 
-TODAY = date(2026, 3, 2)
+TODAY = date(2015, 3, 2)
 LIST = "/api/v1/decisions/"
 DETAIL = "/api/v1/decisions/{public_id}/"
 
@@ -24,15 +24,15 @@ def frozen_today():
 
 
 def test_a_decision_with_its_flags_and_clock(chair_a, staff_a):
-    incident = notified(chair_a, post_mortem="complete", post_mortem_on=date(2026, 1, 7))
+    incident = notified(chair_a, post_mortem="complete", post_mortem_on=date(2015, 1, 7))
     decision = decide(
         chair_a,
         incident,
         decision=DecisionKind.INITIATE_SCR,
-        decided_on=date(2026, 2, 2),
+        decided_on=date(2015, 2, 2),
         subgroup_recommendation=DecisionKind.INITIATE_SCR,
-        subgroup_recommended_on=date(2026, 1, 30),
-        panel_notified_on=date(2026, 2, 3),
+        subgroup_recommended_on=date(2015, 1, 30),
+        panel_notified_on=date(2015, 2, 3),
     )
     response = session_client(staff_a).get(decision_url(decision))
     assert response.status_code == 200
@@ -41,10 +41,10 @@ def test_a_decision_with_its_flags_and_clock(chair_a, staff_a):
     assert body["id"] == str(decision.public_id)
     assert body["url"] == f"http://testserver{decision_url(decision)}"
     assert body["incident"] == f"http://testserver{incident_url(incident)}"
-    assert (body["decision"], body["decided_on"], body["rationale"]) == ("initiate_scr", "2026-02-02", RATIONALE)
-    assert (body["subgroup_recommendation"], body["subgroup_recommended_on"]) == ("initiate_scr", "2026-01-30")
+    assert (body["decision"], body["decided_on"], body["rationale"]) == ("initiate_scr", "2015-02-02", RATIONALE)
+    assert (body["subgroup_recommendation"], body["subgroup_recommended_on"]) == ("initiate_scr", "2015-01-30")
     assert (body["panel_notified_on"], body["following_panel_advice"], body["alternative_review"]) == (
-        "2026-02-03",
+        "2015-02-03",
         False,
         "",
     )
@@ -52,8 +52,8 @@ def test_a_decision_with_its_flags_and_clock(chair_a, staff_a):
     assert body["clocks"] == [
         {
             "name": "scr_completion",
-            "starts_on": "2026-02-02",
-            "due": "2026-08-02",
+            "starts_on": "2015-02-02",
+            "due": "2015-08-02",
             "status": "running",
             "days_remaining": 153,
             "days_late": None,
@@ -65,14 +65,14 @@ def test_a_decision_with_its_flags_and_clock(chair_a, staff_a):
 def test_the_list_holds_the_boards_decisions_newest_first(chair_a, chair_b, staff_a):
     incident = case_in(IncidentState.DECIDED, chair_a)
     reconsidered(chair_a, incident)
-    latest = decide(chair_a, incident, decision=DecisionKind.INITIATE_SCR, decided_on=date(2026, 2, 10))
+    latest = decide(chair_a, incident, decision=DecisionKind.INITIATE_SCR, decided_on=date(2015, 2, 10))
     decide(chair_b, notified(chair_b))
     response = session_client(staff_a).get(LIST)
     assert response.status_code == 200
     assert_matches_schema(response, LIST)
     body = response.json()
     assert body["count"] == 2
-    assert [row["decided_on"] for row in body["results"]] == ["2026-02-10", "2026-02-02"]
+    assert [row["decided_on"] for row in body["results"]] == ["2015-02-10", "2015-02-02"]
     assert body["results"][0]["url"].endswith(decision_url(latest))
     assert {row["incident"] for row in body["results"]} == {f"http://testserver{incident_url(incident)}"}
     # The incident lists both, oldest first; its flags follow the current (latest) one.
@@ -104,11 +104,11 @@ def test_an_unknown_decision_is_404(chair_a):
 def test_decisions_are_read_only(chair_a, method):
     decision = decide(chair_a, notified(chair_a))
     client = session_client(chair_a)
-    payload = {"decision": "initiate_scr", "rationale": RATIONALE, "decided_on": "2026-02-01"}
+    payload = {"decision": "initiate_scr", "rationale": RATIONALE, "decided_on": "2015-02-01"}
     assert getattr(client, method)(decision_url(decision), payload, format="json").status_code == 405
     assert getattr(client, method)(LIST, payload, format="json").status_code in (405,)
     decision.refresh_from_db()
-    assert (decision.decision, decision.decided_on, Decision.objects.count()) == ("not_initiate", date(2026, 2, 2), 1)
+    assert (decision.decision, decision.decided_on, Decision.objects.count()) == ("not_initiate", date(2015, 2, 2), 1)
 
 
 def test_anonymous_is_401_and_a_token_works(chair_a):

@@ -16,12 +16,12 @@ from tests.workflow import RATIONALE, case_in
 
 @pytest.fixture(autouse=True)
 def frozen_today():
-    with time_machine.travel(date(2026, 3, 2), tick=False):
+    with time_machine.travel(date(2015, 3, 2), tick=False):
         yield
 
 
 def record(chair, incident, **overrides):
-    payload = {"event_date": date(2026, 2, 2), "decision": DecisionKind.INITIATE_SCR, "rationale": RATIONALE}
+    payload = {"event_date": date(2015, 2, 2), "decision": DecisionKind.INITIATE_SCR, "rationale": RATIONALE}
     payload.update(overrides)
     return decision_record(actor=chair, incident_id=incident.pk, **payload)
 
@@ -36,19 +36,19 @@ def record(chair, incident, **overrides):
         ({"rationale": {**RATIONALE, "extra": "x"}}, "rationale", "and nothing else"),
         ({"rationale": "just text"}, "rationale", "each limb"),
         ({"subgroup_recommendation": "perhaps"}, "subgroup_recommendation", "Select the sub-group"),
-        ({"subgroup_recommended_on": date(2026, 1, 20)}, "subgroup_recommended_on", "only with the sub-group"),
+        ({"subgroup_recommended_on": date(2015, 1, 20)}, "subgroup_recommended_on", "only with the sub-group"),
         (
-            {"subgroup_recommendation": "initiate_scr", "subgroup_recommended_on": date(2026, 2, 3)},
+            {"subgroup_recommendation": "initiate_scr", "subgroup_recommended_on": date(2015, 2, 3)},
             "subgroup_recommended_on",
             "before the decision",
         ),
         (
-            {"decision": DecisionKind.NOT_INITIATE, "panel_notified_on": date(2026, 2, 3)},
+            {"decision": DecisionKind.NOT_INITIATE, "panel_notified_on": date(2015, 2, 3)},
             "panel_notified_on",
             "only of a decision to initiate",
         ),
-        ({"panel_notified_on": date(2026, 2, 1)}, "panel_notified_on", "before the decision"),
-        ({"event_date": date(2026, 1, 8)}, "event_date", "before the SIN was received"),
+        ({"panel_notified_on": date(2015, 2, 1)}, "panel_notified_on", "before the decision"),
+        ({"event_date": date(2015, 1, 8)}, "event_date", "before the SIN was received"),
     ],
 )
 def test_bad_decisions_are_refused_field_by_field_and_nothing_is_saved(chair_a, overrides, field, message):
@@ -74,17 +74,17 @@ def test_the_decision_keeps_what_it_was_made_on(chair_a):
         chair_a,
         incident,
         subgroup_recommendation=DecisionKind.INITIATE_SCR,
-        subgroup_recommended_on=date(2026, 1, 30),
+        subgroup_recommended_on=date(2015, 1, 30),
         alternative_review="",
-        panel_notified_on=date(2026, 2, 4),
+        panel_notified_on=date(2015, 2, 4),
     )
-    assert decision.decided_on == date(2026, 2, 2)
+    assert decision.decided_on == date(2015, 2, 2)
     assert decision.rationale == RATIONALE
     assert decision.subgroup_recommendation == "initiate_scr"
-    assert decision.panel_notified_on == date(2026, 2, 4)
+    assert decision.panel_notified_on == date(2015, 2, 4)
     assert decision.following_panel_advice is False
     assert decision.recorded_by == chair_a
     assert decision.post_mortem_at_decision == "pending" and decision.premature
-    assert decision.incident_on == date(2026, 1, 5) and decision.delay_days == 28
+    assert decision.incident_on == date(2015, 1, 5) and decision.delay_days == 28
     entry = AuditEntry.objects.for_object(incident).last()
     assert entry.transition == "record_decision" and entry.reason == "Initiate a Serious Case Review"

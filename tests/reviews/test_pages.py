@@ -31,8 +31,8 @@ from scr_tracker.transitions import Blocked, NotAllowedInState
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, case_in, decide, notified, submit
 
-TODAY = date(2026, 3, 2)
-INITIATED = date(2026, 2, 2)  # six months on: 2 August 2026
+TODAY = date(2015, 3, 2)
+INITIATED = date(2015, 2, 2)  # six months on: 2 August 2015
 LIST = reverse("reviews:list")
 PLAN = reverse("reviews:actions")
 DASHBOARD = reverse("accounts:dashboard")
@@ -40,7 +40,7 @@ DASHBOARD = reverse("accounts:dashboard")
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+    with time_machine.travel(datetime(2015, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
 
 
@@ -59,19 +59,19 @@ def review_in(state: str, chair, **overrides) -> SeriousCaseReview:
     review = review_start(
         actor=chair,
         review_id=review.pk,
-        event_date=date(2026, 2, 10),
+        event_date=date(2015, 2, 10),
         methodology="silp",
         lead_reviewer="A. Reviewer (fictional)",
     )
     if state == "in_progress":
         return review
-    review = review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2026, 2, 20))
+    review = review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 2, 20))
     if state == "drafting":
         return review
-    return review_sign_off(actor=chair, review_id=review.pk, event_date=date(2026, 2, 25))
+    return review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 2, 25))
 
 
-def stopped(review, chair, on=date(2026, 2, 12)) -> SeriousCaseReview:
+def stopped(review, chair, on=date(2015, 2, 12)) -> SeriousCaseReview:
     return review_stop_clock(actor=chair, review_id=review.pk, event_date=on, reason="inquest", detail="Inquest opens")
 
 
@@ -85,7 +85,7 @@ def with_recommendation(review, chair, text="Fictional: share records at the str
     )
 
 
-def with_action(recommendation, chair, due_on=date(2026, 6, 30), owner_agency="health", **kwargs) -> Action:
+def with_action(recommendation, chair, due_on=date(2015, 6, 30), owner_agency="health", **kwargs) -> Action:
     return action_add(
         actor=chair,
         recommendation_id=recommendation.pk,
@@ -96,16 +96,16 @@ def with_action(recommendation, chair, due_on=date(2026, 6, 30), owner_agency="h
     )
 
 
-def with_contribution(review, chair, due_on=date(2026, 3, 20), **kwargs) -> Contribution:
+def with_contribution(review, chair, due_on=date(2015, 3, 20), **kwargs) -> Contribution:
     return contribution_request(
         actor=chair,
         review_id=review.pk,
         agency=kwargs.pop("agency", "police"),
         agency_name=kwargs.pop("agency_name", "Fictional Constabulary"),
         author="Detective Inspector (fictional)",
-        requested_on=date(2026, 2, 11),
+        requested_on=date(2015, 2, 11),
         due_on=due_on,
-        records_secured_on=date(2026, 2, 11),
+        records_secured_on=date(2015, 2, 11),
     )
 
 
@@ -169,8 +169,8 @@ def contribution_post(**overrides) -> dict:
         "agency": "health",
         "agency_name": "Fictional Hospitals NHS Trust",
         "author": "Named nurse",
-        **date_fields("requested_on", date(2026, 2, 12)),
-        **date_fields("due_on", date(2026, 3, 12)),
+        **date_fields("requested_on", date(2015, 2, 12)),
+        **date_fields("due_on", date(2015, 3, 12)),
     }
     data.update(overrides)
     return data
@@ -191,7 +191,7 @@ def action_post(**overrides) -> dict:
         "description": "Fictional: audit strategy discussions.",
         "owner_agency": "childrens_social_care",
         "owner_person": "Head of service",
-        **date_fields("due_on", date(2026, 5, 29)),
+        **date_fields("due_on", date(2015, 5, 29)),
     }
     data.update(overrides)
     return data
@@ -330,7 +330,7 @@ def test_the_review_page_shows_the_review(client, sign_in, chair_a):
     about = section(page, "about", "cases")
     for words in (
         "Initiated on",
-        "2 February 2026",
+        "2 February 2015",
         "No: the board's own decision",
         "Significant Incident Learning Process (SILP)",
         "A. Reviewer (fictional)",
@@ -342,7 +342,7 @@ def test_the_review_page_shows_the_review(client, sign_in, chair_a):
     cases = section(page, "cases", "completion")
     assert f'href="{case_url(incident)}"' in cases and f"{incident.reference}: Child T" in cases
     completion = section(page, "completion", "contributions")
-    assert "Original due date" in completion and "2 August 2026" in completion
+    assert "Original due date" in completion and "2 August 2015" in completion
     assert "The clock has not been stopped, so the due date is the original one." in completion
     assert "Running: 153 days left" in completion and "Green: on track" in completion
     assert 'id="stops"' not in completion
@@ -350,14 +350,14 @@ def test_the_review_page_shows_the_review(client, sign_in, chair_a):
     assert '<strong class="govuk-tag govuk-tag--light-blue">In progress</strong>' in page
     timeline = section(page, "timeline")
     assert "Review commissioned" in timeline and "Commissioning to In progress" in timeline
-    assert "Chair of A" in timeline and "10 Feb 2026" in timeline
+    assert "Chair of A" in timeline and "10 Feb 2015" in timeline
 
 
 def test_a_review_opened_after_panel_advice_says_so(client, sign_in, chair_a):
     incident = case_in("decided", chair_a)
     submission = advise(submit(chair_a, incident), "disagree")
     submission_record_board_response(
-        actor=chair_a, submission_id=submission.pk, event_date=date(2026, 2, 6), response="accepted"
+        actor=chair_a, submission_id=submission.pk, event_date=date(2015, 2, 6), response="accepted"
     )
     review = SeriousCaseReview.objects.get(incidents=incident)
     sign_in(chair_a)
@@ -379,7 +379,7 @@ def test_buttons_follow_role_and_state(client, sign_in, chair_a, staff_a):
     assert transition_url(commissioning, "resume_clock") not in page
     assert "You cannot resume the review clock yet: The review clock is not stopped." in page
 
-    review = stopped(review_in("drafting", chair_a), chair_a, on=date(2026, 2, 21))
+    review = stopped(review_in("drafting", chair_a), chair_a, on=date(2015, 2, 21))
     page = client.get(page_url(review)).text
     assert f'href="{transition_url(review, "resume_clock")}"' in page
     assert f'href="{transition_url(review, "sign_off")}"' not in page
@@ -419,7 +419,7 @@ def test_the_board_commissions_the_review(client, sign_in, staff_a, chair_a):
     response = client.post(
         transition_url(review, "start"),
         {
-            **date_fields("event_date", date(2026, 2, 16)),
+            **date_fields("event_date", date(2015, 2, 16)),
             "methodology": "scie_learning_together",
             "lead_reviewer": "  Dr Fictional Reviewer  ",
             "independence_statement": "Never worked for any agency involved.",
@@ -436,7 +436,7 @@ def test_the_board_commissions_the_review(client, sign_in, staff_a, chair_a):
         "Never worked for any agency involved.",
     )
     entry = AuditEntry.objects.for_object(review).get()
-    assert (entry.transition, entry.actor, entry.event_date) == ("start", staff_a, date(2026, 2, 16))
+    assert (entry.transition, entry.actor, entry.event_date) == ("start", staff_a, date(2015, 2, 16))
 
 
 @pytest.mark.parametrize(
@@ -447,15 +447,15 @@ def test_the_board_commissions_the_review(client, sign_in, staff_a, chair_a):
         ({"lead_reviewer": ""}, "lead_reviewer", "Enter the lead reviewer's name"),
         ({"lead_reviewer": "   "}, "lead_reviewer", "Enter the lead reviewer's name"),
         ({"event_date_0": ""}, "event_date", "must include a day"),
-        (date_fields("event_date", date(2026, 3, 3)), "event_date", "must be today or in the past"),
-        (date_fields("event_date", date(2026, 2, 1)), "event_date", "before the review was initiated"),
+        (date_fields("event_date", date(2015, 3, 3)), "event_date", "must be today or in the past"),
+        (date_fields("event_date", date(2015, 2, 1)), "event_date", "before the review was initiated"),
         ({"event_date_0": "30", "event_date_1": "2"}, "event_date", "must be a real date"),
     ],
 )
 def test_bad_input_to_start_shows_field_errors_and_saves_nothing(client, sign_in, chair_a, post, field, message):
     review = review_in("commissioning", chair_a)
     sign_in(chair_a)
-    data = {**date_fields("event_date", date(2026, 2, 16)), "methodology": "silp", "lead_reviewer": "Dr Fictional"}
+    data = {**date_fields("event_date", date(2015, 2, 16)), "methodology": "silp", "lead_reviewer": "Dr Fictional"}
     data.update(post)
     response = client.post(transition_url(review, "start"), data)
     assert response.status_code == 200
@@ -472,57 +472,57 @@ def test_stopping_and_resuming_shows_the_original_and_the_extended_due_date(clie
     sign_in(chair_a)
     form = client.get(transition_url(review, "stop_clock")).text
     assert "Parallel criminal proceedings" in form and "Inquest" in form
-    assert "The review is due to be completed by 2 August 2026." in form
+    assert "The review is due to be completed by 2 August 2015." in form
     response = client.post(
         transition_url(review, "stop_clock"),
-        {**date_fields("event_date", date(2026, 2, 12)), "reason": "parallel_criminal_proceedings", "detail": "Trial"},
+        {**date_fields("event_date", date(2015, 2, 12)), "reason": "parallel_criminal_proceedings", "detail": "Trial"},
         follow=True,
     )
     assert banner(response) == "Review clock stopped. The review has no due date until the clock resumes"
     page = response.text
-    assert "Stopped since 12 February 2026: parallel criminal proceedings." in page
+    assert "Stopped since 12 February 2015: parallel criminal proceedings." in page
     completion = section(page, "completion", "contributions")
-    assert "2 August 2026" in completion and "None while the clock is stopped" in completion
-    assert "The clock has been stopped since 12 February 2026" in completion and "Stopped</dd>" in completion
+    assert "2 August 2015" in completion and "None while the clock is stopped" in completion
+    assert "The clock has been stopped since 12 February 2015" in completion and "Stopped</dd>" in completion
     stops = section(completion, "stops")
-    assert "12 Feb 2026" in stops and "Not yet resumed" in stops and "18 days so far" in stops
+    assert "12 Feb 2015" in stops and "Not yet resumed" in stops and "18 days so far" in stops
     assert "Parallel criminal proceedings" in stops and "Trial" in stops
     assert reload(review).state == "in_progress"
 
     form = client.get(transition_url(review, "resume_clock")).text
-    assert "The clock has been stopped since 12 February 2026: parallel criminal proceedings. Trial" in form
+    assert "The clock has been stopped since 12 February 2015: parallel criminal proceedings. Trial" in form
     response = client.post(
-        transition_url(review, "resume_clock"), date_fields("event_date", date(2026, 2, 22)), follow=True
+        transition_url(review, "resume_clock"), date_fields("event_date", date(2015, 2, 22)), follow=True
     )
-    assert banner(response) == "Review clock resumed. The review is now due by 12 August 2026"
+    assert banner(response) == "Review clock resumed. The review is now due by 12 August 2015"
     page = response.text
     assert "Stopped since" not in page
     completion = section(page, "completion", "contributions")
-    assert "Original due date" in completion and "2 August 2026" in completion
-    assert "Extended due date" in completion and "12 August 2026" in completion
+    assert "Original due date" in completion and "2 August 2015" in completion
+    assert "Extended due date" in completion and "12 August 2015" in completion
     assert (
         "The clock was stopped for 10 days in all (counting any overlap once), "
-        "so the due date moved on from 2 August 2026 to 12 August 2026." in completion
+        "so the due date moved on from 2 August 2015 to 12 August 2015." in completion
     )
     stops = section(completion, "stops")
-    assert "12 Feb 2026" in stops and "22 Feb 2026" in stops and "10 days" in stops and "so far" not in stops
+    assert "12 Feb 2015" in stops and "22 Feb 2015" in stops and "10 days" in stops and "so far" not in stops
     timeline = section(page, "timeline")
     assert "Review clock stopped" in timeline and "Review clock resumed" in timeline
     assert "Parallel criminal proceedings" in timeline
     # The reviews list says it too.
     listing = client.get(LIST).text
-    assert "12 Aug 2026" in listing and "Originally 2 Aug 2026" in listing
+    assert "12 Aug 2015" in listing and "Originally 2 Aug 2015" in listing
 
 
 def test_two_stops_add_up(client, sign_in, chair_a):
     review = review_in("in_progress", chair_a)
-    stopped(review, chair_a, on=date(2026, 2, 11))
-    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 2, 14))
-    stopped(review, chair_a, on=date(2026, 2, 14))  # back to back: no day counted twice
-    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 2, 18))
+    stopped(review, chair_a, on=date(2015, 2, 11))
+    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 2, 14))
+    stopped(review, chair_a, on=date(2015, 2, 14))  # back to back: no day counted twice
+    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 2, 18))
     sign_in(chair_a)
     completion = section(client.get(page_url(review)).text, "completion", "contributions")
-    assert "stopped for 7 days in all" in completion and "9 August 2026" in completion
+    assert "stopped for 7 days in all" in completion and "9 August 2015" in completion
     assert section(completion, "stops").count("<tr") == 3
 
 
@@ -532,19 +532,19 @@ def test_two_stops_add_up(client, sign_in, chair_a):
         ({"reason": ""}, "reason", "Select why the review clock stops"),
         ({"reason": "holiday"}, "reason", "Select why the review clock stops"),
         ({"reason": "other", "detail": ""}, "detail", "Explain why the review clock stops"),
-        (date_fields("event_date", date(2026, 2, 9)), "event_date", "previous event"),
+        (date_fields("event_date", date(2015, 2, 9)), "event_date", "previous event"),
     ],
 )
 def test_bad_input_to_stop_the_clock_saves_nothing(client, sign_in, chair_a, post, field, message):
     review = review_in("in_progress", chair_a)
     sign_in(chair_a)
-    data = {**date_fields("event_date", date(2026, 2, 12)), "reason": "inquest", "detail": ""}
+    data = {**date_fields("event_date", date(2015, 2, 12)), "reason": "inquest", "detail": ""}
     data.update(post)
     response = client.post(transition_url(review, "stop_clock"), data)
     assert response.status_code == 200
     assert any(message in error for error in field_errors(response, field)), field_errors(response, field)
     assert not StopPeriod.objects.exists()
-    assert reload(review).completion_due() == date(2026, 8, 2)
+    assert reload(review).completion_due() == date(2015, 8, 2)
     assert AuditEntry.objects.for_object(review).count() == 1  # the start only
 
 
@@ -572,7 +572,7 @@ def test_a_transition_in_the_wrong_state_redirects_with_a_message(client, sign_i
 
 
 def test_stopping_a_stopped_clock_or_signing_off_while_stopped_is_refused(client, sign_in, chair_a):
-    review = stopped(review_in("drafting", chair_a), chair_a, on=date(2026, 2, 21))
+    review = stopped(review_in("drafting", chair_a), chair_a, on=date(2015, 2, 21))
     sign_in(chair_a)
     response = client.post(transition_url(review, "stop_clock"), EVERYTHING, follow=True)
     assert banner(response) == "You cannot stop the review clock now: The review clock is already stopped."
@@ -604,14 +604,14 @@ def test_a_refusal_from_the_service_is_a_message_not_a_500(client, sign_in, chai
     assert banner(response).startswith("You cannot sign off the review now")
 
 
-@pytest.mark.parametrize(("signed_on", "words"), [(date(2026, 2, 25), "met"), (None, "missed")])
+@pytest.mark.parametrize(("signed_on", "words"), [(date(2015, 2, 25), "met"), (None, "missed")])
 def test_the_chair_signs_off(client, sign_in, staff_a, chair_a, signed_on, words):
     review = review_in("drafting", chair_a)
     if signed_on is None:  # a review that ran late: the clock's due date has passed by sign-off
         # Initiated six months before 24 February, as a corrected initiation date would be.
-        SeriousCaseReview.objects.filter(pk=review.pk).update(initiated_on=date(2025, 8, 24))
+        SeriousCaseReview.objects.filter(pk=review.pk).update(initiated_on=date(2014, 8, 24))
         clock_rows_sync(reload(review))
-        signed_on = date(2026, 2, 26)
+        signed_on = date(2015, 2, 26)
     sign_in(staff_a)
     assert "Sign off the review" not in client.get(page_url(review)).text
     sign_in(chair_a)
@@ -634,7 +634,7 @@ def test_the_board_requests_and_receives_a_contribution(client, sign_in, staff_a
     assert client.get(contribution_url(review)).status_code == 200
     response = client.post(
         contribution_url(review),
-        contribution_post(**date_fields("records_secured_on", date(2026, 2, 12))),
+        contribution_post(**date_fields("records_secured_on", date(2015, 2, 12))),
         follow=True,
     )
     assert response.redirect_chain == [(page_url(review), 302)]
@@ -642,28 +642,28 @@ def test_the_board_requests_and_receives_a_contribution(client, sign_in, staff_a
     contribution = Contribution.objects.get()
     assert (contribution.agency, contribution.due_on, contribution.records_secured_on, contribution.created_by) == (
         "health",
-        date(2026, 3, 12),
-        date(2026, 2, 12),
+        date(2015, 3, 12),
+        date(2015, 2, 12),
         staff_a,
     )
     table = section(response.text, "contributions", "recommendations")
     assert "Fictional Hospitals NHS Trust" in table and "Author: Named nurse" in table
-    assert "12 Mar 2026" in table and "Running: 10 days left" in table and "Green: on track" in table
+    assert "12 Mar 2015" in table and "Running: 10 days left" in table and "Green: on track" in table
     assert f'href="{receive_url(contribution)}"' in table
 
-    response = client.post(receive_url(contribution), date_fields("received_on", date(2026, 2, 10)))
+    response = client.post(receive_url(contribution), date_fields("received_on", date(2015, 2, 10)))
     assert field_errors(response, "received_on") == ["It cannot be received before it was requested"]
     response = client.post(receive_url(contribution), date_fields("received_on", TODAY), follow=True)
     assert banner(response) == "Contribution from Fictional Hospitals NHS Trust recorded as received"
     table = section(response.text, "contributions", "recommendations")
-    assert "2 Mar 2026" in table and "Met" in table and receive_url(contribution) not in table
+    assert "2 Mar 2015" in table and "Met" in table and receive_url(contribution) not in table
     response = client.get(receive_url(contribution), follow=True)
-    assert banner(response) == "The contribution from Fictional Hospitals NHS Trust was received on 2 March 2026."
+    assert banner(response) == "The contribution from Fictional Hospitals NHS Trust was received on 2 March 2015."
 
 
 def test_a_late_contribution_is_red_until_it_arrives(client, sign_in, chair_a):
     review = review_in("in_progress", chair_a)
-    with_contribution(review, chair_a, due_on=date(2026, 2, 25))
+    with_contribution(review, chair_a, due_on=date(2015, 2, 25))
     sign_in(chair_a)
     table = section(client.get(page_url(review)).text, "contributions", "recommendations")
     assert "Missed: 5 days late" in table and "Red: overdue" in table
@@ -675,13 +675,13 @@ def test_a_late_contribution_is_red_until_it_arrives(client, sign_in, chair_a):
         ({"agency": ""}, "agency", "Select the agency"),
         ({"agency_name": ""}, "agency_name", "Enter the organisation's name"),
         ({"requested_on_0": ""}, "requested_on", "must include a day"),
-        (date_fields("requested_on", date(2026, 3, 5)), "requested_on", "must be today or in the past"),
+        (date_fields("requested_on", date(2015, 3, 5)), "requested_on", "must be today or in the past"),
         (
-            date_fields("requested_on", date(2026, 1, 30)),
+            date_fields("requested_on", date(2015, 1, 30)),
             "requested_on",
             "A contribution cannot be requested before the review was initiated",
         ),
-        (date_fields("due_on", date(2026, 2, 11)), "due_on", "The due date must be on or after the request"),
+        (date_fields("due_on", date(2015, 2, 11)), "due_on", "The due date must be on or after the request"),
         ({"due_on_2": "26"}, "due_on", "The year of the date it is due must include 4 numbers"),
     ],
 )
@@ -736,11 +736,11 @@ def test_the_board_adds_recommendations_and_their_actions(client, sign_in, staff
         first,
         "open",
         TODAY,
-        date(2026, 5, 29),
+        date(2015, 5, 29),
     )
     card = section(response.text, "recommendation-1", "recommendation-2")
     assert "Fictional: audit strategy discussions." in card and "Head of service" in card
-    assert "Children&#x27;s social care" in card and "29 May 2026" in card
+    assert "Children&#x27;s social care" in card and "29 May 2015" in card
     assert '<strong class="govuk-tag govuk-tag--grey">Open</strong>' in card
     assert "Running: 88 days left" in card and "Green: on track" in card
     assert f'href="{action_url(action, "begin")}"' in card and action_url(action, "complete") not in card
@@ -772,7 +772,7 @@ def test_bad_recommendations_show_field_errors_and_save_nothing(client, sign_in,
         ({"owner_agency": ""}, "owner_agency", "Select the agency that owns the action"),
         ({"owner_person": ""}, "owner_person", "Enter the person responsible (a role is fine)"),
         ({"due_on_0": ""}, "due_on", "must include a day"),
-        (date_fields("due_on", date(2026, 3, 1)), "due_on", "The due date must be today or later"),
+        (date_fields("due_on", date(2015, 3, 1)), "due_on", "The due date must be today or later"),
     ],
 )
 def test_bad_actions_show_field_errors_and_save_nothing(client, sign_in, chair_a, post, field, message):
@@ -786,21 +786,21 @@ def test_bad_actions_show_field_errors_and_save_nothing(client, sign_in, chair_a
 
 def test_an_action_runs_from_open_to_impact_evidenced(client, sign_in, staff_a, chair_a):
     review = review_in("completed", chair_a)
-    action = with_action(with_recommendation(review, chair_a), chair_a, due_on=date(2026, 3, 31))
+    action = with_action(with_recommendation(review, chair_a), chair_a, due_on=date(2015, 3, 31))
     sign_in(staff_a)
     form = client.get(action_url(action, "begin")).text
-    assert "Fictional: train health visitors." in form and "Due by 31 March 2026" in form
+    assert "Fictional: train health visitors." in form and "Due by 31 March 2015" in form
     response = client.post(action_url(action, "begin"), date_fields("event_date", TODAY), follow=True)
     assert response.redirect_chain == [(page_url(review), 302)]
     assert banner(response) == "Action started"
     assert f'href="{action_url(action, "complete")}"' in response.text
 
-    response = client.post(action_url(action, "complete"), date_fields("event_date", date(2026, 2, 28)))
+    response = client.post(action_url(action, "complete"), date_fields("event_date", date(2015, 2, 28)))
     assert any("before the action was agreed" in e for e in field_errors(response, "event_date"))
     response = client.post(action_url(action, "complete"), date_fields("event_date", TODAY), follow=True)
     assert banner(response) == "Action completed: on time"
     card = section(response.text, "recommendation-1")
-    assert "Completed 2 Mar 2026" in card and "Met" in card
+    assert "Completed 2 Mar 2015" in card and "Met" in card
 
     response = client.post(action_url(action, "evidence_impact"), date_fields("event_date", TODAY))
     assert field_errors(response, "evidence") == ["Describe the evidence of impact"]
@@ -849,11 +849,11 @@ def plan(chair_a, chair_b):
     first = with_recommendation(review_in("completed", chair_a), chair_a)
     second = with_recommendation(review_in("completed", chair_a), chair_a, text="Fictional: second review's.")
     actions = {
-        "soon": with_action(first, chair_a, due_on=date(2026, 3, 10), description="Fictional: soon."),
+        "soon": with_action(first, chair_a, due_on=date(2015, 3, 10), description="Fictional: soon."),
         "police": with_action(
-            second, chair_a, due_on=date(2026, 4, 30), owner_agency="police", description="Fictional: police."
+            second, chair_a, due_on=date(2015, 4, 30), owner_agency="police", description="Fictional: police."
         ),
-        "done": with_action(first, chair_a, due_on=date(2026, 3, 5), description="Fictional: done."),
+        "done": with_action(first, chair_a, due_on=date(2015, 3, 5), description="Fictional: done."),
         "theirs": with_action(
             with_recommendation(review_in("completed", chair_b), chair_b), chair_b, description="Fictional: theirs."
         ),
@@ -862,7 +862,7 @@ def plan(chair_a, chair_b):
         action_begin(actor=chair_a, action_id=actions[name].pk, event_date=TODAY)
     action_complete(actor=chair_a, action_id=actions["done"].pk, event_date=TODAY)
     # "soon" becomes overdue: its due date has passed (set directly: a new action cannot be due in the past).
-    Action.objects.filter(pk=actions["soon"].pk).update(due_on=date(2026, 2, 27), created_on=date(2026, 2, 26))
+    Action.objects.filter(pk=actions["soon"].pk).update(due_on=date(2015, 2, 27), created_on=date(2015, 2, 26))
     clock_rows_sync(Action.objects.get(pk=actions["soon"].pk))  # as a corrected date would be
     return actions
 
@@ -926,7 +926,7 @@ def test_bad_filters_are_field_errors_and_ignored(client, sign_in, chair_a, plan
 def test_the_action_plan_is_paginated(client, sign_in, chair_a):
     recommendation = with_recommendation(review_in("completed", chair_a), chair_a)
     for n in range(27):
-        with_action(recommendation, chair_a, due_on=date(2026, 4, 1 + n), description=f"Fictional action {n:02d}.")
+        with_action(recommendation, chair_a, due_on=date(2015, 4, 1 + n), description=f"Fictional action {n:02d}.")
     sign_in(chair_a)
     first = client.get(PLAN).text
     assert "Showing 1 to 25 of 27 actions" in first and 'aria-label="Pages of actions"' in first
@@ -968,8 +968,8 @@ def test_review_page_query_count_does_not_grow(client, sign_in, chair_a, django_
     StopPeriod.objects.bulk_create(
         StopPeriod(
             review=review,
-            stopped_on=date(2026, 2, 11),
-            resumed_on=date(2026, 2, 12),
+            stopped_on=date(2015, 2, 11),
+            resumed_on=date(2015, 2, 12),
             reason="inquest",
             recorded_by=chair_a,
         )
@@ -1010,7 +1010,7 @@ def test_the_case_page_links_to_its_review(client, sign_in, chair_a, panel_membe
     completed = review_in("completed", chair_a)
     sign_in(chair_a)
     page = client.get(case_url(completed.decision.incident)).text
-    assert f'href="{page_url(completed)}"' in page and "Signed off on 25 February 2026" in page
+    assert f'href="{page_url(completed)}"' in page and "Signed off on 25 February 2015" in page
 
 
 def test_the_case_page_of_a_review_to_commission(client, sign_in, staff_a, chair_a):
@@ -1018,11 +1018,11 @@ def test_the_case_page_of_a_review_to_commission(client, sign_in, staff_a, chair
     sign_in(staff_a)
     page = client.get(case_url(review.decision.incident)).text
     assert f'href="{page_url(review)}"' in page
-    assert "To be commissioned. To be completed by 2 August 2026" in page and "Not yet started" in page
+    assert "To be commissioned. To be completed by 2 August 2015" in page and "Not yet started" in page
 
 
 def test_the_case_pages_completion_clock_is_the_reviews(client, sign_in, chair_a):
-    review = stopped(review_in("drafting", chair_a), chair_a, on=date(2026, 2, 21))
+    review = stopped(review_in("drafting", chair_a), chair_a, on=date(2015, 2, 21))
     incident = review.decision.incident
     sign_in(chair_a)
 
@@ -1033,9 +1033,9 @@ def test_the_case_pages_completion_clock_is_the_reviews(client, sign_in, chair_a
     row = completion_row()
     assert "(6 months from the decision, plus stopped days)" in row
     assert "Not set yet" in row and "Stopped" in row
-    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 2, 25))
+    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 2, 25))
     row = completion_row()
-    assert "6 Aug 2026" in row and "Running" in row and "157 days left" in row
+    assert "6 Aug 2015" in row and "Running" in row and "157 days left" in row
     review_sign_off(actor=chair_a, review_id=review.pk, event_date=TODAY)
     row = completion_row()
-    assert "6 Aug 2026" in row and "Met" in row and "days left" not in row
+    assert "6 Aug 2015" in row and "Met" in row and "days left" not in row

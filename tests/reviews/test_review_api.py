@@ -30,8 +30,8 @@ from reviews.services import (
 from tests.api import assert_matches_schema, decision_url, incident_url, session_client, token_client
 from tests.workflow import decide, notified
 
-TODAY = date(2026, 3, 2)
-EVENT = "2026-02-20"  # after every event review_in records, before TODAY
+TODAY = date(2015, 3, 2)
+EVENT = "2015-02-20"  # after every event review_in records, before TODAY
 NOW = TODAY.isoformat()  # actions are agreed today, so their events are today too
 REVIEWS = "/api/v1/reviews/"
 REVIEW = "/api/v1/reviews/{public_id}/"
@@ -67,10 +67,10 @@ def frozen_today():
 def review_in(state: str, chair, *, stopped: bool = False) -> SeriousCaseReview:
     """A review of the chair's board in `state`, reached the way users reach it.
 
-    Initiated 2 Feb 2026 (completion due 2 Aug); started 3 Feb, drafting 4 Feb, signed off 5 Feb;
+    Initiated 2 Feb 2015 (completion due 2 Aug); started 3 Feb, drafting 4 Feb, signed off 5 Feb;
     `stopped`: its clock stopped on 10 Feb (for an inquest) and not resumed.
     """
-    decision = decide(chair, notified(chair), decision=DecisionKind.INITIATE_SCR, decided_on=date(2026, 2, 2))
+    decision = decide(chair, notified(chair), decision=DecisionKind.INITIATE_SCR, decided_on=date(2015, 2, 2))
     review = SeriousCaseReview.objects.get(decision=decision)
     steps = [
         (
@@ -78,18 +78,18 @@ def review_in(state: str, chair, *, stopped: bool = False) -> SeriousCaseReview:
             lambda: review_start(
                 actor=chair,
                 review_id=review.pk,
-                event_date=date(2026, 2, 3),
+                event_date=date(2015, 2, 3),
                 methodology="silp",
                 lead_reviewer="A. Reviewer",
             ),
         ),
         (
             ReviewState.DRAFTING,
-            lambda: review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2026, 2, 4)),
+            lambda: review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 2, 4)),
         ),
         (
             ReviewState.COMPLETED,
-            lambda: review_sign_off(actor=chair, review_id=review.pk, event_date=date(2026, 2, 5)),
+            lambda: review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 2, 5)),
         ),
     ]
     order = [ReviewState.COMMISSIONING, ReviewState.IN_PROGRESS, ReviewState.DRAFTING, ReviewState.COMPLETED]
@@ -99,7 +99,7 @@ def review_in(state: str, chair, *, stopped: bool = False) -> SeriousCaseReview:
         run()
     if stopped:
         review_stop_clock(
-            actor=chair, review_id=review.pk, event_date=date(2026, 2, 10), reason="inquest", detail="Inquest opened"
+            actor=chair, review_id=review.pk, event_date=date(2015, 2, 10), reason="inquest", detail="Inquest opened"
         )
     review = SeriousCaseReview.objects.get(pk=review.pk)
     assert review.state == state
@@ -111,8 +111,8 @@ def contribution_of(review, chair, **overrides) -> Contribution:
         "agency": "health",
         "agency_name": "Alphaford Hospitals NHS Trust",
         "author": "Named nurse",
-        "requested_on": date(2026, 2, 6),
-        "due_on": date(2026, 3, 6),
+        "requested_on": date(2015, 2, 6),
+        "due_on": date(2015, 3, 6),
     }
     data.update(overrides)
     return contribution_request(actor=chair, review_id=review.pk, **data)
@@ -137,7 +137,7 @@ def action_of(recommendation, chair, **overrides) -> Action:
         "description": "Audit home visits",
         "owner_agency": "health",
         "owner_person": "Head of health visiting",
-        "due_on": date(2026, 6, 30),
+        "due_on": date(2015, 6, 30),
     }
     data.update(overrides)
     return action_add(actor=chair, recommendation_id=recommendation.pk, **data)
@@ -329,8 +329,8 @@ class TestReviewTransitions:
         ("name", "state", "changes", "field"),
         [
             ("start", "commissioning", {"event_date": None}, "event_date"),
-            ("start", "commissioning", {"event_date": "2026-03-03"}, "event_date"),  # tomorrow
-            ("start", "commissioning", {"event_date": "2026-02-01"}, "event_date"),  # before the initiation
+            ("start", "commissioning", {"event_date": "2015-03-03"}, "event_date"),  # tomorrow
+            ("start", "commissioning", {"event_date": "2015-02-01"}, "event_date"),  # before the initiation
             ("start", "commissioning", {"event_date": "20 February"}, "event_date"),
             ("start", "commissioning", {"methodology": "guesswork"}, "methodology"),
             ("start", "commissioning", {"methodology": None}, "methodology"),
@@ -339,8 +339,8 @@ class TestReviewTransitions:
             ("stop_clock", "in_progress", {"reason": None}, "reason"),
             ("stop_clock", "in_progress", {"reason": "holidays"}, "reason"),
             ("stop_clock", "in_progress", {"reason": "other", "detail": ""}, "detail"),
-            ("stop_clock", "in_progress", {"event_date": "2026-02-02"}, "event_date"),  # before it started
-            ("sign_off", "drafting", {"event_date": "2026-03-09"}, "event_date"),
+            ("stop_clock", "in_progress", {"event_date": "2015-02-02"}, "event_date"),  # before it started
+            ("sign_off", "drafting", {"event_date": "2015-03-09"}, "event_date"),
         ],
     )
     def test_bad_payloads_give_field_errors_and_save_nothing(self, chair_a, name, state, changes, field):
@@ -353,17 +353,17 @@ class TestReviewTransitions:
         assert field in response.json(), response.json()
         assert_matches_schema(response, review_path(name), "post")
         after = fresh(review)
-        assert (after.state, after.methodology, after.completion_due()) == (state, review.methodology, date(2026, 8, 2))
+        assert (after.state, after.methodology, after.completion_due()) == (state, review.methodology, date(2015, 8, 2))
         assert audit_count(review) == entries and StopPeriod.objects.count() == 0
 
     @pytest.mark.parametrize(
         ("name", "field", "value"),
         [
             ("start", "state", "completed"),
-            ("start", "completion_due", "2027-01-01"),
+            ("start", "completion_due", "2016-01-01"),
             ("start", "board", "BBB"),
-            ("stop_clock", "resumed_on", "2026-02-25"),
-            ("sign_off", "signed_off_on", "2026-02-01"),
+            ("stop_clock", "resumed_on", "2015-02-25"),
+            ("sign_off", "signed_off_on", "2015-02-01"),
             ("begin_drafting", "terms_of_reference", "Changed"),
         ],
     )
@@ -378,7 +378,7 @@ class TestReviewTransitions:
         after = fresh(review)
         assert (after.state, after.completion_due(), after.signed_off_on, after.terms_of_reference) == (
             state,
-            date(2026, 8, 2),
+            date(2015, 8, 2),
             None,
             "",
         )
@@ -401,17 +401,17 @@ class TestStoppedClock:
     def test_stop_and_resume_extend_the_completion_due_date_by_the_stopped_days(self, chair_a):
         review = review_in("in_progress", chair_a)
         chair = session_client(chair_a)
-        stop = {"event_date": "2026-02-10", "reason": "inquest", "detail": "Inquest opened"}
+        stop = {"event_date": "2015-02-10", "reason": "inquest", "detail": "Inquest opened"}
         body = chair.post(review_transition_url(review, "stop_clock"), stop, format="json").json()
         assert (body["clock_stopped"], body["completion_due"], body["completion_due_original"]) == (
             True,
             None,
-            "2026-08-02",
+            "2015-08-02",
         )
         assert body["clocks"] == [
             {
                 "name": "scr_completion",
-                "starts_on": "2026-02-02",
+                "starts_on": "2015-02-02",
                 "due": None,
                 "status": "stopped",
                 "days_remaining": None,
@@ -424,17 +424,17 @@ class TestStoppedClock:
             {"name": "resume_clock", "blocked_by": []},
         ]
         response = chair.post(
-            review_transition_url(review, "resume_clock"), {"event_date": "2026-02-20"}, format="json"
+            review_transition_url(review, "resume_clock"), {"event_date": "2015-02-20"}, format="json"
         )
         assert response.status_code == 200
         assert_matches_schema(response, review_path("resume_clock"), "post")
         body = response.json()
-        assert (body["clock_stopped"], body["completion_due"], body["stopped_days"]) == (False, "2026-08-12", 10)
+        assert (body["clock_stopped"], body["completion_due"], body["stopped_days"]) == (False, "2015-08-12", 10)
         assert body["stop_periods"] == [
-            {"stopped_on": "2026-02-10", "resumed_on": "2026-02-20", "reason": "inquest", "detail": "Inquest opened"}
+            {"stopped_on": "2015-02-10", "resumed_on": "2015-02-20", "reason": "inquest", "detail": "Inquest opened"}
         ]
-        assert body["clocks"][0]["due"] == "2026-08-12" and body["clocks"][0]["status"] == "running"
-        assert fresh(review).completion_due() == date(2026, 8, 12)
+        assert body["clocks"][0]["due"] == "2015-08-12" and body["clocks"][0]["status"] == "running"
+        assert fresh(review).completion_due() == date(2015, 8, 12)
         transitions = [e.transition for e in AuditEntry.objects.for_object(review).order_by("pk")]
         assert transitions[-2:] == ["stop_clock", "resume_clock"]
 
@@ -442,28 +442,28 @@ class TestStoppedClock:
         review = review_in("in_progress", chair_a)
         chair = session_client(chair_a)
         for name, body in [
-            ("stop_clock", {"event_date": "2026-02-10", "reason": "inquest"}),
-            ("resume_clock", {"event_date": "2026-02-15"}),
-            ("stop_clock", {"event_date": "2026-02-15", "reason": "other", "detail": "Family bereavement"}),
-            ("resume_clock", {"event_date": "2026-02-22"}),
+            ("stop_clock", {"event_date": "2015-02-10", "reason": "inquest"}),
+            ("resume_clock", {"event_date": "2015-02-15"}),
+            ("stop_clock", {"event_date": "2015-02-15", "reason": "other", "detail": "Family bereavement"}),
+            ("resume_clock", {"event_date": "2015-02-22"}),
         ]:
             response = chair.post(review_transition_url(review, name), body, format="json")
             assert response.status_code == 200, response.json()
         body = response.json()
         assert (body["completion_due_original"], body["completion_due"], body["stopped_days"]) == (
-            "2026-08-02",
-            "2026-08-14",
+            "2015-08-02",
+            "2015-08-14",
             12,
         )
         assert [(p["stopped_on"], p["resumed_on"]) for p in body["stop_periods"]] == [
-            ("2026-02-10", "2026-02-15"),
-            ("2026-02-15", "2026-02-22"),
+            ("2015-02-10", "2015-02-15"),
+            ("2015-02-15", "2015-02-22"),
         ]
 
     def test_sign_off_after_resuming_meets_the_clock(self, chair_a):
         review = review_in("drafting", chair_a, stopped=True)
         chair = session_client(chair_a)
-        chair.post(review_transition_url(review, "resume_clock"), {"event_date": "2026-02-12"}, format="json")
+        chair.post(review_transition_url(review, "resume_clock"), {"event_date": "2015-02-12"}, format="json")
         response = chair.post(review_transition_url(review, "sign_off"), {"event_date": EVENT}, format="json")
         assert response.status_code == 200
         body = response.json()
@@ -487,13 +487,13 @@ class TestReviewDetail:
         assert (body["id"], body["url"], body["board"]) == (str(review.public_id), absolute("review", review), "AAA")
         assert (body["state"], body["initiated_on"], body["following_panel_advice"]) == (
             "in_progress",
-            "2026-02-02",
+            "2015-02-02",
             False,
         )
         assert (body["methodology"], body["lead_reviewer"]) == ("silp", "A. Reviewer")
         assert (body["completion_due_original"], body["completion_due"], body["stopped_days"]) == (
-            "2026-08-02",
-            "2026-08-02",
+            "2015-08-02",
+            "2015-08-02",
             0,
         )
         assert (body["signed_off_on"], body["stop_periods"], body["clock_stopped"]) == (None, [], False)
@@ -504,8 +504,8 @@ class TestReviewDetail:
         assert body["clocks"] == [
             {
                 "name": "scr_completion",
-                "starts_on": "2026-02-02",
-                "due": "2026-08-02",
+                "starts_on": "2015-02-02",
+                "due": "2015-08-02",
                 "status": "running",
                 "days_remaining": 153,
                 "days_late": None,
@@ -633,9 +633,9 @@ def contribution_json(review, /, **overrides) -> dict:
         "agency": "police",
         "agency_name": "Alphaford Constabulary",
         "author": "DI Example",
-        "requested_on": "2026-02-10",
-        "due_on": "2026-03-10",
-        "records_secured_on": "2026-02-11",
+        "requested_on": "2015-02-10",
+        "due_on": "2015-03-10",
+        "records_secured_on": "2015-02-11",
     }
     data.update(overrides)
     return data
@@ -653,16 +653,16 @@ class TestContributions:
         assert response["Location"] == body["url"] == absolute("contribution", contribution)
         assert body["review"] == absolute("review", review)
         assert (body["requested_on"], body["due_on"], body["received_on"], body["records_secured_on"]) == (
-            "2026-02-10",
-            "2026-03-10",
+            "2015-02-10",
+            "2015-03-10",
             None,
-            "2026-02-11",
+            "2015-02-11",
         )
         assert body["clocks"] == [
             {
                 "name": "agency_contribution",
-                "starts_on": "2026-02-10",
-                "due": "2026-03-10",
+                "starts_on": "2015-02-10",
+                "due": "2015-03-10",
                 "status": "running",
                 "days_remaining": 8,
                 "days_late": None,
@@ -676,12 +676,12 @@ class TestContributions:
             ({"agency": "coastguard"}, "agency"),
             ({"agency": None}, "agency"),
             ({"agency_name": ""}, "agency_name"),
-            ({"requested_on": "2026-03-03"}, "requested_on"),  # tomorrow
-            ({"requested_on": "2026-02-01"}, "requested_on"),  # before the initiation
+            ({"requested_on": "2015-03-03"}, "requested_on"),  # tomorrow
+            ({"requested_on": "2015-02-01"}, "requested_on"),  # before the initiation
             ({"requested_on": None}, "requested_on"),
-            ({"due_on": "2026-02-09"}, "due_on"),  # before the request
+            ({"due_on": "2015-02-09"}, "due_on"),  # before the request
             ({"due_on": "next month"}, "due_on"),
-            ({"records_secured_on": "2026-03-05"}, "records_secured_on"),
+            ({"records_secured_on": "2015-03-05"}, "records_secured_on"),
             ({"review": "not-an-id"}, "review"),
             ({"review": None}, "review"),
         ],
@@ -696,7 +696,7 @@ class TestContributions:
 
     @pytest.mark.parametrize(
         ("field", "value"),
-        [("received_on", "2026-02-20"), ("created_by", 1), ("id", "00000000-0000-4000-8000-000000000009")],
+        [("received_on", "2015-02-20"), ("created_by", 1), ("id", "00000000-0000-4000-8000-000000000009")],
     )
     def test_no_mass_assignment(self, chair_a, field, value):
         review = review_in("in_progress", chair_a)
@@ -749,8 +749,8 @@ class TestContributions:
 
     def test_recording_receipt_meets_or_misses_its_clock(self, chair_a, staff_a):
         review = review_in("in_progress", chair_a)
-        on_time = contribution_of(review, chair_a, due_on=date(2026, 2, 25))
-        late = contribution_of(review, chair_a, due_on=date(2026, 2, 15))
+        on_time = contribution_of(review, chair_a, due_on=date(2015, 2, 25))
+        late = contribution_of(review, chair_a, due_on=date(2015, 2, 15))
         client = session_client(staff_a)
         response = client.post(url("contribution", on_time, "received/"), {"received_on": EVENT}, format="json")
         assert response.status_code == 200, response.json()
@@ -758,16 +758,16 @@ class TestContributions:
         assert response.json()["received_on"] == EVENT and response.json()["clocks"][0]["status"] == "met"
         body = client.post(url("contribution", late, "received/"), {"received_on": EVENT}, format="json").json()
         assert (body["clocks"][0]["status"], body["clocks"][0]["days_late"]) == ("missed", 5)
-        assert fresh(on_time).received_on == date(2026, 2, 20)
+        assert fresh(on_time).received_on == date(2015, 2, 20)
 
     @pytest.mark.parametrize(
         ("body", "field"),
         [
             ({}, "received_on"),
-            ({"received_on": "2026-03-03"}, "received_on"),
-            ({"received_on": "2026-02-05"}, "received_on"),  # before it was requested
+            ({"received_on": "2015-03-03"}, "received_on"),
+            ({"received_on": "2015-02-05"}, "received_on"),  # before it was requested
             ({"received_on": "soon"}, "received_on"),
-            ({"received_on": EVENT, "due_on": "2026-04-01"}, "due_on"),
+            ({"received_on": EVENT, "due_on": "2015-04-01"}, "due_on"),
         ],
     )
     def test_bad_receipts_save_nothing(self, chair_a, body, field):
@@ -777,16 +777,16 @@ class TestContributions:
         assert field in response.json()
         assert_matches_schema(response, RECEIVED, "post")
         after = fresh(contribution)
-        assert (after.received_on, after.due_on) == (None, date(2026, 3, 6))
+        assert (after.received_on, after.due_on) == (None, date(2015, 3, 6))
 
     def test_a_contribution_is_received_once(self, chair_a):
         contribution = contribution_of(review_in("in_progress", chair_a), chair_a)
         client = session_client(chair_a)
         received = url("contribution", contribution, "received/")
-        assert client.post(received, {"received_on": "2026-02-20"}, format="json").status_code == 200
-        response = client.post(received, {"received_on": "2026-02-21"}, format="json")
+        assert client.post(received, {"received_on": "2015-02-20"}, format="json").status_code == 200
+        response = client.post(received, {"received_on": "2015-02-21"}, format="json")
         assert response.status_code == 400 and "received_on" in response.json()
-        assert fresh(contribution).received_on == date(2026, 2, 20)
+        assert fresh(contribution).received_on == date(2015, 2, 20)
 
     @pytest.mark.parametrize("persona", PANEL)
     def test_the_panel_reads_but_does_not_record(self, request, chair_a, persona):
@@ -800,7 +800,7 @@ class TestContributions:
 
     def test_the_list_and_its_review_filter(self, chair_a, chair_b, staff_a):
         first, second = review_in("in_progress", chair_a), review_in("drafting", chair_a)
-        mine = [contribution_of(first, chair_a), contribution_of(second, chair_a, due_on=date(2026, 3, 1))]
+        mine = [contribution_of(first, chair_a), contribution_of(second, chair_a, due_on=date(2015, 3, 1))]
         contribution_of(review_in("in_progress", chair_b), chair_b)
         client = session_client(staff_a)
         response = client.get(CONTRIBUTIONS)
@@ -920,8 +920,8 @@ class TestRecommendations:
 
     def test_a_recommendation_with_its_actions(self, chair_a, staff_a):
         recommendation = recommendation_of(review_in("drafting", chair_a), chair_a)
-        later = action_of(recommendation, chair_a, due_on=date(2026, 9, 1))
-        sooner = action_of(recommendation, chair_a, due_on=date(2026, 4, 1))
+        later = action_of(recommendation, chair_a, due_on=date(2015, 9, 1))
+        sooner = action_of(recommendation, chair_a, due_on=date(2015, 4, 1))
         response = session_client(staff_a).get(url("recommendation", recommendation))
         assert response.status_code == 200
         assert_matches_schema(response, RECOMMENDATION)
@@ -991,7 +991,7 @@ def action_json(recommendation, /, **overrides) -> dict:
         "description": "Train health visitors on neglect",
         "owner_agency": "health",
         "owner_person": "Named nurse for safeguarding",
-        "due_on": "2026-06-30",
+        "due_on": "2015-06-30",
     }
     data.update(overrides)
     return data
@@ -1030,7 +1030,7 @@ class TestActions:
             {
                 "name": "action_due",
                 "starts_on": NOW,
-                "due": "2026-06-30",
+                "due": "2015-06-30",
                 "status": "running",
                 "days_remaining": 120,
                 "days_late": None,
@@ -1045,7 +1045,7 @@ class TestActions:
             ({"owner_agency": "the council"}, "owner_agency"),
             ({"owner_agency": None}, "owner_agency"),
             ({"owner_person": " "}, "owner_person"),
-            ({"due_on": "2026-03-01"}, "due_on"),  # yesterday
+            ({"due_on": "2015-03-01"}, "due_on"),  # yesterday
             ({"due_on": None}, "due_on"),
             ({"due_on": "June"}, "due_on"),
             ({"recommendation": "12"}, "recommendation"),
@@ -1061,7 +1061,7 @@ class TestActions:
 
     @pytest.mark.parametrize(
         ("field", "value"),
-        [("status", "completed"), ("state", "completed"), ("created_on", "2026-01-01"), ("board", "BBB")],
+        [("status", "completed"), ("state", "completed"), ("created_on", "2015-01-01"), ("board", "BBB")],
     )
     def test_no_mass_assignment(self, chair_a, field, value):
         recommendation = recommendation_of(review_in("drafting", chair_a), chair_a)
@@ -1159,8 +1159,8 @@ class TestActionTransitions:
         ("name", "changes", "field"),
         [
             ("begin", {"event_date": None}, "event_date"),
-            ("begin", {"event_date": "2026-03-01"}, "event_date"),  # before it was agreed
-            ("complete", {"event_date": "2026-03-03"}, "event_date"),
+            ("begin", {"event_date": "2015-03-01"}, "event_date"),  # before it was agreed
+            ("complete", {"event_date": "2015-03-03"}, "event_date"),
             ("evidence_impact", {"evidence": "  "}, "evidence"),
             ("evidence_impact", {"completed_on": NOW}, "completed_on"),
             ("begin", {"status": "completed"}, "status"),
@@ -1194,16 +1194,16 @@ class TestActionTransitions:
 class TestActionPlan:
     def overdue_action(self, chair, recommendation) -> Action:
         """Agreed on 10 Feb, due 20 Feb: overdue today (2 Mar) unless completed."""
-        with time_machine.travel(date(2026, 2, 10), tick=False):
-            return action_of(recommendation, chair, due_on=date(2026, 2, 20), owner_agency="police")
+        with time_machine.travel(date(2015, 2, 10), tick=False):
+            return action_of(recommendation, chair, due_on=date(2015, 2, 20), owner_agency="police")
 
     def test_filters(self, chair_a):
         recommendation = recommendation_of(review_in("drafting", chair_a), chair_a)
         overdue = self.overdue_action(chair_a, recommendation)
         done_late = self.overdue_action(chair_a, recommendation)
-        with time_machine.travel(date(2026, 2, 25), tick=False):
-            action_begin(actor=chair_a, action_id=done_late.pk, event_date=date(2026, 2, 25))
-            action_complete(actor=chair_a, action_id=done_late.pk, event_date=date(2026, 2, 25))
+        with time_machine.travel(date(2015, 2, 25), tick=False):
+            action_begin(actor=chair_a, action_id=done_late.pk, event_date=date(2015, 2, 25))
+            action_complete(actor=chair_a, action_id=done_late.pk, event_date=date(2015, 2, 25))
         started = action_in("in_progress", chair_a, recommendation)
         client = session_client(chair_a)
 

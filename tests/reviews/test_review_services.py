@@ -28,8 +28,8 @@ from reviews.services import (
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted
 from tests.workflow import advise, case_in, decide, notified, submission_of, submit
 
-TODAY = date(2026, 11, 2)
-INITIATED = date(2026, 2, 2)
+TODAY = date(2015, 11, 2)
+INITIATED = date(2015, 2, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -50,19 +50,19 @@ def review_in(state, chair) -> SeriousCaseReview:
     review = review_start(
         actor=chair,
         review_id=review.pk,
-        event_date=date(2026, 2, 10),
+        event_date=date(2015, 2, 10),
         methodology="silp",
         lead_reviewer="A. Reviewer (fictional)",
     )
     if state == "in_progress":
         return review
-    review = review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2026, 5, 1))
+    review = review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 5, 1))
     if state == "drafting":
         return review
-    return review_sign_off(actor=chair, review_id=review.pk, event_date=date(2026, 6, 1))
+    return review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 6, 1))
 
 
-def run(name, actor, review, event_date=date(2026, 7, 1)):
+def run(name, actor, review, event_date=date(2015, 7, 1)):
     common = {"actor": actor, "review_id": review.pk, "event_date": event_date}
     if name == "start":
         return review_start(**common, methodology="scie_learning_together", lead_reviewer="B. Reviewer (fictional)")
@@ -89,7 +89,7 @@ class TestOpening:
     def test_a_decision_to_initiate_opens_the_review(self, chair_a):
         review = new_review(chair_a)
         assert (review.state, review.board, review.initiated_on) == ("commissioning", chair_a.board, INITIATED)
-        assert review.completion_due_original() == review.completion_due() == date(2026, 8, 2)
+        assert review.completion_due_original() == review.completion_due() == date(2015, 8, 2)
         assert list(review.incidents.all()) == [review.decision.incident]
         assert review.following_panel_advice is False
 
@@ -97,10 +97,10 @@ class TestOpening:
         incident = case_in("decided", chair_a)
         submission = advise(submit(chair_a, incident), "disagree")
         submission_record_board_response(
-            actor=chair_a, submission_id=submission.pk, event_date=date(2026, 2, 6), response="accepted"
+            actor=chair_a, submission_id=submission.pk, event_date=date(2015, 2, 6), response="accepted"
         )
         review = SeriousCaseReview.objects.get(incidents=incident)
-        assert review.following_panel_advice is True and review.initiated_on == date(2026, 2, 6)
+        assert review.following_panel_advice is True and review.initiated_on == date(2015, 2, 6)
         assert review.decision.following_panel_advice is True
 
     def test_not_initiating_opens_no_review(self, chair_a):
@@ -133,14 +133,14 @@ def test_the_clock_stops_and_resumes_in_every_open_state_and_never_after(chair_a
         with pytest.raises(NotAllowedInState):
             run("stop_clock", chair_a, review)
         return
-    run("stop_clock", chair_a, review, event_date=date(2026, 7, 1))
+    run("stop_clock", chair_a, review, event_date=date(2015, 7, 1))
     review = SeriousCaseReview.objects.get(pk=review.pk)
     assert review.state == state and review.completion_due() is None
     entry = AuditEntry.objects.for_object(review).order_by("-pk").first()
     assert (entry.transition, entry.from_state, entry.to_state, entry.reason) == ("stop_clock", state, state, "Inquest")
-    run("resume_clock", chair_a, review, event_date=date(2026, 7, 11))
+    run("resume_clock", chair_a, review, event_date=date(2015, 7, 11))
     review = SeriousCaseReview.objects.get(pk=review.pk)
-    assert review.completion_due() == date(2026, 8, 12)  # 2 August + 10 stopped days
+    assert review.completion_due() == date(2015, 8, 12)  # 2 August + 10 stopped days
     assert AuditEntry.objects.for_object(review).order_by("-pk").first().transition == "resume_clock"
 
 
@@ -152,35 +152,35 @@ class TestStoppedClock:
         assert blocked.value.reasons == ["The review clock is not stopped"]
         run("stop_clock", chair_a, review)
         with pytest.raises(Blocked) as blocked:
-            run("stop_clock", chair_a, review, event_date=date(2026, 7, 2))
+            run("stop_clock", chair_a, review, event_date=date(2015, 7, 2))
         assert blocked.value.reasons == ["The review clock is already stopped"]
         assert StopPeriod.objects.filter(review=review).count() == 1
 
     def test_several_back_to_back_and_separate_periods_all_count_once(self, chair_a):
         review = review_in("in_progress", chair_a)
         for stop, resume in [
-            (date(2026, 3, 1), date(2026, 3, 11)),  # 10 days
-            (date(2026, 3, 11), date(2026, 3, 21)),  # back to back: 10 more
-            (date(2026, 5, 1), date(2026, 5, 6)),  # 5 more
+            (date(2015, 3, 1), date(2015, 3, 11)),  # 10 days
+            (date(2015, 3, 11), date(2015, 3, 21)),  # back to back: 10 more
+            (date(2015, 5, 1), date(2015, 5, 6)),  # 5 more
         ]:
             run("stop_clock", chair_a, review, event_date=stop)
             run("resume_clock", chair_a, review, event_date=resume)
         review = SeriousCaseReview.objects.get(pk=review.pk)
-        assert review.completion_due_original() == date(2026, 8, 2)
-        assert review.completion_due() == date(2026, 8, 27)  # + 25 days
+        assert review.completion_due_original() == date(2015, 8, 2)
+        assert review.completion_due() == date(2015, 8, 27)  # + 25 days
         assert review.stopped_days == 25
 
     def test_while_stopped_the_clock_is_stopped_and_has_no_due_date(self, chair_a):
         review = review_in("in_progress", chair_a)
-        run("stop_clock", chair_a, review, event_date=date(2026, 7, 1))
+        run("stop_clock", chair_a, review, event_date=date(2015, 7, 1))
         clock = SeriousCaseReview.objects.get(pk=review.pk).completion_clock(TODAY)
         assert (clock.status, clock.due, clock.rag) == ("stopped", None, None)
 
     def test_sign_off_refused_while_the_clock_is_stopped(self, chair_a):
         review = review_in("drafting", chair_a)
-        run("stop_clock", chair_a, review, event_date=date(2026, 5, 2))
+        run("stop_clock", chair_a, review, event_date=date(2015, 5, 2))
         with pytest.raises(Blocked) as blocked:
-            run("sign_off", chair_a, review, event_date=date(2026, 5, 3))
+            run("sign_off", chair_a, review, event_date=date(2015, 5, 3))
         assert "resume it before signing off" in blocked.value.reasons[0]
 
     def test_only_the_chair_stops_resumes_and_signs_off(self, chair_a, staff_a):
@@ -192,17 +192,17 @@ class TestStoppedClock:
     def test_stop_reason_other_needs_detail(self, chair_a):
         review = review_in("in_progress", chair_a)
         with pytest.raises(InvalidInput) as refused:
-            review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 7, 1), reason="other")
+            review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 7, 1), reason="other")
         assert "detail" in refused.value.errors
         with pytest.raises(InvalidInput) as refused:
-            review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 7, 1), reason="bored")
+            review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 7, 1), reason="bored")
         assert "reason" in refused.value.errors
         assert not StopPeriod.objects.exists()
 
 
 class TestSignOff:
     @pytest.mark.parametrize(
-        ("signed", "status", "late"), [(date(2026, 8, 2), "met", None), (date(2026, 8, 3), "missed", 1)]
+        ("signed", "status", "late"), [(date(2015, 8, 2), "met", None), (date(2015, 8, 3), "missed", 1)]
     )
     def test_sign_off_meets_or_misses_the_completion_clock(self, chair_a, signed, status, late):
         review = review_in("drafting", chair_a)
@@ -212,11 +212,11 @@ class TestSignOff:
 
     def test_a_stopped_period_turns_a_missed_date_into_a_met_one(self, chair_a):
         review = review_in("drafting", chair_a)
-        run("stop_clock", chair_a, review, event_date=date(2026, 5, 2))
-        run("resume_clock", chair_a, review, event_date=date(2026, 5, 12))
-        run("sign_off", chair_a, review, event_date=date(2026, 8, 10))
+        run("stop_clock", chair_a, review, event_date=date(2015, 5, 2))
+        run("resume_clock", chair_a, review, event_date=date(2015, 5, 12))
+        run("sign_off", chair_a, review, event_date=date(2015, 8, 10))
         clock = SeriousCaseReview.objects.get(pk=review.pk).completion_clock(TODAY)
-        assert (clock.due, clock.status) == (date(2026, 8, 12), "met")
+        assert (clock.due, clock.status) == (date(2015, 8, 12), "met")
 
     def test_a_review_blocks_reconsidering_and_closing_the_incident(self, chair_a):
         from incidents.services import incident_close, incident_reconsider
@@ -237,11 +237,11 @@ class TestContributions:
             review_id=review.pk,
             agency="health",
             agency_name="Fictional Hospital Trust",
-            requested_on=date(2026, 2, 12),
-            due_on=date(2026, 3, 12),
+            requested_on=date(2015, 2, 12),
+            due_on=date(2015, 3, 12),
         )
-        assert contribution.clock(date(2026, 3, 5)).rag == "amber"
-        contribution_receive(actor=chair_a, contribution_id=contribution.pk, received_on=date(2026, 3, 13))
+        assert contribution.clock(date(2015, 3, 5)).rag == "amber"
+        contribution_receive(actor=chair_a, contribution_id=contribution.pk, received_on=date(2015, 3, 13))
         clock = Contribution.objects.get(pk=contribution.pk).clock(TODAY)
         assert (clock.status, clock.days_late) == ("missed", 1)
 
@@ -250,8 +250,8 @@ class TestContributions:
         [
             ({"agency": "aliens"}, "agency"),
             ({"agency_name": " "}, "agency_name"),
-            ({"requested_on": date(2026, 1, 1)}, "requested_on"),
-            ({"due_on": date(2026, 2, 11)}, "due_on"),
+            ({"requested_on": date(2015, 1, 1)}, "requested_on"),
+            ({"due_on": date(2015, 2, 11)}, "due_on"),
             ({"requested_on": None}, "requested_on"),
         ],
     )
@@ -260,8 +260,8 @@ class TestContributions:
         payload = {
             "agency": "police",
             "agency_name": "Fictional Constabulary",
-            "requested_on": date(2026, 2, 12),
-            "due_on": date(2026, 3, 12),
+            "requested_on": date(2015, 2, 12),
+            "due_on": date(2015, 3, 12),
         }
         with pytest.raises(InvalidInput) as refused:
             contribution_request(actor=chair_a, review_id=review.pk, **{**payload, **overrides})
@@ -276,8 +276,8 @@ class TestContributions:
                 review_id=review.pk,
                 agency="police",
                 agency_name="X",
-                requested_on=date(2026, 2, 12),
-                due_on=date(2026, 3, 12),
+                requested_on=date(2015, 2, 12),
+                due_on=date(2015, 3, 12),
             )
 
 
@@ -309,7 +309,7 @@ class TestRecommendationsAndActions:
             description="Fictional action.",
             owner_agency="health",
             owner_person="Named nurse lead",
-            due_on=date(2026, 12, 31),
+            due_on=date(2015, 12, 31),
         )
         assert (action.status, action.created_on, action.board) == ("open", TODAY, chair_a.board)
         with pytest.raises(NotAllowedInState):
@@ -347,7 +347,7 @@ class TestRecommendationsAndActions:
             description="Later",
             owner_agency="health",
             owner_person="Lead nurse (fictional)",
-            due_on=date(2027, 1, 31),
+            due_on=date(2016, 1, 31),
         )
         action_add(
             actor=chair_b,
@@ -359,7 +359,7 @@ class TestRecommendationsAndActions:
         )
         assert action_plan(chair_a, today=TODAY).count() == 2
         assert list(action_plan(chair_a, today=TODAY, filters=ActionFilters(owner_agency="police"))) == [late]
-        assert list(action_plan(chair_a, today=date(2026, 11, 3), filters=ActionFilters(overdue=True))) == [late]
+        assert list(action_plan(chair_a, today=date(2015, 11, 3), filters=ActionFilters(overdue=True))) == [late]
         assert not action_plan(chair_a, today=TODAY, filters=ActionFilters(status="completed")).exists()
 
     def test_panel_reads_notified_reviews_but_cannot_add_to_them(self, chair_a, panel_member):

@@ -18,7 +18,7 @@ from tests.incidents.test_pages import field_errors
 from tests.reviews.test_review_services import INITIATED, review_in
 from tests.workflow import RATIONALE, notified
 
-TODAY = date(2026, 11, 2)
+TODAY = date(2015, 11, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +30,8 @@ def frozen_today():
 def terms(**overrides) -> dict:
     return {
         "terms_of_reference": "How agencies shared information about the fictional family.",
-        "scope_from": date(2025, 1, 1),
-        "scope_to": date(2025, 12, 31),
+        "scope_from": date(2014, 1, 1),
+        "scope_to": date(2014, 12, 31),
         "independence_statement": "The fictional reviewer has never worked for the board's agencies.",
         **overrides,
     }
@@ -51,7 +51,7 @@ class TestTerms:
         review_update_terms(actor=staff_a, review_id=review.pk, reason="Agreed at the panel meeting", **terms())
         review.refresh_from_db()
         assert review.terms_of_reference.startswith("How agencies shared")
-        assert (review.scope_from, review.scope_to) == (date(2025, 1, 1), date(2025, 12, 31))
+        assert (review.scope_from, review.scope_to) == (date(2014, 1, 1), date(2014, 12, 31))
         assert review.state == state
         [entry] = entries(review, "update_terms")
         assert (entry.from_state, entry.to_state, entry.event_date) == (state, state, TODAY)
@@ -89,10 +89,10 @@ class TestTerms:
         ("overrides", "errors"),
         [
             (
-                {"scope_from": date(2025, 6, 1), "scope_to": date(2025, 5, 31)},
+                {"scope_from": date(2014, 6, 1), "scope_to": date(2014, 5, 31)},
                 {"scope_to": ["The end of the scope period must be the same as or after its start"]},
             ),
-            ({"scope_to": date(2026, 11, 3)}, {"scope_to": ["The date must be today or in the past"]}),
+            ({"scope_to": date(2015, 11, 3)}, {"scope_to": ["The date must be today or in the past"]}),
             ({"scope_to": None}, {"scope_to": ["Enter both dates of the scope period, or neither"]}),
             ({"scope_from": None}, {"scope_from": ["Enter both dates of the scope period, or neither"]}),
         ],
@@ -125,10 +125,10 @@ class TestTerms:
             "terms_of_reference": "Fictional terms",
             "scope_from_0": "1",
             "scope_from_1": "1",
-            "scope_from_2": "2025",
+            "scope_from_2": "2014",
             "scope_to_0": "31",
             "scope_to_1": "12",
-            "scope_to_2": "2025",
+            "scope_to_2": "2014",
             "lead_reviewer": "A. Reviewer (fictional)",
             "independence_statement": "",
             "reason": "",
@@ -136,7 +136,7 @@ class TestTerms:
         response = client.post(url, form)
         assert response.status_code == 302
         review.refresh_from_db()
-        assert review.terms_of_reference == "Fictional terms" and review.scope_to == date(2025, 12, 31)
+        assert review.terms_of_reference == "Fictional terms" and review.scope_to == date(2014, 12, 31)
 
     def test_the_page_shows_the_services_refusal_beside_the_field(self, client, sign_in, chair_a):
         review = review_in("in_progress", chair_a)
@@ -145,10 +145,10 @@ class TestTerms:
             "terms_of_reference": "Fictional terms",
             "scope_from_0": "1",
             "scope_from_1": "6",
-            "scope_from_2": "2025",
+            "scope_from_2": "2014",
             "scope_to_0": "31",
             "scope_to_1": "5",
-            "scope_to_2": "2025",
+            "scope_to_2": "2014",
             "lead_reviewer": "A. Reviewer (fictional)",
         }
         response = client.post(f"/reviews/{review.public_id}/terms/", form)
@@ -179,8 +179,8 @@ class TestTerms:
     @pytest.mark.parametrize(
         ("body", "field"),
         [
-            ({"scope_from": "2025-06-01", "scope_to": "2025-05-01"}, "scope_to"),
-            ({"scope_from": "not a date", "scope_to": "2025-05-01"}, "scope_from"),
+            ({"scope_from": "2014-06-01", "scope_to": "2014-05-01"}, "scope_to"),
+            ({"scope_from": "not a date", "scope_to": "2014-05-01"}, "scope_from"),
             ({"state": "completed"}, "state"),
         ],
     )
@@ -206,7 +206,7 @@ class TestTerms:
 # --- A sibling joins a review under way ----------------------------------------------------------
 
 
-def join(chair, incident, review, decided_on=date(2026, 3, 2), decision=DecisionKind.INITIATE_SCR):
+def join(chair, incident, review, decided_on=date(2015, 3, 2), decision=DecisionKind.INITIATE_SCR):
     return decision_record(
         actor=chair,
         incident_id=incident.pk,
@@ -228,7 +228,7 @@ class TestSiblings:
         [entry] = entries(review, "include_incident")
         assert entry.reason == f"{sibling.reference} included in this review"
         assert (entry.event_date, entry.actor, entry.from_state, entry.to_state) == (
-            date(2026, 3, 2),
+            date(2015, 3, 2),
             chair_a,
             "in_progress",
             "in_progress",
@@ -290,7 +290,7 @@ class TestSiblings:
         review = review_in("in_progress", chair_a)
         sibling = notified(chair_a)
         path = f"/api/v1/incidents/{sibling.public_id}/transitions/record_decision/"
-        body = {"event_date": "2026-03-02", "decision": "initiate_scr", "rationale": RATIONALE}
+        body = {"event_date": "2015-03-02", "decision": "initiate_scr", "rationale": RATIONALE}
         other = review_in("in_progress", chair_b)
         refused = token_client(chair_a).post(path, {**body, "join_review": str(other.public_id)}, format="json")
         assert refused.status_code == 400
@@ -307,8 +307,8 @@ class TestSiblings:
 
 def stopped_and_resumed(chair):
     review = review_in("in_progress", chair)
-    review_stop_clock(actor=chair, review_id=review.pk, event_date=date(2026, 3, 1), reason="inquest")
-    review_resume_clock(actor=chair, review_id=review.pk, event_date=date(2026, 3, 31))
+    review_stop_clock(actor=chair, review_id=review.pk, event_date=date(2015, 3, 1), reason="inquest")
+    review_resume_clock(actor=chair, review_id=review.pk, event_date=date(2015, 3, 31))
     review.refresh_from_db()
     return review
 
@@ -316,36 +316,36 @@ def stopped_and_resumed(chair):
 class TestReviewClockEverywhere:
     def test_the_decisions_api_reports_the_extended_clock(self, chair_a):
         review = stopped_and_resumed(chair_a)
-        assert review.completion_due() == date(2026, 9, 1)  # 2 August + 30 stopped days
+        assert review.completion_due() == date(2015, 9, 1)  # 2 August + 30 stopped days
         decision = review.decision
         [clock] = token_client(chair_a).get(decision_url(decision)).json()["clocks"]
-        assert clock["name"] == "scr_completion" and clock["due"] == "2026-09-01"
+        assert clock["name"] == "scr_completion" and clock["due"] == "2015-09-01"
         assert clock["status"] == "missed" and clock["days_late"] == 62
 
     def test_the_decisions_api_shows_a_stopped_clock_without_a_due_date(self, chair_a):
         review = review_in("in_progress", chair_a)
-        review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 3, 1), reason="inquest")
+        review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 3, 1), reason="inquest")
         [clock] = token_client(chair_a).get(decision_url(review.decision)).json()["clocks"]
         assert (clock["status"], clock["due"], clock["rag"]) == ("stopped", None, None)
 
     def test_the_decisions_api_shows_met_at_sign_off(self, chair_a):
         review = review_in("completed", chair_a)  # signed off 1 June, due 2 August
         [clock] = token_client(chair_a).get(decision_url(review.decision)).json()["clocks"]
-        assert (clock["status"], clock["due"]) == ("met", "2026-08-02")
+        assert (clock["status"], clock["due"]) == ("met", "2015-08-02")
 
     def test_the_case_page_shows_original_and_extended_dates_and_why(self, chair_a):
         review = stopped_and_resumed(chair_a)
         incident = review.incidents.get()
         page = session_client(chair_a).get(f"/cases/{incident.public_id}/").content.decode()
-        assert "Original due date" in page and "2 August 2026" in page
-        assert "Extended due date" in page and "1 September 2026" in page
+        assert "Original due date" in page and "2 August 2015" in page
+        assert "Extended due date" in page and "1 September 2015" in page
         assert "The clock was stopped for 30 days in all" in page
 
     def test_the_case_list_counts_down_to_the_extended_date(self, chair_a):
         review = stopped_and_resumed(chair_a)
         [row] = incident_list(chair_a, today=TODAY)
-        assert row.next_due == date(2026, 9, 1) and row.rag == "red"
-        review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 4, 1), reason="inquest")
+        assert row.next_due == date(2015, 9, 1) and row.rag == "red"
+        review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 4, 1), reason="inquest")
         [row] = incident_list(chair_a, today=TODAY)
         assert row.next_due is None and row.rag is None  # stopped: no deadline
 
@@ -353,6 +353,6 @@ class TestReviewClockEverywhere:
         review = stopped_and_resumed(chair_a)
         incident = review.incidents.get()
         clocks = token_client(chair_a).get(incident_url(incident)).json()["clocks"]
-        assert {"name": "scr_completion", "due": "2026-09-01"}.items() <= next(
+        assert {"name": "scr_completion", "due": "2015-09-01"}.items() <= next(
             c for c in clocks if c["name"] == "scr_completion"
         ).items()

@@ -38,7 +38,8 @@ FICTIONAL = replace(
     WT2013,
     code="fictional2027",
     title="A fictional regime (tests only)",
-    in_force_from=date(2027, 1, 1),
+    in_force_from=date(2016, 1, 1),
+    decision_due_clock="",
     clocks=(
         # Another amount.
         replace(WT("sin_notification"), rule=ClockRule("sin_notification", "working_days", 3)),
@@ -83,45 +84,45 @@ def _api_clocks(user, incident) -> list:
 
 @pytest.fixture
 def cases(chair_a, monkeypatch):
-    """A `wt2013` case of November 2026, then the third regime, then a case received under it."""
-    with at(date(2026, 11, 20)):
+    """A `wt2013` case of November 2015, then the third regime, then a case received under it."""
+    with at(date(2015, 11, 20)):
         earlier = notified(
             chair_a,
-            received_on=date(2026, 11, 9),
-            ofsted_notified_on=date(2026, 11, 6),
-            incident_on=date(2026, 11, 2),
-            la_aware_on=date(2026, 11, 3),
+            received_on=date(2015, 11, 9),
+            ofsted_notified_on=date(2015, 11, 6),
+            incident_on=date(2015, 11, 2),
+            la_aware_on=date(2015, 11, 3),
         )
-        decide(chair_a, earlier, decided_on=date(2026, 11, 16))
-    with at(date(2027, 2, 15)):
+        decide(chair_a, earlier, decided_on=date(2015, 11, 16))
+    with at(date(2016, 2, 15)):
         before = {"rows": _clocks_of(earlier), "api": _api_clocks(chair_a, earlier)}
     monkeypatch.setattr(regimes, "REGIMES", (*regimes.REGIMES, FICTIONAL))
-    with at(date(2027, 2, 15)):
+    with at(date(2016, 2, 15)):
         later = notified(
             chair_a,
-            received_on=date(2027, 2, 4),
-            ofsted_notified_on=date(2027, 2, 4),
-            incident_on=date(2027, 2, 1),
-            la_aware_on=date(2027, 2, 2),
+            received_on=date(2016, 2, 4),
+            ofsted_notified_on=date(2016, 2, 4),
+            incident_on=date(2016, 2, 1),
+            la_aware_on=date(2016, 2, 2),
         )
-        decide(chair_a, later, decided_on=date(2027, 2, 8))
+        decide(chair_a, later, decided_on=date(2016, 2, 8))
         reviewed = notified(
             chair_a,
-            received_on=date(2027, 2, 4),
-            ofsted_notified_on=date(2027, 2, 4),
-            incident_on=date(2027, 2, 1),
-            la_aware_on=date(2027, 2, 2),
+            received_on=date(2016, 2, 4),
+            ofsted_notified_on=date(2016, 2, 4),
+            incident_on=date(2016, 2, 1),
+            la_aware_on=date(2016, 2, 2),
         )
-        review = decide(chair_a, reviewed, decision=DecisionKind.INITIATE_SCR, decided_on=date(2027, 2, 8)).review
+        review = decide(chair_a, reviewed, decision=DecisionKind.INITIATE_SCR, decided_on=date(2016, 2, 8)).review
         review_start(
             actor=chair_a,
             review_id=review.pk,
-            event_date=date(2027, 2, 9),
+            event_date=date(2016, 2, 9),
             methodology="silp",
             lead_reviewer="A. Reviewer (fictional)",
         )
-        review_begin_drafting(actor=chair_a, review_id=review.pk, event_date=date(2027, 2, 10))
-        review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2027, 2, 11))
+        review_begin_drafting(actor=chair_a, review_id=review.pk, event_date=date(2016, 2, 10))
+        review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2016, 2, 11))
     return {"earlier": earlier, "before": before, "later": later, "reviewed": reviewed, "review": review}
 
 
@@ -131,22 +132,22 @@ def test_a_case_received_under_it_has_its_clocks(chair_a, cases):
     assert later.regime == "fictional2027"
     assert _clocks_of(later) == [
         # Ten working days from Monday 8 February: Monday 22 February.
-        ("send_to_panel", "fictional2027", date(2027, 2, 8), date(2027, 2, 22), None, False),
+        ("send_to_panel", "fictional2027", date(2016, 2, 8), date(2016, 2, 22), None, False),
         # Three working days from Tuesday 2 February: Friday 5 February; notified on the 4th.
-        ("sin_notification", "fictional2027", date(2027, 2, 2), date(2027, 2, 5), date(2027, 2, 4), False),
+        ("sin_notification", "fictional2027", date(2016, 2, 2), date(2016, 2, 5), date(2016, 2, 4), False),
     ]
     # Nine months from the decision, and signing off does not end it: publication does.
     (completion,) = ClockRow.objects.filter(incident=reviewed, name="scr_completion")
-    assert (completion.due_on, completion.ended_on) == (date(2027, 11, 8), None)
+    assert (completion.due_on, completion.ended_on) == (date(2016, 11, 8), None)
     # No publication date planned yet: the report-to-panel clock has not started.
     assert not ClockRow.objects.filter(incident=reviewed, name="report_to_panel").exists()
-    with at(date(2027, 2, 15)):
+    with at(date(2016, 2, 15)):
         names = [clock["name"] for clock in _api_clocks(chair_a, later)]
         assert names == ["sin_notification", "send_to_panel"]
         send = _api_clocks(chair_a, later)[1]
-        assert (send["due"], send["status"], send["days_remaining"]) == ("2027-02-22", "running", 7)
+        assert (send["due"], send["status"], send["days_remaining"]) == ("2016-02-22", "running", 7)
         review_clock = token_client(chair_a).get(reverse("api:review-detail", args=[cases["review"].public_id]))
-        assert review_clock.json()["clocks"][0]["due"] == "2027-11-08"
+        assert review_clock.json()["clocks"][0]["due"] == "2016-11-08"
         assert review_clock.json()["clocks"][0]["status"] == "running"
 
 
@@ -154,12 +155,12 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
     client, sign_in, chair_a, staff_a, cases, django_capture_on_commit_callbacks
 ):
     later = cases["later"]
-    with at(date(2027, 2, 15)):
+    with at(date(2016, 2, 15)):
         sign_in(chair_a)
         page = client.get(reverse("incidents:case", args=[later.public_id])).text
         table = page[page.index('id="clocks"') :]
         table = table[: table.index("</table>")]
-        assert "22 Feb 2027" in table and "5 Feb 2027" in table
+        assert "22 Feb 2016" in table and "5 Feb 2016" in table
         assert "Initiation decision" not in table
         # Its words are written from its own rules.
         assert "SIN notification (3 working days from the local authority becoming aware)" in table
@@ -167,10 +168,10 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
         # The case list's next deadline is the send-to-panel clock of the regime.
         listed = client.get(reverse("incidents:list")).text
         row = listed[listed.index(later.reference) :]
-        assert "22 Feb 2027" in row[: row.index("</tr>")]
+        assert "22 Feb 2016" in row[: row.index("</tr>")]
         # Reminders and the calendar feed.
-        due = [(d.clock, d.due) for d in due_clocks(limit=date(2027, 3, 1)) if d.reference == later.reference]
-        assert due == [("send_to_panel", date(2027, 2, 22))]
+        due = [(d.clock, d.due) for d in due_clocks(limit=date(2016, 3, 1)) if d.reference == later.reference]
+        assert due == [("send_to_panel", date(2016, 2, 22))]
         response = sign_in(staff_a).post(reverse("reminders:calendar_create"))
         start = response.text.index('id="calendar-address">') + len('id="calendar-address">')
         feed = response.text[start : response.text.index("</code>", start)]
@@ -178,7 +179,7 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
         events = Calendar.from_ical(client.get(feed).content).walk("VEVENT")
         ours = [(e.decoded("DTSTART"), str(e["SUMMARY"])) for e in events if later.reference in str(e["SUMMARY"])]
         assert ours == [
-            (date(2027, 2, 22), f"{later.reference}: Send the decision to the panel within 10 working days")
+            (date(2016, 2, 22), f"{later.reference}: Send the decision to the panel within 10 working days")
         ]
         # The earlier case's entry keeps its own regime's words.
         earlier = cases["earlier"].reference
@@ -195,7 +196,7 @@ def test_its_clocks_show_on_pages_lists_reminders_the_feed_and_a_pdf(
         with report_storage().open(job.stored_name, "rb") as handle:
             text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages)
         text = " ".join(text.split())  # table cells wrap
-        assert "22 Feb 2027 Running 7 days left" in text and "Initiation decision" not in text
+        assert "22 Feb 2016 Running 7 days left" in text and "Initiation decision" not in text
         assert "SIN notification (3 working days from the local authority becoming aware)" in text
         assert text.count("Send to the national panel (10 working days from the decision)") == 1
 
@@ -204,7 +205,7 @@ def test_a_wt2013_case_received_before_it_keeps_every_clock(chair_a, cases):
     earlier = cases["earlier"]
     earlier.refresh_from_db()
     assert earlier.regime == "wt2013"
-    with at(date(2027, 2, 15)):
+    with at(date(2016, 2, 15)):
         assert _clocks_of(earlier) == cases["before"]["rows"]
         assert _api_clocks(chair_a, earlier) == cases["before"]["api"]
         # Even when every case's rows are recomputed with the third regime in place.
@@ -224,11 +225,11 @@ def test_a_wt2013_reply_date_cannot_move_when_a_later_regime_exists(chair_a, cas
     quicker = replace(WT("information_reply"), rule=ClockRule("information_reply", "days", 5))
     later = replace(FICTIONAL, clocks=tuple(quicker if c.name == "information_reply" else c for c in FICTIONAL.clocks))
     monkeypatch.setattr(regimes, "REGIMES", (WT2013, later))
-    with at(date(2027, 2, 15)):
-        submission = submit(chair_a, cases["earlier"], on=date(2027, 2, 1))
-        advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2027, 2, 5), member=panel_member)
+    with at(date(2016, 2, 15)):
+        submission = submit(chair_a, cases["earlier"], on=date(2016, 2, 1))
+        advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2016, 2, 5), member=panel_member)
         submission.refresh_from_db()
         # One month from 5 February under wt2013, not five days.
-        assert submission.information_due == date(2027, 3, 5)
+        assert submission.information_due == date(2016, 3, 5)
         (row,) = ClockRow.objects.filter(object_id=submission.pk, name="information_reply")
-        assert row.due_on == date(2027, 3, 5)
+        assert row.due_on == date(2016, 3, 5)

@@ -23,9 +23,9 @@ from .clock_snapshot import case_clocks
 
 SNAPSHOT = Path(__file__).with_name("clock_snapshot.json")
 # A Wednesday in term time; the demo data's dates are relative to it.
-DEMO_DAY = date(2026, 11, 4)
+DEMO_DAY = date(2015, 11, 4)
 # After the fixture's dates, before some of its clocks are due.
-FIXTURE_DAY = date(2026, 7, 15)
+FIXTURE_DAY = date(2015, 7, 15)
 
 
 def _fixture_cases(chair, staff):
@@ -39,7 +39,7 @@ def _fixture_cases(chair, staff):
     from publication.services import publication_publish
 
     publication_publish(
-        actor=chair, publication_id=publication.pk, event_date=date(2026, 6, 20), url="https://example.org/report"
+        actor=chair, publication_id=publication.pk, event_date=date(2015, 6, 20), url="https://example.org/report"
     )
     # The panel asks twice for more information; the board answers the first request late.
     from panel.choices import Advice
@@ -48,14 +48,14 @@ def _fixture_cases(chair, staff):
 
     incident = workflow.decide(chair, workflow.notified(chair)).incident
     submission = workflow.submit(chair, incident)
-    workflow.advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2026, 2, 4))
+    workflow.advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2015, 2, 4))
     submission_provide_information(
-        actor=chair, submission_id=submission.pk, event_date=date(2026, 3, 9), information="Fictional reply."
+        actor=chair, submission_id=submission.pk, event_date=date(2015, 3, 9), information="Fictional reply."
     )
-    workflow.advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2026, 3, 20))
+    workflow.advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2015, 3, 20))
     # A review whose completion clock is stopped now.
     review = workflow.decide(chair, workflow.notified(chair), decision="initiate_scr").review
-    review_stop_clock(actor=chair, review_id=review.pk, event_date=date(2026, 4, 1), reason="inquest")
+    review_stop_clock(actor=chair, review_id=review.pk, event_date=date(2015, 4, 1), reason="inquest")
 
 
 def _row_clocks(today: date) -> dict[str, list]:
@@ -138,7 +138,7 @@ def test_a_refused_event_leaves_the_rows_as_they_were(chair_a):
         with pytest.raises(InvalidInput):
             # Before the authority knew of it: refused, so no clock starts or ends.
             incident_notify(
-                actor=chair_a, incident_id=incident.pk, event_date=date(2026, 1, 1), ofsted_notified_on=None
+                actor=chair_a, incident_id=incident.pk, event_date=date(2015, 1, 1), ofsted_notified_on=None
             )
         assert list(ClockRow.objects.filter(incident=incident).values()) == before
         assert [row["name"] for row in before] == ["sin_notification"]
@@ -151,13 +151,13 @@ def test_a_stop_empties_the_due_date_and_the_resume_moves_it_on(chair_a):
     with time_machine.travel(FIXTURE_DAY, tick=False):
         review = workflow.decide(chair_a, workflow.notified(chair_a), decision="initiate_scr").review
         incident = review.decision.incident
-        assert _row(incident, "scr_completion").due_on == date(2026, 8, 2)  # 2 February + 6 months
-        review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 3, 2), reason="inquest")
+        assert _row(incident, "scr_completion").due_on == date(2015, 8, 2)  # 2 February + 6 months
+        review_stop_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 3, 2), reason="inquest")
         stopped = _row(incident, "scr_completion")
         assert (stopped.stopped, stopped.due_on) == (True, None)
-        review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2026, 3, 12))
+        review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 3, 12))
         resumed = _row(incident, "scr_completion")
-        assert (resumed.stopped, resumed.due_on) == (False, date(2026, 8, 12))  # ten stopped days
+        assert (resumed.stopped, resumed.due_on) == (False, date(2015, 8, 12))  # ten stopped days
 
 
 @pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_a_new_planned_date_moves_the_report_to_panel_clock(chair_a):
         review = workflow.completed_review(chair_a)
         incident = review.decision.incident
         assert not ClockRow.objects.filter(incident=incident, name="report_to_panel").exists()
-        publication_plan(actor=chair_a, publication_id=review.publication.pk, planned_publication_on=date(2026, 9, 1))
-        assert _row(incident, "report_to_panel").due_on == date(2026, 8, 25)
-        publication_plan(actor=chair_a, publication_id=review.publication.pk, planned_publication_on=date(2026, 9, 30))
-        assert _row(incident, "report_to_panel").due_on == date(2026, 9, 23)
+        publication_plan(actor=chair_a, publication_id=review.publication.pk, planned_publication_on=date(2015, 9, 1))
+        assert _row(incident, "report_to_panel").due_on == date(2015, 8, 25)
+        publication_plan(actor=chair_a, publication_id=review.publication.pk, planned_publication_on=date(2015, 9, 30))
+        assert _row(incident, "report_to_panel").due_on == date(2015, 9, 23)

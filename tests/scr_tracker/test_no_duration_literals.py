@@ -18,7 +18,7 @@ NUMBER = (
 )
 UNIT = r"(?:(?:working|calendar|clear)[- ])?(?:day|week|fortnight|month)s?"
 # "14 days", "a week", "six months", "5 working days", "12-month", "one year"; not dates such as
-# "27 3 2027", nor a child's age ("under 1 year old") or a reporting year ("choose a year").
+# "27 3 2016", nor a child's age ("under 1 year old") or a reporting year ("choose a year").
 DURATION = re.compile(
     rf"(?<!under )\b(?:(?:{NUMBER}|an?)[- ]{UNIT}|(?:{NUMBER})[- ]years?)\b(?! old)",
     re.IGNORECASE,
@@ -82,7 +82,7 @@ def test_the_pattern_matches_durations_and_not_dates():
     durations = ("14 days", "5 working days", "six months", "a week", "once a week", "fourteen days", "12-month")
     for text in (*durations, "one-month clock", "1 year from publication", "a fortnight"):
         assert DURATION.search(text), text
-    not_durations = ("For example, 27 3 2027", "27 March 2027", "a weekend", "today", "Monday", "day 3")
+    not_durations = ("For example, 27 3 2016", "27 March 2016", "a weekend", "today", "Monday", "day 3")
     for text in (*not_durations, "a baby under 1 year old", "Under 1 year", "4 years old", "Choose a year"):
         assert not DURATION.search(text), text
 
