@@ -640,7 +640,7 @@ def test_case_list_filters(client, sign_in, chair_a, query, shown, hidden):
         ({"state": "nonsense"}, "state", "Choose a state from the list"),
         ({"rag": "purple"}, "rag", "Choose a RAG rating from the list"),
         ({"flag": "'; drop table"}, "flag", "Choose a flag from the list"),
-        ({"year": "twenty"}, "year", "Enter the year as 4 numbers, like 2015"),
+        ({"year": "twenty"}, "year", "Enter the year as 4 numbers, like 2026"),
         ({"year": "99999"}, "year", "Enter a year from 2000 to 2100"),
     ],
 )

@@ -475,7 +475,7 @@ def test_a_panel_member_records_advice(client, sign_in, panel_member, chair_a, s
     submission = submission_in("scheduled", chair_a, secretariat)
     sign_in(panel_member)
     form = client.get(transition_url(submission, "record_advice")).text
-    assert "Agree with the decision not to initiate" in form and "Further information requested" in form
+    assert "Agree with the decision" in form and "Further information requested" in form
     assert "agree_not_publish" not in form  # only the advice of this kind
     response = client.post(
         transition_url(submission, "record_advice"),

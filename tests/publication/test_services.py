@@ -284,7 +284,7 @@ class TestClocksAcrossTheCalendar:
         [
             (date(2015, 8, 31), date(2015, 8, 24)),  # the summer bank holiday Monday
             (date(2015, 12, 28), date(2015, 12, 21)),  # the Boxing Day substitute holiday
-            (date(2016, 3, 1), date(2016, 2, 22)),  # across a month end in February
+            (date(2016, 3, 1), date(2016, 2, 23)),  # across a month end in February (2016 is a leap year)
             (date(2015, 7, 4), date(2015, 6, 27)),  # a Saturday
         ],
     )
@@ -297,7 +297,7 @@ class TestClocksAcrossTheCalendar:
         ("published_on", "due"),
         [
             (date(2028, 2, 29), date(2029, 2, 28)),  # a leap day
-            (date(2016, 1, 31), date(2028, 1, 31)),
+            (date(2016, 1, 31), date(2017, 1, 31)),
             (date(2015, 12, 25), date(2016, 12, 25)),  # a bank holiday, on a Saturday a year later
         ],
     )

@@ -615,16 +615,29 @@ def test_regimes_are_ordered_by_date_with_unique_codes():
     assert REGIMES[0] is WT2013
 
 
-@pytest.mark.parametrize("received_on", ["2010-01-01", "2013-04-14", "2013-04-15", "2030-01-01"])
-def test_regime_for_only_wt2013_exists(received_on):
-    # Before the first regime there is nothing else to apply, so the first one is used.
-    assert regime_for(d(received_on)) is WT2013
+@pytest.mark.parametrize(
+    ("received_on", "code"),
+    [
+        # Before the first regime there is nothing else to apply, so the first one is used.
+        ("2010-01-01", "wt2013"),
+        ("2013-04-14", "wt2013"),
+        ("2013-04-15", "wt2013"),
+        ("2018-06-28", "wt2013"),
+        ("2018-06-29", "wt2018"),
+        ("2023-12-14", "wt2018"),
+        ("2023-12-15", "wt2023"),
+        ("2030-01-01", "wt2023"),
+    ],
+)
+def test_regime_for_the_day_the_sin_was_received(received_on, code):
+    assert regime_for(d(received_on)).code == code
 
 
 def test_regime_by_code():
     assert regime_by_code("wt2013") is WT2013
+    assert regime_by_code("wt2018").in_force_from == d("2018-06-29")
     with pytest.raises(KeyError):
-        regime_by_code("wt2018")
+        regime_by_code("wt2099")
 
 
 def test_regime_is_hashable():
@@ -636,7 +649,8 @@ LATER = replace(
     WT2013,
     code="later",
     title="A later regime",
-    in_force_from=d("2018-06-29"),
+    in_force_from=d("2030-06-29"),
+    decision_due_clock="initiation_decision",
     clocks=(
         replace(WT2013.clock("sin_notification"), rule=ClockRule("sin_notification", "working_days", 15)),
         replace(WT2013.clock("initiation_decision"), rule=ClockRule("initiation_decision", "days", 15)),
@@ -657,9 +671,9 @@ def test_later_regime_is_added_by_appending_to_regimes_alone(monkeypatch):
     before = {(name, start): regime_for(start).due(name, start) for name, start in WT2013_CASES}
     monkeypatch.setattr(regimes, "REGIMES", (*regimes.REGIMES, LATER))
 
-    assert regime_for(d("2018-06-28")) is WT2013
-    assert regime_for(d("2018-06-29")) is LATER
-    assert regime_for(d("2024-01-01")) is LATER
+    assert regime_for(d("2030-06-28")).code == "wt2023"
+    assert regime_for(d("2030-06-29")) is LATER
+    assert regime_for(d("2035-01-01")) is LATER
     assert regime_for(d("2010-01-01")) is WT2013
     assert regime_by_code("later") is LATER
     assert regime_by_code("wt2013") is WT2013
@@ -669,7 +683,7 @@ def test_later_regime_is_added_by_appending_to_regimes_alone(monkeypatch):
     assert after == before
     assert regime_by_code("wt2013").due("sin_notification", d("2014-12-19")) == d("2014-12-30")
     # The later regime computes its own rules for cases received under it.
-    assert regime_for(d("2019-01-04")).due("sin_notification", d("2019-01-04")) == d("2019-01-25")
+    assert regime_for(d("2031-01-03")).due("sin_notification", d("2031-01-03")) == d("2031-01-24")
     # A clock the later regime dropped is simply not computed by it.
     with pytest.raises(KeyError):
-        LATER.due("send_to_panel", d("2019-01-04"))
+        LATER.due("send_to_panel", d("2031-01-03"))

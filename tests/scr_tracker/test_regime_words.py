@@ -56,8 +56,13 @@ def test_a_declaration_writes_its_rule_into_its_words():
 
 def test_the_words_modules_follow_the_regime_given():
     later = regime_with("scr_completion", "months", 9)
-    assert review_clock_words("scr_completion") == (
+    assert review_clock_words("scr_completion", WT2013) == (
         "Complete the Serious Case Review (6 months from the decision, plus stopped days)"
+    )
+    # With no regime given, the latest regime's words: an LCSPR runs to its publication.
+    assert review_clock_words("scr_completion") == (
+        "Complete and publish the local child safeguarding practice review "
+        "(6 months from the decision, plus stopped days, to publication)"
     )
     assert review_clock_words("scr_completion", later) == (
         "Complete the Serious Case Review (9 months from the decision, plus stopped days)"
@@ -111,6 +116,6 @@ def test_the_template_tags_write_the_records_regime_or_todays():
         '{% clock_phrase "report_to_panel" %}'
     )
     assert template.render(Context({"record": Record(Case(later))})) == (
-        "Nine months;six-month;7 days before;at least 7 days before publication"
-    )
+        "Nine months;six-month;7 days before;at least 7 working days before publication"
+    )  # with no record, the regime in force today
     assert template.render(Context({})).startswith("Six months;")
