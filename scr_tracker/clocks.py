@@ -73,17 +73,18 @@ def is_working_day(d: date) -> bool:
 
 
 def add_working_days(start: date, n: int) -> date:
-    """The ``n``-th working day after ``start``; ``start`` itself is never counted.
+    """The ``n``-th working day after ``start`` (before it, for a negative ``n``: a clock counted
+    back from a planned date); ``start`` itself is never counted.
 
     ``start`` may itself be a weekend or holiday (an incident can happen on any day).
     """
-    if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+    step = timedelta(days=1 if n >= 0 else -1)
+    remaining = abs(n)
     d = start
-    while n > 0:
-        d += timedelta(days=1)
+    while remaining > 0:
+        d += step
         if is_working_day(d):
-            n -= 1
+            remaining -= 1
     return d
 
 
