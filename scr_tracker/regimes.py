@@ -521,6 +521,10 @@ def record_clock(name: str, record=None, *, today: date | None = None) -> ClockD
     elif today is not None:
         regime = regime_for(today)
     declared = clock_declaration(name, regime)
+    if declared is None and record is None:
+        # A page with no case that speaks of a clock today's regime does not have (a list of
+        # older cases): the latest regime that declares it.
+        declared = clock_declaration(name)
     if declared is None:
         raise LookupError(f"no clock {name!r} declared")
     return declared
