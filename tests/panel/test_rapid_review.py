@@ -620,3 +620,29 @@ def test_another_boards_rapid_review_is_not_found(request, client, sign_in, chai
 def test_the_cases_here_are_of_the_regimes_with_a_rapid_review(chair_a, dates, code):
     incident = rr_decided(chair_a, dates=dates).incident
     assert (incident.state, incident.regime) == (IncidentState.DECIDED, code)
+
+
+@pytest.mark.parametrize(
+    ("advice", "target", "outcome"),
+    [(Advice.NATIONAL_REVIEW, "closed", Outcome.NATIONAL_REVIEW), (Advice.DISAGREE, "awaiting_board_response", None)],
+)
+def test_a_2023_rapid_review_runs_the_same_way(chair_a, panel_member, advice, target, outcome):
+    submission = rr_in("draft", chair_a, dates=WT2023_DATES)
+    client = session_client(chair_a)
+    response = client.post(api_transition_url(submission, "submit"), {"event_date": "2024-01-23"}, format="json")
+    assert (response.status_code, response.json()["state"]) == (200, "submitted")
+    response = session_client(panel_member).post(
+        api_transition_url(submission, "record_advice"),
+        {"event_date": "2024-01-25", "advice": advice, "reasons": "Fictional panel reasons."},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    submission = reload(submission)
+    assert (submission.state, submission.outcome) == (target, outcome or Outcome.PENDING_BOARD_RESPONSE)
+    assert [(e.transition, e.from_state, e.to_state, e.event_date) for e in entries_of(submission)] == [
+        ("submit", "draft", "submitted", date(2024, 1, 23)),
+        ("record_advice", "submitted", target, date(2024, 1, 25)),
+    ]
+    # Sent two days after the decision, well within 15 working days of the notification.
+    rapid = submission.decision.incident.clock_rows.get(name="rapid_review")
+    assert (rapid.regime, rapid.ended_on, rapid.state(TODAY).status) == ("wt2023", date(2024, 1, 23), "met")
