@@ -82,6 +82,11 @@ def test_working_days_before(start, n, expected):
         assert add_working_days(expected, n) == start
 
 
+def test_working_days_before_rejects_a_negative_count():
+    with pytest.raises(ValueError, match="n must be >= 0"):
+        working_days_before(date(2024, 4, 9), -1)
+
+
 def test_a_working_days_rule_counted_back_and_read_the_other_way():
     rule = ClockRule("report_to_panel", "working_days", -7)
     assert rule.apply(date(2024, 4, 9)) == date(2024, 3, 27)
