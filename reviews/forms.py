@@ -71,7 +71,8 @@ class DecisionForm(TransitionForm):
         self.open_reviews = {
             str(review.public_id): review for review in (open_reviews_of_board(incident) if incident else [])
         }
-        # What the case's regime asks of a decision besides its rationale: the rapid review's outcome.
+        # What the case's regime asks of a decision besides its rationale (the rapid review's outcome); known
+        # before the layout is built too.
         self.asks = incident.regime_rules.decision_asks if incident else ()
         super().__init__(*args, **kwargs)
         if self.open_reviews:

@@ -35,6 +35,7 @@ __all__ = [
     "is_working_day",
     "period_words",
     "stopped_days",
+    "working_days_before",
 ]
 
 NOT_STARTED = "not_started"
@@ -73,19 +74,36 @@ def is_working_day(d: date) -> bool:
 
 
 def add_working_days(start: date, n: int) -> date:
-    """The ``n``-th working day after ``start`` (before it, for a negative ``n``: a clock counted
-    back from a planned date); ``start`` itself is never counted.
+    """The ``n``-th working day after ``start``; ``start`` itself is never counted.
 
     ``start`` may itself be a weekend or holiday (an incident can happen on any day).
     """
-    step = timedelta(days=1 if n >= 0 else -1)
-    remaining = abs(n)
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
     d = start
-    while remaining > 0:
-        d += step
+    while n > 0:
+        d += timedelta(days=1)
         if is_working_day(d):
-            remaining -= 1
+            n -= 1
     return d
+
+
+def working_days_before(start: date, n: int) -> date:
+    """The ``n``-th working day before ``start``; ``start`` itself is never counted (a rule counted
+    back from a planned date: 7 working days before publication)."""
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    d = start
+    while n > 0:
+        d -= timedelta(days=1)
+        if is_working_day(d):
+            n -= 1
+    return d
+
+
+def _shift_working_days(start: date, n: int) -> date:
+    """Forward for a positive ``n``, back for a negative one."""
+    return add_working_days(start, n) if n >= 0 else working_days_before(start, -n)
 
 
 def add_days(start: date, n: int) -> date:
@@ -211,7 +229,7 @@ _UNIT_WORDS = {
 }
 
 _ADDERS = {
-    "working_days": add_working_days,
+    "working_days": _shift_working_days,
     "days": add_days,
     "months": add_months,
 }
