@@ -201,8 +201,8 @@ def constructed_period(frozen, chair_a, chair_b):
 
     # A9: all before the period (signed off 1 March 2014, report sent 31 March 2014) but published
     # on 7 April 2014 (in): 37 days from sign-off to publication.
-    r9 = initiated_and_completed(chair_a, incident_on=date(2024, 6, 1), ofsted=date(2024, 6, 5),
-                                 decided_on=date(2024, 7, 1), started=date(2024, 8, 1), drafting=date(2014, 1, 1),
+    r9 = initiated_and_completed(chair_a, incident_on=date(2013, 6, 1), ofsted=date(2013, 6, 5),
+                                 decided_on=date(2013, 7, 1), started=date(2013, 8, 1), drafting=date(2014, 1, 1),
                                  signed_off=date(2014, 3, 1))  # fmt: skip
     publish(chair_a, send_report(chair_a, r9, on=date(2014, 3, 31)), on=date(2014, 4, 7))
 
@@ -259,7 +259,7 @@ def constructed_period(frozen, chair_a, chair_b):
     # B7: initiated 10 January 2014 (out); signed off 30 June 2014 (in, 171 days); report sent 1 July
     # (in); a proposal not to publish, which the panel disagrees with on 1 August (in); the board
     # accepts on 10 August (disagreed_published) and publishes in full on 20 August (51 days).
-    r_b7 = initiated_and_completed(chair_b, incident_on=date(2024, 12, 20), ofsted=date(2014, 1, 5),
+    r_b7 = initiated_and_completed(chair_b, incident_on=date(2013, 12, 20), ofsted=date(2014, 1, 5),
                                    decided_on=date(2014, 1, 10), started=date(2014, 2, 1), drafting=date(2014, 5, 1),
                                    signed_off=date(2014, 6, 30))  # fmt: skip
     p_b7 = propose_and_submit(chair_b, send_report(chair_b, r_b7, on=date(2014, 7, 1)), "not_published",
