@@ -61,9 +61,9 @@ def test_the_secretariat_reads_the_national_statistics(page, live_server, transa
     page.get_by_role("button", name="Show statistics").click()
     figures = page.locator("dl.govuk-summary-list").first.inner_text()
     assert "Serious incident notifications\n2" in figures or "Serious incident notifications\t2" in figures
-    assert page.locator("svg.app-chart").count() == 6
-    assert page.get_by_role("img", name="SINs and SCRs initiated by quarter").count() == 1
-    assert page.get_by_role("table", name="SINs and SCRs initiated by quarter, as a table").count() == 1
+    assert page.locator("svg.app-chart").count() == 8
+    assert page.get_by_role("img", name="SINs and local reviews initiated by quarter").count() == 1
+    assert page.get_by_role("table", name="SINs and local reviews initiated by quarter, as a table").count() == 1
     assert_accessible(page)
 
     # The chair of one board sees that board's figures only.
