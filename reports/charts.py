@@ -229,10 +229,10 @@ def rapid_reviews_chart(period: Period) -> Chart:
     buckets, trunc, word = _buckets(period)
     counted = (
         rapid_reviews_of(period)
-        .annotate(bucket=trunc("first_submitted_on"), on_time=rapid_review_met())
+        .annotate(bucket=trunc("first_submitted_on"))
         .order_by()
         .values("bucket")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(on_time=True)))
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(rapid_review_met())))
     )
     by_bucket = {row["bucket"]: (row["n"], row["met"]) for row in counted}
     rows = [(label, *by_bucket.get(start, (0, 0))) for start, label in buckets]

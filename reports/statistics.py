@@ -146,16 +146,14 @@ def first_advice_on() -> Subquery:
     )
 
 
-def first_national_review_on() -> Subquery:
-    """The date of a submission's first `national_review` advice (a later advice does not move it)."""
-    return Subquery(
-        SubmissionEvent.objects.filter(
-            submission=OuterRef("pk"), what=SubmissionEvent.What.ADVICE, value=Advice.NATIONAL_REVIEW
-        )
-        .order_by()
-        .values("submission")
-        .annotate(first=Min("event_date"))
-        .values("first")[:1]
+def first_national_review_in(period: Period) -> Q:
+    """A submission's first `national_review` advice is dated in the period: one is in it and none
+    before it (a later advice does not move the date)."""
+    advice = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), what=SubmissionEvent.What.ADVICE, value=Advice.NATIONAL_REVIEW
+    )
+    return Q(Exists(advice.filter(event_date__range=period.range))) & ~Q(
+        Exists(advice.filter(event_date__lt=period.date_from))
     )
 
 
@@ -163,7 +161,8 @@ def rapid_review_met() -> Exists:
     """Whether the case of a rapid review submission met its `rapid_review` clock (ended by its due date)."""
     return Exists(
         ClockRow.objects.filter(
-            incident=OuterRef("decision__incident"),
+            # Through the submission's own column, so the subquery needs no join in the outer query.
+            incident__decisions=OuterRef("decision_id"),
             name=RAPID_REVIEW_CLOCK,
             ended_on__isnull=False,
             due_on__isnull=False,
@@ -276,16 +275,16 @@ def national_statistics(*, date_from: date, date_to: date, board: Board | None =
     )
 
     # Rapid reviews received in the period, and those whose first national_review advice is in it,
-    # counted together over the rapid reviews of the board(s).
+    # counted together over the rapid reviews of the board(s). Conditions, not annotations: an
+    # annotated queryset is aggregated from a subquery that the Exists conditions cannot reach into.
     received = Q(first_submitted_on__range=period.range)
-    national = Q(first_national_review__range=period.range)
+    national = first_national_review_in(period)
     rapid_reviews = (
         period.of_board(PanelSubmission.objects.filter(kind=SubmissionKind.RAPID_REVIEW), "board")
-        .annotate(first_national_review=first_national_review_on(), on_time=rapid_review_met())
         .filter(received | national)
         .aggregate(
             received=Count("pk", filter=received),
-            on_time=Count("pk", filter=received & Q(on_time=True)),
+            on_time=Count("pk", filter=received & Q(rapid_review_met())),
             national=Count("pk", filter=national),
         )
     )
