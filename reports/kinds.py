@@ -31,6 +31,7 @@ from reviews.choices import DecisionKind
 from reviews.selectors import review_of_incident, review_timeline
 from reviews.words import methodology_words, review_state_words, review_transition_words, stop_reason_words
 from scr_tracker import clocks
+from scr_tracker.regimes import regime_of
 
 from .models import ReportJob, ReportKind
 from .selectors import YEAR_MAX, YEAR_MIN, board_report, submission_incident
@@ -67,15 +68,16 @@ def _uuid_or_404(value) -> uuid.UUID:
         raise Http404("Not found") from exc
 
 
-def clock_label(name: str) -> str:
-    return incident_clock_words(name) if name in INCIDENT_CLOCKS else submission_clock_words(name)
+def clock_label(name: str, regime=None) -> str:
+    """A clock in the words of the case's regime (without one, of the latest regime declaring it)."""
+    return incident_clock_words(name, regime) if name in INCIDENT_CLOCKS else submission_clock_words(name, regime)
 
 
-def clock_rows(clock_list) -> list[dict]:
+def clock_rows(clock_list, regime=None) -> list[dict]:
     """Each clock in words, for a table: name, started, due, status, days left or late."""
     return [
         {
-            "name": clock_label(clock.name),
+            "name": clock_label(clock.name, regime),
             "starts_on": clock.starts_on,
             "due": clock.due,
             "status": clock_status_words(clock.status),
@@ -199,7 +201,7 @@ def case_context(subject: Subject, user, today: date) -> dict:
         "state": incident_state_words(incident.state),
         "details": sin_rows(values, [*SIN_FIELDS, "received_on", "ofsted_notified_on"]),
         "chronology": chronology,
-        "clocks": clock_rows(case_clocks),
+        "clocks": clock_rows(case_clocks, incident.regime_rules),
         "decisions": decisions,
         "histories": histories,
         "review": review,
@@ -239,7 +241,7 @@ def submission_context(subject: Subject, user, today: date) -> dict:
         "incident": incident,
         "details": details,
         "history": [{"event": event, "value": event_value_words(event.what, event.value)} for event in history],
-        "clocks": clock_rows(panel_selectors.submission_clocks(submission, today=today)),
+        "clocks": clock_rows(panel_selectors.submission_clocks(submission, today=today), regime_of(submission)),
         "missing": submission_missing(submission) if submission.state == "draft" else [],
         "publication": publication,
         "timeline": timeline_rows(

@@ -379,3 +379,14 @@ def test_the_chronology_follows_the_case_to_its_proposal_not_to_publish(
     assert "5 June 2015 Final report sent to the panel" in lines
     assert "8 June 2015 Sent to the national panel" in lines
     assert "Proposal not to publish a final report in full" in text
+
+
+def test_clocks_in_a_report_are_in_their_cases_regimes_words():
+    """A 2013/2015 case's review clock is named as its regime names it, not as a later regime does."""
+    from reports.kinds import clock_label
+    from scr_tracker.regimes import regime_for
+
+    earlier, later = regime_for(date(2015, 1, 9)), regime_for(date(2024, 1, 9))
+    assert clock_label("scr_completion", earlier) == earlier.clock("scr_completion").described
+    assert clock_label("scr_completion", later) == later.clock("scr_completion").described
+    assert clock_label("scr_completion", earlier) != clock_label("scr_completion", later)
