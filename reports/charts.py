@@ -5,7 +5,7 @@ Pure drawing functions (`bar_chart`) take labels and numbers and return markup: 
 styles and no external references (so the page's CSP and WeasyPrint's deny-all fetcher are both
 content), colours from the GOV.UK palette. Each `Chart` carries its table too, shown beside the
 picture as the text alternative. `charts_for` counts what the charts need in the database: a
-fixed handful of grouped and filtered counts, whatever the number of cases.
+fixed handful of grouped and filtered counts, whatever the number of cases (and of whichever regimes).
 """
 
 from dataclasses import dataclass
@@ -17,9 +17,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Board
+from incidents.choices import Nature
 from panel.choices import Outcome
 
 from .statistics import (
+    NATURES,
     NON_INITIATION_NOT_AGREED,
     NON_PUBLICATION_OUTCOMES,
     Period,
@@ -28,6 +30,8 @@ from .statistics import (
     initiations_in,
     national_statistics,
     publications_in,
+    rapid_review_met,
+    rapid_reviews_of,
     sign_offs_in,
     sins_in,
 )
@@ -158,19 +162,27 @@ def _by(queryset, field: str, trunc) -> dict[date, int]:
     return {row["bucket"]: row["n"] for row in rows}
 
 
-def sins_and_scrs_chart(period: Period) -> Chart:
+def _buckets(period: Period):
+    """The period's rows: calendar quarters, or years when there would be too many quarters."""
     buckets = quarters(period.date_from, period.date_to)
-    trunc, word = TruncQuarter, "quarter"
     if len(buckets) > MAX_QUARTERS:
-        buckets, trunc, word = years(period.date_from, period.date_to), TruncYear, "year"
+        return years(period.date_from, period.date_to), TruncYear, "year"
+    return buckets, TruncQuarter, "quarter"
+
+
+def sins_and_scrs_chart(period: Period) -> Chart:
+    buckets, trunc, word = _buckets(period)
     sins = _by(sins_in(period), "ofsted_notified_on", trunc)
     scrs = _by(initiations_in(period), "decided_on", trunc)
     rows = [(label, sins.get(start, 0), scrs.get(start, 0)) for start, label in buckets]
-    title = f"SINs and SCRs initiated by {word}"
+    # Cases of every regime: a local review is a Serious Case Review or a local child safeguarding
+    # practice review, whichever the case's regime holds.
+    title = f"SINs and local reviews initiated by {word}"
     description = (
-        f"Serious incident notifications (by the date Ofsted was notified) and Serious Case Reviews initiated "
-        f"(by the date of the decision), each {word} of the period. "
-        f"{sum(row[1] for row in rows)} SINs and {sum(row[2] for row in rows)} SCRs in all."
+        f"Serious incident notifications (by the date they were notified) and local reviews initiated "
+        f"(Serious Case Reviews and local child safeguarding practice reviews, by the date of the decision), "
+        f"each {word} of the period. "
+        f"{sum(row[1] for row in rows)} SINs and {sum(row[2] for row in rows)} local reviews in all."
     )
     return Chart(
         slug="sins-and-scrs",
@@ -181,10 +193,69 @@ def sins_and_scrs_chart(period: Period) -> Chart:
             title=title,
             description=description,
             categories=[row[0] for row in rows],
-            series=[Series("SINs", BLUE), Series("SCRs initiated", PURPLE)],
+            series=[Series("SINs", BLUE), Series("Local reviews initiated", PURPLE)],
             values=[[row[1], row[2]] for row in rows],
         ),
-        columns=(word.capitalize(), "SINs", "SCRs initiated"),
+        columns=(word.capitalize(), "SINs", "Local reviews initiated"),
+        rows=rows,
+    )
+
+
+def sins_by_nature_chart(counts: dict[str, int]) -> Chart:
+    """The period's SINs by nature, from the figures (no query of its own)."""
+    # The label without its explanation in brackets, which is too long beside a bar.
+    rows = [(Nature(nature).label.split(" (")[0], counts[nature]) for nature in NATURES]
+    title = "SINs by nature"
+    description = f"{sum(counts.values())} serious incident notifications in the period, by what happened to the child."
+    return Chart(
+        slug="sins-by-nature",
+        title=title,
+        description=description,
+        svg=bar_chart(
+            slug="sins-by-nature",
+            title=title,
+            description=description,
+            categories=[row[0] for row in rows],
+            series=[Series("SINs", BLUE)],
+            values=[[row[1]] for row in rows],
+        ),
+        columns=("Nature", "SINs"),
+        rows=rows,
+    )
+
+
+def rapid_reviews_chart(period: Period) -> Chart:
+    """Rapid reviews received by the Panel each quarter (or year), and how many were on time: one query."""
+    buckets, trunc, word = _buckets(period)
+    counted = (
+        rapid_reviews_of(period)
+        .annotate(bucket=trunc("first_submitted_on"))
+        .order_by()
+        .values("bucket")
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(rapid_review_met())))
+    )
+    by_bucket = {row["bucket"]: (row["n"], row["met"]) for row in counted}
+    rows = [(label, *by_bucket.get(start, (0, 0))) for start, label in buckets]
+    title = f"Rapid reviews received and on time by {word}"
+    description = (
+        f"Rapid reviews received by the Child Safeguarding Practice Review Panel (by the date each was first "
+        f"sent), and how many of them were on time (the decision recorded and the rapid review sent by its due "
+        f"date), each {word} of the period. {sum(row[1] for row in rows)} received, "
+        f"{sum(row[2] for row in rows)} on time."
+    )
+    return Chart(
+        slug="rapid-reviews",
+        title=title,
+        description=description,
+        svg=bar_chart(
+            slug="rapid-reviews",
+            title=title,
+            description=description,
+            categories=[row[0] for row in rows],
+            series=[Series("Received", BLUE), Series("On time", GREEN)],
+            values=[[row[1], row[2]] for row in rows],
+        ),
+        columns=(word.capitalize(), "Received", "On time"),
         rows=rows,
     )
 
@@ -311,6 +382,8 @@ def charts_for(
     non_publication = {str(o): statistics["non_publication_outcomes"][str(o)] for o in NON_PUBLICATION_OUTCOMES}
     return [
         sins_and_scrs_chart(period),
+        sins_by_nature_chart(statistics["sins_by_nature"]),
+        rapid_reviews_chart(period),
         _outcome_chart(
             slug="non-initiation-outcomes",
             title="Panel advice on decisions not to initiate an SCR",

@@ -25,7 +25,6 @@ from incidents.words import clock_words as incident_clock_words
 from incidents.words import state_words as incident_state_words
 from incidents.words import transition_words as incident_transition_words
 from panel import selectors as panel_selectors
-from panel.choices import Outcome
 from panel.services import submission_missing
 from panel.words import event_value_words, submission_clock_words, submission_state_words, submission_transition_words
 from reviews.choices import DecisionKind
@@ -70,7 +69,7 @@ def _uuid_or_404(value) -> uuid.UUID:
 
 
 def clock_label(name: str, regime=None) -> str:
-    """A clock's words as the case's regime declares them."""
+    """A clock in the words of the case's regime (without one, of the latest regime declaring it)."""
     return incident_clock_words(name, regime) if name in INCIDENT_CLOCKS else submission_clock_words(name, regime)
 
 
@@ -323,16 +322,14 @@ def statistics_subject(user, parameters: dict) -> Subject:
 def statistics_context(subject: Subject, user, today: date) -> dict:
     from .charts import charts_for
     from .statistics import national_statistics
+    from .statistics_views import figure_rows
 
     start, end = subject.options["from"], subject.options["to"]
     figures = national_statistics(date_from=start, date_to=end, board=subject.board)
     return {
         "board": subject.board,
         "statistics": figures,
-        "outcome_rows": {
-            key: [(Outcome(outcome).label, count) for outcome, count in figures[key].items()]
-            for key in ("non_initiation_not_agreed", "non_publication_outcomes")
-        },
+        **figure_rows(figures),
         "charts": charts_for(date_from=start, date_to=end, board=subject.board, statistics=figures),
     }
 

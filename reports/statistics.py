@@ -1,4 +1,4 @@
-"""National statistics for a period (SPEC §7): the figures of the panel's annual report.
+"""National statistics for a period (SPEC §7, §10): the figures of the panel's annual report.
 
 Every figure is counted by the database (`aggregate` with filtered counts, `Exists` subqueries,
 medians fetched as the middle one or two rows of an ordered slice), so the number of queries
@@ -27,13 +27,14 @@ from django.db.models import (
 )
 
 from accounts.models import Board
-from incidents.choices import IncidentState, PostMortem
+from incidents.choices import IncidentState, Nature, PostMortem
 from incidents.models import Incident
-from panel.choices import Outcome, SubmissionKind
+from panel.choices import Advice, Outcome, SubmissionKind
 from panel.models import PanelSubmission, SubmissionEvent
 from publication.models import Publication
 from reviews.choices import DecisionKind
 from reviews.models import Decision, SeriousCaseReview
+from scr_tracker.models import ClockRow
 
 NON_INITIATION_NOT_AGREED = (
     Outcome.SCR_INITIATED_AFTER_ADVICE,
@@ -52,11 +53,19 @@ NON_PUBLICATION_OUTCOMES = (
     Outcome.AWAITING_INFORMATION,
     Outcome.PENDING_BOARD_RESPONSE,
 )
+# Every nature a SIN can have under any regime (a regime without `other` simply counts none).
+NATURES = tuple(str(nature) for nature in Nature)
+# The incident clock a rapid review is on time by (SPEC §10): its name, as the API writes it.
+RAPID_REVIEW_CLOCK = "rapid_review"
 KEYS = (
     "from",
     "to",
     "sins",
+    "sins_by_nature",
     "scrs_initiated",
+    "rapid_reviews_received",
+    "rapid_reviews_on_time_pct",
+    "national_reviews",
     "non_initiation_considered",
     "non_initiation_agreed",
     "non_initiation_agreed_pct",
@@ -135,6 +144,39 @@ def first_advice_on() -> Subquery:
         .annotate(first=Min("event_date"))
         .values("first")[:1]
     )
+
+
+def first_national_review_in(period: Period) -> Q:
+    """A submission's first `national_review` advice is dated in the period: one is in it and none
+    before it (a later advice does not move the date)."""
+    advice = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), what=SubmissionEvent.What.ADVICE, value=Advice.NATIONAL_REVIEW
+    )
+    return Q(Exists(advice.filter(event_date__range=period.range))) & ~Q(
+        Exists(advice.filter(event_date__lt=period.date_from))
+    )
+
+
+def rapid_review_met() -> Exists:
+    """Whether the case of a rapid review submission met its `rapid_review` clock (ended by its due date)."""
+    return Exists(
+        ClockRow.objects.filter(
+            # Through the submission's own column, so the subquery needs no join in the outer query.
+            incident__decisions=OuterRef("decision_id"),
+            name=RAPID_REVIEW_CLOCK,
+            ended_on__isnull=False,
+            due_on__isnull=False,
+            ended_on__lte=F("due_on"),
+        )
+    )
+
+
+def rapid_reviews_of(period: Period) -> QuerySet[PanelSubmission]:
+    """Rapid review submissions first sent in the period (the Panel received them then)."""
+    submissions = PanelSubmission.objects.filter(
+        kind=SubmissionKind.RAPID_REVIEW, first_submitted_on__range=period.range
+    )
+    return period.of_board(submissions, "board")
 
 
 def sins_in(period: Period) -> QuerySet[Incident]:
@@ -220,14 +262,32 @@ def _outcome_counts(kind: str) -> dict[str, Count]:
 
 
 def national_statistics(*, date_from: date, date_to: date, board: Board | None = None) -> dict:
-    """The figures of SPEC §7 for `date_from`..`date_to` (both inclusive), for every board or for one.
+    """The figures of SPEC §7 and §10 for `date_from`..`date_to` (both inclusive), for every board or for one.
 
-    Returns exactly `{"from", "to", <every SPEC §7 key>}`; dates are `date` objects (the API
-    writes them as YYYY-MM-DD). With a board, the boards_* keys count that board alone (0 or 1).
+    Returns exactly `{"from", "to", <every SPEC §7 and §10 key>}` (KEYS), cases of every regime
+    counted together; dates are `date` objects (the API writes them as YYYY-MM-DD). With a board,
+    the boards_* keys count that board alone (0 or 1).
     """
     period = Period(date_from, date_to, board)
 
-    sins = sins_in(period).count()
+    sins = sins_in(period).aggregate(
+        all=Count("pk"), **{nature: Count("pk", filter=Q(nature=nature)) for nature in NATURES}
+    )
+
+    # Rapid reviews received in the period, and those whose first national_review advice is in it,
+    # counted together over the rapid reviews of the board(s). Conditions, not annotations: an
+    # annotated queryset is aggregated from a subquery that the Exists conditions cannot reach into.
+    received = Q(first_submitted_on__range=period.range)
+    national = first_national_review_in(period)
+    rapid_reviews = (
+        period.of_board(PanelSubmission.objects.filter(kind=SubmissionKind.RAPID_REVIEW), "board")
+        .filter(received | national)
+        .aggregate(
+            received=Count("pk", filter=received),
+            on_time=Count("pk", filter=received & Q(rapid_review_met())),
+            national=Count("pk", filter=national),
+        )
+    )
 
     decisions = decisions_in(period).aggregate(
         all=Count("pk"),
@@ -265,8 +325,12 @@ def national_statistics(*, date_from: date, date_to: date, board: Board | None =
     return {
         "from": date_from,
         "to": date_to,
-        "sins": sins,
+        "sins": sins["all"],
+        "sins_by_nature": {nature: sins[nature] for nature in NATURES},
         "scrs_initiated": decisions["initiated"],
+        "rapid_reviews_received": rapid_reviews["received"],
+        "rapid_reviews_on_time_pct": percentage(rapid_reviews["on_time"], rapid_reviews["received"]),
+        "national_reviews": rapid_reviews["national"],
         "non_initiation_considered": submissions["non_initiation"],
         "non_initiation_agreed": submissions[f"{ni}__{Outcome.AGREED}"],
         "non_initiation_agreed_pct": percentage(submissions[f"{ni}__{Outcome.AGREED}"], submissions["non_initiation"]),

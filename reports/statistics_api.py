@@ -1,8 +1,8 @@
-"""`GET /api/v1/statistics/national/?from=YYYY-MM-DD&to=YYYY-MM-DD` (SPEC §7, §8).
+"""`GET /api/v1/statistics/national/?from=YYYY-MM-DD&to=YYYY-MM-DD` (SPEC §7, §8, §10).
 
-Exactly the keys of SPEC §7 for the period, both dates inclusive: every board's figures for the
-panel and its secretariat, the board's own for a board user. Missing, malformed or reversed
-dates are 400 with field errors; the service administrator is 403 (no case data).
+Exactly the keys of SPEC §7 and §10 for the period (cases of every regime together), both dates
+inclusive: every board's figures for the panel and its secretariat, the board's own for a board
+user. Missing, malformed or reversed dates are 400 with field errors; the service administrator is 403 (no case data).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from scr_tracker.api import ApiView, error_responses
 
-from .statistics import as_json, national_statistics
+from .statistics import NATURES, as_json, national_statistics
 from .statistics_views import statistics_scope
 
 DATE_MESSAGES = {
@@ -82,8 +82,29 @@ NationalStatisticsOutput._declared_fields.update(
         "from": serializers.DateField(),
         "to": serializers.DateField(),
         "sins": serializers.IntegerField(help_text="Incidents whose Ofsted notification is in the period"),
+        "sins_by_nature": _counts(
+            "SinsByNatureOutput",
+            NATURES,
+            "Those incidents by their nature (other only under the regimes that have it)",
+        ),
         "scrs_initiated": serializers.IntegerField(
-            help_text="Decisions to initiate dated in the period, including those following panel advice"
+            help_text=(
+                "Decisions to initiate a local review (an SCR or an LCSPR) dated in the period, including those "
+                "following panel advice"
+            )
+        ),
+        "rapid_reviews_received": serializers.IntegerField(
+            help_text="Rapid review submissions first submitted in the period"
+        ),
+        "rapid_reviews_on_time_pct": serializers.IntegerField(
+            allow_null=True,
+            help_text=(
+                "Of those, 100 * the ones whose case met its rapid_review clock / received, rounded half up; "
+                "null when none received"
+            ),
+        ),
+        "national_reviews": serializers.IntegerField(
+            help_text="Rapid review submissions whose first national_review advice is dated in the period"
         ),
         "non_initiation_considered": serializers.IntegerField(
             help_text="Non-initiation submissions whose first advice is dated in the period"
@@ -142,9 +163,10 @@ class NationalStatisticsApi(ApiView):
         operation_id="statistics_national",
         summary="National statistics for a period",
         description=(
-            "The national panel's annual report figures (SPEC §7) for `from`..`to`, both inclusive, counted "
-            "by the dates events happened. Panel users get every board's figures; a board user gets the "
-            "same figures for their own board only (the boards_* keys then count that board alone)."
+            "The national panel's annual report figures (SPEC §7, with the rapid review figures of §10) for "
+            "`from`..`to`, both inclusive, counted by the dates events happened, cases of every regime "
+            "together. Panel users get every board's figures; a board user gets the same "
+            "figures for their own board only (the boards_* keys then count that board alone)."
         ),
         parameters=[
             OpenApiParameter(

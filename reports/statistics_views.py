@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Board
+from incidents.choices import Nature
 from panel.choices import Outcome
 
 from .charts import charts_for
@@ -24,6 +25,17 @@ def statistics_scope(user) -> Board | None:
     raise PermissionDenied("National statistics are for the panel and the boards")
 
 
+def figure_rows(figures: dict) -> dict:
+    """The figures that are objects as (label, count) rows, for the page and the PDF alike."""
+    return {
+        "outcome_rows": {
+            key: [(Outcome(outcome).label, count) for outcome, count in figures[key].items()]
+            for key in ("non_initiation_not_agreed", "non_publication_outcomes")
+        },
+        "nature_rows": [(Nature(nature).label, count) for nature, count in figures["sins_by_nature"].items()],
+    }
+
+
 @require_http_methods(["GET"])
 def statistics_page(request):
     board = statistics_scope(request.user)
@@ -36,9 +48,6 @@ def statistics_page(request):
     if not asked or form.is_valid():
         figures = national_statistics(date_from=start, date_to=end, board=board)
         context["statistics"] = figures
-        context["outcome_rows"] = {
-            key: [(Outcome(outcome).label, count) for outcome, count in figures[key].items()]
-            for key in ("non_initiation_not_agreed", "non_publication_outcomes")
-        }
+        context.update(figure_rows(figures))
         context["charts"] = charts_for(date_from=start, date_to=end, board=board, statistics=figures)
     return render(request, "reports/statistics.html", context)

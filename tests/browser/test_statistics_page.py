@@ -1,5 +1,5 @@
 """The national statistics page in a real browser: the secretariat picks a period from the
-dashboard, sees the figures and six charts each with its table, corrects a reversed period from
+dashboard, sees the figures and eight charts each with its table, corrects a reversed period from
 the message next to the field, and a board chair sees only their board. axe-core checks each page.
 
 The live server runs in another thread, so time is not frozen: dates are relative to today.
@@ -39,7 +39,15 @@ def test_the_secretariat_reads_the_national_statistics(page, live_server, transa
             ofsted_notified_on=today - timedelta(days=30),
             received_on=today - timedelta(days=30),
         )
-        decide(chair, incident, decision, decided_on=today - timedelta(days=10))
+        # Cases of the regime in force today, which asks for the rapid review with the decision.
+        decide(
+            chair,
+            incident,
+            decision,
+            decided_on=today - timedelta(days=10),
+            national_review_recommended=False,
+            rapid_review_summary="Fictional rapid review: the facts, immediate actions and learning.",
+        )
 
     sign_in(page, secretariat.email, SECRETARIAT_KEY)
     page.get_by_role("link", name="National statistics").click()
@@ -61,9 +69,9 @@ def test_the_secretariat_reads_the_national_statistics(page, live_server, transa
     page.get_by_role("button", name="Show statistics").click()
     figures = page.locator("dl.govuk-summary-list").first.inner_text()
     assert "Serious incident notifications\n2" in figures or "Serious incident notifications\t2" in figures
-    assert page.locator("svg.app-chart").count() == 6
-    assert page.get_by_role("img", name="SINs and SCRs initiated by quarter").count() == 1
-    assert page.get_by_role("table", name="SINs and SCRs initiated by quarter, as a table").count() == 1
+    assert page.locator("svg.app-chart").count() == 8
+    assert page.get_by_role("img", name="SINs and local reviews initiated by quarter").count() == 1
+    assert page.get_by_role("table", name="SINs and local reviews initiated by quarter, as a table").count() == 1
     assert_accessible(page)
 
     # The chair of one board sees that board's figures only.

@@ -60,11 +60,13 @@ def test_bucket_labels():
 
 def test_charts_of_the_constructed_period(constructed_period, django_assert_num_queries):  # noqa: F811
     statistics = national_statistics(date_from=FROM, date_to=TO)
-    with django_assert_num_queries(5):  # two by-quarter counts, three histograms (figures given)
+    with django_assert_num_queries(6):  # three by-quarter counts, three histograms (figures given)
         charts = charts_for(date_from=FROM, date_to=TO, statistics=statistics)
     by_slug = {chart.slug: chart for chart in charts}
     assert list(by_slug) == [
         "sins-and-scrs",
+        "sins-by-nature",
+        "rapid-reviews",
         "non-initiation-outcomes",
         "non-publication-outcomes",
         "incident-to-decision",
@@ -77,6 +79,9 @@ def test_charts_of_the_constructed_period(constructed_period, django_assert_num_
         ("Oct to Dec 2014", 1, 0),
         ("Jan to Mar 2015", 2, 1),
     ]
+    assert by_slug["sins-by-nature"].rows == [("Death", 12), ("Serious harm", 0), ("Other", 0)]
+    # Every case of this period is of the 2013/2015 regime: no rapid reviews in any quarter.
+    assert [row[1:] for row in by_slug["rapid-reviews"].rows] == [(0, 0)] * 4
     assert by_slug["non-initiation-outcomes"].rows == [
         ("Panel agreed", 1),
         ("SCR initiated after advice", 1),

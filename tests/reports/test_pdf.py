@@ -317,12 +317,12 @@ def test_national_statistics_report_has_the_figures_and_the_charts(
     assert job.reference == "National statistics 2014-04-01 to 2015-03-31" and job.reference in text
     lines = text.splitlines()
     assert "Serious incident notifications 2" in lines
-    assert "Serious Case Reviews initiated (including after panel advice) 1" in lines
+    assert "Local reviews initiated (SCRs and LCSPRs, including after panel advice) 1" in lines
     assert "Considered 1" in lines and "Panel agreed 1 (100%)" in lines
     assert "Boards that contacted the panel 2" in lines
     assert "Median days from incident to decision 28" in lines
     # The charts, drawn as SVG in the PDF, with their tables; nothing fetched for them.
-    assert "SINs and SCRs initiated by quarter" in text and "Jan to Mar 2015 2 1" in lines
+    assert "SINs and local reviews initiated by quarter" in text and "Jan to Mar 2015 2 1" in lines
     assert "Panel advice on decisions not to initiate an SCR" in text
     assert "Panel advice on proposals not to publish in full" in text
     assert recording_fetcher.asked == []
@@ -379,3 +379,14 @@ def test_the_chronology_follows_the_case_to_its_proposal_not_to_publish(
     assert "5 June 2015 Final report sent to the panel" in lines
     assert "8 June 2015 Sent to the national panel" in lines
     assert "Proposal not to publish a final report in full" in text
+
+
+def test_clocks_in_a_report_are_in_their_cases_regimes_words():
+    """A 2013/2015 case's review clock is named as its regime names it, not as a later regime does."""
+    from reports.kinds import clock_label
+    from scr_tracker.regimes import regime_for
+
+    earlier, later = regime_for(date(2015, 1, 9)), regime_for(date(2024, 1, 9))
+    assert clock_label("scr_completion", earlier) == earlier.clock("scr_completion").described
+    assert clock_label("scr_completion", later) == later.clock("scr_completion").described
+    assert clock_label("scr_completion", earlier) != clock_label("scr_completion", later)

@@ -48,8 +48,8 @@ def test_secretariat_sees_every_board_with_the_last_financial_year_by_default(cl
     assert "1 April 2014 to 31 March 2015" in html
     assert summary_value(html, "Serious incident notifications") == "3"
     assert summary_value(html, "Boards that contacted the panel") == "1"  # B notified the panel of its SCR
-    assert html.count("<svg") == 6
-    assert html.count("as a table</caption>") == 6
+    assert html.count("<svg") == 8
+    assert html.count("as a table</caption>") == 8
     assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
@@ -71,7 +71,7 @@ def test_a_board_sees_its_own_figures_only(client, sign_in, request, persona, tw
     assert "Statistics for Alphaford Safeguarding Children Board" in html
     assert response.context["board"] == user.board
     assert summary_value(html, "Serious incident notifications") == "1"  # not board B's two
-    assert summary_value(html, "Serious Case Reviews initiated").startswith("0")
+    assert summary_value(html, "Local reviews initiated").startswith("0")
     assert summary_value(html, "Boards that contacted the panel") == "0"
     assert summary_value(html, "Active boards that did not") == "1"
 
