@@ -76,7 +76,7 @@ def decision_check(
             f"A recommendation for a national review is not part of a decision under {regime.title}"
         ]
     if decision not in DecisionKind.values:
-        errors["decision"] = ["Select whether to initiate a Serious Case Review"]
+        errors["decision"] = [f"Select whether to initiate a {regime.term('review')}"]
     if not isinstance(rationale, dict) or set(rationale) - set(RATIONALE_LIMBS):
         errors["rationale"] = ["Give the rationale against each limb of regulation 5, and nothing else"]
     else:
