@@ -105,7 +105,7 @@ def sin_rows(values: Mapping, fields, regime: Regime | None = None) -> list[dict
 # --- States, transitions and clocks ------------------------------------------------------------
 
 TRANSITIONS = {
-    "notify": "SIN received and Ofsted notified",
+    "notify": "SIN received and notified",
     "refer_to_subgroup": "Referred to the sub-group",
     "record_decision": "Decision recorded",
     "reconsider": "Decision reopened",
@@ -126,6 +126,7 @@ ACTIONS = {
 CLOCKS = (
     "sin_notification",
     "initiation_decision",
+    "rapid_review",
     "send_to_panel",
     "scr_completion",
     "report_to_panel",

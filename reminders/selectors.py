@@ -32,8 +32,8 @@ def _regime_of_clock(clock, object_id) -> QuerySet:
 
 def reminder_regime(reminder) -> Regime | None:
     """The regime of the case a reminder is about, for its words; None if its clock row is gone."""
-    code = _regime_of_clock(reminder.clock, reminder.object_id).first()
-    return regime_by_code(code["regime"]) if code else None
+    found = list(_regime_of_clock(reminder.clock, reminder.object_id))
+    return regime_by_code(found[0]["regime"]) if found else None
 
 
 def unread_count(user: User) -> int:

@@ -38,12 +38,13 @@ from reviews.words import (
     stop_reason_words,
 )
 from scr_tracker import clocks
+from scr_tracker.regimes import regime_of
 from scr_tracker.terms import capital, told_of_initiation
 
 from .models import ReportJob, ReportKind
 from .selectors import YEAR_MAX, YEAR_MIN, board_report, submission_incident
 
-INCIDENT_CLOCKS = ("sin_notification", "initiation_decision", "scr_completion")
+INCIDENT_CLOCKS = ("sin_notification", "initiation_decision", "rapid_review", "scr_completion")
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,19 @@ def _uuid_or_404(value) -> uuid.UUID:
         raise Http404("Not found") from exc
 
 
-def clock_label(name: str) -> str:
-    return incident_clock_words(name) if name in INCIDENT_CLOCKS else submission_clock_words(name)
+def clock_label(name: str, regime=None) -> str:
+    """A clock's name with its rule, as `regime` (the case's) declares it."""
+    if name in INCIDENT_CLOCKS:
+        return incident_clock_words(name, regime)
+    return submission_clock_words(name, regime)
 
 
-def clock_rows(clock_list) -> list[dict]:
-    """Each clock in words, for a table: name, started, due, status, days left or late."""
+def clock_rows(clock_list, regime=None) -> list[dict]:
+    """Each clock in words, for a table: name, started, due, status, days left or late, in the
+    words of `regime` (the case's)."""
     return [
         {
-            "name": clock_label(clock.name),
+            "name": clock_label(clock.name, regime),
             "starts_on": clock.starts_on,
             "due": clock.due,
             "status": clock_status_words(clock.status),
@@ -209,7 +214,7 @@ def case_context(subject: Subject, user, today: date) -> dict:
         "state": incident_state_words(incident.state),
         "details": sin_rows(values, [*SIN_FIELDS, "received_on", "ofsted_notified_on"], regime),
         "chronology": chronology,
-        "clocks": clock_rows(case_clocks),
+        "clocks": clock_rows(case_clocks, regime),
         "decisions": decisions,
         "histories": histories,
         "review": review,
@@ -249,7 +254,7 @@ def submission_context(subject: Subject, user, today: date) -> dict:
         "incident": incident,
         "details": details,
         "history": [{"event": event, "value": event_value_words(event.what, event.value)} for event in history],
-        "clocks": clock_rows(panel_selectors.submission_clocks(submission, today=today)),
+        "clocks": clock_rows(panel_selectors.submission_clocks(submission, today=today), regime_of(submission)),
         "missing": submission_missing(submission) if submission.state == "draft" else [],
         "publication": publication,
         "timeline": timeline_rows(

@@ -217,7 +217,7 @@ def test_timeline_shows_every_audit_entry(client, sign_in, chair_a):
     entries = AuditEntry.objects.for_object(incident)
     assert entries.count() == 4
     assert timeline.count('<tr class="govuk-table__row">') == 1 + entries.count()  # header row + one per entry
-    for words in ("SIN received and Ofsted notified", "Decision recorded", "Decision reopened", "New information"):
+    for words in ("SIN received and notified", "Decision recorded", "Decision reopened", "New information"):
         assert words in timeline
     assert "Draft to Notified" in timeline and "Decided to Under consideration" in timeline
     assert "Chair of A" in timeline and "Board chair" in timeline
