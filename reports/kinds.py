@@ -289,7 +289,7 @@ def board_subject(user, parameters: dict) -> Subject:
         board,
         board,
         f"{board.code} {year}-{str(year + 1)[2:]}",
-        f"Annual Serious Case Review report {year} to {year + 1}",
+        f"Annual local review report {year} to {year + 1}",
         {"year": year},
     )
 
