@@ -376,6 +376,6 @@ def test_the_chronology_follows_the_case_to_its_proposal_not_to_publish(
     text, _ = pdf_text(job)
     lines = text.splitlines()
     assert "1 June 2015 Review signed off" in lines
-    assert "5 June 2015 Final report sent to the panel" in lines
+    assert "5 June 2015 Final report sent to the national panel" in lines
     assert "8 June 2015 Sent to the national panel" in lines
     assert "Proposal not to publish a final report in full" in text
