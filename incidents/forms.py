@@ -8,8 +8,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
-from scr_tracker import clocks
+from scr_tracker import clocks, regimes
 from scr_tracker.forms import DateField, TransitionForm, date_input
+from scr_tracker.terms import term
 
 from .choices import (
     Agency,
@@ -129,12 +130,32 @@ class ChildForm(SinStepForm):
         ]
 
 
+def _other_nature_hint() -> str:
+    """The nature question comes before the dates that pick the case's rules: say which rules offer
+    'other' (the service refuses it, beside this question, for a case under the others)."""
+    offering = [regime for regime in regimes.REGIMES if Nature.OTHER in regime.natures]
+    if not offering or len(offering) == len(regimes.REGIMES):
+        return ""
+    since = min(regime.in_force_from for regime in offering)
+    titles = " and ".join(regime.title for regime in offering)
+    return (
+        f"'Other' applies only to a case under {titles}: one the local authority became aware of "
+        f"on or after {since:%-d %B %Y}."
+    )
+
+
+OTHER_NATURE_HINT = _other_nature_hint()
+
+
 class IncidentForm(SinStepForm):
     slug = "incident"
     title = "The incident"
 
     nature = _radios(
-        Nature.choices, "What happened to the child?", "Select whether the child died or was seriously harmed"
+        Nature.choices,
+        "What happened to the child?",
+        "Select whether the child died or was seriously harmed",
+        help_text=OTHER_NATURE_HINT,
     )
     harm_types = _checkboxes(
         HarmType.choices,
@@ -227,7 +248,18 @@ class NotifyForm(TransitionForm):
     event_name = "the date the board received the notification"
     submit_label = "Record the notification"
 
-    ofsted_notified_on = DateField(label="When was Ofsted notified?", name="the date Ofsted was notified")
+    ofsted_notified_on = DateField(label="When was it notified?", name="the date it was notified")
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        if record is not None:
+            # The body that receives the SIN and the one notified are the case's regime's.
+            self.fields[
+                "event_date"
+            ].label = f"When did the {term(record, 'board_short')} receive the serious incident notification?"
+            notified = term(record, "notified")
+            self.fields["ofsted_notified_on"].label = f"When was {notified} notified?"
+            self.fields["ofsted_notified_on"].name_in_words = f"the date {notified} was notified"
 
     def fields_layout(self):
         return [date_input("ofsted_notified_on")]

@@ -84,14 +84,14 @@ class Incident(FSMModelMixin, models.Model):
 
     # --- Transitions: small, state and the event's own fields only (SPEC §4.1) -------------
 
-    @blocking("A Serious Case Review has been opened for this incident")
+    @blocking("A local review has been opened for this incident")
     def no_review(self) -> bool:
         # Lists annotate `has_review` (incidents.selectors) so that this costs no query a row.
         if "has_review" in self.__dict__:
             return not self.has_review
         return not self.reviews.exists()
 
-    @blocking("The case's Serious Case Review has not been published, withheld or taken down yet")
+    @blocking("The case's local review has not been published, withheld or taken down yet")
     def review_finished(self) -> bool:
         # A case with a review closes once its publication has run its course (SPEC §4.5). Lists
         # annotate `has_unfinished_review` (incidents.selectors) so that this costs no query a row.

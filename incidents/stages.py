@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from panel.choices import SubmissionState
+from panel.words import outcome_words
 from reviews.choices import DecisionKind, ReviewState
-from scr_tracker.regimes import record_clock
+from reviews.words import decision_words
+from scr_tracker.regimes import record_clock, regime_of
+from scr_tracker.terms import term
 
 from .choices import IncidentState
 
@@ -46,9 +49,9 @@ def _on(d) -> str:
 
 
 def _submission_stage(submission, href: str | None, current) -> Stage:
-    """The case's submission to the national panel: where it stands and, once advised, its outcome."""
-    name = "Send the case to the national panel"
-    state, outcome = submission.state, submission.get_outcome_display()
+    """The case's submission to the panel: where it stands and, once advised, its outcome."""
+    name = f"Send the case to the {term(submission, 'panel')}"
+    state, outcome = submission.state, outcome_words(submission.outcome, submission)
     if state == SubmissionState.DRAFT:
         if current is not None and submission.decision_id != current.pk:
             return _stage(name, NOT_DONE, "The decision it was for has been reconsidered", href)
@@ -63,8 +66,8 @@ def _submission_stage(submission, href: str | None, current) -> Stage:
 
 
 def _review_stage(decision, review=None, href: str | None = None) -> Stage:
-    """The Serious Case Review the decision opened: where it stands, and its page when this user may see it."""
-    name = "Carry out the Serious Case Review"
+    """The local review the decision opened: where it stands, and its page when this user may see it."""
+    name = f"Carry out the {term(decision.incident, 'review')}"
     advice = "Initiated following the panel's advice. " if decision.following_panel_advice else ""
     if review is None:
         # A review this user may not open still says when it is due; one the case joined says nothing here.
@@ -94,7 +97,8 @@ def _publication_stage(publication, href: str | None) -> Stage:
         hint = f"Published on {_on(publication.published_on)}; taken down on {_on(publication.taken_down_on)}"
         return _stage(name, COMPLETED, hint, href)
     if state == "withheld":
-        return _stage(name, ("Withheld", None), "Not published, after the panel's advice", href)
+        advised = regime_of(publication).panel_advises_on_publication
+        return _stage(name, ("Withheld", None), "Not published, after the panel's advice" if advised else "", href)
     if state == "with_panel":
         outcome = publication.submission.get_outcome_display() if publication.submission_id else ""
         return _stage(
@@ -119,10 +123,11 @@ def case_stages(
 ) -> list[Stage]:
     """`decisions` oldest first; `transitions_done` the names in the case's timeline; `links` the
     transition pages this user can open now, by transition name; `submission` the case's latest
-    submission to the panel, if any, and `submission_href` its page; `review` the case's Serious
-    Case Review that this user may see, if any, and `review_href` its page; `publication` that
+    submission to the panel, if any, and `submission_href` its page; `review` the case's local
+    review that this user may see, if any, and `review_href` its page; `publication` that
     review's publication this user may see, if any, and `publication_href` its page."""
     state = incident.state
+    words = incident.regime_rules.terms
     done = set(transitions_done)
     current = decisions[-1] if decisions else None
     over = state in (IncidentState.WITHDRAWN, IncidentState.CLOSED)
@@ -137,14 +142,15 @@ def case_stages(
     if incident.received_on:
         stages.append(
             _stage(
-                "Record that the board received the notification",
+                "Record that the notification was received",
                 COMPLETED,
-                f"Received on {_on(incident.received_on)}; Ofsted notified on {_on(incident.ofsted_notified_on)}",
+                f"Received on {_on(incident.received_on)}; "
+                f"{words['notified']} notified on {_on(incident.ofsted_notified_on)}",
             )
         )
     else:
         status = NOT_DONE if over else NOT_YET_STARTED
-        stages.append(_stage("Record that the board received the notification", status, href=links.get("notify")))
+        stages.append(_stage("Record that the notification was received", status, href=links.get("notify")))
 
     subgroup = "Refer the case to the case review sub-group"
     if "refer_to_subgroup" in done:
@@ -152,20 +158,22 @@ def case_stages(
     elif state == IncidentState.DRAFT:
         stages.append(_stage(subgroup, CANNOT_START, "Optional. Record the notification first"))
     elif state == IncidentState.NOTIFIED:
-        hint = "Optional: the chair can decide without a referral"
+        hint = f"Optional: the {words['chair']} can decide without a referral"
         stages.append(_stage(subgroup, NOT_YET_STARTED, hint, links.get("refer_to_subgroup")))
     else:
         stages.append(_stage(subgroup, NOT_DONE, "The case was not referred"))
 
-    deciding = "Decide whether to initiate a Serious Case Review"
+    deciding = f"Decide whether to initiate a {words['review']}"
     if state in (IncidentState.DECIDED, IncidentState.CLOSED) and current:
-        stages.append(_stage(deciding, COMPLETED, f"{current.get_decision_display()} on {_on(current.decided_on)}"))
+        decided = decision_words(current.decision, incident)
+        stages.append(_stage(deciding, COMPLETED, f"{decided} on {_on(current.decided_on)}"))
     elif state in (IncidentState.NOTIFIED, IncidentState.UNDER_CONSIDERATION):
         if current:
             hint = f"Reopened after the decision of {_on(current.decided_on)}"
             stages.append(_stage(deciding, INCOMPLETE, hint, links.get("record_decision")))
         else:
-            stages.append(_stage(deciding, NOT_YET_STARTED, "Only the chair records it", links.get("record_decision")))
+            only = f"Only the {words['chair']} records it"
+            stages.append(_stage(deciding, NOT_YET_STARTED, only, links.get("record_decision")))
     elif state == IncidentState.DRAFT:
         stages.append(_stage(deciding, CANNOT_START, "Record the notification first"))
     else:
@@ -182,7 +190,7 @@ def case_stages(
         opened = getattr(current, "submission", None)
         due = opened.send_to_panel_due() if opened is not None else None
         hint = f"Due by {_on(due)}" if due else ""
-        stages.append(_stage("Send the case to the national panel", NOT_YET_STARTED, hint))
+        stages.append(_stage(f"Send the case to the {words['panel']}", NOT_YET_STARTED, hint))
     elif reviewing:
         stages.append(_review_stage(current, review, review_href))
     elif over:

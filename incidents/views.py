@@ -24,8 +24,12 @@ from reviews.explain import why_due_dates_differ
 from reviews.forms import DecisionForm
 from reviews.selectors import review_of_incident
 from reviews.services import decision_record
+from reviews.words import decision_words
+from scr_tracker import clocks
 from scr_tracker.forms import add_service_errors
 from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
+from scr_tracker.regimes import regime_for
+from scr_tracker.terms import lower_first, term
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
@@ -44,7 +48,7 @@ from .forms import (
 )
 from .models import INCIDENT_TRANSITIONS
 from .stages import case_stages
-from .words import action_words, sin_rows, state_words, transition_words
+from .words import action_words, rules_statement, sin_rows, state_words, transition_words
 
 CASES_PER_PAGE = 25
 ANSWERS = "sin_answers"  # session key: the question pages' answers, by page, until saved
@@ -163,8 +167,14 @@ def sin_step(request, step: str):
     return render(
         request,
         "incidents/sin_step.html",
-        {"form": form, "number": index + 1, "of": len(SIN_STEPS), "back": back},
+        {"form": form, "number": index + 1, "of": len(SIN_STEPS), "back": back, "rules": _rules_of_answers(earlier)},
     )
+
+
+def _rules_of_answers(answers: dict) -> str:
+    """Which rules the dates entered so far put the case under, once the local authority's date is known."""
+    aware = answers.get("la_aware_on")
+    return rules_statement(regime_for(aware), notified=False) if aware else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,7 +206,10 @@ def sin_check(request):
         {"title": step.title, "href": _step_url(step.slug), "rows": sin_rows(data, step.base_fields)}
         for step in SIN_STEPS
     ]
-    return render(request, "incidents/sin_check.html", {"sections": sections, "errors": errors})
+    context = {"sections": sections, "errors": errors, "rules": _rules_of_answers(data)}
+    if data.get("la_aware_on"):
+        context["regime"] = regime_for(data["la_aware_on"])
+    return render(request, "incidents/sin_check.html", context)
 
 
 # --- The case page -------------------------------------------------------------------------------
@@ -226,6 +239,7 @@ def case_detail(request, public_id):
     review = review_of_incident(request.user, incident)
     publication = publication_of_review(request.user, review)
     today = _today()
+    case_clocks = selectors.incident_clocks(incident, decisions, today)
     values = {field: getattr(incident, field) for field in services.SIN_FIELDS}
     values.update(received_on=incident.received_on, ofsted_notified_on=incident.ofsted_notified_on)
     sections = []
@@ -233,7 +247,7 @@ def case_detail(request, public_id):
         fields = list(step.base_fields)
         if step.slug == "incident":
             fields += ["received_on", "ofsted_notified_on"]
-        sections.append({"title": step.title, "rows": sin_rows(values, fields)})
+        sections.append({"title": step.title, "rows": sin_rows(values, fields, incident.regime_rules)})
     return render(
         request,
         "incidents/case_detail.html",
@@ -241,7 +255,8 @@ def case_detail(request, public_id):
             "incident": incident,
             "current": decisions[-1] if decisions else None,
             "decisions": list(reversed(decisions)),
-            "clocks": selectors.incident_clocks(incident, decisions, today),
+            "clocks": case_clocks,
+            "rules": _case_rules(incident, case_clocks),
             "review_due": _review_due(review, today),
             "timeline_rows": _case_timeline(timeline, publication),
             "logged_on": f"{incident.created_at:%-d %B %Y}",
@@ -265,6 +280,20 @@ def case_detail(request, public_id):
             **(publication_context(publication, request.user, today=_today()) if publication else {}),
             "sections": sections,
         },
+    )
+
+
+def _case_rules(incident, case_clocks) -> str:
+    """Which rules the case follows, with its decision's due date from the clock's row."""
+    regime = incident.regime_rules
+    rows = {clock.name: clock for clock in case_clocks}
+    deciding, notifying = rows.get(regime.decision_due_clock), rows.get("sin_notification")
+    return rules_statement(
+        regime,
+        notified=incident.received_on is not None,
+        decision_due=deciding.due if deciding else None,
+        met=deciding is not None and deciding.status in (clocks.MET, clocks.MISSED),
+        notification_due=notifying.due if notifying else None,
     )
 
 
@@ -323,7 +352,7 @@ TRANSITION_PAGES = {
         services.incident_notify,
         lambda incident: f"Notification recorded. {notify_clock_words(incident, done=True)}",
         lambda incident: (
-            "Record when the board received the serious incident notification and when "
+            f"Record when the {term(incident, 'board_short')} received the serious incident notification and when "
             f"{incident.regime_rules.term('notified')} was notified. {notify_clock_words(incident)}"
         ),
     ),
@@ -331,12 +360,15 @@ TRANSITION_PAGES = {
         ReferForm,
         services.incident_refer_to_subgroup,
         lambda incident: "Case referred to the sub-group",
-        "The board's case review sub-group considers the case and recommends whether to initiate a review.",
+        lambda incident: (
+            "The case review sub-group considers the case and recommends whether to initiate a "
+            f"{term(incident, 'review')}."
+        ),
     ),
     "record_decision": TransitionPage(
         DecisionForm,
         decision_record,
-        lambda decision: f"Decision recorded: {decision.get_decision_display().lower()}",
+        lambda decision: f"Decision recorded: {lower_first(decision_words(decision.decision, decision.incident))}",
     ),
     "reconsider": TransitionPage(
         ReconsiderForm,

@@ -6,6 +6,7 @@ from datetime import date
 from accounts.models import Role
 from scr_tracker import clocks
 from scr_tracker.regimes import Regime, clock_declaration
+from scr_tracker.terms import capital
 
 from .choices import (
     Agency,
@@ -82,19 +83,29 @@ def _words(field: str, value):
     return str(value)
 
 
-def sin_rows(values: Mapping, fields) -> list[dict]:
-    """Summary-list rows for these fields: {"field", "label", "value", "many"} (`many`: a list to show as one)."""
+def case_labels(regime: Regime) -> dict[str, str]:
+    """The labels that name the case's bodies, in its regime's words."""
+    return {
+        "received_on": f"SIN received by the {regime.term('board_short')}",
+        "ofsted_notified_on": f"{capital(regime.term('notified'))} notified",
+    }
+
+
+def sin_rows(values: Mapping, fields, regime: Regime | None = None) -> list[dict]:
+    """Summary-list rows for these fields: {"field", "label", "value", "many"} (`many`: a list to show
+    as one); with `regime`, the labels that name a body are in its words."""
+    labels = {**LABELS, **(case_labels(regime) if regime is not None else {})}
     rows = []
     for field in fields:
         value = _words(field, values.get(field))
-        rows.append({"field": field, "label": LABELS[field], "value": value, "many": isinstance(value, list)})
+        rows.append({"field": field, "label": labels[field], "value": value, "many": isinstance(value, list)})
     return rows
 
 
 # --- States, transitions and clocks ------------------------------------------------------------
 
 TRANSITIONS = {
-    "notify": "SIN received and Ofsted notified",
+    "notify": "SIN received and notified",
     "refer_to_subgroup": "Referred to the sub-group",
     "record_decision": "Decision recorded",
     "reconsider": "Decision reopened",
@@ -161,3 +172,43 @@ def clock_words(name: str, regime: Regime | None = None) -> str:
 
 def clock_status_words(status: str) -> str:
     return CLOCK_STATUSES.get(status, status)
+
+
+# --- Which rules a case follows (SPEC §10) ------------------------------------------------------
+
+
+def _on(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def rules_statement(
+    regime: Regime,
+    *,
+    notified: bool,
+    decision_due: date | None = None,
+    met: bool = False,
+    notification_due: date | None = None,
+) -> str:
+    """Which regime's rules a case follows and the clock its decision runs on, in the regime's words.
+
+    Once the SIN is received the regime is fixed and the clock's row gives its due date ("This case
+    follows Working Together 2018: the rapid review is due by 18 January 2023"). Before, the date
+    the local authority became aware puts the case under a regime, and the clock that recording
+    the notification will start is described from its declaration.
+    """
+    clock = regime.clock(regime.decision_due_clock)
+    if notified:
+        if clock is None or decision_due is None:
+            return f"This case follows {regime.title}."
+        verb = "was" if met else "is"
+        return f"This case follows {regime.title}: the {clock.title.lower()} {verb} due by {_on(decision_due)}."
+    notification = regime.clock("sin_notification")
+    parts = [f"The dates entered put this case under {regime.title}"]
+    if notification_due is not None:
+        parts.append(f"the notification is due by {_on(notification_due)}")
+    elif notification is not None:
+        parts.append(f"the notification is due within {notification.phrase}")
+    said = "; ".join(parts)
+    if clock is None:
+        return f"{said}."
+    return f"{said}. Recording the notification starts the {clock.title.lower()} clock: {clock.phrase}."

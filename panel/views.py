@@ -25,6 +25,7 @@ from incidents.words import sin_rows
 from scr_tracker.forms import add_service_errors
 from scr_tracker.pages import PageRefusal, TransitionPages, check_transition, run_for_page, transition_view
 from scr_tracker.pages import TransitionPage as BaseTransitionPage
+from scr_tracker.terms import lower_first, term
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
@@ -47,7 +48,7 @@ from .forms import (
     WithdrawSubmissionForm,
 )
 from .models import SUBMISSION_TRANSITIONS, SubmissionEvent
-from .words import submission_action_words, submission_state_words, submission_transition_words
+from .words import outcome_words, submission_action_words, submission_state_words, submission_transition_words
 
 SUBMISSIONS_PER_PAGE = 25
 
@@ -107,7 +108,7 @@ def _case_sections(incident) -> list[dict]:
         fields = list(step.base_fields)
         if step.slug == "incident":
             fields += ["received_on", "ofsted_notified_on"]
-        sections.append({"title": step.title, "rows": sin_rows(values, fields)})
+        sections.append({"title": step.title, "rows": sin_rows(values, fields, incident.regime_rules)})
     return sections
 
 
@@ -237,7 +238,7 @@ def submission_check(request, public_id):
             if "missing" in kept:
                 missing, refused_missing = kept["missing"], True
             if sent is not None:
-                messages.success(request, "Submission sent to the national panel")
+                messages.success(request, f"Submission sent to the {term(submission, 'panel')}")
                 return redirect(_submission_url(submission))
     except PageRefusal as refusal:
         return _refused(request, submission, "submit", refusal.reasons)
@@ -295,9 +296,12 @@ TRANSITION_PAGES = {
     "record_board_response": TransitionPage(
         BoardResponseForm,
         services.submission_record_board_response,
-        lambda submission: f"Response recorded. Outcome: {submission.get_outcome_display().lower()}",
-        "If the board accepts the panel's advice, a decision to initiate a Serious Case Review is recorded on "
-        "the case, dated the day of the response and marked as following the panel's advice.",
+        lambda submission: f"Response recorded. Outcome: {lower_first(outcome_words(submission.outcome, submission))}",
+        lambda submission: (
+            f"If the {term(submission, 'board_short')} accepts the panel's advice, a decision to initiate a "
+            f"{term(submission, 'review')} is recorded on the case, dated the day of the response and marked "
+            "as following the panel's advice."
+        ),
         answers=SubmissionEvent.What.ADVICE,
     ),
     "record_panel_view": TransitionPage(
@@ -322,9 +326,9 @@ def _submission_transition_context(submission, name: str, page, form) -> dict:
         answering = selectors.submission_history(submission).filter(what=page.answers).last()
     return {
         **_submission_context(submission),
-        "intro": NON_PUBLICATION_INTROS.get(name, page.intro)
+        "intro": NON_PUBLICATION_INTROS.get(name, page.intro_for(submission))
         if submission.kind == SubmissionKind.NON_PUBLICATION
-        else page.intro,
+        else page.intro_for(submission),
         "answering": answering,
         "no_meetings": name == "schedule" and not form.fields["meeting"].queryset.exists(),
     }

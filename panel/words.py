@@ -1,6 +1,7 @@
 """The panel's work in words: submission states, transitions, history and outcomes (pages only)."""
 
 from scr_tracker.regimes import Regime, clock_declaration
+from scr_tracker.terms import term
 
 from .choices import Advice, BoardResponse, Outcome, PanelView, SubmissionKind, SubmissionState
 from .models import SubmissionEvent
@@ -93,7 +94,15 @@ def submission_state_words(value: str) -> str:
     return SubmissionState(value).label if value in SubmissionState.values else _fallback(value)
 
 
-def outcome_words(value: str) -> str:
+# Outcomes that name the local review, in the words of the submission's case (the labels are the first regime's).
+CASE_OUTCOMES = {Outcome.SCR_INITIATED_AFTER_ADVICE: "{review_short} initiated after advice"}
+
+
+def outcome_words(value: str, case=None) -> str:
+    """An outcome in words; with `case` (a case record or a Regime), in its regime's words. The
+    case is read only for an outcome that names the review, so a list pays nothing for the others."""
+    if case is not None and value in CASE_OUTCOMES:
+        return CASE_OUTCOMES[value].format(review_short=term(case, "review_short"))
     return Outcome(value).label if value in Outcome.values else _fallback(value)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from incidents.forms import ANY
 from scr_tracker.forms import DateField, TransitionForm, date_input
 from scr_tracker.regimes import ClockDeclaration, record_clock
+from scr_tracker.terms import term
 
 from .choices import PROPOSED_MODES, PublicationMode, PublicationState
 
@@ -46,6 +47,8 @@ class SendReportForm(TransitionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.record is not None:
+            self.fields["event_date"].label = f"When did the final report go to the {term(self.record, 'panel')}?"
         self.fields["planned_publication_on"].help_text = _planned_hint(self.record)
 
     def fields_layout(self):
@@ -185,7 +188,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["planned_publication_on"].help_text = (
-            f"The final report must reach the national panel at least {_report_to_panel(record).duration} "
+            f"The final report must reach the {term(record, 'panel')} at least {_report_to_panel(record).duration} "
             f"this date. {DATE_EXAMPLE}"
         )
         self.helper = FormHelper()

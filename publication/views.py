@@ -20,7 +20,8 @@ from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
 from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
-from scr_tracker.regimes import record_clock
+from scr_tracker.regimes import record_clock, regime_of
+from scr_tracker.terms import term
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -152,22 +153,49 @@ def _published(publication) -> str:
     return f"Report published on {_on(publication.published_on)} ({publication.get_mode_display().lower()})"
 
 
+def _proposed(publication) -> str:
+    if regime_of(publication).panel_advises_on_publication:
+        return f"Proposal recorded. Check and send the submission to the {term(publication, 'panel')}"
+    return "Decision recorded. Publish the report or record it as withheld"
+
+
+def _propose_intro(publication) -> str:
+    board = term(publication, "board_short")
+    advice = (
+        f"The {term(publication, 'panel')} advises on the proposal; give"
+        if regime_of(publication).panel_advises_on_publication
+        else f"The {board} decides; record"
+    )
+    return (
+        f"Publishing other than in full must be exceptional. {advice} the {board}'s reasons and the independent "
+        "advice that publication would put specific individuals at serious risk."
+    )
+
+
+def _withhold_intro(publication) -> str:
+    if regime_of(publication).panel_advises_on_publication:
+        return (
+            f"The report is not published: the panel agreed, or the {term(publication, 'board_short')} did not "
+            "accept the panel's advice to publish."
+        )
+    return f"The report is not published, as the {term(publication, 'board_short')} decided."
+
+
 TRANSITION_PAGES = {
     "send_report": TransitionPage(
         SendReportForm,
         services.publication_send_report,
-        lambda p: f"Final report sent to the panel on {_on(p.report_sent_on)}",
+        lambda p: f"Final report sent to the {term(p, 'panel')} on {_on(p.report_sent_on)}",
         lambda p: (
-            "The final report goes to the national panel at least "
+            f"The final report goes to the {term(p, 'panel')} at least "
             f"{record_clock('report_to_panel', p).duration} it is published."
         ),
     ),
     "propose": TransitionPage(
         ProposeForm,
         services.publication_propose,
-        lambda p: "Proposal recorded. Check and send the submission to the panel",
-        "Publishing other than in full must be exceptional. The panel advises on the proposal; give the board's "
-        "reasons and the independent advice that publication would put specific individuals at serious risk.",
+        _proposed,
+        _propose_intro,
     ),
     "schedule": TransitionPage(
         ScheduleForm,
@@ -191,7 +219,7 @@ TRANSITION_PAGES = {
         WithholdForm,
         services.publication_withhold,
         lambda p: "Report withheld: it will not be published",
-        "The report is not published: the panel agreed, or the board did not accept the panel's advice to publish.",
+        _withhold_intro,
     ),
     "take_down": TransitionPage(
         TakeDownForm,

@@ -7,6 +7,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from scr_tracker.regimes import regime_for
+
+from .selectors import reminder_regime
 from .stages import is_overdue_stage, when_words
 from .words import clock_words
 
@@ -16,10 +19,12 @@ def reminder_email(notification) -> EmailMultiAlternatives:
     reminder, user = notification.reminder, notification.recipient
     today = timezone.localdate()
     site = settings.SITE_URL.rstrip("/")
+    regime = reminder_regime(reminder)  # the case's own words, as in the calendar feed
     context = {
         "full_name": user.full_name,
         "reference": reminder.reference,
-        "deadline": clock_words(reminder.clock),
+        "deadline": clock_words(reminder.clock, regime),
+        "chair": (regime or regime_for(today)).term("chair"),
         "due_on": reminder.due_on,
         "when": when_words(reminder.due_on, today),
         "overdue": is_overdue_stage(reminder.stage) and reminder.due_on < today,

@@ -7,6 +7,8 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from scr_tracker.models import ClockRow
+from scr_tracker.regimes import Regime, regime_by_code
 
 from .models import CalendarFeed, Notification, ReminderPreference
 from .sources import DueClock, due_clocks
@@ -18,8 +20,20 @@ def notifications_for_user(user: User) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user, reminder__board_id=user.board_id)
         .select_related("reminder")
+        .annotate(regime=Subquery(_regime_of_clock(OuterRef("reminder__clock"), OuterRef("reminder__object_id"))))
         .order_by("-created_at", "-pk")
     )
+
+
+def _regime_of_clock(clock, object_id) -> QuerySet:
+    # A clock's name says which kind of record it belongs to, so name and id find its row.
+    return ClockRow.objects.filter(name=clock, object_id=object_id).values("regime")[:1]
+
+
+def reminder_regime(reminder) -> Regime | None:
+    """The regime of the case a reminder is about, for its words; None if its clock row is gone."""
+    found = list(_regime_of_clock(reminder.clock, reminder.object_id))
+    return regime_by_code(found[0]["regime"]) if found else None
 
 
 def unread_count(user: User) -> int:

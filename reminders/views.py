@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scr_tracker.regimes import regime_by_code, regime_for
+
 from . import selectors, services
 from .feeds import deadlines_calendar
 from .forms import ReminderChoicesForm
@@ -30,11 +32,13 @@ def notification_list(request):
     for notification in page.object_list:
         reminder = notification.reminder
         source = source_for(reminder.clock)
+        regime = regime_by_code(notification.regime) if notification.regime else None
         rows.append(
             {
                 "notification": notification,
                 "reminder": reminder,
-                "deadline": clock_words(reminder.clock),
+                "deadline": clock_words(reminder.clock, regime),
+                "chair": (regime or regime_for(today)).term("chair"),
                 "stage": stage_words(reminder.stage),
                 "when": when_words(reminder.due_on, today),
                 "href": source.url(reminder.link_public_id) if source else "",

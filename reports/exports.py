@@ -30,9 +30,9 @@ from audit.models import AccessEvent
 from incidents.words import state_words as incident_state_words
 from panel.words import kind_words, outcome_words, submission_state_words
 from publication.words import publication_mode_words, publication_state_words
-from reviews.choices import DecisionKind
-from reviews.words import action_status_words, agency_words, methodology_words, review_state_words
+from reviews.words import action_status_words, agency_words, decision_words, methodology_words, review_state_words
 from scr_tracker.regimes import record_clock
+from scr_tracker.terms import term
 
 from .selectors import submission_incident
 
@@ -125,7 +125,9 @@ CASES = ExportList(
         Column("Incident date", lambda c: c.incident_on),
         Column("SIN received", lambda c: c.received_on),
         Column("State", lambda c: incident_state_words(c.state)),
-        Column("Current decision", lambda c: DecisionKind(c.current_decision).label if c.current_decision else ""),
+        # The headings cover every regime; a row's words are its own case's (SPEC §10).
+        Column("Rules", lambda c: c.regime_rules.title),
+        Column("Current decision", lambda c: decision_words(c.current_decision, c) if c.current_decision else ""),
         Column("Decided on", lambda c: c.current_decided_on),
         Column("Next deadline", lambda c: c.next_due),
         Column("RAG", lambda c: (c.rag or "").capitalize()),
@@ -165,7 +167,7 @@ SUBMISSIONS = ExportList(
         Column("Send to the panel by", lambda s: s.send_to_panel_due()),
         Column("Sent", lambda s: s.first_submitted_on),
         Column("State", lambda s: submission_state_words(s.state)),
-        Column("Outcome", lambda s: outcome_words(s.outcome)),
+        Column("Outcome", lambda s: outcome_words(s.outcome, s)),
         Column("First advised", lambda s: s.first_advised_on),
         Column("Information due", lambda s: s.information_due),
         Column("Panel meeting", lambda s: s.meeting.meets_on if s.meeting_id else None),
@@ -175,11 +177,12 @@ SUBMISSIONS = ExportList(
 
 REVIEWS = ExportList(
     "reviews",
-    "Serious Case Reviews",
+    "Local reviews",
     _review_rows,
     (
         Column("Cases", _cases_of),
         Column("Board", lambda r: r.board.name),
+        Column("Review", lambda r: term(r, "review")),
         Column("Initiated", lambda r: r.initiated_on),
         Column("Following panel advice", lambda r: _yes(r.following_panel_advice)),
         Column("State", lambda r: review_state_words(r.state)),

@@ -29,9 +29,16 @@ from panel.services import submission_missing
 from panel.words import event_value_words, submission_clock_words, submission_state_words, submission_transition_words
 from reviews.choices import DecisionKind
 from reviews.selectors import review_of_incident, review_timeline
-from reviews.words import methodology_words, review_state_words, review_transition_words, stop_reason_words
+from reviews.words import (
+    decision_words,
+    methodology_words,
+    review_state_words,
+    review_transition_words,
+    stop_reason_words,
+)
 from scr_tracker import clocks
 from scr_tracker.regimes import regime_of
+from scr_tracker.terms import capital, told_of_initiation
 
 from .models import ReportJob, ReportKind
 from .selectors import YEAR_MAX, YEAR_MIN, board_report, submission_incident
@@ -69,12 +76,15 @@ def _uuid_or_404(value) -> uuid.UUID:
 
 
 def clock_label(name: str, regime=None) -> str:
-    """A clock in the words of the case's regime (without one, of the latest regime declaring it)."""
-    return incident_clock_words(name, regime) if name in INCIDENT_CLOCKS else submission_clock_words(name, regime)
+    """A clock's name with its rule, as `regime` (the case's) declares it."""
+    if name in INCIDENT_CLOCKS:
+        return incident_clock_words(name, regime)
+    return submission_clock_words(name, regime)
 
 
 def clock_rows(clock_list, regime=None) -> list[dict]:
-    """Each clock in words, for a table: name, started, due, status, days left or late."""
+    """Each clock in words, for a table: name, started, due, status, days left or late, in the
+    words of `regime` (the case's)."""
     return [
         {
             "name": clock_label(clock.name, regime),
@@ -116,16 +126,18 @@ def case_context(subject: Subject, user, today: date) -> dict:
     if publication is not None and publication.submission_id:
         submissions += _visible_submissions(user, [publication])  # a proposal not to publish in full
 
+    regime = incident.regime_rules  # the case's own words (SPEC §10)
+    panel, review_term = regime.term("panel"), regime.term("review")
     events: list[tuple[date, str]] = [
         (incident.incident_on, "Incident"),
         (incident.la_aware_on, "Local authority aware"),
-        (incident.ofsted_notified_on, "Ofsted notified"),
-        (incident.received_on, "Serious incident notification received by the board"),
+        (incident.ofsted_notified_on, f"{capital(regime.term('notified'))} notified"),
+        (incident.received_on, f"Serious incident notification received by the {regime.term('board_short')}"),
     ]
     if incident.post_mortem == PostMortem.COMPLETE:
         events.append((incident.post_mortem_on, "Post-mortem results known"))
     for decision in decisions:
-        words = decision.get_decision_display()
+        words = decision_words(decision.decision, regime)
         events.append((decision.subgroup_recommended_on, "Sub-group's recommendation made"))
         events.append(
             (
@@ -134,13 +146,13 @@ def case_context(subject: Subject, user, today: date) -> dict:
             )
         )
         if decision.decision == DecisionKind.INITIATE_SCR:
-            events.append((decision.panel_notified_on, "Panel and Ofsted told of the initiation"))
+            events.append((decision.panel_notified_on, f"{capital(told_of_initiation(regime))} told of the initiation"))
     histories = []
     for submission in submissions:
         history = list(panel_selectors.submission_history(submission))
         rows = [{"event": event, "value": event_value_words(event.what, event.value)} for event in history]
         histories.append({"submission": submission, "history": history, "rows": rows})
-        events.append((submission.first_submitted_on, "Sent to the national panel"))
+        events.append((submission.first_submitted_on, f"Sent to the {panel}"))
         for row in rows:
             value = row["value"]
             events.append(
@@ -149,13 +161,13 @@ def case_context(subject: Subject, user, today: date) -> dict:
     stops = []
     if review is not None:
         stops = list(review.stop_periods.order_by("stopped_on", "pk"))
-        events.append((review.initiated_on, "Serious Case Review initiated"))
+        events.append((review.initiated_on, f"{capital(review_term)} initiated"))
         for stop in stops:
             events.append((stop.stopped_on, f"Review clock stopped: {stop_reason_words(stop.reason).lower()}"))
             events.append((stop.resumed_on, "Review clock resumed"))
         events.append((review.signed_off_on, "Review signed off"))
     if publication is not None:
-        events.append((publication.report_sent_on, "Final report sent to the panel"))
+        events.append((publication.report_sent_on, f"Final report sent to the {panel}"))
         events.append((publication.published_on, "Final report published"))
     chronology = sorted(((day, what) for day, what in events if day), key=lambda row: row[0])
 
@@ -199,9 +211,9 @@ def case_context(subject: Subject, user, today: date) -> dict:
     return {
         "incident": incident,
         "state": incident_state_words(incident.state),
-        "details": sin_rows(values, [*SIN_FIELDS, "received_on", "ofsted_notified_on"]),
+        "details": sin_rows(values, [*SIN_FIELDS, "received_on", "ofsted_notified_on"], regime),
         "chronology": chronology,
-        "clocks": clock_rows(case_clocks, incident.regime_rules),
+        "clocks": clock_rows(case_clocks, regime),
         "decisions": decisions,
         "histories": histories,
         "review": review,
@@ -233,7 +245,7 @@ def submission_context(subject: Subject, user, today: date) -> dict:
     if incident is not None:
         values = {field: getattr(incident, field) for field in SIN_FIELDS}
         values.update(received_on=incident.received_on, ofsted_notified_on=incident.ofsted_notified_on)
-        details = sin_rows(values, [*SIN_FIELDS, "received_on", "ofsted_notified_on"])
+        details = sin_rows(values, [*SIN_FIELDS, "received_on", "ofsted_notified_on"], incident.regime_rules)
     return {
         "submission": submission,
         "state": submission_state_words(submission.state),
@@ -276,7 +288,7 @@ def board_subject(user, parameters: dict) -> Subject:
         board,
         board,
         f"{board.code} {year}-{str(year + 1)[2:]}",
-        f"Annual Serious Case Review report {year} to {year + 1}",
+        f"Annual local review report {year} to {year + 1}",
         {"year": year},
     )
 

@@ -12,10 +12,12 @@ from django import forms
 from incidents.choices import Agency
 from incidents.forms import ANY, SMALL_LABEL
 from scr_tracker.forms import DateField, TransitionForm, date_input
+from scr_tracker.terms import term, told_of_initiation
 
 from .choices import RATIONALE_LIMBS, ActionStatus, AddressedTo, DecisionKind, Methodology, StopReason
 from .models import Theme
 from .selectors import open_reviews_of_board
+from .words import decision_words
 
 NO_RECOMMENDATION = "none"
 NEW_REVIEW = "new"
@@ -71,10 +73,12 @@ class DecisionForm(TransitionForm):
         self.open_reviews = {
             str(review.public_id): review for review in (open_reviews_of_board(incident) if incident else [])
         }
-        # What the case's regime asks of a decision besides its rationale (the rapid review's outcome); known
-        # before the layout is built too.
+        # What the case's regime asks of a decision besides its rationale (the rapid review's outcome), also
+        # known before the layout is built.
         self.asks = incident.regime_rules.decision_asks if incident else ()
         super().__init__(*args, **kwargs)
+        if incident is not None:
+            self._say_in_case_words(incident)
         if self.open_reviews:
             # A sibling's case (same family, same incident) may join the review already under way.
             self.fields["join_review"] = forms.ChoiceField(
@@ -100,7 +104,7 @@ class DecisionForm(TransitionForm):
             )
         if "national_review_recommended" in self.asks:
             self.fields["national_review_recommended"] = forms.ChoiceField(
-                label="Do you recommend that the panel carries out a national review?",
+                label=f"Do you recommend that the {term(incident, 'panel')} carries out a national review?",
                 choices=[("yes", "Yes"), ("no", "No")],
                 widget=forms.RadioSelect,
                 error_messages={"required": "Select whether you recommend a national review"},
@@ -116,6 +120,19 @@ class DecisionForm(TransitionForm):
         self.fields = {name: self.fields[name] for name in order} | {
             name: field for name, field in self.fields.items() if name not in order
         }
+
+    def _say_in_case_words(self, incident) -> None:
+        """The choices and questions that name the review, the panel or who is told, in the case's words."""
+        kinds = [(value, decision_words(value, incident)) for value in DecisionKind.values]
+        review = term(incident, "review")
+        self.fields["decision"].choices = kinds
+        self.fields["decision"].error_messages["required"] = f"Select whether to initiate a {review}"
+        self.fields["subgroup_recommendation"].choices = [
+            (NO_RECOMMENDATION, "The sub-group made no recommendation"),
+            *kinds,
+        ]
+        told = told_of_initiation(incident)
+        self.fields["panel_notified_on"].label = f"When were {told} told of the decision to initiate? (optional)"
 
     def fields_layout(self):
         return [
@@ -268,6 +285,12 @@ class SignOffForm(TransitionForm):
     event_label = "When did the board sign off the overview report?"
     event_name = "the date of the sign-off"
     submit_label = "Sign off the review"
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        if record is not None:
+            who = term(record, "board_short")
+            self.fields["event_date"].label = f"When did the {who} sign off the overview report?"
 
 
 # --- Contributions, recommendations and actions --------------------------------------------------

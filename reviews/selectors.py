@@ -48,7 +48,7 @@ def decision_for_user(user, public_id) -> Decision:
 
 def reviews_for_user(user) -> QuerySet[SeriousCaseReview]:
     """Board users: their board's reviews. Panel: reviews the board told them it initiated (the notice)."""
-    reviews = with_clock(SeriousCaseReview.objects.select_related("board", "decision"), "scr_completion")
+    reviews = with_clock(SeriousCaseReview.objects.select_related("board", "decision__incident"), "scr_completion")
     if user.is_authenticated and user.is_active and user.is_panel_user:
         return reviews.filter(decision__panel_notified_on__isnull=False)
     return board_records_for_user(user, reviews)

@@ -26,6 +26,7 @@ from .choices import (
 )
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod, Theme
 from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
+from .words import decision_words
 
 # --- What a reviews event opens in the apps built on this one ----------------------------------------------
 # A decision opens the panel submission its regime declares (`Regime.opens`); a signed-off review opens its
@@ -76,7 +77,7 @@ def decision_check(
             f"A recommendation for a national review is not part of a decision under {regime.title}"
         ]
     if decision not in DecisionKind.values:
-        errors["decision"] = ["Select whether to initiate a Serious Case Review"]
+        errors["decision"] = [f"Select whether to initiate a {regime.term('review')}"]
     if not isinstance(rationale, dict) or set(rationale) - set(RATIONALE_LIMBS):
         errors["rationale"] = ["Give the rationale against each limb of regulation 5, and nothing else"]
     else:
@@ -164,13 +165,15 @@ def decision_record(
             )
         )
 
+    # The audit entry says the decision in its case's words (its regime is fixed once the SIN is received).
+    case = incidents_for_user(actor).filter(pk=incident_id).first()
     transition_run(
         queryset=incidents_for_user(actor),
         pk=incident_id,
         name="record_decision",
         actor=actor,
         event_date=event_date,
-        reason=f"{DecisionKind(decision).label}" if decision in DecisionKind.values else "",
+        reason=decision_words(decision, case) if case is not None and decision in DecisionKind.values else "",
         floors=lambda i: [EventFloor(i.received_on, "The decision cannot be before the SIN was received")],
         validate=validate,
         after=after,

@@ -25,6 +25,7 @@ from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock
+from scr_tracker.terms import term
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -200,6 +201,17 @@ def review_detail(request, public_id):
 # --- The review's transition pages ---------------------------------------------------------------
 
 
+def _sign_off_intro(review) -> str:
+    """What signing off does, in the case's words; the completion clock ends as its declaration says."""
+    said = (
+        f"The {term(review, 'board_short')} signs off the overview report and the {term(review, 'review')} is complete."
+    )
+    completion = record_clock("scr_completion", review)
+    if completion.ends.name == "sign_off":
+        return f"{said} The completion clock is met when this is on or before its due date."
+    return f"{said} The completion clock runs until the report is published."
+
+
 def _signed_off(review) -> str:
     met = review.completion_clock(_today()).status == clocks.MET
     return f"Review signed off. The completion clock was {'met' if met else 'missed'}"
@@ -240,8 +252,7 @@ TRANSITION_PAGES = {
         SignOffForm,
         services.review_sign_off,
         _signed_off,
-        "The board signs off the overview report and the review is complete. The completion clock is met "
-        "when this is on or before its due date.",
+        _sign_off_intro,
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from incidents.choices import Agency
 from scr_tracker.regimes import Regime, clock_declaration
+from scr_tracker.terms import term
 
 from .choices import ActionStatus, AddressedTo, Methodology, ReviewState, StopReason
 
@@ -49,6 +50,20 @@ ACTION_STATUS_COLOURS = {
     ActionStatus.COMPLETED: "green",
     ActionStatus.IMPACT_EVIDENCED: "turquoise",
 }
+
+
+# A decision in its case's words: "Initiate a Serious Case Review" or "… a local child safeguarding
+# practice review" (the choices' labels are the first regime's, for the admin and the API's schema).
+DECISIONS = {
+    "initiate_scr": "Initiate a {review}",
+    "not_initiate": "Do not initiate a {review}",
+}
+
+
+def decision_words(value: str, case) -> str:
+    """A decision kind (`DecisionKind`) in the words of `case`'s regime (a case record or a Regime)."""
+    words = DECISIONS.get(value)
+    return words.format(review=term(case, "review")) if words else _fallback(value or "")
 
 
 def _fallback(name: str) -> str:

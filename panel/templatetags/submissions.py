@@ -33,8 +33,15 @@ def submission_state_tag(value: str) -> dict:
 
 
 @register.inclusion_tag("incidents/tags/state.html")
-def outcome_tag(value: str) -> dict:
-    return {"colour": OUTCOME_COLOURS.get(value, "grey"), "text": outcome_words(value)}
+def outcome_tag(value: str, case=None) -> dict:
+    """The outcome as a tag; with `case` (the submission), in its case's words."""
+    return {"colour": OUTCOME_COLOURS.get(value, "grey"), "text": outcome_words(value, case)}
+
+
+@register.filter
+def outcome_of_case(submission) -> str:
+    """A submission's outcome in its case's words: `{{ submission|outcome_of_case }}`."""
+    return outcome_words(submission.outcome, submission)
 
 
 @register.simple_tag

@@ -10,6 +10,7 @@ from reviews.words import (
     action_transition_words,
     addressed_to_words,
     agency_words,
+    decision_words,
     methodology_words,
     review_action_words,
     review_clock_words,
@@ -56,3 +57,15 @@ def clock_summary(clock) -> dict:
 def review_title(review) -> str:
     """The cases a review covers, by reference (its incidents, prefetched by the pages' selectors)."""
     return ", ".join(incident.reference for incident in review.incidents.all()) or "No case linked"
+
+
+@register.filter
+def decision_of_case(decision) -> str:
+    """A decision in its case's words: `{{ decision|decision_of_case }}`."""
+    return decision_words(decision.decision, decision.incident)
+
+
+@register.filter
+def recommendation_of_case(decision) -> str:
+    """The sub-group's recommendation of a decision, in its case's words."""
+    return decision_words(decision.subgroup_recommendation, decision.incident)

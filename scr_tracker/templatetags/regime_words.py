@@ -7,6 +7,7 @@ with no case yet (a list's introduction) passes nothing and gets the regime in f
 from django import template
 from django.utils import timezone
 
+from scr_tracker import terms
 from scr_tracker.regimes import ClockDeclaration, Regime, record_clock, regime_of
 
 register = template.Library()
@@ -38,3 +39,22 @@ def clock_phrase(name: str, record=None) -> str:
 def regime(record) -> Regime:
     """The regime of a record's case, for the words filters: `{{ name|clock_words:regime }}`."""
     return regime_of(record)
+
+
+@register.filter
+def term(record, key: str) -> str:
+    """A word of the record's case's regime (`regimes.TERMS`): `{{ review|term:"review" }}` is
+    "Serious Case Review" or "local child safeguarding practice review", as the case's rules say."""
+    return terms.term(record, key)
+
+
+@register.filter
+def term_title(record, key: str) -> str:
+    """The same word with a capital first letter, to begin a heading or a sentence."""
+    return terms.term_title(record, key)
+
+
+@register.filter
+def told_of_initiation(record) -> str:
+    """Who is told of a decision to initiate, in the record's case's words."""
+    return terms.told_of_initiation(record)

@@ -181,7 +181,7 @@ def test_staff_log_a_sin_and_the_chair_decides(page, live_server, transactional_
     timeline = page.locator("#timeline + table tbody tr")
     assert timeline.count() == 2
     notified, decided = timeline.nth(0).inner_text(), timeline.nth(1).inner_text()
-    assert "SIN received and Ofsted notified" in notified and "Sam Staff" in notified and "Board staff" in notified
+    assert "SIN received and notified" in notified and "Sam Staff" in notified and "Board staff" in notified
     assert on(received_on) in notified and "Draft to Notified" in notified
     assert "Decision recorded" in decided and "Chris Chair" in decided and "Board chair" in decided
     assert on(decided_on) in decided and "Notified to Decided" in decided

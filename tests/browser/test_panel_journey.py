@@ -194,7 +194,7 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     fill_date(chair_page, "When did the board decide its response?", today)
     chair_page.get_by_label("Accept the panel's advice", exact=True).check()
     chair_page.get_by_role("button", name="Record the response").click()
-    assert "Outcome: scr initiated after advice" in banner_text(chair_page)
+    assert "Outcome: SCR initiated after advice" in banner_text(chair_page)
     assert "SCR initiated after advice" in main_text(chair_page)
     assert_accessible(chair_page)
 

@@ -39,11 +39,11 @@ def test_a_chair_makes_the_annual_report_a_pdf_and_downloads_it(
 
     sign_in(page, chair.email, CHAIR_KEY)
     page.get_by_role("link", name="Action plan").click()
-    page.get_by_role("link", name="annual Serious Case Review report").click()
+    page.get_by_role("link", name="annual local review report").click()
     page.get_by_label("Year").select_option(label="1 April 2015 to 31 March 2016")
     page.get_by_role("button", name="Show this year").click()
     figures = page.locator("dl.govuk-summary-list").first.inner_text()
-    assert "Serious Case Reviews initiated\n1" in figures or "Serious Case Reviews initiated\t1" in figures
+    assert "Local reviews initiated\n1" in figures or "Local reviews initiated\t1" in figures
     assert_accessible(page)
 
     page.get_by_role("button", name="Create PDF").click()

@@ -178,7 +178,7 @@ def test_case_page_shows_summary_task_list_clocks_decision_and_flags(client, sig
     # Summary list with human labels.
     assert '<dt class="govuk-summary-list__key">Pseudonym</dt>' in page
     assert "Subject of a child in need plan" in page and "Investigation ongoing" in page
-    assert "5 January 2015" in page and "SIN received by the board" in page
+    assert "5 January 2015" in page and "SIN received by the LSCB" in page
     # Task list: done, skipped, and the next stage waiting honestly.
     assert page.count('class="govuk-task-list__item') == 5
     assert "Send the case to the national panel" in page
@@ -217,7 +217,7 @@ def test_timeline_shows_every_audit_entry(client, sign_in, chair_a):
     entries = AuditEntry.objects.for_object(incident)
     assert entries.count() == 4
     assert timeline.count('<tr class="govuk-table__row">') == 1 + entries.count()  # header row + one per entry
-    for words in ("SIN received and Ofsted notified", "Decision recorded", "Decision reopened", "New information"):
+    for words in ("SIN received and notified", "Decision recorded", "Decision reopened", "New information"):
         assert words in timeline
     assert "Draft to Notified" in timeline and "Decided to Under consideration" in timeline
     assert "Chair of A" in timeline and "Board chair" in timeline
@@ -236,7 +236,7 @@ def test_staff_records_the_notification(client, sign_in, chair_a, staff_a):
     sign_in(staff_a)
     form = client.get(transition_url(incident, "notify"))
     assert form.status_code == 200
-    assert "When did the board receive the serious incident notification?" in form.text
+    assert "When did the LSCB receive the serious incident notification?" in form.text
     response = client.post(
         transition_url(incident, "notify"),
         {**date_fields("event_date", date(2015, 1, 9)), **date_fields("ofsted_notified_on", date(2015, 1, 8))},
@@ -322,7 +322,7 @@ def test_chair_records_a_decision(client, sign_in, chair_a):
         ),
         follow=True,
     )
-    assert banner(response) == "Decision recorded: initiate a serious case review"
+    assert banner(response) == "Decision recorded: initiate a Serious Case Review"
     decision = Decision.objects.get(incident=incident)
     assert decision.decision == DecisionKind.INITIATE_SCR
     assert decision.panel_notified_on == date(2015, 2, 2)

@@ -25,8 +25,8 @@ TODAY = date(2015, 3, 2)
 
 
 BLOCKED_BY_REVIEW = {
-    "reconsider": "A Serious Case Review has been opened for this incident",
-    "close": "The case's Serious Case Review has not been published, withheld or taken down yet",
+    "reconsider": "A local review has been opened for this incident",
+    "close": "The case's local review has not been published, withheld or taken down yet",
 }
 
 

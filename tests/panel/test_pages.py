@@ -576,7 +576,7 @@ def test_the_chair_accepts_the_panels_advice_and_an_scr_is_initiated(client, sig
         {**date_fields("event_date", TODAY), "response": "accepted"},
         follow=True,
     )
-    assert banner(response) == "Response recorded. Outcome: scr initiated after advice"
+    assert banner(response) == "Response recorded. Outcome: SCR initiated after advice"
     assert (reload(submission).state, reload(submission).outcome) == ("closed", "scr_initiated_after_advice")
     current = Decision.objects.filter(incident=incident).order_by("-pk").first()
     assert (current.decision, current.following_panel_advice, current.decided_on) == ("initiate_scr", True, TODAY)

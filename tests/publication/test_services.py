@@ -594,9 +594,7 @@ class TestClosingTheCase:
         incident = publication.review.incidents.get()
         with pytest.raises(Blocked) as refused:
             incident_close(actor=chair_a, incident_id=incident.pk, event_date=date(2015, 6, 10))
-        assert refused.value.reasons == [
-            "The case's Serious Case Review has not been published, withheld or taken down yet"
-        ]
+        assert refused.value.reasons == ["The case's local review has not been published, withheld or taken down yet"]
         publication_publish(actor=chair_a, publication_id=publication.pk, event_date=date(2015, 6, 12), url=URL)
         assert incident_close(actor=chair_a, incident_id=incident.pk, event_date=date(2015, 6, 13)).state == "closed"
 

@@ -219,8 +219,8 @@ def test_board_annual_report_counts_the_year_and_lists_every_recommendation_and_
     assert "AAA 2015-16" in text
     assert "1 April 2015 to 31 March 2016" in text
     lines = text.splitlines()
-    assert "Serious Case Reviews initiated 1" in lines
-    assert "Serious Case Reviews completed (signed off) 1" in lines
+    assert "Local reviews initiated 1" in lines
+    assert "Local reviews completed (signed off) 1" in lines
     assert "Open reviews past their due date 1" in lines
     assert "Recommendations 2" in lines and "Actions 4" in lines
     assert "Completed 1" in lines  # actions by status
@@ -376,7 +376,7 @@ def test_the_chronology_follows_the_case_to_its_proposal_not_to_publish(
     text, _ = pdf_text(job)
     lines = text.splitlines()
     assert "1 June 2015 Review signed off" in lines
-    assert "5 June 2015 Final report sent to the panel" in lines
+    assert "5 June 2015 Final report sent to the national panel" in lines
     assert "8 June 2015 Sent to the national panel" in lines
     assert "Proposal not to publish a final report in full" in text
 

@@ -331,7 +331,7 @@ def test_the_review_page_shows_the_review(client, sign_in, chair_a):
     for words in (
         "Initiated on",
         "2 February 2015",
-        "No: the board's own decision",
+        "No: the LSCB's own decision",
         "Significant Incident Learning Process (SILP)",
         "A. Reviewer (fictional)",
         "Independence statement",
@@ -362,7 +362,7 @@ def test_a_review_opened_after_panel_advice_says_so(client, sign_in, chair_a):
     review = SeriousCaseReview.objects.get(incidents=incident)
     sign_in(chair_a)
     page = client.get(page_url(review)).text
-    assert "Yes: the board accepted the national panel's advice to initiate" in page
+    assert "Yes: the LSCB accepted the national panel's advice to initiate" in page
     assert "Following the panel's advice" in client.get(LIST).text
 
 
@@ -938,7 +938,7 @@ def test_the_action_plan_is_paginated(client, sign_in, chair_a):
 def test_an_empty_action_plan_says_so(client, sign_in, staff_a):
     sign_in(staff_a)
     assert "Your board has no actions yet." in client.get(PLAN).text
-    assert "Your board has no Serious Case Reviews yet." in client.get(LIST).text
+    assert "Your board has no local reviews yet." in client.get(LIST).text
 
 
 # --- Query counts -------------------------------------------------------------------------------
