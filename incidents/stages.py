@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from panel.choices import SubmissionState
+from panel.choices import SubmissionKind, SubmissionState
 from reviews.choices import DecisionKind, ReviewState
-from scr_tracker.regimes import record_clock
+from scr_tracker.regimes import record_clock, regime_of
 
 from .choices import IncidentState
 
@@ -36,6 +36,9 @@ class Stage:
         return self.status == CANNOT_START[0]
 
 
+SEND_TO_PANEL = "Send the case to the national panel"
+
+
 def _stage(name, status, hint="", href=None) -> Stage:
     text, colour = status
     return Stage(name=name, status=text, colour=colour, hint=hint, href=href)
@@ -45,14 +48,16 @@ def _on(d) -> str:
     return f"{d:%-d %B %Y}"
 
 
-def _submission_stage(submission, href: str | None, current) -> Stage:
+def _submission_stage(incident, submission, href: str | None, current) -> Stage:
     """The case's submission to the national panel: where it stands and, once advised, its outcome."""
-    name = "Send the case to the national panel"
+    rapid = submission.kind == SubmissionKind.RAPID_REVIEW
+    name = f"Send the rapid review to the {regime_of(incident).term('panel')}" if rapid else SEND_TO_PANEL
     state, outcome = submission.state, submission.get_outcome_display()
     if state == SubmissionState.DRAFT:
         if current is not None and submission.decision_id != current.pk:
             return _stage(name, NOT_DONE, "The decision it was for has been reconsidered", href)
-        due = submission.send_to_panel_due()
+        # A rapid review is due with the decision, by the case's own clock.
+        due = incident.decision_due() if rapid else submission.send_to_panel_due()
         return _stage(name, NOT_YET_STARTED, f"Due by {_on(due)}" if due else "", href)
     if state == SubmissionState.WITHDRAWN:
         return _stage(name, ("Withdrawn", None), "The board withdrew the submission", href)
@@ -94,7 +99,9 @@ def _publication_stage(publication, href: str | None) -> Stage:
         hint = f"Published on {_on(publication.published_on)}; taken down on {_on(publication.taken_down_on)}"
         return _stage(name, COMPLETED, hint, href)
     if state == "withheld":
-        return _stage(name, ("Withheld", None), "Not published, after the panel's advice", href)
+        regime = regime_of(publication)
+        by = "after the panel's advice" if regime.panel_advises_on_publication else f"by the {regime.term('board')}"
+        return _stage(name, ("Withheld", None), f"Not published, {by}", href)
     if state == "with_panel":
         outcome = publication.submission.get_outcome_display() if publication.submission_id else ""
         return _stage(
@@ -174,7 +181,7 @@ def case_stages(
     reviewing = current and state == IncidentState.DECIDED and current.decision == DecisionKind.INITIATE_SCR
     # A submission shows while it is the current decision's, or once sent (its advice is the case's history).
     if submission is not None and (submission.first_submitted_on or (current and submission.decision_id == current.pk)):
-        stages.append(_submission_stage(submission, submission_href, current))
+        stages.append(_submission_stage(incident, submission, submission_href, current))
         if reviewing:
             stages.append(_review_stage(current, review, review_href))
     elif current and state == IncidentState.DECIDED and current.decision == DecisionKind.NOT_INITIATE:
@@ -182,7 +189,7 @@ def case_stages(
         opened = getattr(current, "submission", None)
         due = opened.send_to_panel_due() if opened is not None else None
         hint = f"Due by {_on(due)}" if due else ""
-        stages.append(_stage("Send the case to the national panel", NOT_YET_STARTED, hint))
+        stages.append(_stage(SEND_TO_PANEL, NOT_YET_STARTED, hint))
     elif reviewing:
         stages.append(_review_stage(current, review, review_href))
     elif over:

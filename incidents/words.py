@@ -115,6 +115,7 @@ ACTIONS = {
 CLOCKS = (
     "sin_notification",
     "initiation_decision",
+    "rapid_review",
     "send_to_panel",
     "scr_completion",
     "report_to_panel",

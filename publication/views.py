@@ -20,7 +20,7 @@ from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
 from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
-from scr_tracker.regimes import record_clock
+from scr_tracker.regimes import record_clock, regime_of
 from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
@@ -152,6 +152,37 @@ def _published(publication) -> str:
     return f"Report published on {_on(publication.published_on)} ({publication.get_mode_display().lower()})"
 
 
+def _proposed(publication) -> str:
+    if regime_of(publication).panel_advises_on_publication:
+        return "Proposal recorded. Check and send the submission to the panel"
+    return "Proposal recorded. The report can now be published in this mode, or withheld"
+
+
+def _propose_intro(publication) -> str:
+    regime = regime_of(publication)
+    if regime.panel_advises_on_publication:
+        return (
+            "Publishing other than in full must be exceptional. The panel advises on the proposal; give the board's "
+            "reasons and the independent advice that publication would put specific individuals at serious risk."
+        )
+    return (
+        f"Publishing other than in full must be exceptional. The {regime.term('board')} decides the mode itself: "
+        "the proposal does not go to the panel. Give the reasons and the independent advice that publication "
+        "would put specific individuals at serious risk; the report can then be published in this mode, or withheld."
+    )
+
+
+def _withhold_intro(publication) -> str:
+    regime = regime_of(publication)
+    if regime.panel_advises_on_publication:
+        return (
+            "The report is not published: the panel agreed, or the board did not accept the panel's advice to publish."
+        )
+    return (
+        f"The report is not published: the {regime.term('board')} proposed not to publish it, with independent advice."
+    )
+
+
 TRANSITION_PAGES = {
     "send_report": TransitionPage(
         SendReportForm,
@@ -165,9 +196,8 @@ TRANSITION_PAGES = {
     "propose": TransitionPage(
         ProposeForm,
         services.publication_propose,
-        lambda p: "Proposal recorded. Check and send the submission to the panel",
-        "Publishing other than in full must be exceptional. The panel advises on the proposal; give the board's "
-        "reasons and the independent advice that publication would put specific individuals at serious risk.",
+        _proposed,
+        _propose_intro,
     ),
     "schedule": TransitionPage(
         ScheduleForm,
@@ -191,7 +221,7 @@ TRANSITION_PAGES = {
         WithholdForm,
         services.publication_withhold,
         lambda p: "Report withheld: it will not be published",
-        "The report is not published: the panel agreed, or the board did not accept the panel's advice to publish.",
+        _withhold_intro,
     ),
     "take_down": TransitionPage(
         TakeDownForm,

@@ -71,6 +71,9 @@ class DecisionForm(TransitionForm):
         self.open_reviews = {
             str(review.public_id): review for review in (open_reviews_of_board(incident) if incident else [])
         }
+        # What the case's regime asks of a decision besides its rationale (the rapid review's outcome), also
+        # known before the layout is built.
+        self.asks = incident.regime_rules.decision_asks if incident else ()
         super().__init__(*args, **kwargs)
         if self.open_reviews:
             # A sibling's case (same family, same incident) may join the review already under way.
@@ -85,8 +88,6 @@ class DecisionForm(TransitionForm):
                 required=False,
                 initial=NEW_REVIEW,
             )
-        # What the case's regime asks of a decision besides its rationale: the rapid review's outcome.
-        self.asks = incident.regime_rules.decision_asks if incident else ()
         if "rapid_review_summary" in self.asks:
             self.fields["rapid_review_summary"] = forms.CharField(
                 label="Summary of the rapid review",

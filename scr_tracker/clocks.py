@@ -35,6 +35,7 @@ __all__ = [
     "is_working_day",
     "period_words",
     "stopped_days",
+    "subtract_working_days",
 ]
 
 NOT_STARTED = "not_started"
@@ -82,6 +83,18 @@ def add_working_days(start: date, n: int) -> date:
     d = start
     while n > 0:
         d += timedelta(days=1)
+        if is_working_day(d):
+            n -= 1
+    return d
+
+
+def subtract_working_days(start: date, n: int) -> date:
+    """The ``n``-th working day before ``start`` (a rule counted back, as a report due before publication)."""
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    d = start
+    while n > 0:
+        d -= timedelta(days=1)
         if is_working_day(d):
             n -= 1
     return d
@@ -230,6 +243,8 @@ class ClockRule:
 
     def apply(self, starts_on: date) -> date:
         """The due date before any stopped days are added."""
+        if self.unit == "working_days" and self.amount < 0:
+            return subtract_working_days(starts_on, -self.amount)
         return _ADDERS[self.unit](starts_on, self.amount)
 
     def reverse(self, due: date) -> date:

@@ -7,7 +7,7 @@ with no case yet (a list's introduction) passes nothing and gets the regime in f
 from django import template
 from django.utils import timezone
 
-from scr_tracker.regimes import ClockDeclaration, Regime, record_clock, regime_of
+from scr_tracker.regimes import ClockDeclaration, Regime, record_clock, regime_for, regime_of
 
 register = template.Library()
 
@@ -38,3 +38,9 @@ def clock_phrase(name: str, record=None) -> str:
 def regime(record) -> Regime:
     """The regime of a record's case, for the words filters: `{{ name|clock_words:regime }}`."""
     return regime_of(record)
+
+
+@register.simple_tag
+def regime_in_force() -> Regime:
+    """The regime in force today, for a page with no case yet: `{% regime_in_force as regime %}`."""
+    return regime_for(timezone.localdate())
