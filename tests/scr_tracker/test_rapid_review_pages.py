@@ -156,7 +156,8 @@ def test_a_rapid_review_case_from_notification_to_publication(client, sign_in, c
     )
     publication.refresh_from_db()
     assert publication.submission_id is None
-    get(client, pub_url)
+    page = get(client, pub_url)
+    assert "State Proposed: not in full" in page and "without the panel" in page
     get(client, reverse("publication:transition", args=[publication.public_id, "publish"]))
     withhold = get(client, reverse("publication:transition", args=[publication.public_id, "withhold"]))
     assert "the panel agreed, or" not in withhold
