@@ -33,7 +33,7 @@ KINDS = {
 }
 
 # A submission's clocks, in their declarations' words (`scr_tracker.regimes`).
-CLOCKS = ("send_to_panel", "information_reply")
+CLOCKS = ("send_to_panel", "information_reply", "rapid_review")
 
 STATE_COLOURS = {
     SubmissionState.DRAFT: "grey",

@@ -106,6 +106,8 @@ def test_a_rapid_review_case_from_notification_to_publication(client, sign_in, c
     get(client, reverse("accounts:dashboard"))
 
     submit(chair_a, incident, on=date(2022, 11, 22))
+    # The submission page shows the case's rapid review clock, which sending it ended.
+    assert re.search(r"Rapid review \(.*?\) 4 Nov 2022 25 Nov 2022 Met", get(client, submission_url(submission)))
     page = get(client, case_url(incident))
     assert re.search(r"Rapid review \(.*?\) 4 Nov 2022 25 Nov 2022 Met", page)
     for user in (panel_member, secretariat):
