@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from panel.choices import SubmissionState
+from panel.choices import SubmissionKind, SubmissionState
 from panel.words import outcome_words
 from reviews.choices import DecisionKind, ReviewState
 from reviews.words import decision_words
@@ -48,14 +48,16 @@ def _on(d) -> str:
     return f"{d:%-d %B %Y}"
 
 
-def _submission_stage(submission, href: str | None, current) -> Stage:
+def _submission_stage(incident, submission, href: str | None, current) -> Stage:
     """The case's submission to the panel: where it stands and, once advised, its outcome."""
-    name = f"Send the case to the {term(submission, 'panel')}"
+    rapid = submission.kind == SubmissionKind.RAPID_REVIEW
+    name = f"Send the {'rapid review' if rapid else 'case'} to the {term(submission, 'panel')}"
     state, outcome = submission.state, outcome_words(submission.outcome, submission)
     if state == SubmissionState.DRAFT:
         if current is not None and submission.decision_id != current.pk:
             return _stage(name, NOT_DONE, "The decision it was for has been reconsidered", href)
-        due = submission.send_to_panel_due()
+        # A rapid review is due with the decision, by the case's own clock.
+        due = incident.decision_due() if rapid else submission.send_to_panel_due()
         return _stage(name, NOT_YET_STARTED, f"Due by {_on(due)}" if due else "", href)
     if state == SubmissionState.WITHDRAWN:
         return _stage(name, ("Withdrawn", None), "The board withdrew the submission", href)
@@ -97,8 +99,9 @@ def _publication_stage(publication, href: str | None) -> Stage:
         hint = f"Published on {_on(publication.published_on)}; taken down on {_on(publication.taken_down_on)}"
         return _stage(name, COMPLETED, hint, href)
     if state == "withheld":
-        advised = regime_of(publication).panel_advises_on_publication
-        return _stage(name, ("Withheld", None), "Not published, after the panel's advice" if advised else "", href)
+        regime = regime_of(publication)
+        by = "after the panel's advice" if regime.panel_advises_on_publication else f"by the {regime.term('board')}"
+        return _stage(name, ("Withheld", None), f"Not published, {by}", href)
     if state == "with_panel":
         outcome = publication.submission.get_outcome_display() if publication.submission_id else ""
         return _stage(
@@ -182,7 +185,7 @@ def case_stages(
     reviewing = current and state == IncidentState.DECIDED and current.decision == DecisionKind.INITIATE_SCR
     # A submission shows while it is the current decision's, or once sent (its advice is the case's history).
     if submission is not None and (submission.first_submitted_on or (current and submission.decision_id == current.pk)):
-        stages.append(_submission_stage(submission, submission_href, current))
+        stages.append(_submission_stage(incident, submission, submission_href, current))
         if reviewing:
             stages.append(_review_stage(current, review, review_href))
     elif current and state == IncidentState.DECIDED and current.decision == DecisionKind.NOT_INITIATE:

@@ -132,7 +132,16 @@ def submission_clocks(submission: PanelSubmission, *, today: date) -> list[clock
     """The submission's clocks (SPEC §3), as its case's regime declares them: sending it after the
     decision, and the board's reply to the latest request for further information."""
     result = []
-    for declared in submission.clock_case.regime_rules.clocks_of("submission"):
+    case = submission.clock_case
+    regime = case.regime_rules
+    if (
+        submission.decision_id
+        and regime.decision_due_clock
+        and regime.clock(regime.decision_due_clock).ends.name == "submit"
+    ):
+        # The case's clock that sending this submission ends (the rapid review): the board is measured by it.
+        result.append(clock_of(case, regime.decision_due_clock, today))
+    for declared in regime.clocks_of("submission"):
         clock = clock_of(submission, declared.name, today)
         # The clock the decision starts shows from the start; a later request's only once made.
         from_decision = declared.starts.name == "record_decision" and submission.decision_id

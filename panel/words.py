@@ -30,10 +30,11 @@ ACTIONS = {
 KINDS = {
     SubmissionKind.NON_INITIATION: "Not to initiate",
     SubmissionKind.NON_PUBLICATION: "Not to publish",
+    SubmissionKind.RAPID_REVIEW: "Rapid review",
 }
 
 # A submission's clocks, in their declarations' words (`scr_tracker.regimes`).
-CLOCKS = ("send_to_panel", "information_reply")
+CLOCKS = ("send_to_panel", "information_reply", "rapid_review")
 
 STATE_COLOURS = {
     SubmissionState.DRAFT: "grey",
@@ -50,6 +51,7 @@ OUTCOME_COLOURS = {
     Outcome.NOT_YET_ADVISED: "grey",
     Outcome.AWAITING_INFORMATION: "yellow",
     Outcome.AGREED: "green",
+    Outcome.NATIONAL_REVIEW: "turquoise",
     Outcome.PENDING_BOARD_RESPONSE: "yellow",
     Outcome.SCR_INITIATED_AFTER_ADVICE: "turquoise",
     Outcome.ADVICE_NOT_ACCEPTED: "red",

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from incidents.demo import _sin
+from incidents.demo import _sin, first_rapid_day, history_day, rapid_review_regimes
 from incidents.services import incident_create, incident_notify
 from panel.choices import Advice
 from panel.services import submission_record_advice, submission_submit
@@ -13,6 +13,7 @@ from reviews.choices import DecisionKind
 from reviews.demo import _rationale
 from reviews.services import decision_record, review_begin_drafting, review_sign_off, review_start
 from scr_tracker import clocks
+from scr_tracker.regimes import regime_for
 
 from .models import Publication
 from .services import (
@@ -32,7 +33,7 @@ ADVICE = "Demo independent advice from a fictional adviser: a named sibling woul
 
 def _completed(chair, staff, *, days_ago: int, pseudonym: str, what: str) -> Publication:
     """A fictional case whose review is signed off 173 days after the incident (its publication opens)."""
-    today = timezone.localdate()
+    today = history_day(timezone.localdate())
     data = _sin(today, days_ago=days_ago, pseudonym=pseudonym, what=what)
     incident = incident_create(actor=staff, data=data)
     received = data["la_aware_on"] + timedelta(days=2)
@@ -89,7 +90,7 @@ def seed_demo_publications(*, chair, staff, panel_member) -> list[Publication]:
     """Once per board: nothing is added if the board already has a publication."""
     if Publication.objects.filter(review__board=chair.board).exists():
         return []
-    today = timezone.localdate()
+    today = history_day(timezone.localdate())
 
     def completed(days_ago, pseudonym, what):
         return _completed(chair, staff, days_ago=days_ago, pseudonym=pseudonym, what=what)
@@ -173,8 +174,104 @@ def seed_demo_publications(*, chair, staff, panel_member) -> list[Publication]:
 def demo_seed(people: dict) -> None:
     """Completed reviews in every publication state, on the board with no other demo cases (SPEC §4.5);
     registered from PublicationConfig.ready."""
-    seed_demo_publications(
-        chair=people["chair@westbrook.example"],
-        staff=people["chair@westbrook.example"],
-        panel_member=people["member@panel.example"],
+    people = {
+        "chair": people["chair@westbrook.example"],
+        "staff": people["chair@westbrook.example"],
+        "panel_member": people["member@panel.example"],
+    }
+    seed_demo_publications(**people)
+    seed_demo_lcsprs(**people)
+
+
+# --- Local child safeguarding practice reviews (SPEC §10) ----------------------------------------
+
+RAPID_SUMMARY = "Demo rapid review summary (fictional): the facts, the immediate actions and the learning."
+
+
+def _lcspr_signed_off(chair, staff, member, day, pseudonym: str, what: str) -> Publication:
+    """A fictional case of a rapid-review regime whose incident was on `day`: its rapid review agreed, its
+    LCSPR signed off 150 days after the decision (which opens its publication)."""
+    data = _sin(day, days_ago=0, pseudonym=pseudonym, what=what)
+    incident = incident_create(actor=staff, data=data)
+    notified_on = clocks.add_working_days(data["la_aware_on"], 1)
+    incident_notify(actor=staff, incident_id=incident.pk, event_date=notified_on, ofsted_notified_on=notified_on)
+    decision = decision_record(
+        actor=chair,
+        incident_id=incident.pk,
+        event_date=clocks.add_working_days(notified_on, 10),
+        decision=DecisionKind.INITIATE_SCR,
+        rationale=_rationale(DecisionKind.INITIATE_SCR),
+        national_review_recommended=False,
+        rapid_review_summary=RAPID_SUMMARY,
     )
+    submission_submit(
+        actor=staff, submission_id=decision.submission.pk, event_date=clocks.add_working_days(notified_on, 11)
+    )
+    submission_record_advice(
+        actor=member,
+        submission_id=decision.submission.pk,
+        event_date=decision.decided_on + timedelta(days=30),
+        advice=Advice.AGREE,
+        reasons="Demo advice: the national body agrees a local review is right (fictional).",
+    )
+    review = decision.review
+    review_start(
+        actor=staff,
+        review_id=review.pk,
+        event_date=decision.decided_on + timedelta(days=10),
+        methodology="other",
+        lead_reviewer="Demo Reviewer (fictional, independent of the partners)",
+    )
+    review_begin_drafting(actor=staff, review_id=review.pk, event_date=decision.decided_on + timedelta(days=110))
+    review_sign_off(actor=chair, review_id=review.pk, event_date=decision.decided_on + timedelta(days=150))
+    return Publication.objects.get(review=review)
+
+
+def seed_demo_lcsprs(*, chair, staff, panel_member) -> list[Publication]:
+    """Once per board, when today is under a rapid-review regime: LCSPRs published within six months (one of
+    the first such regime, received years ago) and one whose partners proposed an anonymised report without
+    the national body."""
+    today = timezone.localdate()
+    later = rapid_review_regimes()
+    if not later or regime_for(today) not in later:
+        return []
+    if Publication.objects.filter(review__board=chair.board, review__incidents__regime__in=[r.code for r in later]):
+        return []
+    made = []
+    earlier = first_rapid_day(today) - timedelta(days=400)
+    for day, pseudonym, slug in (
+        (earlier, "Child Nettle", "child-nettle"),
+        (today - timedelta(days=300), "Child Orchid", "child-orchid"),
+    ):
+        if day < later[0].in_force_from:
+            continue
+        publication = _lcspr_signed_off(chair, staff, panel_member, day, pseudonym, "A child died following neglect.")
+        sent = _sent(publication, staff)
+        made.append(
+            publication_publish(
+                actor=staff,
+                publication_id=sent.pk,
+                event_date=clocks.add_working_days(sent.report_sent_on, 10),
+                url=DEMO_URL.format(slug=slug),
+            )
+        )
+    publication = _lcspr_signed_off(
+        chair,
+        staff,
+        panel_member,
+        today - timedelta(days=200),
+        "Child Primrose",
+        "A child was seriously harmed at home.",
+    )
+    sent = _sent(publication, staff)
+    made.append(
+        publication_propose(
+            actor=chair,
+            publication_id=sent.pk,
+            event_date=sent.report_sent_on + timedelta(days=2),
+            mode="anonymised",
+            reasons=REASONS,
+            independent_advice=ADVICE,
+        )
+    )
+    return made

@@ -156,19 +156,22 @@ def _published(publication) -> str:
 def _proposed(publication) -> str:
     if regime_of(publication).panel_advises_on_publication:
         return f"Proposal recorded. Check and send the submission to the {term(publication, 'panel')}"
-    return "Decision recorded. Publish the report or record it as withheld"
+    return "Proposal recorded. The report can now be published in this mode, or withheld"
 
 
 def _propose_intro(publication) -> str:
     board = term(publication, "board_short")
-    advice = (
-        f"The {term(publication, 'panel')} advises on the proposal; give"
-        if regime_of(publication).panel_advises_on_publication
-        else f"The {board} decides; record"
-    )
+    if regime_of(publication).panel_advises_on_publication:
+        return (
+            f"Publishing other than in full must be exceptional. The {term(publication, 'panel')} advises on the "
+            f"proposal; give the {board}'s reasons and the independent advice that publication would put specific "
+            "individuals at serious risk."
+        )
     return (
-        f"Publishing other than in full must be exceptional. {advice} the {board}'s reasons and the independent "
-        "advice that publication would put specific individuals at serious risk."
+        f"Publishing other than in full must be exceptional. The {term(publication, 'board')} decides the mode "
+        f"itself: the proposal does not go to the {term(publication, 'panel')}. Give the reasons and the independent "
+        "advice that publication would put specific individuals at serious risk; the report can then be published "
+        "in this mode, or withheld."
     )
 
 

@@ -46,7 +46,10 @@ def publication_action_words(name: str) -> str:
     return ACTIONS.get(name, _fallback(name))
 
 
-def publication_state_words(value: str) -> str:
+def publication_state_words(value: str, regime=None) -> str:
+    """The state in words; a proposal the panel does not advise on (the case's `regime` says) is not with it."""
+    if value == PublicationState.WITH_PANEL and regime is not None and not regime.panel_advises_on_publication:
+        return "Proposed: not in full"
     return PublicationState(value).label if value in PublicationState.values else _fallback(value)
 
 

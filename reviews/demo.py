@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from incidents.demo import history_day
+
 from .choices import DEFAULT_THEMES, RATIONALE_LIMBS, DecisionKind
 from .models import SeriousCaseReview, Theme
 from .services import (
@@ -27,11 +29,14 @@ def _rationale(kind: str) -> dict:
 
 
 def seed_demo_review(*, chair, staff) -> None:
-    """Once per board: nothing is done when its first review is past commissioning."""
-    review = SeriousCaseReview.objects.filter(board=chair.board, state="commissioning").order_by("pk").first()
-    if review is None:
+    """Once per board: nothing is done when its first review is past commissioning (later reviews have their own
+    demo work)."""
+    review = SeriousCaseReview.objects.filter(board=chair.board).order_by("pk").first()
+    if review is None or review.state != "commissioning":
         return
-    today = timezone.localdate()
+    today = history_day(timezone.localdate())
+    # Actions are agreed now, whenever the review was: their due dates are still to come.
+    now = timezone.localdate()
     start = min(review.initiated_on + timedelta(days=7), today)
     review_start(
         actor=staff,
@@ -84,15 +89,15 @@ def seed_demo_review(*, chair, staff) -> None:
         recommendation_id=recommendation.pk,
         owner_agency="childrens_social_care",
         owner_person="Head of service (fictional)",
-        due_on=today + timedelta(days=60),
+        due_on=now + timedelta(days=60),
         description="Demo action: add neglect screening to the multi-agency referral form.",
     )
-    action_begin(actor=staff, action_id=first.pk, event_date=today)
+    action_begin(actor=staff, action_id=first.pk, event_date=now)
     action_add(
         actor=staff,
         recommendation_id=recommendation.pk,
         owner_agency="health",
         owner_person="Designated nurse (fictional)",
-        due_on=today + timedelta(days=5),
+        due_on=now + timedelta(days=5),
         description="Demo action: brief health visitors on the neglect toolkit.",
     )

@@ -20,8 +20,8 @@ for _words in (publication_action_words, publication_transition_words, publicati
 
 
 @register.inclusion_tag("incidents/tags/state.html")
-def publication_state_tag(value: str) -> dict:
-    return {"colour": STATE_COLOURS.get(value, "grey"), "text": publication_state_words(value)}
+def publication_state_tag(value: str, regime=None) -> dict:
+    return {"colour": STATE_COLOURS.get(value, "grey"), "text": publication_state_words(value, regime)}
 
 
 @register.simple_tag

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 
 from scr_tracker import terms
-from scr_tracker.regimes import ClockDeclaration, Regime, record_clock, regime_of
+from scr_tracker.regimes import ClockDeclaration, Regime, record_clock, regime_for, regime_of
 
 register = template.Library()
 
@@ -58,3 +58,9 @@ def term_title(record, key: str) -> str:
 def told_of_initiation(record) -> str:
     """Who is told of a decision to initiate, in the record's case's words."""
     return terms.told_of_initiation(record)
+
+
+@register.simple_tag
+def regime_in_force() -> Regime:
+    """The regime in force today, for a page with no case yet: `{% regime_in_force as regime %}`."""
+    return regime_for(timezone.localdate())

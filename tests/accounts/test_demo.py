@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,7 +38,8 @@ def test_seed_demo_cases_cover_every_state_and_flag_once():
     call_command("seed_demo")
     northfield = Incident.objects.filter(board__code="NFD")
     assert set(northfield.values_list("state", flat=True)) == set(IncidentState.values)
-    assert northfield.count() == 7  # not doubled by the second run
+    # Thirteen cases of the regime before rapid reviews, thirteen of the regimes since: not doubled by a second run.
+    assert northfield.count() == 26
     today = timezone.localdate()
     rows = list(incident_list(User.objects.get(email="chair@northfield.example"), today=today))
     assert {r.rag for r in rows} >= {"red", "amber", "green"}
@@ -71,7 +73,8 @@ def test_seed_demo_gives_the_panel_meetings_and_submissions_at_several_stages():
 
     call_command("seed_demo")
     call_command("seed_demo")
-    assert PanelMeeting.objects.count() == 2
+    # Two meetings in the demo's history, two around today for the rapid reviews.
+    assert PanelMeeting.objects.count() == 4
     states = set(PanelSubmission.objects.values_list("state", flat=True))
     assert {"draft", "scheduled", "awaiting_board_response", "closed"} <= states
     past = PanelMeeting.objects.order_by("meets_on").first()
@@ -89,3 +92,63 @@ def test_seed_demo_puts_a_review_in_progress_with_its_work():
     assert review.completion_due() > review.completion_due_original()
     assert review.contributions.count() == 2
     assert Action.objects.filter(board__code="NFD").count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_both_regimes_in_every_state_and_rapid_reviews_at_every_stage():
+    from panel.models import PanelSubmission
+    from publication.models import Publication
+    from reviews.models import SeriousCaseReview
+    from scr_tracker import clocks
+    from scr_tracker.regimes import REGIMES
+
+    call_command("seed_demo")
+    today = timezone.localdate()
+    rapid = {r.code for r in REGIMES if "rapid_review" in r.submission_kinds}
+    earlier = {r.code for r in REGIMES} - rapid
+    for code in ("NFD", "EMR", "WBK"):
+        # A draft's regime is that of the day the local authority knew, until its SIN is received.
+        cases = list(Incident.objects.filter(board__code=code))
+        for regimes in (earlier, rapid):
+            states = {i.state for i in cases if i.regime_rules.code in regimes}
+            assert states == set(IncidentState.values), (code, regimes)
+    # Historical cases keep their regime's dates; the later ones are recent, most of today's regime.
+    first_rapid = min(r.in_force_from for r in REGIMES if r.code in rapid)
+    historical = Incident.objects.filter(regime__in=earlier)
+    assert all(i.la_aware_on < first_rapid for i in historical)
+    finished = Q(state="closed") | Q(reviews__publication__state__in=["published", "withheld", "taken_down"])
+    assert historical.filter(finished).distinct().count() > historical.exclude(finished).distinct().count()
+    later = Incident.objects.filter(regime__in=rapid)
+    assert len(set(later.values_list("regime", flat=True))) == len(rapid)  # every rapid-review regime
+    rapid_reviews = PanelSubmission.objects.filter(kind="rapid_review")
+    assert set(rapid_reviews.values_list("state", flat=True)) >= {
+        "draft",
+        "submitted",
+        "scheduled",
+        "awaiting_information",
+        "awaiting_board_response",
+        "awaiting_panel_view",
+        "closed",
+    }
+    closed = set(rapid_reviews.filter(state="closed").values_list("outcome", flat=True))
+    assert {"agreed", "national_review"} <= closed
+    assert SeriousCaseReview.objects.filter(incidents__regime__in=rapid, state="drafting").exists()
+    lcsprs = Publication.objects.filter(review__incidents__regime__in=rapid)
+    assert lcsprs.filter(state="published").exists()
+    proposed = lcsprs.get(state="with_panel")
+    assert proposed.submission_id is None and proposed.mode == "anonymised"
+
+    # A rapid review due this week, not yet decided or sent.
+    northfield = later.filter(board__code="NFD")
+    due_soon = [
+        i for i in northfield.filter(state="notified") if i.decision_due() and 0 <= (i.decision_due() - today).days <= 7
+    ]
+    assert due_soon and clocks.add_working_days(due_soon[0].ofsted_notified_on, 15) == due_soon[0].decision_due()
+    # A rapid review that reached the national body after its fifteen working days.
+    late = [
+        s
+        for s in rapid_reviews.filter(board__code="NFD").select_related("decision__incident")
+        if s.first_submitted_on and s.first_submitted_on > s.decision.incident.decision_due()
+    ]
+    assert late
+    assert all("Fictional demo case" in i.outline for i in later)

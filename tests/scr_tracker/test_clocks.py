@@ -163,6 +163,15 @@ def test_add_working_days_rejects_negative_n():
         add_working_days(d("2014-12-19"), -1)
 
 
+def test_a_rule_counted_back_in_working_days_skips_weekends_and_bank_holidays():
+    # Wed 31 May 2023 - 7 working days: back over the spring bank holiday (29 May) and a weekend.
+    rule = ClockRule("report_to_panel", "working_days", -7)
+    assert rule.apply(d("2023-05-31")) == d("2023-05-19")
+    assert clocks.working_days_before(d("2023-05-31"), 0) == d("2023-05-31")
+    with pytest.raises(ValueError, match="n must be >= 0"):
+        clocks.working_days_before(d("2023-05-31"), -1)
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days in (start, end], counted one day at a time."""
     return sum(is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
