@@ -89,7 +89,15 @@ def decide(chair, incident, kind: str, on: date):
     from reviews.services import decision_record
 
     rationale = {limb: f"Fictional benchmark rationale for {limb}." for limb in RATIONALE_LIMBS}
-    return decision_record(actor=chair, incident_id=incident.pk, event_date=on, decision=kind, rationale=rationale)
+    # What the case's regime asks of a decision besides its rationale (a rapid review's outcome).
+    asks = {
+        "rapid_review_summary": "Fictional benchmark rapid review: facts, immediate actions and learning.",
+        "national_review_recommended": False,
+    }
+    extra = {name: value for name, value in asks.items() if name in incident.regime_rules.decision_asks}
+    return decision_record(
+        actor=chair, incident_id=incident.pk, event_date=on, decision=kind, rationale=rationale, **extra
+    )
 
 
 def build_board_with_reviews(member) -> tuple[User, object, object]:
