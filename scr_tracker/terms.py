@@ -1,6 +1,6 @@
 """A case's words for the bodies, roles and reviews it involves (SPEC §10), from its regime's `terms`.
 
-Pages, emails, PDFs and exports about one case say what its regime calls things: a wt2013 case
+Pages, emails, PDFs and exports about one case say what its regime calls things: a Working Together 2013/2015 case
 has a Serious Case Review and a national panel, a later one a local child safeguarding practice
 review and the Child Safeguarding Practice Review Panel. The API keeps one set of names. Pages
 with no single case use words that cover every regime, or each row's own case's words.

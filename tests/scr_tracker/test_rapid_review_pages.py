@@ -147,7 +147,8 @@ def test_a_rapid_review_case_from_notification_to_publication(client, sign_in, c
     publication_send_report(actor=chair_a, publication_id=publication.pk, event_date=date(2023, 4, 5))
     get(client, pub_url)
     intro = get(client, reverse("publication:transition", args=[publication.public_id, "propose"]))
-    assert "The panel advises on the proposal" not in intro and "does not go to the panel" in intro
+    assert "The panel advises on the proposal" not in intro
+    assert "does not go to the Child Safeguarding Practice Review Panel" in intro
     publication_propose(
         actor=chair_a,
         publication_id=publication.pk,
