@@ -101,7 +101,7 @@ class Incident(FSMModelMixin, models.Model):
 
         return not self.reviews.exclude(publication__state__in=FINISHED_STATES).exists()
 
-    @blocking("The case's submission to the national panel is still open")
+    @blocking("The case's submission to the panel is still open")
     def no_open_submission(self) -> bool:
         # Lists annotate `has_open_submission` (incidents.selectors) so that this costs no query a row.
         if "has_open_submission" in self.__dict__:

@@ -401,3 +401,21 @@ def test_nature_other_is_offered_with_its_rules_and_refused_outside_them(client,
         group = unescape(response.text.split('id="div_id_nature"')[1].split('id="div_id_')[0])
         assert "is a nature of case under Working Together 2018 and Working Together 2023" in group
         assert "this case follows Working Together 2013/2015" in group
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_case_page_and_chronology_show_the_rapid_review_where_the_regime_holds_one(
+    client, sign_in, chair_a, code, django_capture_on_commit_callbacks
+):
+    incident = case_of(chair_a, code, DecisionKind.NOT_INITIATE)
+    sign_in(chair_a)
+    words = text_of(client.get(reverse("incidents:case", args=[incident.public_id])).text)
+    job = make(
+        chair_a, ReportKind.CASE_CHRONOLOGY, {"incident": str(incident.public_id)}, django_capture_on_commit_callbacks
+    )
+    pdf, _reader = pdf_text(job)
+    asked = code != WT2013.code
+    for shown in (words, pdf.lower()):
+        assert ("summary of the rapid review" in shown) is asked
+        assert ("fictional rapid review summary." in shown) is asked
+        assert ("national review recommended" in shown) is asked
