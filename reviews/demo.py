@@ -23,9 +23,7 @@ from .services import (
 
 def _rationale(kind: str) -> dict:
     words = "supports" if kind == DecisionKind.INITIATE_SCR else "does not on its own support"
-    return dict.fromkeys(
-        RATIONALE_LIMBS, f"Demo rationale: the information on this limb {words} a Serious Case Review."
-    )
+    return dict.fromkeys(RATIONALE_LIMBS, f"Demo rationale: the information on this limb {words} a local review.")
 
 
 def seed_demo_review(*, chair, staff) -> None:
