@@ -126,7 +126,7 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     secretariat_page = new_page()
     sign_in(secretariat_page, secretariat.email, SECRETARIAT_KEY)
     assert heading(secretariat_page) == "Panel secretariat"
-    assert incident.reference in secretariat_page.locator("#to-schedule + table").inner_text()
+    assert incident.reference in secretariat_page.locator("#to-schedule + .app-table-scroll table").inner_text()
     assert_accessible(secretariat_page)
     secretariat_page.get_by_role("link", name="Meetings", exact=True).click()
     assert heading(secretariat_page) == "Panel meetings"
@@ -153,7 +153,7 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     member_page = new_page()
     sign_in(member_page, member.email, MEMBER_KEY)
     assert heading(member_page) == "Panel work"
-    assert incident.reference in member_page.locator("#awaiting-advice + table").inner_text()
+    assert incident.reference in member_page.locator("#awaiting-advice + .app-table-scroll table").inner_text()
     assert_accessible(member_page)
     member_page.get_by_role("link", name="Meetings", exact=True).click()
     member_page.get_by_role("link", name=long_date(meets_on)).click()
@@ -183,7 +183,7 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
 
     # --- The chair finds the advice on the dashboard and accepts it.
     chair_page.goto("/")
-    submissions = chair_page.locator("#submissions + table").inner_text()
+    submissions = chair_page.locator("#submissions + .app-table-scroll table").inner_text()
     assert incident.reference in submissions and "Pending the board's response" in submissions
     assert_accessible(chair_page)
     chair_page.get_by_role("link", name=f"{incident.reference} submission").click()
