@@ -47,7 +47,7 @@ def main_text(page) -> str:
 
 
 def clock_row(page, title: str) -> str:
-    rows = page.locator("#clocks + table tbody tr")
+    rows = page.get_by_role("region", name="Statutory clocks").locator("tbody tr")
     return next(rows.nth(i).inner_text() for i in range(rows.count()) if title in rows.nth(i).inner_text())
 
 
