@@ -213,8 +213,12 @@ def _sign_off_intro(review) -> str:
 
 
 def _signed_off(review) -> str:
-    met = review.completion_clock(_today()).status == clocks.MET
-    return f"Review signed off. The completion clock was {'met' if met else 'missed'}"
+    completion = review.completion_clock(_today())
+    if completion.status == clocks.RUNNING:
+        # Under a regime whose completion clock ends at publication, signing off does not end it.
+        runs = "The completion clock runs until the report is published"
+        return f"Review signed off. {runs}: due by {_on(completion.due)}"
+    return f"Review signed off. The completion clock was {'met' if completion.status == clocks.MET else 'missed'}"
 
 
 TRANSITION_PAGES = {

@@ -1,8 +1,9 @@
 """A case's first journey in a real browser: staff log a SIN through the question pages and record
-the notification; the chair records the decision; the case page shows its clocks and timeline.
-axe-core checks every page visited.
+the notification; the lead safeguarding partner records the decision with the rapid review's outcome;
+the case page shows its clocks and timeline. axe-core checks every page visited.
 
-The live server runs in another thread, so time is not frozen here: dates are relative to today.
+The live server runs in another thread, so time is not frozen here: dates are relative to today, so
+the case follows the regime in force today (Working Together 2023) and the pages speak its words.
 """
 
 from datetime import timedelta
@@ -12,7 +13,9 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 
 from incidents.models import Incident
+from panel.models import PanelSubmission
 from scr_tracker import clocks
+from scr_tracker.regimes import regime_for
 from tests.browser.conftest import assert_accessible
 from tests.factories import TEST_PASSWORD, BoardFactory, ChairFactory, StaffFactory, TOTPDeviceFactory
 
@@ -20,6 +23,12 @@ pytestmark = pytest.mark.browser
 
 STAFF_KEY = "3132333435363738393031323334353637383930"
 CHAIR_KEY = "4142434445464748494a4b4c4d4e4f5051525354"
+# A case received today follows the regime in force today (Working Together 2023).
+REGIME = regime_for(timezone.localdate())
+SUMMARY = "Fictional rapid review: the facts, the immediate actions taken and the learning so far."
+NATIONAL_REVIEW_QUESTION = (
+    "Do you recommend that the Child Safeguarding Practice Review Panel carries out a national review?"
+)
 
 
 def code_for(key: str) -> str:
@@ -60,8 +69,8 @@ def test_staff_log_a_sin_and_the_chair_decides(page, live_server, transactional_
     TOTPDeviceFactory(user=staff, key=STAFF_KEY)
     TOTPDeviceFactory(user=chair, key=CHAIR_KEY)
     today = timezone.localdate()
-    incident_on, la_aware_on = today - timedelta(days=20), today - timedelta(days=19)
-    ofsted_notified_on, received_on = today - timedelta(days=16), today - timedelta(days=15)
+    incident_on, la_aware_on = today - timedelta(days=14), today - timedelta(days=13)
+    ofsted_notified_on, received_on = today - timedelta(days=10), today - timedelta(days=9)
     decided_on = today - timedelta(days=2)
 
     # --- Staff: the dashboard, then the question pages.
@@ -125,19 +134,23 @@ def test_staff_log_a_sin_and_the_chair_decides(page, live_server, transactional_
     incident = Incident.objects.get()
     assert heading(page) == f"{incident.reference}: Child K"
     assert f"logged as {incident.reference}" in page.locator(".govuk-notification-banner").inner_text()
+    assert f"The dates entered put this case under {REGIME.title}" in page.locator("main").inner_text()
     assert_accessible(page)
 
     # --- Staff record the notification.
     page.get_by_role("button", name="Record the notification").click()
     assert heading(page) == "Record the notification"
-    fill_date(page, "When did the board receive the serious incident notification?", received_on)
-    fill_date(page, "When was Ofsted notified?", today + timedelta(days=1))
+    fill_date(page, "When did the partnership receive the serious incident notification?", received_on)
+    fill_date(page, "When was the Child Safeguarding Practice Review Panel notified?", today + timedelta(days=1))
     page.get_by_role("button", name="Record the notification").click()
     assert "must be today or in the past" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
-    fill_date(page, "When was Ofsted notified?", ofsted_notified_on)
+    fill_date(page, "When was the Child Safeguarding Practice Review Panel notified?", ofsted_notified_on)
     page.get_by_role("button", name="Record the notification").click()
     assert "Notification recorded" in page.locator(".govuk-notification-banner").inner_text()
+    rapid_due = clocks.add_working_days(ofsted_notified_on, REGIME.rules["rapid_review"].amount)
+    follows = f"This case follows {REGIME.title}: the rapid review is due by {rapid_due.day} {rapid_due:%B %Y}."
+    assert follows in page.locator("main").inner_text()
     assert page.get_by_role("button", name="Record the decision").count() == 0  # only the chair decides
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
@@ -153,30 +166,36 @@ def test_staff_log_a_sin_and_the_chair_decides(page, live_server, transactional_
     assert "will be flagged as premature" in page.locator("main").inner_text()
     assert_accessible(page)
     fill_date(page, "When did you make the decision?", decided_on)
-    page.get_by_label("Do not initiate a Serious Case Review").first.check()
+    page.get_by_label("Do not initiate a local child safeguarding practice review").first.check()
     page.get_by_label("Abuse or neglect of the child is known or suspected").fill("Fictional: neglect suspected.")
     page.get_by_label("The child has died", exact=True).fill("Fictional: the child died.")
     page.get_by_label("The child has been seriously harmed").fill("Fictional: not applicable.")
     page.get_by_label("The sub-group made no recommendation").check()
+    page.get_by_role("button", name="Record the decision").click()  # the rapid review not answered yet
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the rapid review's summary" in summary and "Select whether you recommend a national review" in summary
+    assert_accessible(page)
+    page.get_by_label("Summary of the rapid review").fill(SUMMARY)
+    page.get_by_role("group", name=NATIONAL_REVIEW_QUESTION).get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Record the decision").click()
 
     # --- The case page: the decision, its flags, the clocks and the timeline.
     main = page.locator("main").inner_text()
-    assert "Decision recorded: do not initiate a serious case review" in main
-    assert "Current decision: Do not initiate a Serious Case Review" in main
+    assert "Decision recorded: do not initiate a local child safeguarding practice review" in main
+    assert "Current decision: Do not initiate a local child safeguarding practice review" in main
     assert "Premature" in main and f"Delay {(decided_on - incident_on).days} days" in main
+    assert "Serious Case Review" not in main and "Ofsted" not in main
     assert_accessible(page)
+    submission = PanelSubmission.objects.get(decision__incident=incident)
+    assert (submission.kind, submission.get_kind_display()) == ("rapid_review", "Rapid review")
 
-    rows = page.locator("#clocks + table tbody tr")
-    assert rows.count() == 3
-    sin_due = clocks.add_working_days(la_aware_on, 5)
-    sin, decision, panel = (rows.nth(i).inner_text() for i in range(3))
+    rows = page.get_by_role("region", name="Statutory clocks").locator("tbody tr")
+    assert rows.count() == 2
+    sin_due = clocks.add_working_days(la_aware_on, REGIME.rules["sin_notification"].amount)
+    sin, rapid = (rows.nth(i).inner_text() for i in range(2))
     assert "SIN notification" in sin and on(sin_due) in sin and "Met" in sin
-    assert "Initiation decision" in decision and on(clocks.add_months(received_on, 1)) in decision
-    assert "Met" in decision
-    panel_due = decided_on + timedelta(days=14)
-    assert "Send to the national panel" in panel and on(panel_due) in panel and "Running" in panel
-    assert f"{(panel_due - today).days} days left" in panel and "Green: on track" in panel
+    assert REGIME.clock("rapid_review").title in rapid and on(rapid_due) in rapid and "Running" in rapid
+    assert f"{(rapid_due - today).days} days left" in rapid and "Green: on track" in rapid
 
     timeline = page.locator("#timeline + table tbody tr")
     assert timeline.count() == 2

@@ -1,9 +1,12 @@
-"""A decision not to initiate goes to the national panel in a real browser: the chair decides and sends
-the submission after checking the answers; the secretariat arranges a meeting and schedules it; a panel
-member disagrees; the chair accepts the advice, and the case now shows a Serious Case Review initiated
-following the panel's advice. axe-core checks every page visited.
+"""A decision not to initiate goes to the Child Safeguarding Practice Review Panel as its rapid review, in a
+real browser: the lead safeguarding partner decides, with the rapid review's summary, and sends the rapid
+review after checking the answers; the secretariat arranges a meeting and schedules it; a Panel member
+disagrees (offered only on a decision not to initiate); the lead accepts the advice, and the case now shows
+a local child safeguarding practice review initiated following the Panel's advice. axe-core checks every
+page visited.
 
-The live server runs in another thread, so time is not frozen here: dates are relative to today.
+The live server runs in another thread, so time is not frozen here: dates are relative to today, so the
+case follows the regime in force today (Working Together 2023) and the pages speak its words.
 Each person keeps their own browser context, so nobody signs in twice with the same code.
 """
 
@@ -14,8 +17,9 @@ from django.utils import timezone
 
 from panel.models import PanelMeeting, PanelSubmission
 from reviews.models import Decision
+from scr_tracker.clocks import add_months, add_working_days
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_case_journey import fill_date, heading, sign_in
+from tests.browser.test_case_journey import NATIONAL_REVIEW_QUESTION, REGIME, SUMMARY, fill_date, heading, sign_in
 from tests.factories import BoardFactory, ChairFactory, PanelMemberFactory, SecretariatFactory, TOTPDeviceFactory
 from tests.workflow import notified
 
@@ -24,6 +28,7 @@ pytestmark = pytest.mark.browser
 CHAIR_KEY = "4142434445464748494a4b4c4d4e4f5051525354"
 SECRETARIAT_KEY = "5152535455565758595a5b5c5d5e5f6061626364"
 MEMBER_KEY = "6162636465666768696a6b6c6d6e6f7071727374"
+PANEL = "Child Safeguarding Practice Review Panel"
 
 
 @pytest.fixture
@@ -83,26 +88,30 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     chair_page.get_by_role("link", name=incident.reference).click()
     chair_page.get_by_role("button", name="Record the decision").click()
     fill_date(chair_page, "When did you make the decision?", decided_on)
-    chair_page.get_by_label("Do not initiate a Serious Case Review").first.check()
+    chair_page.get_by_label("Do not initiate a local child safeguarding practice review").first.check()
     chair_page.get_by_label("Abuse or neglect of the child is known or suspected").fill("Fictional: none suspected.")
     chair_page.get_by_label("The child has died", exact=True).fill("Fictional: a natural cause of death.")
     chair_page.get_by_label("The child has been seriously harmed").fill("Fictional: not applicable.")
+    chair_page.get_by_label("Summary of the rapid review").fill(SUMMARY)
+    chair_page.get_by_role("group", name=NATIONAL_REVIEW_QUESTION).get_by_label("No", exact=True).check()
     chair_page.get_by_label("The sub-group made no recommendation").check()
     chair_page.get_by_role("button", name="Record the decision").click()
-    assert "Current decision: Do not initiate a Serious Case Review" in main_text(chair_page)
+    assert "Current decision: Do not initiate a local child safeguarding practice review" in main_text(chair_page)
     assert_accessible(chair_page)
 
-    chair_page.get_by_role("link", name="Send the case to the national panel").click()
+    chair_page.get_by_role("link", name=f"Send the rapid review to the {PANEL}").click()
     submission = PanelSubmission.objects.get(decision__incident=incident)
-    assert heading(chair_page) == f"Submission to the panel: {incident.reference} Child P"
+    assert (submission.kind, submission.get_kind_display()) == ("rapid_review", "Rapid review")
+    assert heading(chair_page) == f"Submission to the {PANEL}: {incident.reference} Child P"
     assert "Draft" in main_text(chair_page) and "Not yet advised" in main_text(chair_page)
+    assert "Rapid review" in main_text(chair_page) and SUMMARY in main_text(chair_page)
     assert_accessible(chair_page)
 
     # --- Check your answers, add a covering note from there, then send.
     chair_page.get_by_role("button", name="Check and send to the panel").click()
     assert heading(chair_page) == "Check your answers before sending the submission"
     answers = main_text(chair_page)
-    assert "Child P" in answers and "Fictional: a natural cause of death." in answers
+    assert "Child P" in answers and "Fictional: a natural cause of death." in answers and SUMMARY in answers
     assert_accessible(chair_page)
     chair_page.get_by_role("link", name="Change covering note").click()
     assert heading(chair_page) == "Covering note"
@@ -117,9 +126,12 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     assert_accessible(chair_page)
     fill_date(chair_page, "When was the submission sent to the panel?", sent_on)
     chair_page.get_by_role("button", name="Accept and send to the panel").click()
-    assert "Submission sent to the national panel" in banner_text(chair_page)
-    clocks = chair_page.get_by_role("region", name="Statutory clocks").inner_text()
-    assert "Send to the national panel" in clocks and "Met" in clocks
+    assert f"Submission sent to the {PANEL}" in banner_text(chair_page)
+    rows = chair_page.get_by_role("region", name="Statutory clocks").locator("tbody tr")
+    rapid_due = add_working_days(incident.ofsted_notified_on, REGIME.rules["rapid_review"].amount)
+    rapid = next(row for row in (rows.nth(i).inner_text() for i in range(rows.count())) if "Rapid review" in row)
+    assert f"{rapid_due.day} {rapid_due:%b %Y}" in rapid and "Met" in rapid
+    assert "Send to the national panel" not in main_text(chair_page)
     assert_accessible(chair_page)
 
     # --- The secretariat arranges a meeting and schedules the submission to it.
@@ -161,13 +173,15 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     assert incident.reference in agenda and "Panelshire" in agenda and "Delay 20 days" in agenda
     assert_accessible(member_page)
     member_page.get_by_role("link", name=incident.reference).click()
-    assert heading(member_page) == f"Submission to the panel: {incident.reference} Child P"
+    assert heading(member_page) == f"Submission to the {PANEL}: {incident.reference} Child P"
     member_page.get_by_role("link", name=f"{incident.reference} case page").click()
     assert heading(member_page) == f"{incident.reference}: Child P"
     assert_accessible(member_page)
     member_page.go_back()
     member_page.get_by_role("button", name="Record the panel's advice").click()
     assert heading(member_page) == "Record the panel's advice"
+    offered = member_page.locator('input[name="advice"]').evaluate_all("inputs => inputs.map(i => i.value)")
+    assert offered == list(submission.advice_allowed()) and "disagree" in offered  # on a decision not to initiate
     assert_accessible(member_page)
     member_page.get_by_role("button", name="Record the advice").click()  # nothing chosen yet
     summary = member_page.locator(".govuk-error-summary").inner_text()
@@ -194,16 +208,22 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     fill_date(chair_page, "When did the board decide its response?", today)
     chair_page.get_by_label("Accept the panel's advice", exact=True).check()
     chair_page.get_by_role("button", name="Record the response").click()
-    assert "Outcome: SCR initiated after advice" in banner_text(chair_page)
-    assert "SCR initiated after advice" in main_text(chair_page)
+    assert "Outcome: LCSPR initiated after advice" in banner_text(chair_page)
+    assert "LCSPR initiated after advice" in main_text(chair_page)
     assert_accessible(chair_page)
 
-    # --- The case now shows a Serious Case Review initiated following the panel's advice.
+    # --- The case now shows a local child safeguarding practice review initiated following the panel's advice.
     chair_page.get_by_role("link", name=f"{incident.reference} case page").click()
     main = main_text(chair_page)
-    assert "Current decision: Initiate a Serious Case Review" in main
+    assert "Current decision: Initiate a local child safeguarding practice review" in main
     assert "Initiated following the panel's advice" in main
-    assert "Carry out the Serious Case Review" in main
+    assert "Carry out the local child safeguarding practice review" in main
+    assert "Serious Case Review" not in main and "national panel" not in main and "Ofsted" not in main
+    completion_due = add_months(today, REGIME.rules["scr_completion"].amount)
+    assert f"To be commissioned. To be completed by {completion_due.day} {completion_due:%B %Y}" in main
     assert_accessible(chair_page)
     current = Decision.objects.filter(incident=incident).order_by("-pk").first()
     assert (current.decision, current.following_panel_advice, current.decided_on) == ("initiate_scr", True, today)
+    # Following the Panel's advice opens only the LCSPR: the Panel has seen the rapid review already.
+    assert current.review.state == "commissioning"
+    assert list(PanelSubmission.objects.filter(decision__incident=incident)) == [submission]

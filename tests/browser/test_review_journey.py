@@ -1,9 +1,11 @@
-"""Running a Serious Case Review in a real browser: the chair decides to initiate, commissions the
-review, stops and resumes its clock (the review page then shows the original and the extended due
-date and why they differ), adds a recommendation with two actions, the review is drafted and signed
-off, and the board's action plan shows both actions. axe-core checks every page visited.
+"""Running a local child safeguarding practice review in a real browser: the lead safeguarding partner
+decides to initiate, with the rapid review's summary, commissions the review, stops and resumes its clock
+(the review page then shows the original and the extended due date and why they differ), adds a
+recommendation with two actions, the review is drafted and signed off (its completion clock runs on to
+publication), and the partnership's action plan shows both actions. axe-core checks every page visited.
 
-The live server runs in another thread, so time is not frozen here: dates are relative to today.
+The live server runs in another thread, so time is not frozen here: dates are relative to today, so the
+case follows the regime in force today (Working Together 2023) and the pages speak its words.
 """
 
 from datetime import timedelta
@@ -11,10 +13,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from panel.models import PanelSubmission
 from reviews.models import Action, SeriousCaseReview
 from scr_tracker import clocks
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_case_journey import fill_date, heading, on, sign_in
+from tests.browser.test_case_journey import NATIONAL_REVIEW_QUESTION, REGIME, SUMMARY, fill_date, heading, on, sign_in
 from tests.factories import BoardFactory, ChairFactory, TOTPDeviceFactory
 from tests.workflow import notified
 
@@ -53,7 +56,7 @@ def test_the_chair_runs_a_serious_case_review(page, live_server, transactional_d
     decided_on, started_on = today - timedelta(days=35), today - timedelta(days=30)
     stopped_on, resumed_on = today - timedelta(days=25), today - timedelta(days=15)
     drafting_on = today - timedelta(days=5)
-    original_due = clocks.add_months(decided_on, 6)
+    original_due = clocks.add_months(decided_on, REGIME.rules["scr_completion"].amount)
     extended_due = original_due + timedelta(days=10)
 
     # --- The chair decides to initiate; the case page links to the review it opened.
@@ -61,20 +64,26 @@ def test_the_chair_runs_a_serious_case_review(page, live_server, transactional_d
     page.get_by_role("link", name=incident.reference).click()
     page.get_by_role("button", name="Record the decision").click()
     fill_date(page, "When did you make the decision?", decided_on)
-    page.get_by_label("Initiate a Serious Case Review").first.check()
+    page.get_by_label("Initiate a local child safeguarding practice review").first.check()
     page.get_by_label("Abuse or neglect of the child is known or suspected").fill("Fictional: neglect suspected.")
     page.get_by_label("The child has died", exact=True).fill("Fictional: the child died.")
     page.get_by_label("The child has been seriously harmed").fill("Fictional: not applicable.")
+    page.get_by_label("Summary of the rapid review").fill(SUMMARY)
+    page.get_by_role("group", name=NATIONAL_REVIEW_QUESTION).get_by_label("No", exact=True).check()
     page.get_by_label("The sub-group made no recommendation").check()
     page.get_by_role("button", name="Record the decision").click()
-    assert "Current decision: Initiate a Serious Case Review" in main_text(page)
+    assert "Current decision: Initiate a local child safeguarding practice review" in main_text(page)
     assert f"To be commissioned. To be completed by {long(original_due)}" in main_text(page)
     assert_accessible(page)
     review = SeriousCaseReview.objects.get(incidents=incident)
+    # The decision to initiate opens the LCSPR and, under this regime, the rapid review for the Panel too.
+    submission = PanelSubmission.objects.get(decision__incident=incident)
+    assert (submission.kind, submission.get_kind_display()) == ("rapid_review", "Rapid review")
 
-    page.get_by_role("link", name="Carry out the Serious Case Review").click()
-    assert heading(page) == f"Serious Case Review: {incident.reference}"
+    page.get_by_role("link", name="Carry out the local child safeguarding practice review").click()
+    assert heading(page) == f"Local child safeguarding practice review: {incident.reference}"
     assert "Commissioning" in main_text(page) and "Not appointed yet" in main_text(page)
+    assert "Serious Case Review" not in main_text(page) and "national panel" not in main_text(page)
     assert_accessible(page)
 
     # --- The chair commissions the review; a missing answer is shown first.
@@ -176,9 +185,11 @@ def test_the_chair_runs_a_serious_case_review(page, live_server, transactional_d
     assert heading(page) == "Sign off the review"
     assert f"due to be completed by {long(extended_due)}" in main_text(page)
     assert_accessible(page)
-    fill_date(page, "When did the board sign off the overview report?", today)
+    assert "The completion clock runs until the report is published." in main_text(page)
+    fill_date(page, "When did the partnership sign off the overview report?", today)
     page.get_by_role("button", name="Sign off the review").click()
-    assert "Review signed off. The completion clock was met" in banner_text(page)
+    runs = "The completion clock runs until the report is published"
+    assert f"Review signed off. {runs}: due by {long(extended_due)}" in banner_text(page)
     assert f"Signed off on\t{long(today)}" in page.locator("#about + dl").inner_text()
     timeline = page.locator("#timeline + table tbody tr")
     assert timeline.count() == 5
@@ -189,7 +200,7 @@ def test_the_chair_runs_a_serious_case_review(page, live_server, transactional_d
 
     # --- The reviews list and the board's action plan, from the navigation.
     page.get_by_role("link", name="Reviews", exact=True).click()
-    assert heading(page) == "Serious Case Reviews"
+    assert heading(page) == "Local reviews"  # the list's neutral words: its rows may follow any regime
     assert incident.reference in page.locator("table").inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="Action plan", exact=True).click()

@@ -16,6 +16,7 @@ from publication.services import publication_propose, publication_publish, publi
 from reviews.choices import DecisionKind
 from reviews.services import review_begin_drafting, review_sign_off, review_start
 from scr_tracker.regimes import regime_for
+from tests.incidents.test_pages import banner, date_fields
 from tests.workflow import advise, decide, notified, submission_of, submit
 
 SUMMARY = "Fictional summary: the facts, the immediate actions and the learning."
@@ -147,8 +148,7 @@ def test_a_rapid_review_case_from_notification_to_publication(client, sign_in, c
     publication_send_report(actor=chair_a, publication_id=publication.pk, event_date=date(2023, 4, 5))
     get(client, pub_url)
     intro = get(client, reverse("publication:transition", args=[publication.public_id, "propose"]))
-    assert "The panel advises on the proposal" not in intro
-    assert "does not go to the Child Safeguarding Practice Review Panel" in intro
+    assert "advises on the proposal" not in intro and f"does not go to the {REGIME.term('panel')}" in intro
     publication_propose(
         actor=chair_a,
         publication_id=publication.pk,
@@ -195,3 +195,26 @@ def test_a_not_initiate_rapid_review_offers_disagree_and_names_what_is_missing(c
     form = client.get(submission_url(submission, "record_advice")).text
     assert advice_values(form) == list(REGIME.advice_for("rapid_review", DecisionKind.NOT_INITIATE))
     assert "disagree" in advice_values(form)
+
+
+def test_signing_off_an_lcspr_says_its_completion_clock_runs_on_to_publication(client, sign_in, chair_a):
+    incident = rapid_case(chair_a)
+    review = rapid_decision(chair_a, incident).review
+    review_start(
+        actor=chair_a, review_id=review.pk, event_date=date(2022, 12, 1), methodology="silp", lead_reviewer="A. R."
+    )
+    review_begin_drafting(actor=chair_a, review_id=review.pk, event_date=date(2023, 3, 1))
+    due = REGIME.due("scr_completion", date(2022, 11, 21))
+    # Signed off on the day, before the clock's due date: the clock is not met yet, nor missed.
+    with time_machine.travel(datetime(2023, 4, 3, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        sign_in(chair_a)
+        response = client.post(
+            reverse("reviews:transition", args=[review.public_id, "sign_off"]),
+            date_fields("event_date", date(2023, 4, 3)),
+            follow=True,
+        )
+    assert banner(response) == (
+        f"Review signed off. The completion clock runs until the report is published: due by {due:%-d %B %Y}"
+    )
+    review.refresh_from_db()
+    assert (review.state, review.signed_off_on) == ("completed", date(2023, 4, 3))
