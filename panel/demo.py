@@ -21,6 +21,7 @@ from incidents.services import (
 )
 from reviews.choices import DecisionKind
 from reviews.demo import _rationale, seed_demo_review
+from reviews.models import Decision
 from reviews.services import decision_record, review_begin_drafting, review_start
 from scr_tracker import clocks
 from scr_tracker.regimes import regime_for
@@ -174,21 +175,30 @@ def seed_demo_cases(chair, staff, panel_member) -> list[Incident]:
     return made
 
 
-def _closed_case(chair, staff, panel_member, today, days_ago, pseudonym, what) -> Incident:
-    data = _sin(today, days_ago=days_ago, pseudonym=pseudonym, what=what, post_mortem="not_applicable")
+def _sent_not_to_initiate(chair, staff, data, *, decided_after: int, sent_after: int) -> Decision:
+    """A SIN received two days after the authority knew, not initiated `decided_after` days later, and
+    the decision sent to the panel `sent_after` days after that."""
     incident = incident_create(actor=staff, data=data)
     received = data["la_aware_on"] + timedelta(days=2)
     incident_notify(actor=staff, incident_id=incident.pk, event_date=received, ofsted_notified_on=received)
     decision = decision_record(
         actor=chair,
         incident_id=incident.pk,
-        event_date=received + timedelta(days=21),
+        event_date=received + timedelta(days=decided_after),
         decision=DecisionKind.NOT_INITIATE,
         rationale=_rationale(DecisionKind.NOT_INITIATE),
     )
     submission_submit(
-        actor=staff, submission_id=decision.submission.pk, event_date=decision.decided_on + timedelta(days=6)
+        actor=staff, submission_id=decision.submission.pk, event_date=decision.decided_on + timedelta(days=sent_after)
     )
+    decision.submission.refresh_from_db()
+    return decision
+
+
+def _closed_case(chair, staff, panel_member, today, days_ago, pseudonym, what) -> Incident:
+    data = _sin(today, days_ago=days_ago, pseudonym=pseudonym, what=what, post_mortem="not_applicable")
+    decision = _sent_not_to_initiate(chair, staff, data, decided_after=21, sent_after=6)
+    incident = decision.incident
     submission_record_advice(
         actor=panel_member,
         submission_id=decision.submission.pk,
@@ -238,19 +248,8 @@ def seed_demo_panel(*, secretariat, member, chair, staff) -> None:
         harm_types=["physical"],
         regulation_5=["abuse_or_neglect", "serious_harm_and_concern"],
     )
-    incident = incident_create(actor=staff, data=data)
-    received = data["la_aware_on"] + timedelta(days=2)
-    incident_notify(actor=staff, incident_id=incident.pk, event_date=received, ofsted_notified_on=received)
-    decision = decision_record(
-        actor=chair,
-        incident_id=incident.pk,
-        event_date=received + timedelta(days=20),
-        decision=DecisionKind.NOT_INITIATE,
-        rationale=_rationale(DecisionKind.NOT_INITIATE),
-    )
-    submission = submission_submit(
-        actor=staff, submission_id=decision.submission.pk, event_date=decision.decided_on + timedelta(days=5)
-    )
+    decision = _sent_not_to_initiate(chair, staff, data, decided_after=20, sent_after=5)
+    submission = decision.submission
     submission_schedule(
         actor=secretariat,
         submission_id=submission.pk,

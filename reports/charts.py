@@ -170,6 +170,19 @@ def _buckets(period: Period):
     return buckets, TruncQuarter, "quarter"
 
 
+def _bars(slug: str, title: str, description: str, rows: list[tuple], series: list[Series], columns: tuple) -> Chart:
+    """A bar chart of `rows` (a label, then one value per series), with its table."""
+    svg = bar_chart(
+        slug=slug,
+        title=title,
+        description=description,
+        categories=[row[0] for row in rows],
+        series=series,
+        values=[list(row[1:]) for row in rows],
+    )
+    return Chart(slug=slug, title=title, description=description, svg=svg, columns=columns, rows=rows)
+
+
 def sins_and_scrs_chart(period: Period) -> Chart:
     buckets, trunc, word = _buckets(period)
     sins = _by(sins_in(period), "ofsted_notified_on", trunc)
@@ -184,20 +197,13 @@ def sins_and_scrs_chart(period: Period) -> Chart:
         f"each {word} of the period. "
         f"{sum(row[1] for row in rows)} SINs and {sum(row[2] for row in rows)} local reviews in all."
     )
-    return Chart(
-        slug="sins-and-scrs",
-        title=title,
-        description=description,
-        svg=bar_chart(
-            slug="sins-and-scrs",
-            title=title,
-            description=description,
-            categories=[row[0] for row in rows],
-            series=[Series("SINs", BLUE), Series("Local reviews initiated", PURPLE)],
-            values=[[row[1], row[2]] for row in rows],
-        ),
-        columns=(word.capitalize(), "SINs", "Local reviews initiated"),
-        rows=rows,
+    return _bars(
+        "sins-and-scrs",
+        title,
+        description,
+        rows,
+        [Series("SINs", BLUE), Series("Local reviews initiated", PURPLE)],
+        (word.capitalize(), "SINs", "Local reviews initiated"),
     )
 
 
@@ -207,21 +213,7 @@ def sins_by_nature_chart(counts: dict[str, int]) -> Chart:
     rows = [(Nature(nature).label.split(" (")[0], counts[nature]) for nature in NATURES]
     title = "SINs by nature"
     description = f"{sum(counts.values())} serious incident notifications in the period, by what happened to the child."
-    return Chart(
-        slug="sins-by-nature",
-        title=title,
-        description=description,
-        svg=bar_chart(
-            slug="sins-by-nature",
-            title=title,
-            description=description,
-            categories=[row[0] for row in rows],
-            series=[Series("SINs", BLUE)],
-            values=[[row[1]] for row in rows],
-        ),
-        columns=("Nature", "SINs"),
-        rows=rows,
-    )
+    return _bars("sins-by-nature", title, description, rows, [Series("SINs", BLUE)], ("Nature", "SINs"))
 
 
 def rapid_reviews_chart(period: Period) -> Chart:
@@ -243,41 +235,20 @@ def rapid_reviews_chart(period: Period) -> Chart:
         f"date), each {word} of the period. {sum(row[1] for row in rows)} received, "
         f"{sum(row[2] for row in rows)} on time."
     )
-    return Chart(
-        slug="rapid-reviews",
-        title=title,
-        description=description,
-        svg=bar_chart(
-            slug="rapid-reviews",
-            title=title,
-            description=description,
-            categories=[row[0] for row in rows],
-            series=[Series("Received", BLUE), Series("On time", GREEN)],
-            values=[[row[1], row[2]] for row in rows],
-        ),
-        columns=(word.capitalize(), "Received", "On time"),
-        rows=rows,
+    return _bars(
+        "rapid-reviews",
+        title,
+        description,
+        rows,
+        [Series("Received", BLUE), Series("On time", GREEN)],
+        (word.capitalize(), "Received", "On time"),
     )
 
 
 def _outcome_chart(*, slug: str, title: str, what: str, counts: dict[str, int]) -> Chart:
     rows = [(Outcome(outcome).label, count) for outcome, count in counts.items()]
     description = f"{sum(counts.values())} {what} considered by the panel in the period, by their outcome now."
-    return Chart(
-        slug=slug,
-        title=title,
-        description=description,
-        svg=bar_chart(
-            slug=slug,
-            title=title,
-            description=description,
-            categories=[row[0] for row in rows],
-            series=[Series("Cases", GREEN)],
-            values=[[row[1]] for row in rows],
-        ),
-        columns=("Outcome", "Cases"),
-        rows=rows,
-    )
+    return _bars(slug, title, description, rows, [Series("Cases", GREEN)], ("Outcome", "Cases"))
 
 
 @dataclass(frozen=True)
