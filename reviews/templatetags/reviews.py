@@ -69,3 +69,13 @@ def decision_of_case(decision) -> str:
 def recommendation_of_case(decision) -> str:
     """The sub-group's recommendation of a decision, in its case's words."""
     return decision_words(decision.subgroup_recommendation, decision.incident)
+
+
+@register.filter
+def national_review_words(decision) -> str:
+    """Whether the partners recommend a national review: "Yes", "No", or "Not answered" (a decision
+    following the panel's advice, or one recorded under a regime that does not ask)."""
+    recommended = decision.national_review_recommended
+    if recommended is None:
+        return "Not answered"
+    return "Yes" if recommended else "No"
