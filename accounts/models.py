@@ -1,5 +1,7 @@
 """Boards (LSCBs) and the people who use the service, each with one role from SPEC §2."""
 
+import uuid
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -33,6 +35,7 @@ class BoardQuerySet(models.QuerySet):
 class Board(models.Model):
     """A Local Safeguarding Children Board. Boards merge and split, so each has active dates."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(
         max_length=12,
         unique=True,
@@ -104,6 +107,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person signing in with their email address. Board roles belong to exactly one board."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150)
     role = models.CharField(max_length=32, choices=Role.choices)

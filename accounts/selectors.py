@@ -9,7 +9,7 @@ records only through the submissions, initiation notices and final reports that 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Board, Role, User
+from accounts.models import BOARD_ROLES, Board, Role, User
 
 
 def boards_visible_to(user: User) -> QuerySet[Board]:
@@ -57,3 +57,49 @@ def board_members(user: User, board: Board) -> QuerySet[User]:
 
 def chairs_of(board: Board) -> QuerySet[User]:
     return board.users.filter(role=Role.BOARD_CHAIR, is_active=True)
+
+
+# --- People: who may see and manage accounts and boards (SPEC §2, §8 "People") ------------------
+
+
+def users_in_scope(user: User) -> QuerySet[User]:
+    """Accounts a user may know exist: their board's people (board roles), everyone but the
+    service's administrators (panel), everyone (superusers). Outside this, an account is 404."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    if user.is_board_user:
+        return User.objects.filter(board_id=user.board_id)
+    if user.is_panel_user:
+        return User.objects.exclude(role=Role.ADMINISTRATOR)
+    return User.objects.none()
+
+
+def users_managed_by(user: User) -> QuerySet[User]:
+    """Accounts a user may list and change: every account (superusers), the board's people (its chair)."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    if user.is_chair:
+        return User.objects.filter(board_id=user.board_id, role__in=BOARD_ROLES)
+    return User.objects.none()
+
+
+def boards_managed_by(user: User) -> QuerySet[Board]:
+    """Boards a user may list through the people API: all (superusers), their own (its chair)."""
+    if not user.is_authenticated or not user.is_active:
+        return Board.objects.none()
+    if user.is_superuser:
+        return Board.objects.all()
+    if user.is_chair:
+        return Board.objects.filter(pk=user.board_id)
+    return Board.objects.none()
+
+
+def boards_in_scope(user: User) -> QuerySet[Board]:
+    """Boards a user may know exist (superusers see every board; others as `boards_visible_to`)."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Board.objects.all()
+    return boards_visible_to(user)
