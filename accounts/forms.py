@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import RegexValidator
 
 SIGN_IN_ERROR = "Enter a correct email address and password"
 
@@ -194,6 +195,9 @@ class BoardForm(forms.Form):
         help_text="2 to 12 capital letters or digits, starting with a letter, for example NTH",
         max_length=12,
         error_messages={"required": "Enter the board's code"},
+        validators=[
+            RegexValidator(r"^[A-Z][A-Z0-9]{1,11}$", "Use 2 to 12 capital letters or digits, starting with a letter")
+        ],
     )
     name = forms.CharField(label="Name", max_length=150, error_messages={"required": "Enter the board's name"})
     region = forms.ChoiceField(label="Region", error_messages={"required": "Choose the board's region"})

@@ -273,6 +273,11 @@ def invitation_authenticator(request):
 # --- People and boards (chairs for their board; superusers for every board and the panel)
 
 
+def _posted(request):
+    """The form's data on a POST, even an empty one (a confirmation page's button has no fields)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _service_errors(form, exc: ValidationError) -> None:
     """A service's field errors beside the form's fields; the rest in the error summary."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
@@ -326,7 +331,7 @@ def people(request):
 
 
 def _invite(request, *, board, roles, back):
-    form = InviteForm(request.POST or None, roles=roles)
+    form = InviteForm(_posted(request), roles=roles)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -375,7 +380,7 @@ def person_role(request, pk: int):
     person = _person_or_403(request, pk)
     roles = services.roles_assignable_by(request.user)
     roles = [r for r in roles if (r in BOARD_ROLES) == person.is_board_user]  # other boards: the admin pages
-    form = RoleForm(request.POST or None, roles=roles, initial={"role": person.role})
+    form = RoleForm(_posted(request), roles=roles, initial={"role": person.role})
     back = _people_url(person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -391,7 +396,7 @@ def person_role(request, pk: int):
 
 
 def _confirm(request, person, *, run, title, intro, done, submit_label, with_reason=False, warning=False):
-    form = ConfirmForm(request.POST or None, submit_label=submit_label, with_reason=with_reason, warning=warning)
+    form = ConfirmForm(_posted(request), submit_label=submit_label, with_reason=with_reason, warning=warning)
     back = _people_url(person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -467,7 +472,7 @@ def _board_form_run(request, form, run, done):
 def board_create(request):
     if not services.is_superuser(request.user):
         raise PermissionDenied("Only the service administrator adds boards")
-    form = BoardForm(request.POST or None)
+    form = BoardForm(_posted(request))
     response = _board_form_run(
         request,
         form,
@@ -483,7 +488,7 @@ def board_edit(request, code: str):
     if not services.is_superuser(request.user):
         raise PermissionDenied("Only the service administrator changes boards")
     initial = {name: getattr(board, name) for name in services.BOARD_FIELDS}
-    form = BoardForm(request.POST or None, initial=initial)
+    form = BoardForm(_posted(request), initial=initial)
     response = _board_form_run(
         request,
         form,

@@ -114,7 +114,7 @@ def test_a_weak_password_gets_field_errors(client, invited):
     assert response.status_code == 200
     assert "govuk-error-summary" in response.text and "too short" in response.text
     response = client.post(f"/invitation/{token}/", {"new_password1": PASSWORD, "new_password2": PASSWORD + "x"})
-    assert "didn’t match" in response.text or "didn&#x27;t match" in response.text or "match" in response.text
+    assert "match" in response.text and "govuk-error-summary" in response.text
     assert STEP_TWO not in response.get("Location", "")
 
 
