@@ -1,9 +1,11 @@
 """Sign-in forms in GOV.UK Design System markup."""
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import RegexValidator
 
 SIGN_IN_ERROR = "Enter a correct email address and password"
 
@@ -94,4 +96,131 @@ class NewPasswordForm(SetPasswordForm):
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Change password"),
+        )
+
+
+# --- People and boards
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """The invitee's password, checked by Django's validators (against their name and email too)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Password"
+        self.fields["new_password2"].label = "Confirm password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a password"
+        self.fields["new_password2"].error_messages["required"] = "Confirm the password"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Continue"),
+        )
+
+
+def _role_choices(roles) -> list[tuple[str, str]]:
+    from accounts.models import Role
+
+    return [(role, Role(role).label) for role in roles]
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name", max_length=150, error_messages={"required": "Enter the person's full name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Their work email address: the invitation is sent there",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, error_messages={"required": "Choose a role"})
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(roles)
+        self.fields["role"].error_messages["invalid_choice"] = "Choose a role from the list"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.SMALL),
+            Submit("submit", "Send invitation"),
+        )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="New role", widget=forms.RadioSelect, error_messages={"required": "Choose a role"})
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(roles)
+        self.fields["role"].error_messages["invalid_choice"] = "Choose a role from the list"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.radios("role", legend_size=Size.SMALL), Submit("submit", "Change role"))
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation page's button, with an optional reason for deactivation."""
+
+    reason = forms.CharField(
+        label="Reason (optional)",
+        help_text="For example, left the board in March. It is kept in the audit trail.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, submit_label="Confirm", with_reason=False, warning=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_reason:
+            del self.fields["reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        button = Submit("submit", submit_label, **({"css_class": "govuk-button--warning"} if warning else {}))
+        reason = [Field.textarea("reason", label_size=Size.SMALL, rows=3)] if with_reason else []
+        self.helper.layout = Layout(*reason, button)
+
+
+class BoardForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        help_text="2 to 12 capital letters or digits, starting with a letter, for example NTH",
+        max_length=12,
+        error_messages={"required": "Enter the board's code"},
+        validators=[
+            RegexValidator(r"^[A-Z][A-Z0-9]{1,11}$", "Use 2 to 12 capital letters or digits, starting with a letter")
+        ],
+    )
+    name = forms.CharField(label="Name", max_length=150, error_messages={"required": "Enter the board's name"})
+    region = forms.ChoiceField(label="Region", error_messages={"required": "Choose the board's region"})
+    active_from = DateInputField(label="Active from", help_text="For example, 1 4 2006")
+    active_until = DateInputField(
+        label="Active until (optional)", help_text="Leave blank while the board is active", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "Choose a region"), *Region.choices]
+        self.fields["active_from"].error_messages.update(
+            required="Enter the date the board started", incomplete="Enter the day, month and year"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("code", field_width=Fixed.TEN),
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.select("region"),
+            Field("active_from", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Field("active_until", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Submit("submit", "Save board"),
         )

@@ -1,12 +1,13 @@
 """Boards (LSCBs) and the people who use the service, each with one role from SPEC §2."""
 
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -146,6 +147,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.role not in BOARD_ROLES and self.board_id is not None:
             raise ValidationError({"board": "Only board staff and chairs belong to a board"})
 
+    def save(self, *args, **kwargs):
+        # Deactivation must end the person's access on every path that saves the row (the people
+        # pages, the API, the admin's change form, a shell), so it is noticed here rather than in
+        # one service: same transaction, from active in the database to inactive in this save.
+        with transaction.atomic(using=kwargs.get("using")):
+            deactivating = (
+                self.pk is not None
+                and not self.is_active
+                and type(self)._default_manager.filter(pk=self.pk, is_active=True).exists()
+            )
+            super().save(*args, **kwargs)
+            if deactivating:
+                from accounts.access import access_end  # the sessions and signal; a module above models
+
+                access_end(self)
+
     def get_full_name(self) -> str:
         return self.full_name
 
@@ -167,3 +184,51 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_secretariat(self) -> bool:
         return self.role == Role.PANEL_SECRETARIAT
+
+
+class UserSession(models.Model):
+    """A session key a person signed in with, so deactivation finds their sessions without
+    decoding every session row. Written at sign-in, removed at sign-out."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_keys")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id}"
+
+
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open_at(self, moment):
+        """Invitations that can still be accepted at `moment`: not used, not withdrawn, not expired."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=moment)
+
+
+class Invitation(models.Model):
+    """A single-use link with which a person sets their password and links an authenticator.
+
+    Only the SHA-256 hash of the link's secret is kept; the secret itself is in the email alone.
+    It expires 7 days after it is sent; a new invitation withdraws the person's older ones.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Invitation for user {self.user_id} ({self.created_at:%Y-%m-%d})"
+
+    def is_open_at(self, moment) -> bool:
+        return self.used_at is None and self.revoked_at is None and moment < self.expires_at

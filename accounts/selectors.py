@@ -6,10 +6,12 @@ records only through the submissions, initiation notices and final reports that 
 (added with those records); the service administrator sees no case records at all.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import BOARD_ROLES, Board, Role, User
+from accounts.models import BOARD_ROLES, Board, Invitation, Role, User
 
 
 def boards_visible_to(user: User) -> QuerySet[Board]:
@@ -103,3 +105,36 @@ def boards_in_scope(user: User) -> QuerySet[Board]:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Board.objects.all()
     return boards_visible_to(user)
+
+
+def _with_access_facts(users: QuerySet[User]) -> QuerySet[User]:
+    """People with what their status needs, in the same query: a linked authenticator, an open invitation."""
+    return users.select_related("board").annotate(
+        has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        has_open_invitation=Exists(Invitation.objects.open_at(timezone.now()).filter(user=OuterRef("pk"))),
+    )
+
+
+def people_of_board(board: Board) -> QuerySet[User]:
+    """A board's people for its people page, active ones first; the caller has checked who may see it."""
+    return _with_access_facts(board.users.all()).order_by("-is_active", "role", "full_name")
+
+
+def people_outside_boards() -> QuerySet[User]:
+    """The panel's people (and administrators), for the superuser's people page."""
+    return _with_access_facts(User.objects.filter(board__isnull=True)).order_by("-is_active", "role", "full_name")
+
+
+def person_for_user(user: User, pk: int) -> User:
+    """A person whose account page this user may ask for: a board user reaches their own board's
+    people only (anyone else is 404); panel users and administrators reach anyone's, and the
+    service then decides whether they may change it (403)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("Not found")
+    people = User.objects.select_related("board")
+    if user.is_board_user:
+        people = people.filter(board_id=user.board_id)
+    try:
+        return people.get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404("Not found") from exc

@@ -7,3 +7,11 @@ from django.dispatch import Signal
 # Receivers end what the person could still use: their sessions and API tokens.
 # Arguments: `user`.
 user_deactivated = Signal()
+
+# Sent once for every change the people services make (an invitation, a role, a deactivation, a
+# board), inside the change's transaction. accounts sits below audit (docs/decisions/0018), so the
+# audit app connects the receiver that writes the change's audit entry; the services refuse to run
+# when nothing is connected, so no change goes unaudited.
+# Arguments: `record` (the user or board), `board`, `transition`, `from_state`, `to_state`,
+# `event_date`, `actor`, `reason` (what changed, in words).
+account_changed = Signal()

@@ -1,10 +1,15 @@
 """Sign-in, dashboards and board pages. Thin: fetch through selectors, render."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,10 +18,20 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors, signin
+from accounts import selectors, services, signin
 from accounts.dashboard import dashboard_sections
-from accounts.forms import NewPasswordForm, ResetRequestForm, SecurityCodeForm, SignInForm
-from accounts.models import Role
+from accounts.forms import (
+    BoardForm,
+    ConfirmForm,
+    InvitationPasswordForm,
+    InviteForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    RoleForm,
+    SecurityCodeForm,
+    SignInForm,
+)
+from accounts.models import BOARD_ROLES, PANEL_ROLES, Invitation, Role
 
 NEXT = "sign_in_next"
 
@@ -80,31 +95,20 @@ def sign_in_code(request):
 
 
 @login_not_required
-@sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
 def set_up_authenticator(request):
-    """First sign-in: link an authenticator app by its secret, confirmed with a first code."""
+    """A password alone never links a second factor (SECURITY row 6): an account without a
+    confirmed authenticator is told to use its invitation, whatever the reason it has none."""
     user = signin.pending_user(request)
     if user is None:
         return redirect("accounts:sign_in")
     if signin.confirmed_device(user) is not None:
         return redirect("accounts:sign_in_code")
-    device = signin.unconfirmed_device(user)
-    form = SecurityCodeForm(request.POST or None, submit_label="Confirm and sign in")
-    if request.method == "POST" and form.is_valid():
-        ok, error = signin.check_code(device, form.cleaned_data["code"])
-        if ok:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            return _finish(request, user, device)
-        form.add_error("code", error)
-    return render(
-        request,
-        "registration/set_up_authenticator.html",
-        {"form": form, "secret": signin.device_secret(device), "qr_svg": signin.device_qr_svg(device)},
-    )
+    signin.clear_pending(request)
+    request.session.pop(NEXT, None)
+    return render(request, "registration/no_authenticator.html")
 
 
 @login_not_required
@@ -170,5 +174,326 @@ def board_detail(request, code: str):
     return render(
         request,
         "accounts/board_detail.html",
-        {"board": board, "members": selectors.board_members(user, board)},
+        {
+            "board": board,
+            "members": selectors.board_members(user, board),
+            "may_manage_people": services.may_manage_board_people(user, board),
+            "may_edit_board": services.is_superuser(user),
+        },
     )
+
+
+# --- Accepting an invitation (SPEC §8 "People"): a password, then an authenticator, then signed in.
+
+INVITATION_STEP = "invitation_step"
+INVITATION_STEP_LIMIT = timedelta(minutes=30)
+SIGN_IN_BACKEND = "accounts.backends.EmailBackend"
+
+
+def _invitation_invalid(request):
+    request.session.pop(INVITATION_STEP, None)
+    return render(request, "registration/invitation_invalid.html", {"message": services.INVITATION_INVALID})
+
+
+@login_not_required
+@sensitive_post_parameters("new_password1", "new_password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """Step one of accepting: choose a password. Nothing is saved to the account yet: the hashed
+    password waits in this browser's session until the authenticator is linked."""
+    found = services.invitation_for_token(token)
+    if found is None:
+        return _invitation_invalid(request)
+    form = InvitationPasswordForm(found.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session.cycle_key()
+        request.session[INVITATION_STEP] = {
+            "invitation": found.pk,
+            "password": make_password(form.cleaned_data["new_password1"]),
+            "at": timezone.now().isoformat(),
+        }
+        return redirect("accounts:invitation_authenticator")
+    return render(request, "registration/invitation_password.html", {"form": form, "invitation": found})
+
+
+def _invitation_in_progress(request) -> tuple[Invitation | None, str]:
+    step = request.session.get(INVITATION_STEP) or {}
+    started = step.get("at")
+    if not started or timezone.now() - datetime.fromisoformat(started) > INVITATION_STEP_LIMIT:
+        return None, ""
+    found = (
+        Invitation.objects.open_at(timezone.now())
+        .select_related("user")
+        .filter(pk=step.get("invitation"), user__is_active=True)
+        .first()
+    )
+    return found, step.get("password", "")
+
+
+@login_not_required
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_authenticator(request):
+    """Step two: link an authenticator app. The first correct code makes the account usable and signs in."""
+    found, encoded_password = _invitation_in_progress(request)
+    if found is None or not encoded_password:
+        return _invitation_invalid(request)
+    user = found.user
+    device = signin.unconfirmed_device(user)
+    form = SecurityCodeForm(request.POST or None, submit_label="Confirm and sign in")
+    if request.method == "POST" and form.is_valid():
+        ok, error = signin.check_code(device, form.cleaned_data["code"])
+        if ok:
+            try:
+                user = services.invitation_accept(invitation=found, encoded_password=encoded_password, device=device)
+            except ValidationError:
+                return _invitation_invalid(request)
+            request.session.pop(INVITATION_STEP, None)
+            user.backend = SIGN_IN_BACKEND
+            signin.complete_sign_in(request, user, device)
+            messages.success(request, "Your account is ready. You are signed in.")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error("code", error)
+    return render(
+        request,
+        "registration/set_up_authenticator.html",
+        {
+            "form": form,
+            "secret": signin.device_secret(device),
+            "qr_svg": signin.device_qr_svg(device),
+            "action": reverse("accounts:invitation_authenticator"),
+        },
+    )
+
+
+# --- People and boards (chairs for their board; superusers for every board and the panel)
+
+
+def _posted(request):
+    """The form's data on a POST, even an empty one (a confirmation page's button has no fields)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _service_errors(form, exc: ValidationError) -> None:
+    """A service's field errors beside the form's fields; the rest in the error summary."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for name, field_messages in errors.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def _people_url(person) -> str:
+    if person.board_id:
+        return reverse("accounts:board_people", args=[person.board.code])
+    return reverse("accounts:people")
+
+
+def _form_page(request, form, *, title, caption="", intro="", back, template="accounts/people_form.html", **extra):
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "caption": caption, "intro": intro, "back": back, **extra},
+    )
+
+
+def _board_people_or_403(request, code: str):
+    board = selectors.board_for_user(request.user, code)
+    if not services.may_manage_board_people(request.user, board):
+        raise PermissionDenied("Your role cannot manage this board's people")
+    return board
+
+
+def _people_page(request, *, people, board=None):
+    return render(
+        request,
+        "accounts/people.html",
+        {"board": board, "people": people, "actor_is_superuser": services.is_superuser(request.user)},
+    )
+
+
+@require_http_methods(["GET"])
+def board_people(request, code: str):
+    """A board's people: active and deactivated, with their role and whether they have accepted."""
+    board = _board_people_or_403(request, code)
+    return _people_page(request, people=selectors.people_of_board(board), board=board)
+
+
+@require_http_methods(["GET"])
+def people(request):
+    """The superuser's page of the national panel's people (board people are on each board's page)."""
+    if not services.is_superuser(request.user):
+        raise PermissionDenied("Only the service administrator manages the panel's people")
+    return _people_page(request, people=selectors.people_outside_boards())
+
+
+def _invite(request, *, board, roles, back):
+    form = InviteForm(_posted(request), roles=roles)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.invitation_create(
+                actor=request.user, email=data["email"], full_name=data["full_name"], role=data["role"], board=board
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {data['email'].lower()}")
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title="Invite someone",
+        caption=board.name if board else "National panel",
+        intro="They get an email with a link that works once, for 7 days, to choose a password and "
+        "link an authenticator app.",
+        back=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_people_invite(request, code: str):
+    board = _board_people_or_403(request, code)
+    roles = [role for role in services.roles_assignable_by(request.user) if role in BOARD_ROLES]
+    return _invite(request, board=board, roles=roles, back=reverse("accounts:board_people", args=[board.code]))
+
+
+@require_http_methods(["GET", "POST"])
+def people_invite(request):
+    if not services.is_superuser(request.user):
+        raise PermissionDenied("Only the service administrator invites the panel's people")
+    return _invite(request, board=None, roles=PANEL_ROLES, back=reverse("accounts:people"))
+
+
+def _person_or_403(request, pk: int):
+    person = selectors.person_for_user(request.user, pk)
+    if not services.may_manage(request.user, person):
+        raise PermissionDenied("Your role cannot manage this account")
+    return person
+
+
+@require_http_methods(["GET", "POST"])
+def person_role(request, pk: int):
+    person = _person_or_403(request, pk)
+    roles = services.roles_assignable_by(request.user)
+    roles = [r for r in roles if (r in BOARD_ROLES) == person.is_board_user]  # other boards: the admin pages
+    form = RoleForm(_posted(request), roles=roles, initial={"role": person.role})
+    back = _people_url(person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_role(actor=request.user, user=person, role=form.cleaned_data["role"])
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, f"{person.full_name} is now {Role(form.cleaned_data['role']).label}")
+            return redirect(back)
+    return _form_page(
+        request, form, title=f"Change {person.full_name}'s role", caption=person.get_role_display(), back=back
+    )
+
+
+def _confirm(request, person, *, run, title, intro, done, submit_label, with_reason=False, warning=False):
+    form = ConfirmForm(_posted(request), submit_label=submit_label, with_reason=with_reason, warning=warning)
+    back = _people_url(person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return _form_page(request, form, title=title, caption=person.full_name, intro=intro, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def person_deactivate(request, pk: int):
+    person = _person_or_403(request, pk)
+    return _confirm(
+        request,
+        person,
+        run=lambda data: services.user_deactivate(actor=request.user, user=person, reason=data.get("reason", "")),
+        title=f"Deactivate {person.full_name}'s account?",
+        intro="They will be signed out at once and cannot sign in, use the API or accept an invitation. "
+        "Their work stays on the cases. You can reactivate the account later.",
+        done=f"{person.full_name}'s account is deactivated",
+        submit_label="Deactivate account",
+        with_reason=True,
+        warning=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_reactivate(request, pk: int):
+    person = _person_or_403(request, pk)
+    return _confirm(
+        request,
+        person,
+        run=lambda data: services.user_reactivate(actor=request.user, user=person),
+        title=f"Reactivate {person.full_name}'s account?",
+        intro=f"We will email {person.email} a new invitation. They choose a new password and link an "
+        "authenticator app again before they can sign in.",
+        done=f"{person.full_name}'s account is reactivated and a new invitation was sent",
+        submit_label="Reactivate and send invitation",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_reinvite(request, pk: int):
+    person = _person_or_403(request, pk)
+    return _confirm(
+        request,
+        person,
+        run=lambda data: services.invitation_resend(actor=request.user, user=person),
+        title=f"Send {person.full_name} a new invitation?",
+        intro=f"We will email {person.email} a new link that works once, for 7 days. Earlier links stop "
+        "working. Use this when an invitation has expired or someone has lost their authenticator app.",
+        done=f"A new invitation was sent to {person.email}",
+        submit_label="Send new invitation",
+    )
+
+
+def _board_form_run(request, form, run, done):
+    if request.method == "POST" and form.is_valid():
+        try:
+            board = run(form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, done(board))
+            return redirect("accounts:board", code=board.code)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def board_create(request):
+    if not services.is_superuser(request.user):
+        raise PermissionDenied("Only the service administrator adds boards")
+    form = BoardForm(_posted(request))
+    response = _board_form_run(
+        request,
+        form,
+        lambda data: services.board_create(actor=request.user, **data),
+        lambda board: f"{board.name} was added",
+    )
+    return response or _form_page(request, form, title="Add a board", back=reverse("accounts:boards"))
+
+
+@require_http_methods(["GET", "POST"])
+def board_edit(request, code: str):
+    board = selectors.board_for_user(request.user, code)
+    if not services.is_superuser(request.user):
+        raise PermissionDenied("Only the service administrator changes boards")
+    initial = {name: getattr(board, name) for name in services.BOARD_FIELDS}
+    form = BoardForm(_posted(request), initial=initial)
+    response = _board_form_run(
+        request,
+        form,
+        lambda data: services.board_update(actor=request.user, board=board, **data),
+        lambda board: f"{board.name} was saved",
+    )
+    back = reverse("accounts:board", args=[board.code])
+    return response or _form_page(request, form, title=f"Change {board.name}", back=back)

@@ -14,10 +14,9 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.response import Response
 
 from accounts import selectors, services
-from accounts.models import Board, Region, Role, User
+from accounts.models import Board, Region, Role
 from scr_tracker.api import (
     ApiUrlField,
     ApiView,
@@ -91,6 +90,9 @@ class UserChangeInput(StrictInputSerializer):
     """Change an account's role, or deactivate (`is_active: false`) or reactivate it."""
 
     role = serializers.ChoiceField(choices=Role.choices, required=False)
+    board = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text="The board's code, when a superuser moves someone"
+    )
     is_active = serializers.BooleanField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why (for the audit trail)")
 
@@ -122,7 +124,8 @@ def _service(call, **kwargs):
     try:
         return call(**kwargs)
     except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise ValidationError(errors) from exc
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc) or NOT_MANAGER) from exc
 
@@ -241,9 +244,7 @@ class UserDetailApi(RecordDetailApi):
 
     @classmethod
     def fetch(cls, user, key):
-        return _managed_or_refused(
-            managed=cls.records(user), in_scope=selectors.users_in_scope(user), public_id=key
-        )
+        return _managed_or_refused(managed=cls.records(user), in_scope=selectors.users_in_scope(user), public_id=key)
 
     @extend_schema(
         operation_id="users_partial_update",
@@ -257,8 +258,10 @@ class UserDetailApi(RecordDetailApi):
         serializer = UserChangeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "role" in data and data["role"] != target.role:
-            _service(services.user_change_role, actor=request.user, user=target, role=data["role"])
+        board = _board_of_code(request.user, data["board"])
+        if ("role" in data and data["role"] != target.role) or (board is not None and board.pk != target.board_id):
+            role = data.get("role", target.role)
+            _service(services.user_change_role, actor=request.user, user=target, role=role, board=board)
         if data.get("is_active") is False and target.is_active:
             _service(services.user_deactivate, actor=request.user, user=target, reason=data["reason"])
         elif data.get("is_active") is True and not target.is_active:
@@ -282,13 +285,3 @@ class UserInvitationApi(ApiView):
         target = UserDetailApi.fetch(request.user, public_id)
         _service(services.invitation_resend, actor=request.user, user=target)
         return UserDetailApi.reread(request, public_id)
-
-
-__all__ = [
-    "BoardDetailApi",
-    "BoardListApi",
-    "UserDetailApi",
-    "UserInvitationApi",
-    "UserListApi",
-    "User",
-]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from incidents.api import TRANSITION_APIS, IncidentDetailApi, IncidentListApi, transition_view
 from panel import api as panel_api
+from people import api as people_api
 from publication import api as publication_api
 from reports.statistics_api import NationalStatisticsApi
 from reviews.api import actions as action_api
@@ -18,6 +19,11 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SchemaApi.as_view(), name="schema"),
     path("statistics/national/", NationalStatisticsApi.as_view(), name="statistics-national"),
+    path("boards/", people_api.BoardListApi.as_view(), name="board-list"),
+    path("boards/<uuid:public_id>/", people_api.BoardDetailApi.as_view(), name="board-detail"),
+    path("users/", people_api.UserListApi.as_view(), name="user-list"),
+    path("users/<uuid:public_id>/", people_api.UserDetailApi.as_view(), name="user-detail"),
+    path("users/<uuid:public_id>/invitation/", people_api.UserInvitationApi.as_view(), name="user-invitation"),
     path("incidents/", IncidentListApi.as_view(), name="incident-list"),
     path("incidents/<uuid:public_id>/", IncidentDetailApi.as_view(), name="incident-detail"),
     *(

@@ -13,7 +13,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("accounts", "0003_invitations")]
 
     operations = [
         migrations.AddField("board", "public_id", models.UUIDField(null=True, editable=False)),

@@ -140,20 +140,14 @@ def test_pending_sign_in_expires_after_five_minutes(client, chair_with_device):
     assert response["Location"] == SIGN_IN
 
 
-def test_first_sign_in_sets_up_an_authenticator(client, chair_a):
+def test_a_password_alone_links_no_authenticator(client, chair_a):
+    """An account without a confirmed device is sent to its invitation (tests/accounts/test_invitations.py)."""
     response = password_step(client, chair_a.email)
     assert response["Location"] == SET_UP
     page = client.get(SET_UP)
-    assert "Secret key" in page.text and "<svg" in page.text
-    device = TOTPDevice.objects.get(user=chair_a)
-    assert device.confirmed is False
-    # The same secret on a second visit, so a slow user is not confused.
-    client.get(SET_UP)
-    assert TOTPDevice.objects.filter(user=chair_a).count() == 1
-    response = client.post(SET_UP, {"code": current_code(device)})
-    assert response["Location"] == DASHBOARD
-    device.refresh_from_db()
-    assert device.confirmed is True
+    assert "Use the link in your invitation email" in page.text and "Secret key" not in page.text
+    assert not TOTPDevice.objects.filter(user=chair_a).exists()
+    assert client.get(DASHBOARD).status_code == 302
 
 
 def test_new_session_id_at_sign_in(client, chair_with_device):

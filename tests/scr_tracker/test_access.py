@@ -9,7 +9,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 ANONYMOUS_ALLOWED = {
     "sign-in/",  # signing in
     "sign-in/code/",  # second step (redirects back without a pending password step)
-    "sign-in/set-up-authenticator/",  # first sign-in (same)
+    "sign-in/set-up-authenticator/",  # tells a password-only account to use its invitation (same)
+    # Accepting an invitation: the link's single-use secret is the credential; an unknown, used or
+    # expired one gets one page that tells nothing (tests/accounts/test_invitations.py).
+    "invitation/<str:token>/",
+    "invitation/authenticator/",  # the second step, only with the first step's session (else the same page)
     "signed-out/",
     "sign-out/",  # POST only; signing out an anonymous session is harmless
     "password-reset/",
