@@ -8,8 +8,9 @@ records only through the submissions, initiation notices and final reports that 
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from accounts.models import Board, Role, User
+from accounts.models import ApiToken, Board, Role, User
 
 
 def boards_visible_to(user: User) -> QuerySet[Board]:
@@ -57,3 +58,13 @@ def board_members(user: User, board: Board) -> QuerySet[User]:
 
 def chairs_of(board: Board) -> QuerySet[User]:
     return board.users.filter(role=Role.BOARD_CHAIR, is_active=True)
+
+
+def api_tokens_of(user):
+    """The user's own API tokens, newest first (one query)."""
+    return ApiToken.objects.filter(user=user)
+
+
+def own_api_token_or_404(user, pk: int):
+    """One of the user's own tokens; anyone else's is 404, as if it did not exist."""
+    return get_object_or_404(ApiToken, pk=pk, user=user)

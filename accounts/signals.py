@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # Receivers end what the person could still use: their sessions and API tokens.
 # Arguments: `user`.
 user_deactivated = Signal()
+
+# Sent inside the transaction that made or revoked a personal API token (accounts.tokens), so the
+# audit app (above accounts) writes its entry. Arguments: `token`, `actor` (None when the service
+# itself revoked it, as on deactivation), `reason`.
+api_token_created = Signal()
+api_token_revoked = Signal()

@@ -24,6 +24,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("account/", views.account, name="account"),
+    path("account/tokens/", views.api_token_create, name="api_token_create"),
+    path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("boards/", views.board_list, name="boards"),
     path("boards/<str:code>/", views.board_detail, name="board"),
 ]
