@@ -13,3 +13,4 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(session_record, dispatch_uid="accounts.session_record")
         user_logged_out.connect(session_forget, dispatch_uid="accounts.session_forget")
+        from accounts import tokens  # noqa: F401  (its receiver revokes tokens on deactivation)

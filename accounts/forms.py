@@ -224,3 +224,29 @@ class BoardForm(forms.Form):
             Field("active_until", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Submit("submit", "Save board"),
         )
+
+
+class ApiTokenForm(forms.Form):
+    """Name a new personal API token."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so you can tell it apart later (for example, nightly export)",
+        error_messages={
+            "required": "Enter a name for the token",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("name", field_width=Fluid.TWO_THIRDS))
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter a name for the token")
+        return name

@@ -232,3 +232,41 @@ class Invitation(models.Model):
 
     def is_open_at(self, moment) -> bool:
         return self.used_at is None and self.revoked_at is None and moment < self.expires_at
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token (SPEC §8). Only the secret's SHA-256 is kept; the secret is shown once.
+
+    A token authenticates as its user, so it carries exactly the user's role and scope. Revoked
+    tokens stay, for the account page and the audit trail; they never come back.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, for example a nightly export")
+    prefix = models.CharField(max_length=12, help_text="The secret's first characters, to tell tokens apart")
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the secret, hex")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def status(self) -> str:
+        return "active" if self.revoked_at is None else "revoked"

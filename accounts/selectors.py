@@ -8,10 +8,11 @@ records only through the submissions, initiation notices and final reports that 
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import BOARD_ROLES, Board, Invitation, Role, User
+from accounts.models import BOARD_ROLES, ApiToken, Board, Invitation, Role, User
 
 
 def boards_visible_to(user: User) -> QuerySet[Board]:
@@ -107,7 +108,7 @@ def boards_in_scope(user: User) -> QuerySet[Board]:
     return boards_visible_to(user)
 
 
-def _with_access_facts(users: QuerySet[User]) -> QuerySet[User]:
+def with_access_facts(users: QuerySet[User]) -> QuerySet[User]:
     """People with what their status needs, in the same query: a linked authenticator, an open invitation."""
     return users.select_related("board").annotate(
         has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
@@ -117,12 +118,12 @@ def _with_access_facts(users: QuerySet[User]) -> QuerySet[User]:
 
 def people_of_board(board: Board) -> QuerySet[User]:
     """A board's people for its people page, active ones first; the caller has checked who may see it."""
-    return _with_access_facts(board.users.all()).order_by("-is_active", "role", "full_name")
+    return with_access_facts(board.users.all()).order_by("-is_active", "role", "full_name")
 
 
 def people_outside_boards() -> QuerySet[User]:
     """The panel's people (and administrators), for the superuser's people page."""
-    return _with_access_facts(User.objects.filter(board__isnull=True)).order_by("-is_active", "role", "full_name")
+    return with_access_facts(User.objects.filter(board__isnull=True)).order_by("-is_active", "role", "full_name")
 
 
 def person_for_user(user: User, pk: int) -> User:
@@ -138,3 +139,13 @@ def person_for_user(user: User, pk: int) -> User:
         return people.get(pk=pk)
     except User.DoesNotExist as exc:
         raise Http404("Not found") from exc
+
+
+def api_tokens_of(user):
+    """The user's own API tokens, newest first (one query)."""
+    return ApiToken.objects.filter(user=user)
+
+
+def own_api_token_or_404(user, pk: int):
+    """One of the user's own tokens; anyone else's is 404, as if it did not exist."""
+    return get_object_or_404(ApiToken, pk=pk, user=user)

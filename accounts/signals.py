@@ -15,3 +15,8 @@ user_deactivated = Signal()
 # Arguments: `record` (the user or board), `board`, `transition`, `from_state`, `to_state`,
 # `event_date`, `actor`, `reason` (what changed, in words).
 account_changed = Signal()
+# Sent inside the transaction that made or revoked a personal API token (accounts.tokens), so the
+# audit app (above accounts) writes its entry. Arguments: `token`, `actor` (None when the service
+# itself revoked it, as on deactivation), `reason`.
+api_token_created = Signal()
+api_token_revoked = Signal()

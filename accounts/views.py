@@ -18,9 +18,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors, services, signin
+from accounts import selectors, services, signin, tokens
 from accounts.dashboard import dashboard_sections
 from accounts.forms import (
+    ApiTokenForm,
     BoardForm,
     ConfirmForm,
     InvitationPasswordForm,
@@ -497,3 +498,43 @@ def board_edit(request, code: str):
     )
     back = reverse("accounts:board", args=[board.code])
     return response or _form_page(request, form, title=f"Change {board.name}", back=back)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def account(request):
+    """The signed-in user's details and their personal API tokens (SPEC §8)."""
+    return _account_page(request, ApiTokenForm())
+
+
+def _account_page(request, form, status=200):
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "api_tokens": selectors.api_tokens_of(request.user)},
+        status=status,
+    )
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["POST"])
+def api_token_create(request):
+    """Make a token and show its secret on this response only: it is never stored or shown again."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, form, status=400)
+    token, secret = tokens.token_create(user=request.user, name=form.cleaned_data["name"], actor=request.user)
+    return render(request, "accounts/api_token_created.html", {"token": token, "secret": secret})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request, pk: int):
+    """Confirm, then revoke one of your own tokens. Anyone else's is 404."""
+    token = selectors.own_api_token_or_404(request.user, pk)
+    if request.method == "POST":
+        if tokens.token_revoke(token, actor=request.user):
+            messages.success(request, f"Token \u201c{token.name}\u201d revoked. It no longer works.")
+        return redirect("accounts:account")
+    return render(request, "accounts/api_token_revoke.html", {"token": token})

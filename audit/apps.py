@@ -10,4 +10,5 @@ class AuditConfig(AppConfig):
         from accounts.signals import account_changed
         from audit.receivers import account_change_audit
 
+        # The token receivers connect themselves (`@receiver`) when the module is imported here.
         account_changed.connect(account_change_audit, dispatch_uid="audit.account_change_audit")

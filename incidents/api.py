@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from panel.selectors import submission_visible_to
 from reviews.choices import DecisionKind
-from reviews.selectors import review_pk_for_user
+from reviews.selectors import review_pk_for_user, review_visible_to
 from reviews.services import decision_record
 from scr_tracker.api import (
     ApiUrlField,
@@ -155,6 +155,7 @@ class IncidentOutput(IncidentTransitionsMixin):
     flags = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
     submission = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
 
     @extend_schema_field(ClockOutput(many=True))
     def get_clocks(self, incident) -> list[dict]:
@@ -185,6 +186,22 @@ class IncidentOutput(IncidentTransitionsMixin):
         if not submission_visible_to(self.context["request"].user, latest):
             return None
         return api_url(self.context["request"], "api:submission-detail", latest.public_id)
+
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True,
+            help_text="The Serious Case Review covering the incident (its own, or the sibling's it joined), "
+            "when there is one this user may see",
+        )
+    )
+    def get_review(self, incident) -> str | None:
+        reviews = [d.covering_review for d in self.context["decisions"] if d.covering_review is not None]
+        if not reviews:
+            return None
+        latest = reviews[-1]
+        if not review_visible_to(self.context["request"].user, latest):
+            return None
+        return api_url(self.context["request"], "api:review-detail", latest.public_id)
 
 
 # --- Input --------------------------------------------------------------------------------------

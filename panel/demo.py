@@ -20,7 +20,7 @@ from incidents.services import (
     incident_withdraw,
 )
 from reviews.choices import DecisionKind
-from reviews.demo import _rationale, seed_demo_review
+from reviews.demo import _rationale, seed_demo_finished_actions, seed_demo_review
 from reviews.models import Decision
 from reviews.services import decision_record, review_begin_drafting, review_start
 from scr_tracker import clocks
@@ -34,6 +34,7 @@ from .services import (
     submission_record_board_response,
     submission_schedule,
     submission_submit,
+    submission_withdraw,
 )
 
 
@@ -491,6 +492,17 @@ def seed_demo_rapid_reviews(*, chair, staff, member, secretariat, today=None) ->
         lead_reviewer="Demo independent reviewer (fictional)",
     )
     review_begin_drafting(actor=staff, review_id=review.pk, event_date=wd(incident, 80))
+    seed_demo_finished_actions(staff=staff, review=review)
+    made.append(incident)
+    # Sent too soon: the partnership withdrew its rapid review to add the school's information.
+    incident = notified(35, "Child Mallow", "A child died at home; the school had raised concerns about neglect.")
+    submission, _ = sent(incident, DecisionKind.NOT_INITIATE, 10, 11)
+    submission_withdraw(
+        actor=chair,
+        submission_id=submission.pk,
+        event_date=wd(incident, 13),
+        reason="Demo: sent before the school's information was added (fictional).",
+    )
     made.append(incident)
     # Notified in error and withdrawn.
     incident = notified(20, "Child Lupin", "Notified twice by mistake: a duplicate of another notification.")

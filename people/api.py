@@ -210,7 +210,7 @@ class UserListApi(RecordListApi):
 
     def records(self, user, filters):
         _require_manager(user, None)
-        return selectors.users_managed_by(user).select_related("board").order_by("full_name", "pk")
+        return selectors.with_access_facts(selectors.users_managed_by(user)).order_by("full_name", "pk")
 
     @extend_schema(
         operation_id="users_create",
@@ -226,8 +226,8 @@ class UserListApi(RecordListApi):
         data = dict(serializer.validated_data)
         code = data.pop("board")
         board = user.board if user.is_chair and code is None else _board_of_code(user, code)
-        invited, _ = _service(services.invitation_create, actor=user, board=board, **data)
-        return UserDetailApi.reread(request, invited.public_id, status.HTTP_201_CREATED)
+        invitation, _ = _service(services.invitation_create, actor=user, board=board, **data)
+        return UserDetailApi.reread(request, invitation.user.public_id, status.HTTP_201_CREATED)
 
 
 class UserDetailApi(RecordDetailApi):
@@ -240,7 +240,7 @@ class UserDetailApi(RecordDetailApi):
 
     @staticmethod
     def records(user):
-        return selectors.users_managed_by(user).select_related("board")
+        return selectors.with_access_facts(selectors.users_managed_by(user))
 
     @classmethod
     def fetch(cls, user, key):

@@ -12,6 +12,8 @@ from .models import SeriousCaseReview, Theme
 from .services import (
     action_add,
     action_begin,
+    action_complete,
+    action_evidence_impact,
     contribution_receive,
     contribution_request,
     recommendation_add,
@@ -98,4 +100,45 @@ def seed_demo_review(*, chair, staff) -> None:
         owner_person="Designated nurse (fictional)",
         due_on=now + timedelta(days=5),
         description="Demo action: brief health visitors on the neglect toolkit.",
+    )
+
+
+def seed_demo_finished_actions(*, staff, review) -> None:
+    """A recommendation of a review being drafted whose actions are done: one completed, one with its
+    impact evidenced (the action plan's last two states)."""
+    for name in DEFAULT_THEMES:
+        Theme.objects.get_or_create(name=name)
+    now = timezone.localdate()
+    recommendation = recommendation_add(
+        actor=staff,
+        review_id=review.pk,
+        addressed_to="practitioners",
+        theme_ids=[t.pk for t in Theme.objects.filter(name__in=["Neglect"])],
+        text="Demo recommendation: the partnership should check that children left without care are seen at home.",
+    )
+    done = action_add(
+        actor=staff,
+        recommendation_id=recommendation.pk,
+        owner_agency="childrens_social_care",
+        owner_person="Team manager (fictional)",
+        due_on=now + timedelta(days=30),
+        description="Demo action: add a home visit to every strategy discussion about neglect.",
+    )
+    action_begin(actor=staff, action_id=done.pk, event_date=now)
+    action_complete(actor=staff, action_id=done.pk, event_date=now)
+    evidenced = action_add(
+        actor=staff,
+        recommendation_id=recommendation.pk,
+        owner_agency="health",
+        owner_person="Named nurse (fictional)",
+        due_on=now + timedelta(days=20),
+        description="Demo action: train health visitors to escalate unanswered visits.",
+    )
+    action_begin(actor=staff, action_id=evidenced.pk, event_date=now)
+    action_complete(actor=staff, action_id=evidenced.pk, event_date=now)
+    action_evidence_impact(
+        actor=staff,
+        action_id=evidenced.pk,
+        event_date=now,
+        evidence="Demo evidence: an audit of fictional cases found every unanswered visit escalated within a day.",
     )

@@ -185,16 +185,24 @@ def action_plan_rows(user, *, today: date, filters: ActionFilters = ActionFilter
 # --- What the API shows, each in a fixed number of queries ---------------------------------------
 
 
+def review_visible_to(user, review: SeriousCaseReview) -> bool:
+    return reviews_for_user(user).filter(pk=review.pk).exists()
+
+
 def review_pk_for_user(user, public_id) -> int | None:
     """The pk of the review with this public id in the user's scope, if there is one."""
     return reviews_for_user(user).filter(public_id=public_id).values_list("pk", flat=True).first()
 
 
 def reviews_with_links(user, *, today: date) -> QuerySet[SeriousCaseReview]:
-    """The user's reviews, newest first, with what a row shows: stop periods and incidents."""
-    return review_list(user, today=today).prefetch_related(
-        "stop_periods", Prefetch("incidents", queryset=Incident.objects.order_by("incident_on", "pk").only("public_id"))
+    """The user's reviews, newest first, with what a row shows: stop periods, incidents and their decisions."""
+    decisions = Decision.objects.order_by("decided_on", "pk").only("public_id", "incident_id")
+    incidents = (
+        Incident.objects.order_by("incident_on", "pk")
+        .only("public_id")
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
     )
+    return review_list(user, today=today).prefetch_related("stop_periods", Prefetch("incidents", queryset=incidents))
 
 
 def review_details(user, *, today: date) -> QuerySet[SeriousCaseReview]:

@@ -5,12 +5,14 @@ import json
 from functools import cache
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from jsonschema import Draft202012Validator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
+from accounts.tokens import token_create
 from tests.conftest import sign_in_with_both_factors
 
 
@@ -20,10 +22,15 @@ def session_client(user, **kwargs) -> APIClient:
 
 
 def token_client(user) -> APIClient:
-    """Authenticated with `Authorization: Token …` only (no session, no second factor)."""
-    token, _ = Token.objects.get_or_create(user=user)
+    """Authenticated with `Authorization: Token …` only (no session, no second factor).
+
+    The token counts as just used, so query counts measure a client in steady use (a token's
+    `last_used_at` is written at most once a minute, one UPDATE).
+    """
+    token, secret = token_create(user=user, name="Tests")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 
 

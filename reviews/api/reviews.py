@@ -52,7 +52,7 @@ class StopPeriodOutput(serializers.Serializer):
 class ReviewSummaryOutput(serializers.Serializer):
     """One row of the review list: where it stands and its completion clock.
 
-    The queryset prefetches `stop_periods` and `incidents` (see `reviews_with_links`).
+    The queryset prefetches `stop_periods`, `incidents` and their `decisions` (see `reviews_with_links`).
     """
 
     id = serializers.UUIDField(source="public_id")
@@ -72,6 +72,7 @@ class ReviewSummaryOutput(serializers.Serializer):
     signed_off_on = serializers.DateField(allow_null=True)
     decision = ApiUrlField("api:decision-detail", source="decision.public_id")
     incidents = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
     clocks = serializers.SerializerMethodField()
 
@@ -83,6 +84,15 @@ class ReviewSummaryOutput(serializers.Serializer):
     def get_incidents(self, review) -> list[str]:
         request = self.context["request"]
         return [api_url(request, "api:incident-detail", i.public_id) for i in review.incidents.all()]
+
+    @urls_field("The decisions of the incidents it covers, incident by incident, each oldest first")
+    def get_decisions(self, review) -> list[str]:
+        request = self.context["request"]
+        return [
+            api_url(request, "api:decision-detail", d.public_id)
+            for i in review.incidents.all()
+            for d in i.decisions.all()
+        ]
 
     @extend_schema_field(AvailableTransitionOutput(many=True))
     def get_available_transitions(self, review) -> list[dict]:

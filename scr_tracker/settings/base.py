@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "simple_history",
     "django_fsm_log",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "accounts",
     "audit",
@@ -279,7 +278,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.demo import DEMO_PASSWORD, demo_totp_key
 from accounts.models import Board, Role, User
+from audit.models import AuditEntry
 from incidents.choices import IncidentState
 from incidents.models import Incident
 from incidents.selectors import incident_list
@@ -38,8 +39,8 @@ def test_seed_demo_cases_cover_every_state_and_flag_once():
     call_command("seed_demo")
     northfield = Incident.objects.filter(board__code="NFD")
     assert set(northfield.values_list("state", flat=True)) == set(IncidentState.values)
-    # Thirteen cases of the regime before rapid reviews, thirteen of the regimes since: not doubled by a second run.
-    assert northfield.count() == 26
+    # Thirteen cases of the regime before rapid reviews, fourteen of the regimes since: not doubled by a second run.
+    assert northfield.count() == 27
     today = timezone.localdate()
     rows = list(incident_list(User.objects.get(email="chair@northfield.example"), today=today))
     assert {r.rag for r in rows} >= {"red", "amber", "green"}
@@ -91,7 +92,7 @@ def test_seed_demo_puts_a_review_in_progress_with_its_work():
     assert review.stop_periods.filter(resumed_on__isnull=False).count() == 1
     assert review.completion_due() > review.completion_due_original()
     assert review.contributions.count() == 2
-    assert Action.objects.filter(board__code="NFD").count() == 2
+    assert Action.objects.filter(recommendation__review=review).count() == 2
 
 
 @pytest.mark.django_db
@@ -152,3 +153,30 @@ def test_seed_demo_has_both_regimes_in_every_state_and_rapid_reviews_at_every_st
     ]
     assert late
     assert all("Fictional demo case" in i.outline for i in later)
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_todays_regime_in_every_state_issue_15_names():
+    """Submissions awaiting information, awaiting the panel's view and withdrawn; reviews commissioning
+    and drafting; actions completed and impact evidenced: each of the regime in force today, on every board."""
+    from panel.models import PanelSubmission
+    from reviews.models import Action, SeriousCaseReview
+    from scr_tracker.regimes import regime_for
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    regime = regime_for(timezone.localdate()).code
+    for code in ("NFD", "EMR", "WBK"):
+        submissions = PanelSubmission.objects.filter(board__code=code, decision__incident__regime=regime)
+        assert {"awaiting_information", "awaiting_panel_view", "withdrawn"} <= set(
+            submissions.values_list("state", flat=True)
+        ), code
+        reviews = SeriousCaseReview.objects.filter(board__code=code, decision__incident__regime=regime)
+        assert {"commissioning", "drafting"} <= set(reviews.values_list("state", flat=True)), code
+        actions = Action.objects.filter(board__code=code, recommendation__review__decision__incident__regime=regime)
+        assert {"completed", "impact_evidenced"} <= set(actions.values_list("status", flat=True)), code
+    withdrawn = PanelSubmission.objects.filter(state="withdrawn")
+    assert withdrawn.count() == 3  # one a board, not doubled by the second run
+    assert all(AuditEntry.objects.for_object(s).filter(transition="withdraw").exists() for s in withdrawn)
+    evidenced = Action.objects.filter(status="impact_evidenced")
+    assert all("Demo evidence" in a.evidence for a in evidenced)

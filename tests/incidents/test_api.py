@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import token_create
 from audit.models import AuditEntry
 from incidents.api import OTHER_BOARD, TRANSITION_APIS
 from incidents.choices import IncidentState
@@ -483,7 +483,7 @@ class TestAuthentication:
         assert Incident.objects.count() == 0
 
     def test_a_wrong_token_is_401(self, staff_a):
-        Token.objects.create(user=staff_a)
+        token_create(user=staff_a, name="Real")
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
         assert client.get(LIST).status_code == 401

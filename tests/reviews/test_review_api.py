@@ -499,6 +499,7 @@ class TestReviewDetail:
         assert (body["signed_off_on"], body["stop_periods"], body["clock_stopped"]) == (None, [], False)
         assert body["incidents"] == [f"http://testserver{incident_url(incident)}"]
         assert body["decision"] == f"http://testserver{decision_url(review.decision)}"
+        assert body["decisions"] == [f"http://testserver{decision_url(review.decision)}"]
         assert body["contributions"] == [absolute("contribution", contribution)]
         assert body["recommendations"] == [absolute("recommendation", recommendation)]
         assert body["clocks"] == [
@@ -618,10 +619,64 @@ class TestReviewList:
             state = states[n % len(states)]
             review_in(state, chair_a, stopped=n % 5 == 1 and state != "completed")
         client = token_client(request.getfixturevalue(persona))
-        with django_assert_max_num_queries(5):  # token and user, count, page, stop periods, incidents
+        # token and user, count, page, stop periods, incidents, their decisions
+        with django_assert_max_num_queries(6):
             response = client.get(REVIEWS)
         assert response.json()["count"] == cases
         assert len(response.json()["results"]) == min(cases, 25)
+
+
+# --- Links between incidents, decisions and reviews (SPEC §8) ----------------------------------
+
+
+class TestLinks:
+    def join(self, chair, review):
+        sibling = notified(chair)
+        decision = decide(
+            chair, sibling, decision=DecisionKind.INITIATE_SCR, decided_on=date(2015, 2, 20), join_review_id=review.pk
+        )
+        return sibling, decision
+
+    def test_an_incident_links_its_review_and_the_review_its_incidents_decisions(self, chair_a):
+        review = review_in("in_progress", chair_a)
+        sibling, joined = self.join(chair_a, review)
+        client = session_client(chair_a)
+        for incident in (review.decision.incident, sibling):
+            response = client.get(incident_url(incident))
+            assert_matches_schema(response, "/api/v1/incidents/{public_id}/")
+            assert response.json()["review"] == absolute("review", review)
+        response = client.get(url("review", review))
+        assert_matches_schema(response, REVIEW)
+        assert response.json()["decisions"] == [
+            f"http://testserver{decision_url(review.decision)}",
+            f"http://testserver{decision_url(joined)}",
+        ]
+        listed = client.get(REVIEWS).json()["results"][0]
+        assert listed["decisions"] == response.json()["decisions"]
+
+    def test_an_incident_without_a_review_shows_null(self, chair_a):
+        client = session_client(chair_a)
+        undecided = notified(chair_a)
+        not_initiated = notified(chair_a)
+        decide(chair_a, not_initiated, decided_on=date(2015, 2, 2))
+        for incident in (undecided, not_initiated):
+            response = client.get(incident_url(incident))
+            assert_matches_schema(response, "/api/v1/incidents/{public_id}/")
+            assert response.json()["review"] is None
+
+    @pytest.mark.parametrize("persona", PANEL)
+    def test_the_panel_follows_the_link_to_a_notified_review(self, request, chair_a, persona):
+        review = review_in("commissioning", chair_a)
+        client = session_client(request.getfixturevalue(persona))
+        body = client.get(incident_url(review.decision.incident)).json()
+        assert body["review"] == absolute("review", review)
+        assert client.get(body["review"]).status_code == 200
+
+    def test_the_schema_documents_the_links(self, chair_a):
+        schema = session_client(chair_a).get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]
+        assert schema["IncidentOutput"]["properties"]["review"]["nullable"] is True
+        assert schema["ReviewOutput"]["properties"]["decisions"]["type"] == "array"
+        assert schema["ReviewSummaryOutput"]["properties"]["decisions"]["items"]["format"] == "uri"
 
 
 # --- Contributions ------------------------------------------------------------------------------
