@@ -296,7 +296,7 @@ def user_change_role(*, actor, user: User, role: str, board: Board | None = None
     """Give a person another role. A chair moves their board's people between staff and chair; a
     superuser may also move someone to another board (`board`) or to a panel role."""
     _require_manager(actor, user)
-    user = User.objects.select_for_update().select_related("board").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("board").get(pk=user.pk)
     errors: dict[str, list[str]] = {}
     if is_board_chair(actor):
         if board is not None and board.pk != actor.board_id:
@@ -346,7 +346,7 @@ def user_deactivate(*, actor, user: User, reason: str = "") -> User:
     (`User.save` does that on every path). Nobody deactivates themselves, and a board always keeps
     an active chair."""
     _require_manager(actor, user)
-    user = User.objects.select_for_update().select_related("board").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("board").get(pk=user.pk)
     if user.pk == actor.pk:
         raise ValidationError({NON_FIELD_ERRORS: ["You cannot deactivate your own account"]})
     if not user.is_active:
@@ -381,7 +381,7 @@ def user_reactivate(*, actor, user: User):
     password and authenticator are removed and a new invitation is sent, with which the person
     sets both again. Returns `(invitation, token)`."""
     _require_manager(actor, user)
-    user = User.objects.select_for_update().select_related("board").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("board").get(pk=user.pk)
     if user.is_active:
         raise ValidationError({NON_FIELD_ERRORS: [f"{user.full_name}'s account is already active"]})
     if user.board_id and user.board.active_until is not None and user.board.active_until < timezone.localdate():

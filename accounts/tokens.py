@@ -46,7 +46,7 @@ def token_create(*, user: User, name: str, actor: User | None = None) -> tuple[A
 @transaction.atomic
 def token_revoke(token: ApiToken, *, actor: User | None = None, reason: str = "") -> bool:
     """Revoke one token (locked, so two revocations write one entry). False if it already was."""
-    token = ApiToken.objects.select_for_update().select_related("user__board").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__board").get(pk=token.pk)
     if token.revoked_at is not None:
         return False
     token.revoked_at = timezone.now()
