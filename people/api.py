@@ -7,6 +7,8 @@ never disclosed outside it. Every change goes through one `accounts.services` fu
 checks the role again, validates and writes the audit entry.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -100,14 +102,23 @@ class UserChangeInput(StrictInputSerializer):
 # --- Access -------------------------------------------------------------------------------------
 
 
-def _managed_or_refused(*, managed: QuerySet, in_scope: QuerySet, public_id):
-    """The record if the user manages it; 403 if they may only know it exists; 404 otherwise."""
-    record = managed.filter(public_id=public_id).first()
-    if record is not None:
-        return record
-    if in_scope.filter(public_id=public_id).exists():
-        raise PermissionDenied(NOT_MANAGER)
-    raise Http404("Not found")
+class ManagedRecords:
+    # Mixed into the detail view of a board or an account: `records` are those the user manages
+    # (found), `in_scope` those they may only know exist (403); anything else is 404. They are not
+    # case records, so a view writes no access event.
+
+    access_event = False
+    records: Callable[..., QuerySet]
+    in_scope: Callable[..., QuerySet]
+
+    @classmethod
+    def fetch(cls, user, key):
+        record = cls.records(user).filter(public_id=key).first()
+        if record is not None:
+            return record
+        if cls.in_scope(user).filter(public_id=key).exists():
+            raise PermissionDenied(NOT_MANAGER)
+        raise Http404("Not found")
 
 
 def _board_of_code(user, code: str | None) -> Board | None:
@@ -130,7 +141,7 @@ def _service(call, **kwargs):
         raise PermissionDenied(str(exc) or NOT_MANAGER) from exc
 
 
-def _require_manager(user, managed: QuerySet) -> None:
+def _require_manager(user) -> None:
     if not (user.is_superuser or user.is_chair):
         raise PermissionDenied(NOT_MANAGER)
 
@@ -146,7 +157,7 @@ class BoardListApi(RecordListApi):
     output = BoardOutput
 
     def records(self, user, filters):
-        _require_manager(user, None)
+        _require_manager(user)
         return selectors.boards_managed_by(user).order_by("name")
 
     @extend_schema(
@@ -164,23 +175,14 @@ class BoardListApi(RecordListApi):
         return BoardDetailApi.reread(request, board.public_id, status.HTTP_201_CREATED)
 
 
-class BoardDetailApi(RecordDetailApi):
+class BoardDetailApi(ManagedRecords, RecordDetailApi):
     """One board; superusers change its fields."""
 
     noun = "board"
     summary = "One board"
     output = BoardOutput
-    access_event = False  # not a case record
-
-    @staticmethod
-    def records(user):
-        return selectors.boards_managed_by(user)
-
-    @classmethod
-    def fetch(cls, user, key):
-        return _managed_or_refused(
-            managed=selectors.boards_managed_by(user), in_scope=selectors.boards_in_scope(user), public_id=key
-        )
+    records = staticmethod(selectors.boards_managed_by)
+    in_scope = staticmethod(selectors.boards_in_scope)
 
     @extend_schema(
         operation_id="boards_partial_update",
@@ -209,7 +211,7 @@ class UserListApi(RecordListApi):
     output = UserOutput
 
     def records(self, user, filters):
-        _require_manager(user, None)
+        _require_manager(user)
         return selectors.with_access_facts(selectors.users_managed_by(user)).order_by("full_name", "pk")
 
     @extend_schema(
@@ -220,7 +222,7 @@ class UserListApi(RecordListApi):
     )
     def post(self, request):
         user = request.user
-        _require_manager(user, None)
+        _require_manager(user)
         serializer = UserInviteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -230,21 +232,17 @@ class UserListApi(RecordListApi):
         return UserDetailApi.reread(request, invitation.user.public_id, status.HTTP_201_CREATED)
 
 
-class UserDetailApi(RecordDetailApi):
+class UserDetailApi(ManagedRecords, RecordDetailApi):
     """One account the user manages; change its role, deactivate or reactivate it."""
 
     noun = "user"
     summary = "One account"
     output = UserOutput
-    access_event = False  # not a case record
+    in_scope = staticmethod(selectors.users_in_scope)
 
     @staticmethod
     def records(user):
         return selectors.with_access_facts(selectors.users_managed_by(user))
-
-    @classmethod
-    def fetch(cls, user, key):
-        return _managed_or_refused(managed=cls.records(user), in_scope=selectors.users_in_scope(user), public_id=key)
 
     @extend_schema(
         operation_id="users_partial_update",
