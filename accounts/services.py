@@ -27,6 +27,13 @@ from accounts.access import sessions_end
 from accounts.models import BOARD_ROLES, INVITATION_VALID_FOR, PANEL_ROLES, Board, Invitation, Role, User
 from accounts.signals import account_changed
 
+
+def invitation_valid_for() -> str:
+    """How long an invitation link works, in words ("7 days"), from the one setting."""
+    days = INVITATION_VALID_FOR.days
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 INVITATION_INVALID = "This link has expired or has been used. Ask your chair for a new invitation."
 BOARD_FIELDS = ("code", "name", "region", "active_from", "active_until")
 

@@ -193,7 +193,11 @@ SIGN_IN_BACKEND = "accounts.backends.EmailBackend"
 
 def _invitation_invalid(request):
     request.session.pop(INVITATION_STEP, None)
-    return render(request, "registration/invitation_invalid.html", {"message": services.INVITATION_INVALID})
+    return render(
+        request,
+        "registration/invitation_invalid.html",
+        {"message": services.INVITATION_INVALID, "valid_for": services.invitation_valid_for()},
+    )
 
 
 @login_not_required
@@ -349,8 +353,8 @@ def _invite(request, *, board, roles, back):
         form,
         title="Invite someone",
         caption=board.name if board else "National panel",
-        intro="They get an email with a link that works once, for 7 days, to choose a password and "
-        "link an authenticator app.",
+        intro=f"They get an email with a link that works once, for {services.invitation_valid_for()}, to "
+        "choose a password and link an authenticator app.",
         back=back,
     )
 
@@ -450,7 +454,8 @@ def person_reinvite(request, pk: int):
         person,
         run=lambda data: services.invitation_resend(actor=request.user, user=person),
         title=f"Send {person.full_name} a new invitation?",
-        intro=f"We will email {person.email} a new link that works once, for 7 days. Earlier links stop "
+        intro=f"We will email {person.email} a new link that works once, for {services.invitation_valid_for()}. "
+        "Earlier links stop "
         "working. Use this when an invitation has expired or someone has lost their authenticator app.",
         done=f"A new invitation was sent to {person.email}",
         submit_label="Send new invitation",

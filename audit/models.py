@@ -17,9 +17,18 @@ class AppendOnlyError(RuntimeError):
     """Audit rows are never changed or removed, through the app or the admin."""
 
 
+CORRECT_DATE = "correct_date"  # an event's date corrected: the entry `corrects` the event's entry
+CORRECT_FACT = "correct_fact"  # a fact typed by mistake corrected (not an event of the record)
+
+
 class AuditQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+
+    def events(self):
+        """The entries that say when something happened, each event once with its effective date:
+        no corrected entry (a later correction holds its date) and no correction of a fact."""
+        return self.exclude(transition=CORRECT_FACT).filter(corrections__isnull=True)
 
     def update(self, **kwargs):
         raise AppendOnlyError("Audit entries cannot be changed")
@@ -42,6 +51,14 @@ class AuditEntry(models.Model):
     actor_role = models.CharField(max_length=32)
     reason = models.TextField(blank=True)
     state_log = models.OneToOneField(StateLog, null=True, on_delete=models.PROTECT, related_name="audit_entry")
+    # A correction (SPEC §4.0, §8 "Corrections") is an entry of its own naming the field, the old
+    # and the new value; one that corrects an event's date points at the entry it corrects, so
+    # the original stays, marked corrected. The effective entry of an event is the one that no
+    # later correction points at.
+    corrects = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="corrections")
+    field = models.CharField(max_length=64, blank=True)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from accounts.models import Role
-from audit.models import AuditEntry
+from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
+
+CORRECTIONS = (CORRECT_DATE, CORRECT_FACT)
 
 
 @dataclass(frozen=True)
@@ -17,21 +19,59 @@ class TimelineRow:
     role: str
     recorded_at: datetime
     reason: str
+    corrected: str = ""  # when a later correction changed this entry's date: what it now is, and by whom
+
+
+def _day(iso: str) -> str:
+    try:
+        return f"{date.fromisoformat(iso):%-d %b %Y}"
+    except ValueError:
+        return iso
+
+
+def _field(name: str) -> str:
+    return name.removesuffix("_on").replace("_", " ")
 
 
 def timeline_rows(
-    entries: Iterable[AuditEntry], *, transition_words: Callable[[str], str], state_words: Callable[[str], str]
+    entries: Iterable[AuditEntry],
+    *,
+    transition_words: Callable[[str], str],
+    state_words: Callable[[str], str],
+    field_words: Callable[[str], str] = _field,
 ) -> list[TimelineRow]:
-    """Each transition: when it happened, what, from which state to which, who in what role, when recorded, why."""
-    return [
-        TimelineRow(
-            event_date=entry.event_date,
-            what=transition_words(entry.transition),
-            change=f"{state_words(entry.from_state)} to {state_words(entry.to_state)}",
-            who=entry.actor.full_name if entry.actor_id else "Unknown",
-            role=Role(entry.actor_role).label if entry.actor_role in Role.values else entry.actor_role,
-            recorded_at=entry.recorded_at,
-            reason=entry.reason,
+    """Each transition: when it happened, what, from which state to which, who in what role, when recorded, why.
+
+    A correction is a row of its own (the field, the old and the new value); the entry it
+    corrects keeps its own date and says it was corrected, to what, by whom and when.
+    """
+    entries = list(entries)
+    corrected_by = {entry.corrects_id: entry for entry in entries if entry.corrects_id is not None}
+    rows = []
+    for entry in entries:
+        who = entry.actor.full_name if entry.actor_id else "Unknown"
+        role = Role(entry.actor_role).label if entry.actor_role in Role.values else entry.actor_role
+        if entry.transition in CORRECTIONS:
+            what = f"Corrected: {field_words(entry.field)}"
+            change = f"{_day(entry.old_value)} to {_day(entry.new_value)}"
+        else:
+            what = transition_words(entry.transition)
+            change = f"{state_words(entry.from_state)} to {state_words(entry.to_state)}"
+        later = corrected_by.get(entry.pk)
+        corrected = ""
+        if later is not None:
+            by = later.actor.full_name if later.actor_id else "Unknown"
+            corrected = f"Date corrected to {_day(later.new_value)} by {by} on {later.recorded_at:%-d %b %Y}"
+        rows.append(
+            TimelineRow(
+                event_date=entry.event_date,
+                what=what,
+                change=change,
+                who=who,
+                role=role,
+                recorded_at=entry.recorded_at,
+                reason=entry.reason,
+                corrected=corrected,
+            )
         )
-        for entry in entries
-    ]
+    return rows

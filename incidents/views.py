@@ -5,6 +5,7 @@ and turn the service's refusals into field errors, a message on the case page, o
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import MultiWidget
 from django.http import Http404
@@ -37,10 +38,12 @@ from scr_tracker.transitions import (
 )
 
 from . import selectors, services
+from .corrections import CHAIR_ONLY, CORRECTABLE, incident_correct
 from .forms import (
     SIN_STEPS,
     CaseFilterForm,
     CloseForm,
+    CorrectionForm,
     NotifyForm,
     ReconsiderForm,
     ReferForm,
@@ -247,7 +250,12 @@ def case_detail(request, public_id):
         fields = list(step.base_fields)
         if step.slug == "incident":
             fields += ["received_on", "ofsted_notified_on"]
-        sections.append({"title": step.title, "rows": sin_rows(values, fields, incident.regime_rules)})
+        rows = sin_rows(values, fields, incident.regime_rules)
+        if request.user.is_chair:
+            for row in rows:
+                if row["field"] in CORRECTABLE and values.get(row["field"]) is not None:
+                    row["correct_href"] = reverse("incidents:correct", args=[incident.public_id, row["field"]])
+        sections.append({"title": step.title, "rows": rows})
     return render(
         request,
         "incidents/case_detail.html",
@@ -325,8 +333,12 @@ def _case_timeline(timeline, publication) -> list:
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
+def _field_words(field: str) -> str:
+    return lower_first(sin_rows({}, [field])[0]["label"]) if field in CORRECTABLE else field.replace("_", " ")
+
+
 def _rows(timeline) -> list:
-    return timeline_rows(timeline, transition_words=transition_words, state_words=state_words)
+    return timeline_rows(timeline, transition_words=transition_words, state_words=state_words, field_words=_field_words)
 
 
 # --- Transition pages ----------------------------------------------------------------------------
@@ -406,3 +418,35 @@ case_transition = transition_view(
         state_reason=_state_reason,
     )
 )
+
+
+@require_http_methods(["GET", "POST"])
+def case_correct(request, public_id, field: str):
+    """The chair corrects one of the SIN's dates typed by mistake (SPEC §8 "Corrections")."""
+    incident = selectors.incident_for_user(request.user, public_id)
+    if field not in CORRECTABLE or getattr(incident, field) is None:
+        raise Http404("Not found")
+    if not request.user.is_chair:
+        raise PermissionDenied(CHAIR_ONLY)
+    label = sin_rows({}, [field], incident.regime_rules)[0]["label"]
+    form = CorrectionForm(request.POST if request.method == "POST" else None, label=label)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident_correct(actor=request.user, incident_id=incident.pk, field=field, **form.cleaned_data)
+        except InvalidInput as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, f"{label} corrected. The clocks and the case's timeline show the change.")
+            return redirect(_case_url(incident))
+    recorded = getattr(incident, field)
+    return render(
+        request,
+        "incidents/transition.html",
+        {
+            "incident": incident,
+            "form": form,
+            "title": f"Correct a date: {lower_first(label)}",
+            "intro": f"Recorded as {recorded:%-d %B %Y}. The correction is kept in the case's timeline with "
+            "the reason, and every clock of the case is worked out again.",
+        },
+    )

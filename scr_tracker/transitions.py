@@ -136,7 +136,7 @@ class EventFloor:
 
 
 def last_event_on(record) -> date | None:
-    entry = AuditEntry.objects.for_object(record).order_by("-event_date").only("event_date").first()
+    entry = AuditEntry.objects.for_object(record).events().order_by("-event_date").only("event_date").first()
     return entry.event_date if entry else None
 
 
