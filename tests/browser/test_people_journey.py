@@ -1,6 +1,6 @@
 """A board runs itself, in a real browser: the chair invites a staff member; the invitee opens the
 emailed link, chooses a password, links an authenticator and only then reaches the service, where
-they log a SIN; the chair deactivates them and their open session ends at once. axe-core checks
+they log a SIN; the chair corrects its date, then deactivates them and their open session ends at once. axe-core checks
 every page visited.
 
 The live server runs in this process (another thread), so the invitation email is in
@@ -135,6 +135,26 @@ def test_the_chair_invites_staff_who_accept_and_log_a_sin(chromium, page, live_s
     assert incident.created_by == invitee
     assert heading(invitee_page) == f"{incident.reference}: Child P"
     assert_accessible(invitee_page)
+
+    # --- The chair corrects the date of the incident the new member of staff mistyped.
+    page.goto(f"/cases/{incident.public_id}/")
+    page.get_by_role("link", name="Correct date of the incident").click()
+    assert heading(page) == "Correct a date: date of the incident"
+    assert_accessible(page)
+    fill_date(page, "Date of the incident: the correct date", today - timedelta(days=4))
+    page.get_by_label("Why is it being corrected?").fill("Typed from the wrong email")
+    page.get_by_role("button", name="Correct the date").click()
+    assert page.locator(".govuk-error-summary").is_visible()  # after the local authority became aware
+    assert "before the incident" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    fill_date(page, "Date of the incident: the correct date", today - timedelta(days=7))
+    page.get_by_role("button", name="Correct the date").click()
+    assert "corrected" in page.locator(".govuk-notification-banner").inner_text()
+    timeline = page.get_by_role("region", name="Timeline").inner_text()
+    assert "Corrected: date of the incident" in timeline and "Typed from the wrong email" in timeline
+    assert_accessible(page)
+    incident.refresh_from_db()
+    assert incident.incident_on == today - timedelta(days=7)
 
     # --- The chair deactivates the account; the invitee's open session ends at once.
     page.goto(f"/boards/{board.code}/people/")
