@@ -86,38 +86,37 @@ class ResetRequestForm(PasswordResetForm):
 
 
 class NewPasswordForm(SetPasswordForm):
+    """A new password, typed twice, checked by Django's validators. A subclass may name its boxes
+    (`labels`), its messages when left empty (`required`) and its button."""
+
+    labels: tuple[str, str] | None = None
+    required = ("Enter a new password", "Confirm the new password")
+    submit_label = "Change password"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].error_messages["required"] = "Confirm the new password"
+        for number, name in enumerate(("new_password1", "new_password2")):
+            if self.labels:
+                self.fields[name].label = self.labels[number]
+            self.fields[name].error_messages["required"] = self.required[number]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
-            Submit("submit", "Change password"),
+            Submit("submit", self.submit_label),
         )
 
 
 # --- People and boards
 
 
-class InvitationPasswordForm(SetPasswordForm):
+class InvitationPasswordForm(NewPasswordForm):
     """The invitee's password, checked by Django's validators (against their name and email too)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "Password"
-        self.fields["new_password2"].label = "Confirm password"
-        self.fields["new_password1"].error_messages["required"] = "Enter a password"
-        self.fields["new_password2"].error_messages["required"] = "Confirm the password"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
-            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
-            Submit("submit", "Continue"),
-        )
+    labels = ("Password", "Confirm password")
+    required = ("Enter a password", "Confirm the password")
+    submit_label = "Continue"
 
 
 def _role_choices(roles) -> list[tuple[str, str]]:
