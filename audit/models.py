@@ -57,8 +57,8 @@ class AuditEntry(models.Model):
     # later correction points at.
     corrects = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="corrections")
     field = models.CharField(max_length=64, blank=True)
-    old_value = models.CharField(max_length=200, blank=True)
-    new_value = models.CharField(max_length=200, blank=True)
+    old_value = models.TextField(blank=True)  # a corrected text may be long (a recommendation)
+    new_value = models.TextField(blank=True)
 
     objects = AuditQuerySet.as_manager()
 

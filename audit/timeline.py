@@ -20,6 +20,7 @@ class TimelineRow:
     recorded_at: datetime
     reason: str
     corrected: str = ""  # when a later correction changed this entry's date: what it now is, and by whom
+    subject: str = ""  # which of the record's parts it happened to, when not the record itself
 
 
 def _day(iso: str) -> str:
@@ -39,12 +40,17 @@ def timeline_rows(
     transition_words: Callable[[str], str],
     state_words: Callable[[str], str],
     field_words: Callable[[str], str] = _field,
+    value_words: Callable[[str, str], str] | None = None,
+    subject: Callable[[AuditEntry], str] | None = None,
 ) -> list[TimelineRow]:
     """Each transition: when it happened, what, from which state to which, who in what role, when recorded, why.
 
-    A correction is a row of its own (the field, the old and the new value); the entry it
-    corrects keeps its own date and says it was corrected, to what, by whom and when.
+    A correction is a row of its own (the field, the old and the new value, in `value_words(field,
+    value)` when given, else as dates); the entry it corrects keeps its own date and says it was
+    corrected, to what, by whom and when. `subject(entry)` names the part of the record an entry
+    is about (an agency's contribution to a review).
     """
+    words = value_words or (lambda field, value: _day(value))
     entries = list(entries)
     corrected_by = {entry.corrects_id: entry for entry in entries if entry.corrects_id is not None}
     rows = []
@@ -53,7 +59,7 @@ def timeline_rows(
         role = Role(entry.actor_role).label if entry.actor_role in Role.values else entry.actor_role
         if entry.transition in CORRECTIONS:
             what = f"Corrected: {field_words(entry.field)}"
-            change = f"{_day(entry.old_value)} to {_day(entry.new_value)}"
+            change = f"{words(entry.field, entry.old_value)} to {words(entry.field, entry.new_value)}"
         else:
             what = transition_words(entry.transition)
             change = f"{state_words(entry.from_state)} to {state_words(entry.to_state)}"
@@ -61,7 +67,8 @@ def timeline_rows(
         corrected = ""
         if later is not None:
             by = later.actor.full_name if later.actor_id else "Unknown"
-            corrected = f"Date corrected to {_day(later.new_value)} by {by} on {later.recorded_at:%-d %b %Y}"
+            to = words(later.field, later.new_value)
+            corrected = f"Date corrected to {to} by {by} on {later.recorded_at:%-d %b %Y}"
         rows.append(
             TimelineRow(
                 event_date=entry.event_date,
@@ -72,6 +79,7 @@ def timeline_rows(
                 recorded_at=entry.recorded_at,
                 reason=entry.reason,
                 corrected=corrected,
+                subject=subject(entry) if subject else "",
             )
         )
     return rows

@@ -14,17 +14,14 @@ facts `incident_on`, `la_aware_on` and `ofsted_notified_on` (the SIN's date in t
   late flag and the delay), and every clock row of the case.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
-from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
+from audit.models import CORRECT_DATE, AuditEntry
 from scr_tracker import regimes
-from scr_tracker.clock_rows import clock_rows_sync
+from scr_tracker.corrections import Correctable, correction_errors, correction_write, on
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
 from .models import Incident
@@ -33,26 +30,15 @@ from .selectors import incidents_for_user
 CHAIR_ONLY = "Only the board's chair can correct a case's dates"
 
 
-@dataclass(frozen=True)
-class CorrectableDate:
-    field: str
-    label: str  # as the form's question and the timeline say it
-    event: str | None  # the transition whose date it is, when it is an event's date
-
-
 CORRECTABLE = {
     item.field: item
     for item in (
-        CorrectableDate("incident_on", "The date of the incident", None),
-        CorrectableDate("la_aware_on", "The date the local authority became aware", None),
-        CorrectableDate("ofsted_notified_on", "The date of the notification", None),
-        CorrectableDate("received_on", "The date the board received the notification", "notify"),
+        Correctable("incident_on", "The date of the incident"),
+        Correctable("la_aware_on", "The date the local authority became aware"),
+        Correctable("ofsted_notified_on", "The date of the notification"),
+        Correctable("received_on", "The date the board received the notification", event="notify"),
     )
 }
-
-
-def _on(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def _later_events(incident: Incident) -> list[tuple[date, str]]:
@@ -68,27 +54,23 @@ def _later_events(incident: Incident) -> list[tuple[date, str]]:
 
 def _rules(incident: Incident, field: str, new: date) -> list[str]:
     """What the new date would break, in words naming the rule; empty when it keeps them all."""
-    today = timezone.localdate()
-    if new > today:
-        return ["The date must be today or in the past"]
     incident_on = new if field == "incident_on" else incident.incident_on
     la_aware_on = new if field == "la_aware_on" else incident.la_aware_on
     received_on = new if field == "received_on" else incident.received_on
     notified_on = new if field == "ofsted_notified_on" else incident.ofsted_notified_on
     if la_aware_on < incident_on:
         return [
-            f"The local authority cannot have become aware ({_on(la_aware_on)}) "
-            f"before the incident ({_on(incident_on)})"
+            f"The local authority cannot have become aware ({on(la_aware_on)}) before the incident ({on(incident_on)})"
         ]
     if received_on is not None and received_on < la_aware_on:
         return [
-            f"The board cannot have received the notification ({_on(received_on)}) before the local authority "
-            f"became aware ({_on(la_aware_on)})"
+            f"The board cannot have received the notification ({on(received_on)}) before the local authority "
+            f"became aware ({on(la_aware_on)})"
         ]
     if notified_on is not None and notified_on < la_aware_on:
         return [
-            f"The notification ({_on(notified_on)}) cannot have been made before the local authority "
-            f"became aware ({_on(la_aware_on)})"
+            f"The notification ({on(notified_on)}) cannot have been made before the local authority "
+            f"became aware ({on(la_aware_on)})"
         ]
     if field == "received_on":
         later = _later_events(incident)
@@ -96,18 +78,18 @@ def _rules(incident: Incident, field: str, new: date) -> list[str]:
             when, what = later[0]
             return [
                 "The date the board received the notification cannot be after the case's next event, "
-                f"{what} ({_on(when)})"
+                f"{what} ({on(when)})"
             ]
         regime = regimes.regime_for(new)
         if regime.code != incident.regime:
             return [
-                f"On {_on(new)} the case would fall under {regime.title}, not {incident.regime_rules.title}: "
+                f"On {on(new)} the case would fall under {regime.title}, not {incident.regime_rules.title}: "
                 "withdraw the case and log it again instead"
             ]
     if field in ("incident_on", "la_aware_on"):
         decided = [d.decided_on for d in incident.decisions.all()]
         if decided and new > min(decided):
-            return [f"The date cannot be after the first decision ({_on(min(decided))})"]
+            return [f"The date cannot be after the first decision ({on(min(decided))})"]
     return []
 
 
@@ -124,48 +106,23 @@ def incident_correct(*, actor, incident_id: int, field: str, new_value: date | N
         if not actor.is_chair:
             raise RoleNotPermitted(CHAIR_ONLY)
         old = getattr(incident, field)
-        errors: dict[str, list[str]] = {}
-        if new_value is None:
-            errors["new_value"] = ["Enter the correct date"]
-        elif old is None:
-            errors["new_value"] = ["There is no date recorded yet to correct"]
-        elif new_value == old:
-            errors["new_value"] = [f"Enter a date other than the one recorded ({_on(old)})"]
-        else:
+        errors = correction_errors(item, old, new_value, reason)
+        if "new_value" not in errors:
             broken = _rules(incident, field, new_value)
             if broken:
                 errors["new_value"] = broken
-        if not reason.strip():
-            errors["reason"] = ["Enter the reason for the correction"]
         if errors:
             raise InvalidInput(errors)
-        corrects = None
-        if item.event:
-            # The event's effective entry: its own, or the latest correction of its date.
-            corrects = (
-                AuditEntry.objects.for_object(incident)
-                .events()
-                .filter(Q(transition=item.event) | Q(transition=CORRECT_DATE, field=field))
-                .last()
-            )
-        setattr(incident, field, new_value)
-        incident.save(update_fields=[field])
-        AuditEntry.objects.create(
+        correction_write(
+            actor=actor,
             record=incident,
             board=incident.board,
-            transition=CORRECT_DATE if corrects is not None else CORRECT_FACT,
-            from_state=incident.state,
-            to_state=incident.state,
-            event_date=new_value if corrects is not None else timezone.localdate(),
-            actor=actor,
-            actor_role=actor.role,
-            reason=reason.strip(),
-            corrects=corrects,
-            field=field,
-            old_value=old.isoformat(),
-            new_value=new_value.isoformat(),
+            state=incident.state,
+            item=item,
+            old=old,
+            new=new_value,
+            reason=reason,
         )
-        clock_rows_sync(incident)
         _decisions_follow(incident)
     return incident
 

@@ -362,22 +362,3 @@ class CaseFilterForm(forms.Form):
         """The valid filters only: call after `is_valid()`; a field with an error is left out."""
         cleaned = getattr(self, "cleaned_data", {})
         return {name: value for name, value in cleaned.items() if value not in ("", None)}
-
-
-class CorrectionForm(forms.Form):
-    """The chair corrects one of the SIN's dates: the correct date and why (both required)."""
-
-    def __init__(self, *args, label: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_value"] = DateField(label=f"{label}: the correct date", name="the correct date")
-        self.fields["reason"] = forms.CharField(
-            label="Why is it being corrected?",
-            help_text="For example, typed from the wrong email. The case's timeline keeps both dates.",
-            widget=forms.Textarea,
-            error_messages={"required": "Enter the reason for the correction"},
-        )
-        self.helper = _helper(
-            date_input("new_value"),
-            Field.textarea("reason", label_size=Size.SMALL, rows=4),
-            Submit("submit", "Correct the date"),
-        )

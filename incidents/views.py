@@ -27,7 +27,7 @@ from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from reviews.words import decision_words
 from scr_tracker import clocks
-from scr_tracker.forms import add_service_errors
+from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
 from scr_tracker.regimes import regime_for
 from scr_tracker.terms import lower_first, term
@@ -43,7 +43,6 @@ from .forms import (
     SIN_STEPS,
     CaseFilterForm,
     CloseForm,
-    CorrectionForm,
     NotifyForm,
     ReconsiderForm,
     ReferForm,
@@ -429,7 +428,7 @@ def case_correct(request, public_id, field: str):
     if not request.user.is_chair:
         raise PermissionDenied(CHAIR_ONLY)
     label = sin_rows({}, [field], incident.regime_rules)[0]["label"]
-    form = CorrectionForm(request.POST if request.method == "POST" else None, label=label)
+    form = CorrectionForm(request.POST if request.method == "POST" else None, item=CORRECTABLE[field], label=label)
     if request.method == "POST" and form.is_valid():
         try:
             incident_correct(actor=request.user, incident_id=incident.pk, field=field, **form.cleaned_data)

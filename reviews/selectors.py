@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -241,3 +242,17 @@ def active_themes_named(names) -> dict[str, int]:
     for name in names:
         lookup |= Q(name__iexact=name)
     return {theme.name.casefold(): theme.pk for theme in Theme.objects.filter(lookup, active=True)}
+
+
+def review_parts_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
+    """The entries of the review's parts (contributions, recommendations, actions), withdrawn ones
+    too: their transitions and corrections, oldest first, in one query."""
+    of_review = {
+        Contribution: Q(review=review),
+        Recommendation: Q(review=review),
+        Action: Q(recommendation__review=review),
+    }
+    parts = Q()
+    for model, content_type in ContentType.objects.get_for_models(*of_review).items():  # cached after the first
+        parts |= Q(content_type=content_type, object_id__in=model._base_manager.filter(of_review[model]).values("pk"))
+    return AuditEntry.objects.filter(parts).select_related("actor", "content_type").order_by("recorded_at", "pk")

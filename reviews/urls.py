@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import correction_views, views
 
 app_name = "reviews"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/<uuid:public_id>/<slug:name>/", views.action_transition, name="action_transition"),
     path("contributions/<uuid:public_id>/received/", views.contribution_receive, name="contribution_receive"),
     path("recommendations/<uuid:public_id>/actions/new/", views.action_add, name="action_add"),
+    path("correct/<slug:record>/<uuid:public_id>/<slug:field>/", correction_views.record_correct_page, name="correct"),
     path("<uuid:public_id>/", views.review_detail, name="review"),
     path("<uuid:public_id>/terms/", views.review_terms, name="terms"),
     path("<uuid:public_id>/contributions/new/", views.contribution_request, name="contribution_request"),

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.services import access_record
-from audit.timeline import timeline_rows
 from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
@@ -49,12 +48,12 @@ from .forms import (
 )
 from .models.actions import ACTION_TRANSITIONS
 from .models.reviews import REVIEW_TRANSITIONS
+from .timeline import review_timeline_rows
 from .words import (
     action_action_words,
     action_status_words,
     review_action_words,
     review_state_words,
-    review_transition_words,
 )
 
 REVIEWS_PER_PAGE = 25
@@ -189,11 +188,8 @@ def review_detail(request, public_id):
                 for recommendation in review.recommendations.all()
             ],
             "can_write": can_write,
-            "timeline_rows": timeline_rows(
-                selectors.review_timeline(review),
-                transition_words=review_transition_words,
-                state_words=review_state_words,
-            ),
+            "can_correct": can_write and user.is_chair,
+            "timeline_rows": review_timeline_rows(review),
         },
     )
 

@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .corrections import CHOICE, DATE, TEXT, Correctable
+
 PARTS = ("day", "month", "year")
 
 
@@ -132,3 +134,51 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]], aliases: 
         target = (aliases or {}).get(name, name)
         for message in messages:
             form.add_error(target if target in form.fields else None, message)
+
+
+class CorrectionForm(forms.Form):
+    """The chair corrects what was recorded by mistake: the correct value and why (both required).
+
+    The value's box follows what is corrected: a date, a paragraph, a line or a choice. `label` is
+    the field's question in the record's own words, when they differ from the declaration's.
+    """
+
+    def __init__(self, *args, item: Correctable, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        label = label or item.label
+        if item.kind == DATE:
+            what = "the correct date"
+            self.fields["new_value"] = DateField(label=f"{label}: {what}", name=what, past_only=item.past_only)
+            value = date_input("new_value")
+        elif item.kind == CHOICE:
+            self.fields["new_value"] = forms.ChoiceField(
+                label=f"{label}: the correct one",
+                choices=item.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Select {label.lower()}", "invalid_choice": f"Select {label.lower()}"},
+            )
+            value = Field.radios("new_value", legend_size=Size.SMALL)
+        else:
+            self.fields["new_value"] = forms.CharField(
+                label=f"{label}, as it should read",
+                widget=forms.Textarea if item.kind == TEXT else forms.TextInput,
+                error_messages={"required": f"Enter {label.lower()}"},
+            )
+            value = (
+                Field.textarea("new_value", label_size=Size.SMALL, rows=6)
+                if item.kind == TEXT
+                else Field.text("new_value", label_size=Size.SMALL)
+            )
+        self.fields["reason"] = forms.CharField(
+            label="Why is it being corrected?",
+            help_text="For example, typed from the wrong email. The timeline keeps both values.",
+            widget=forms.Textarea,
+            error_messages={"required": "Enter the reason for the correction"},
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            value,
+            Field.textarea("reason", label_size=Size.SMALL, rows=4),
+            Submit("submit", "Correct the date" if item.kind == DATE else "Save the correction"),
+        )

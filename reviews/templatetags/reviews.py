@@ -1,7 +1,10 @@
 """Words and tags for a Serious Case Review wherever it appears: states, clocks, stops and actions."""
 
 from django import template
+from django.utils.html import format_html
 
+from reviews.correction_views import correct_url
+from reviews.corrections import RECORDS
 from reviews.words import (
     ACTION_STATUS_COLOURS,
     STATE_COLOURS,
@@ -79,3 +82,19 @@ def national_review_words(decision) -> str:
     if recommended is None:
         return "Not answered"
     return "Yes" if recommended else "No"
+
+
+@register.simple_tag(takes_context=True)
+def correct_link(context, record_name: str, record, field: str, what: str = ""):
+    """The chair's "Correct" link for one recorded field of a review's record (nothing for anyone else,
+    nor for a field with nothing recorded). `what` names the record for screen readers."""
+    if not context.get("can_correct") or getattr(record, field, None) in (None, ""):
+        return ""
+    item = RECORDS[record_name].fields[field]
+    hidden = f" {item.label[:1].lower()}{item.label[1:]}{': ' + what if what else ''}"
+    return format_html(
+        '<br><a class="govuk-link govuk-!-font-size-16" href="{}">Correct'
+        '<span class="govuk-visually-hidden">{}</span></a>',
+        correct_url(record_name, record.public_id, field),
+        hidden,
+    )

@@ -1,0 +1,81 @@
+"""The chair's correction pages for a review's records (SPEC §8 "Corrections"): one page per field
+that `reviews.corrections.RECORDS` declares correctable, reached from the review page.
+
+A record outside the user's scope, a field not declared or nothing yet recorded is 404; a
+record in scope that the user may not correct is the 403 page; the service's refusals are field
+messages beside the value or the reason.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from scr_tracker.corrections import CHAIR_ONLY, LINE, TEXT, value_words
+from scr_tracker.forms import CorrectionForm
+from scr_tracker.pages import run_for_page
+
+from .corrections import RECORDS, record_correct, review_of
+from .words import review_state_words
+
+
+def correct_url(record: str, public_id, field: str) -> str:
+    return reverse("reviews:correct", args=[record, public_id, field])
+
+
+def _what(record, kind) -> str:
+    """Which record, in words: "the agency contribution from Northtown Hospital Trust"."""
+    if kind.name == "contribution":
+        return f"the {kind.words} from {record.agency_name}"
+    if kind.name == "recommendation":
+        return f"recommendation {record.number}"
+    if kind.name == "action":
+        return f"an action of recommendation {record.recommendation.number}"
+    return f"the {kind.words}"
+
+
+@require_http_methods(["GET", "POST"])
+def record_correct_page(request, record: str, public_id, field: str):
+    """The chair corrects one field of a review, contribution, recommendation or action."""
+    kind = RECORDS.get(record)
+    item = kind.fields.get(field) if kind else None
+    if item is None:
+        raise Http404("Not found")
+    found = kind.queryset(request.user).filter(public_id=public_id).first()
+    if found is None or getattr(found, field) in (None, ""):
+        raise Http404("Not found")
+    if not (request.user.is_board_user and request.user.is_chair):
+        raise PermissionDenied(CHAIR_ONLY)
+    review = review_of(found)
+    back = reverse("reviews:review", args=[review.public_id])
+    old = getattr(found, field)
+    as_typed = item.kind in (TEXT, LINE)  # a text is corrected by editing what was typed
+    form = CorrectionForm(
+        request.POST if request.method == "POST" else None, item=item, initial={"new_value": old} if as_typed else None
+    )
+    if request.method == "POST" and form.is_valid():
+        result, _ = run_for_page(
+            lambda: record_correct(
+                actor=request.user, record=record, record_id=found.pk, field=field, **form.cleaned_data
+            ),
+            form,
+            state_reason=lambda state: f"The {kind.words} is {review_state_words(state).lower()}",
+        )
+        if result is not None:
+            messages.success(request, f"{item.label} corrected. The review's timeline shows the change.")
+            return redirect(back)
+    recorded = "" if as_typed else f" Recorded as {value_words(item, old)}."
+    return render(
+        request,
+        "reviews/form.html",
+        {
+            "form": form,
+            "back": back,
+            "review": review,
+            "title": f"Correct {item.label[:1].lower()}{item.label[1:]}",
+            "intro": f"Of {_what(found, kind)}.{recorded} The correction is kept in the review's "
+            "timeline with the reason, and every clock it touches is worked out again.",
+        },
+    )

@@ -1,0 +1,85 @@
+"""A review's timeline: its own entries and its parts' (each agency contribution, recommendation
+and action), in words, oldest first; the review page and the case summary PDF show it."""
+
+from datetime import date
+
+from audit.models import AuditEntry
+from audit.timeline import TimelineRow, timeline_rows
+from scr_tracker.corrections import CHOICE, DATE, value_words
+
+from .corrections import RECORDS
+from .models import Action, Contribution, Recommendation, SeriousCaseReview
+from .selectors import review_parts_timeline, review_timeline
+from .words import action_status_words, action_transition_words, review_state_words, review_transition_words
+
+_PART_RECORDS = {Contribution: "contribution", Recommendation: "recommendation", Action: "action"}
+
+
+def _value(record_name: str):
+    fields = RECORDS[record_name].fields
+
+    def words(field: str, stored: str) -> str:
+        item = fields.get(field)
+        if item is None:
+            return stored
+        if item.kind == DATE:
+            return f"{date.fromisoformat(stored):%-d %b %Y}"  # as the timeline writes every date
+        if item.kind == CHOICE:
+            return value_words(item, stored)
+        return f"“{stored}”"
+
+    return words
+
+
+def _field_words(record_name: str):
+    fields = RECORDS[record_name].fields
+    return lambda field: fields[field].label.lower() if field in fields else field.replace("_", " ")
+
+
+def _subject(parts: dict[tuple[type, int], str]):
+    def subject(entry: AuditEntry) -> str:
+        return parts.get((entry.content_type.model_class(), entry.object_id), "")
+
+    return subject
+
+
+def review_timeline_rows(review: SeriousCaseReview) -> list[TimelineRow]:
+    """Every entry of the review and of its parts, each part named ("Recommendation 2")."""
+    rows = timeline_rows(
+        review_timeline(review),
+        transition_words=review_transition_words,
+        state_words=review_state_words,
+        field_words=_field_words("review"),
+        value_words=_value("review"),
+    )
+    entries = list(review_parts_timeline(review))
+    names = _part_names(entries)
+    for model, record_name in _PART_RECORDS.items():
+        of_model = [entry for entry in entries if entry.content_type.model_class() is model]
+        if not of_model:
+            continue
+        rows += timeline_rows(
+            of_model,
+            transition_words=action_transition_words if model is Action else review_transition_words,
+            state_words=action_status_words if model is Action else (lambda state: state),
+            field_words=_field_words(record_name),
+            value_words=_value(record_name),
+            subject=_subject(names),
+        )
+    return sorted(rows, key=lambda row: row.recorded_at)
+
+
+def _part_names(entries: list[AuditEntry]) -> dict[tuple[type, int], str]:
+    """What each part is called in the timeline, for the parts that have entries (withdrawn ones too)."""
+    wanted: dict[type, set[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.content_type.model_class(), set()).add(entry.object_id)
+    names: dict[tuple[type, int], str] = {}
+    for contribution in Contribution._base_manager.filter(pk__in=wanted.get(Contribution, ())):
+        names[Contribution, contribution.pk] = f"Contribution from {contribution.agency_name}"
+    for recommendation in Recommendation._base_manager.filter(pk__in=wanted.get(Recommendation, ())):
+        names[Recommendation, recommendation.pk] = f"Recommendation {recommendation.number}"
+    actions = Action._base_manager.filter(pk__in=wanted.get(Action, ())).select_related("recommendation")
+    for action in actions:
+        names[Action, action.pk] = f"Action of recommendation {action.recommendation.number}"
+    return names

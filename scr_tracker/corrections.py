@@ -1,0 +1,110 @@
+"""What every correction shares (SPEC §4.0, §8 "Corrections"): the chair corrects a recorded event
+date or a fact typed by mistake, with a reason, and the correction is itself an audit entry.
+
+Each app declares what of its records can be corrected (`Correctable`) and the event-date rules a
+new value must keep; this module checks what every correction asks (a value, a different one, a
+reason), writes the audit entry and recomputes the record's clock rows. An event's date points at
+the entry it corrects (its own, or the latest correction of it), which stays in the timeline,
+marked corrected; a fact's correction stands on its own.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
+
+from .clock_rows import clock_rows_sync
+
+CHAIR_ONLY = "Only the board's chair can correct what was recorded"
+
+DATE, TEXT, LINE, CHOICE = "date", "text", "line", "choice"
+
+
+@dataclass(frozen=True)
+class Correctable:
+    """A field of a record that the chair may correct."""
+
+    field: str
+    label: str  # as the form's question and the timeline say it ("The date the contribution is due")
+    kind: str = DATE  # DATE, TEXT (a paragraph), LINE (a short line) or CHOICE
+    event: str | None = None  # the transition whose date it is, when it is an event's date
+    choices: tuple[tuple[str, str], ...] = ()  # for CHOICE: value, words
+    past_only: bool = True  # for DATE: a date that has happened (a due date need not have)
+
+
+def on(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def stored(value) -> str:
+    """A value as the audit entry keeps it: a date as ISO, anything else as text."""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def value_words(item: Correctable, value) -> str:
+    if isinstance(value, date):
+        return on(value)
+    if item.kind == CHOICE:
+        return dict(item.choices).get(value, str(value))
+    return str(value)
+
+
+def correction_errors(item: Correctable, old, new, reason: str) -> dict[str, list[str]]:
+    """What every correction asks, by field: a new value, other than the one recorded, and a reason."""
+    errors: dict[str, list[str]] = {}
+    if isinstance(new, str):
+        new = new.strip()
+    if new in (None, ""):
+        errors["new_value"] = ["Enter the correct date" if item.kind == DATE else f"Enter {item.label.lower()}"]
+    elif old in (None, ""):
+        errors["new_value"] = [f"There is no {'date' if item.kind == DATE else 'value'} recorded yet to correct"]
+    elif new == old:
+        what = "a date" if item.kind == DATE else "something"
+        errors["new_value"] = [f"Enter {what} other than the one recorded ({value_words(item, old)})"]
+    elif item.kind == DATE and item.past_only and new > timezone.localdate():
+        errors["new_value"] = ["The date must be today or in the past"]
+    elif item.kind == CHOICE and new not in dict(item.choices):
+        errors["new_value"] = [f"Select {item.label.lower()}"]
+    if not (reason or "").strip():
+        errors["reason"] = ["Enter the reason for the correction"]
+    return errors
+
+
+def correction_write(*, actor, record, board, state: str, item: Correctable, old, new, reason: str) -> AuditEntry:
+    """Set the record's field to `new`, save it, write the correction's audit entry and recompute its clock rows.
+
+    The caller has locked the record and checked the value (`correction_errors`, its own rules).
+    """
+    corrects = None
+    if item.event:
+        # The event's effective entry: its own, or the latest correction of its date.
+        corrects = (
+            AuditEntry.objects.for_object(record)
+            .events()
+            .filter(Q(transition=item.event) | Q(transition=CORRECT_DATE, field=item.field))
+            .last()
+        )
+    new = new.strip() if isinstance(new, str) else new
+    setattr(record, item.field, new)
+    record.save(update_fields=[item.field])
+    entry = AuditEntry.objects.create(
+        record=record,
+        board=board,
+        transition=CORRECT_DATE if corrects is not None else CORRECT_FACT,
+        from_state=state,
+        to_state=state,
+        event_date=new if corrects is not None else timezone.localdate(),
+        actor=actor,
+        actor_role=actor.role,
+        reason=reason.strip(),
+        corrects=corrects,
+        field=item.field,
+        old_value=stored(old),
+        new_value=stored(new),
+    )
+    if getattr(record, "clock_record", None):  # a record with clocks of its own, or children with them
+        clock_rows_sync(record)
+    return entry
