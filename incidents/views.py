@@ -21,6 +21,7 @@ from panel.words import submission_state_words, submission_transition_words
 from publication.selectors import publication_of_review, publication_timeline
 from publication.views import publication_context
 from publication.words import publication_state_words, publication_transition_words
+from reviews.corrections import DECIDED_ON
 from reviews.explain import why_due_dates_differ
 from reviews.forms import DecisionForm
 from reviews.selectors import review_of_incident
@@ -286,6 +287,7 @@ def case_detail(request, public_id):
             "review": review,
             **(publication_context(publication, request.user, today=_today()) if publication else {}),
             "sections": sections,
+            "can_correct": request.user.is_board_user and request.user.is_chair,
         },
     )
 
@@ -333,6 +335,8 @@ def _case_timeline(timeline, publication) -> list:
 
 
 def _field_words(field: str) -> str:
+    if field == DECIDED_ON.field:  # a decision's date is an event of its case
+        return lower_first(DECIDED_ON.label)
     return lower_first(sin_rows({}, [field])[0]["label"]) if field in CORRECTABLE else field.replace("_", " ")
 
 

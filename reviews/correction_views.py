@@ -17,7 +17,8 @@ from scr_tracker.corrections import CHAIR_ONLY, LINE, TEXT, value_words
 from scr_tracker.forms import CorrectionForm
 from scr_tracker.pages import run_for_page
 
-from .corrections import RECORDS, record_correct, review_of
+from . import selectors
+from .corrections import DECIDED_ON, RECORDS, decision_correct, record_correct, review_of
 from .words import review_state_words
 
 
@@ -77,5 +78,37 @@ def record_correct_page(request, record: str, public_id, field: str):
             "title": f"Correct {item.label[:1].lower()}{item.label[1:]}",
             "intro": f"Of {_what(found, kind)}.{recorded} The correction is kept in the review's "
             "timeline with the reason, and every clock it touches is worked out again.",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_correct_page(request, public_id):
+    """The chair corrects the date of one of the case's decisions, from the case page."""
+    decision = selectors.decision_for_user(request.user, public_id)
+    incident = decision.incident
+    if not (request.user.is_board_user and request.user.is_chair):
+        raise PermissionDenied(CHAIR_ONLY)
+    back = reverse("incidents:case", args=[incident.public_id])
+    form = CorrectionForm(request.POST if request.method == "POST" else None, item=DECIDED_ON)
+    if request.method == "POST" and form.is_valid():
+        result, _ = run_for_page(
+            lambda: decision_correct(actor=request.user, decision_id=decision.pk, **form.cleaned_data),
+            form,
+            state_reason=lambda state: "The decision can no longer be corrected",
+        )
+        if result is not None:
+            messages.success(request, "The date of the decision corrected. The clocks and the case's timeline show it.")
+            return redirect(back)
+    return render(
+        request,
+        "incidents/transition.html",
+        {
+            "incident": incident,
+            "form": form,
+            "title": "Correct the date of the decision",
+            "intro": f"Recorded as {value_words(DECIDED_ON, decision.decided_on)}. The correction is kept in the "
+            "case's timeline with the reason; the late flag, the delay and every clock of the case are worked out "
+            "again, and a review the decision opened is initiated on the new date.",
         },
     )

@@ -27,10 +27,13 @@ from django.http import Http404
 
 from audit.models import CORRECT_DATE, AuditEntry
 from incidents.choices import Agency
+from incidents.models import Incident
+from incidents.selectors import incidents_for_user
+from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.corrections import CHAIR_ONLY, CHOICE, LINE, TEXT, Correctable, correction_errors, correction_write, on
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
-from .models import Action, Contribution, Recommendation, SeriousCaseReview
+from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview
 from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
 
 
@@ -202,3 +205,74 @@ def record_correct(*, actor, record: str, record_id: int, field: str, new_value,
             reason=reason,
         )
     return found
+
+
+# --- The decision's date, on the case page --------------------------------------------------------------------
+
+DECIDED_ON = Correctable("decided_on", "The date of the decision", event="record_decision")
+
+
+def _decision_rules(decision: Decision, incident: Incident, new: date) -> list[str]:
+    """A decision stays after the SIN was received and the case's previous event, and before what followed it:
+    its review's first event or contribution request, the panel's notice, its submission to the panel and the
+    case's next event."""
+    old = decision.decided_on
+    if incident.received_on and new < incident.received_on:
+        return [f"The decision cannot be before the SIN was received ({on(incident.received_on)})"]
+    events = AuditEntry.objects.for_object(incident).events().exclude(transition__in=("record_decision", "notify"))
+    before = events.filter(event_date__lte=old).order_by("-event_date").first()
+    if before is not None and new < before.event_date:
+        return [f"The decision cannot be before the case's previous event ({on(before.event_date)})"]
+    after = events.filter(event_date__gt=old).order_by("event_date").first()
+    later = [(after.event_date, "the case's next event")] if after is not None else []
+    if decision.panel_notified_on:
+        later.append((decision.panel_notified_on, "the panel was told of it"))
+    submission = getattr(decision, "submission", None)  # the panel app's record, when the decision opened one
+    if getattr(submission, "first_submitted_on", None):
+        later.append((submission.first_submitted_on, "it went to the panel"))
+    review = getattr(decision, "review", None)
+    if review is not None:
+        first = AuditEntry.objects.for_object(review).events().order_by("event_date").first()
+        if first is not None:
+            later.append((first.event_date, "the review's first event"))
+        requested = review.contributions.order_by("requested_on").values_list("requested_on", flat=True).first()
+        if requested:
+            later.append((requested, "the first agency contribution was requested"))
+    for when, what in sorted(later):
+        if new > when:
+            return [f"The decision cannot be after {what} ({on(when)})"]
+    return []
+
+
+def decision_correct(*, actor, decision_id: int, new_value: date | None, reason: str) -> Decision:
+    """Correct the date of a decision typed by mistake; the review it opened is initiated on the new date and
+    every clock of the case is recomputed (the late flag, the delay, the completion clock)."""
+    with transaction.atomic():
+        incident = incidents_for_user(actor).select_for_update(of=("self",)).filter(decisions__pk=decision_id).first()
+        if incident is None:
+            raise Http404("Not found")
+        if not (actor.is_board_user and actor.is_chair):
+            raise RoleNotPermitted(CHAIR_ONLY)
+        decision = Decision.objects.select_for_update().get(pk=decision_id)
+        old = decision.decided_on
+        errors = correction_errors(DECIDED_ON, old, new_value, reason)
+        if "new_value" not in errors:
+            broken = _decision_rules(decision, incident, new_value)
+            if broken:
+                errors["new_value"] = broken
+        if errors:
+            raise InvalidInput(errors)
+        correction_write(
+            actor=actor,
+            record=decision,
+            board=incident.board,
+            state=incident.state,
+            item=DECIDED_ON,
+            old=old,
+            new=new_value,
+            reason=reason,
+            audited=incident,
+        )
+        SeriousCaseReview.objects.filter(decision=decision).update(initiated_on=new_value)
+        clock_rows_sync(incident)
+    return decision

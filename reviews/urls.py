@@ -11,6 +11,7 @@ urlpatterns = [
     path("contributions/<uuid:public_id>/received/", views.contribution_receive, name="contribution_receive"),
     path("recommendations/<uuid:public_id>/actions/new/", views.action_add, name="action_add"),
     path("correct/<slug:record>/<uuid:public_id>/<slug:field>/", correction_views.record_correct_page, name="correct"),
+    path("decisions/<uuid:public_id>/correct/", correction_views.decision_correct_page, name="correct_decision"),
     path("<uuid:public_id>/", views.review_detail, name="review"),
     path("<uuid:public_id>/terms/", views.review_terms, name="terms"),
     path("<uuid:public_id>/contributions/new/", views.contribution_request, name="contribution_request"),

@@ -73,25 +73,31 @@ def correction_errors(item: Correctable, old, new, reason: str) -> dict[str, lis
     return errors
 
 
-def correction_write(*, actor, record, board, state: str, item: Correctable, old, new, reason: str) -> AuditEntry:
+def correction_write(
+    *, actor, record, board, state: str, item: Correctable, old, new, reason: str, audited=None
+) -> AuditEntry:
     """Set the record's field to `new`, save it, write the correction's audit entry and recompute its clock rows.
 
-    The caller has locked the record and checked the value (`correction_errors`, its own rules).
+    The entry is on `audited` when the field's events are another record's (a decision's date is an event
+    of its case), else on the record. The caller has locked the record and checked the value
+    (`correction_errors`, its own rules).
     """
+    audited = record if audited is None else audited
     corrects = None
     if item.event:
-        # The event's effective entry: its own, or the latest correction of its date.
+        # The event's effective entry: its own, or the latest correction of its date (a case may have several
+        # decisions: the one dated as the value corrected).
         corrects = (
-            AuditEntry.objects.for_object(record)
+            AuditEntry.objects.for_object(audited)
             .events()
-            .filter(Q(transition=item.event) | Q(transition=CORRECT_DATE, field=item.field))
+            .filter(Q(transition=item.event) | Q(transition=CORRECT_DATE, field=item.field), event_date=old)
             .last()
         )
     new = new.strip() if isinstance(new, str) else new
     setattr(record, item.field, new)
     record.save(update_fields=[item.field])
     entry = AuditEntry.objects.create(
-        record=record,
+        record=audited,
         board=board,
         transition=CORRECT_DATE if corrects is not None else CORRECT_FACT,
         from_state=state,

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
 from reports.statistics import national_statistics
-from reviews.corrections import record_correct
-from reviews.models import Action, Contribution, Recommendation, SeriousCaseReview, Theme
+from reviews.corrections import decision_correct, record_correct
+from reviews.models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, Theme
 from reviews.services import (
     action_add,
     action_begin,
@@ -22,12 +22,13 @@ from reviews.services import (
     contribution_receive,
     contribution_request,
     recommendation_add,
+    review_start,
 )
 from scr_tracker.models import ClockRow
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 from tests.incidents.test_pages import banner, field_errors
 from tests.reviews.test_review_services import review_in
-from tests.workflow import report_sent
+from tests.workflow import decide, notified, report_sent
 
 TODAY = date(2015, 11, 2)
 REASON = "Typed from the wrong minutes"
@@ -365,3 +366,88 @@ def test_the_review_page_query_count_does_not_grow_with_corrections(
     with django_assert_max_num_queries(20):
         page = client.get(reverse("reviews:review", args=[review.public_id])).text
     assert page.count("Corrected: ") == 3 * n
+
+
+class TestDecisionDate:
+    def decided(self, chair, decision="not_initiate", decided_on=date(2015, 4, 30)):
+        incident = notified(
+            chair,
+            received_on=date(2015, 4, 2),
+            ofsted_notified_on=date(2015, 4, 1),
+            incident_on=date(2015, 3, 20),
+            la_aware_on=date(2015, 3, 25),
+        )
+        return decide(chair, incident, decision=decision, decided_on=decided_on)
+
+    def test_a_later_date_makes_the_decision_late_and_moves_the_delay(self, chair_a):
+        decision = self.decided(chair_a)  # due 2 May 2015
+        period = {"date_from": date(2015, 4, 1), "date_to": date(2016, 3, 31)}
+        assert national_statistics(**period)["delays"]["incident_to_decision_median_days"] == 41
+        assert decision.late is False
+
+        decision_correct(actor=chair_a, decision_id=decision.pk, new_value=date(2015, 5, 5), reason=REASON)
+
+        decision = Decision.objects.get(pk=decision.pk)
+        assert (decision.decided_on, decision.late) == (date(2015, 5, 5), True)
+        assert national_statistics(**period)["delays"]["incident_to_decision_median_days"] == 46
+        incident = decision.incident
+        assert ClockRow.objects.get(incident=incident, name="initiation_decision").ended_on == date(2015, 5, 5)
+        entry = last_entry(incident)
+        recorded = AuditEntry.objects.for_object(incident).get(transition="record_decision")
+        assert (entry.transition, entry.corrects, entry.field, entry.old_value, entry.new_value) == (
+            CORRECT_DATE,
+            recorded,
+            "decided_on",
+            "2015-04-30",
+            "2015-05-05",
+        )
+
+    def test_the_review_it_opened_is_initiated_on_the_new_date(self, chair_a):
+        review = self.decided(chair_a, decision="initiate_scr").review
+        assert review.completion_due() == date(2015, 10, 30)
+        decision_correct(actor=chair_a, decision_id=review.decision_id, new_value=date(2015, 4, 20), reason=REASON)
+        review = SeriousCaseReview.objects.get(pk=review.pk)
+        assert (review.initiated_on, review.completion_due()) == (date(2015, 4, 20), date(2015, 10, 20))
+
+    def test_out_of_order_dates_are_refused_with_the_rule_named(self, chair_a):
+        review = self.decided(chair_a, decision="initiate_scr").review
+        review_start(
+            actor=chair_a,
+            review_id=review.pk,
+            event_date=date(2015, 5, 4),
+            methodology="silp",
+            lead_reviewer="R (fictional)",
+        )
+
+        def errors(new):
+            with pytest.raises(InvalidInput) as caught:
+                decision_correct(actor=chair_a, decision_id=review.decision_id, new_value=new, reason=REASON)
+            return caught.value.errors["new_value"]
+
+        assert errors(date(2015, 4, 1)) == ["The decision cannot be before the SIN was received (2 April 2015)"]
+        # The panel was told on the day of the decision: a later date would follow the notice.
+        assert errors(date(2015, 5, 1)) == ["The decision cannot be after the panel was told of it (30 April 2015)"]
+        assert Decision.objects.get(pk=review.decision_id).decided_on == date(2015, 4, 30)
+
+    def test_who_may_correct_it_and_the_case_page(self, client, sign_in, chair_a, staff_a, chair_b):
+        decision = self.decided(chair_a)
+        url = reverse("reviews:correct_decision", args=[decision.public_id])
+        case_page = reverse("incidents:case", args=[decision.incident.public_id])
+        with pytest.raises(RoleNotPermitted):
+            decision_correct(actor=staff_a, decision_id=decision.pk, new_value=date(2015, 5, 1), reason=REASON)
+        with pytest.raises(Http404):
+            decision_correct(actor=chair_b, decision_id=decision.pk, new_value=date(2015, 5, 1), reason=REASON)
+        sign_in(staff_a)
+        assert url not in client.get(case_page).text
+        assert client.get(url).status_code == 403
+        sign_in(chair_b)
+        assert client.get(url).status_code == 404
+        sign_in(chair_a)
+        assert url in client.get(case_page).text
+        response = client.post(url, {"new_value_0": "1", "new_value_1": "5", "new_value_2": "2015", "reason": REASON})
+        assert response.status_code == 302
+        page = client.get(case_page).text
+        assert "Corrected: the date of the decision" in page
+        assert "30 Apr 2015 to 1 May 2015" in page
+        bad = client.post(url, {"new_value_0": "1", "new_value_1": "4", "new_value_2": "2015", "reason": REASON})
+        assert field_errors(bad, "new_value") == ["The decision cannot be before the SIN was received (2 April 2015)"]
