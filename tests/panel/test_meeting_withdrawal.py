@@ -1,12 +1,15 @@
 """Withdrawing a panel meeting arranged by mistake: only the secretariat, only with nothing scheduled
 to it or recorded at it, with a reason; it leaves every list and choice, and stays in the audit trail."""
 
+import threading
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -317,6 +320,25 @@ def test_the_database_keeps_one_standing_meeting_a_day(secretariat, mistake):
     PanelMeeting.objects.create(meets_on=MISTAKE, created_by=secretariat)
 
 
+def test_a_date_taken_a_moment_ago_is_a_field_error(monkeypatch, secretariat, mistake):
+    """Two people arranging the same day at once: the second passes the check before the first is saved,
+    and the constraint's refusal reaches them as the same field error, nothing saved."""
+    checks = []
+    real_exists = QuerySet.exists
+
+    def exists(queryset):
+        checks.append(queryset.model)
+        # The first check misses the meeting arranged a moment ago; later ones see it.
+        return len(checks) > 1 and real_exists(queryset)
+
+    monkeypatch.setattr(QuerySet, "exists", exists)
+    with pytest.raises(InvalidInput) as refused:
+        meeting_create(actor=secretariat, meets_on=MISTAKE)
+    assert refused.value.errors == {"meets_on": ["There is already a meeting on that date"]}
+    assert checks == [PanelMeeting, PanelMeeting]  # before saving, and after the constraint refused it
+    assert PanelMeeting.all_objects.count() == 1
+
+
 # --- Lists keep their cost ----------------------------------------------------------------------------
 
 
@@ -346,3 +368,56 @@ def test_the_api_list_query_count_does_not_grow(secretariat, panel_member, djang
     with django_assert_max_num_queries(5):  # token and user, count, page, members, agendas
         response = client.get(API_MEETINGS)
     assert response.json()["count"] == 2 * n
+
+
+# --- Scheduling and withdrawing at the same moment ---------------------------------------------------
+
+
+def _at_once(**runs) -> dict:
+    """Run each function in a thread of its own, all released together; what each did."""
+    barrier = threading.Barrier(len(runs))
+    outcomes = {}
+
+    def attempt(name, run):
+        try:
+            barrier.wait()
+            run()
+            outcomes[name] = "done"
+        except InvalidInput as exc:
+            outcomes[name] = sorted(exc.errors)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=item) for item in runs.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_scheduling_and_withdrawing_at_once_never_leave_a_case_on_a_withdrawn_meeting(chair_a, secretariat):
+    """The meeting's row lock: one of the two goes first, and the other sees what it did."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writers and proves nothing")
+    for day in range(5):
+        meeting = meeting_create(actor=secretariat, meets_on=MISTAKE + timedelta(days=day))
+        submission = sent(chair_a)
+        outcomes = _at_once(
+            schedule=partial(
+                submission_schedule,
+                actor=secretariat,
+                submission_id=submission.pk,
+                event_date=date(2015, 2, 4),
+                meeting_id=meeting.pk,
+            ),
+            withdraw=partial(meeting_withdraw, actor=secretariat, meeting_id=meeting.pk, reason="Wrong date"),
+        )
+        assert outcomes in (
+            {"schedule": "done", "withdraw": ["meeting"]},
+            {"schedule": ["meeting"], "withdraw": "done"},
+        ), outcomes
+        meeting = reload(meeting)
+        assert (meeting.withdrawn_at is None) == meeting.submissions.exists()
