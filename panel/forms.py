@@ -5,7 +5,7 @@ whose refusals are shown beside the fields the same way (`add_service_errors`).
 """
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Div, Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Button, Div, Field, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
@@ -243,6 +243,22 @@ class AttendanceForm(forms.Form):
             Field.checkboxes("members_present", legend_size=Size.SMALL),
             Field.textarea("minutes", label_size=Size.SMALL, rows=10),
             Submit("submit", "Save attendance and minutes"),
+        )
+
+
+class MeetingWithdrawForm(forms.Form):
+    """The secretariat withdraws a meeting arranged by mistake, saying why."""
+
+    reason = _text(
+        "Why is the meeting being withdrawn?",
+        "Enter the reason",
+        "For example, it was arranged on the wrong date.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("reason", label_size=Size.SMALL, rows=5), Button.warning("withdraw", "Withdraw the meeting")
         )
 
 

@@ -51,18 +51,49 @@ OPEN_STATES = (
 )
 
 
+# A meeting has no state machine; its withdrawal's audit entry names these (SPEC §4.0).
+MEETING_WITHDRAW = "withdraw"
+MEETING_ARRANGED = "arranged"
+MEETING_WITHDRAWN = "withdrawn"
+
+
+class LiveMeetings(models.Manager):
+    """The meetings that stand: one arranged by mistake and withdrawn is in no list, choice or count."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class PanelMeeting(models.Model):
     """One of the panel's monthly meetings: who came, what was on the agenda, the minutes."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    meets_on = models.DateField(unique=True)
+    meets_on = models.DateField()
     members_present = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     minutes = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A meeting arranged by mistake is withdrawn, never deleted: its audit entry keeps pointing at it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    all_objects = models.Manager()  # withdrawn ones too: for the audit trail
+    objects = LiveMeetings()
 
     class Meta:
         ordering = ["meets_on"]
+        default_manager_name = "objects"
+        # A submission's, an event's or an audit entry's meeting is reached through every meeting.
+        base_manager_name = "all_objects"
+        constraints = [
+            # One meeting a day; a date withdrawn by mistake can be used again.
+            models.UniqueConstraint(
+                fields=["meets_on"], condition=models.Q(withdrawn_at__isnull=True), name="meeting_one_live_a_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Panel meeting {self.meets_on:%-d %B %Y}"

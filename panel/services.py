@@ -2,21 +2,30 @@
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.models import AuditEntry
 from incidents.choices import IncidentState, PostMortem
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.models import Decision
 from reviews.services import decision_create
+from scr_tracker.terms import capital
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
 
 from .choices import AGREE_KINDS, DECISION_KINDS, Advice, BoardResponse, PanelView, SubmissionKind, SubmissionState
-from .models import PanelMeeting, PanelSubmission, SubmissionEvent
+from .models import (
+    MEETING_ARRANGED,
+    MEETING_WITHDRAW,
+    MEETING_WITHDRAWN,
+    PanelMeeting,
+    PanelSubmission,
+    SubmissionEvent,
+)
 from .outcomes import derive_outcome
-from .selectors import submissions_for_user
+from .selectors import meetings_for_user, submissions_for_user
 
 
 def submission_open_for_decision(decision: Decision, kind: str) -> PanelSubmission:
@@ -136,14 +145,18 @@ def submission_submit(*, actor, submission_id: int, event_date: date | None) -> 
 
 
 def submission_schedule(*, actor, submission_id: int, event_date: date | None, meeting_id: int | None):
-    """Put a submitted case on a panel meeting's agenda."""
-    meeting = PanelMeeting.objects.filter(pk=meeting_id).first() if meeting_id else None
+    """Put a submitted case on a panel meeting's agenda (a meeting that stands: not one withdrawn)."""
+    chosen = {"meeting": None}
 
     def validate(submission):
+        # Locked: a meeting being withdrawn at this moment is either withdrawn first (and not found
+        # here) or waits and finds this submission on its agenda (and is not withdrawn).
+        meeting = PanelMeeting.objects.select_for_update().filter(pk=meeting_id).first() if meeting_id else None
         if meeting is None:
             return {"meeting": ["Select the meeting"]}
         if submission.first_submitted_on and meeting.meets_on < submission.first_submitted_on:
             return {"meeting": ["Choose a meeting on or after the date the board sent the submission"]}
+        chosen["meeting"] = meeting
         return {}
 
     return transition_run(
@@ -153,7 +166,7 @@ def submission_schedule(*, actor, submission_id: int, event_date: date | None, m
         actor=actor,
         event_date=event_date,
         validate=validate,
-        kwargs={"meeting": meeting},
+        kwargs=chosen,
     )
 
 
@@ -359,6 +372,9 @@ def submission_withdraw(*, actor, submission_id: int, event_date: date | None, r
     )
 
 
+MEETING_ON_THAT_DATE = "There is already a meeting on that date"
+
+
 def meeting_create(*, actor, meets_on: date | None, members_present=(), minutes: str = "") -> PanelMeeting:
     """The secretariat sets up a panel meeting (usually monthly)."""
     if actor.role != Role.PANEL_SECRETARIAT:
@@ -366,8 +382,8 @@ def meeting_create(*, actor, meets_on: date | None, members_present=(), minutes:
     errors: dict[str, list[str]] = {}
     if meets_on is None:
         errors["meets_on"] = ["Enter the date of the meeting"]
-    elif PanelMeeting.objects.filter(meets_on=meets_on).exists():
-        errors["meets_on"] = ["There is already a meeting on that date"]
+    elif PanelMeeting.objects.filter(meets_on=meets_on).exists():  # the meetings that stand
+        errors["meets_on"] = [MEETING_ON_THAT_DATE]
     members = list(members_present)
     if any(m.role not in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT) for m in members):
         errors["members_present"] = ["Only panel members and the secretariat attend panel meetings"]
@@ -375,9 +391,15 @@ def meeting_create(*, actor, meets_on: date | None, members_present=(), minutes:
         errors["minutes"] = ["Minutes can be added once the meeting has taken place"]
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
-        meeting = PanelMeeting.objects.create(meets_on=meets_on, minutes=minutes.strip(), created_by=actor)
-        meeting.members_present.set(members)
+    try:
+        with transaction.atomic():
+            meeting = PanelMeeting.objects.create(meets_on=meets_on, minutes=minutes.strip(), created_by=actor)
+            meeting.members_present.set(members)
+    except IntegrityError as exc:
+        # Arranged by someone else a moment ago: the one-meeting-a-day constraint refused it.
+        if PanelMeeting.objects.filter(meets_on=meets_on).exists():
+            raise InvalidInput({"meets_on": [MEETING_ON_THAT_DATE]}) from exc
+        raise
     return meeting
 
 
@@ -400,4 +422,64 @@ def meeting_update(*, actor, meeting_id: int, members_present=(), minutes: str =
         meeting.minutes = minutes.strip()
         meeting.save(update_fields=["minutes"])
         meeting.members_present.set(members)
+    return meeting
+
+
+def meeting_withdrawal_refusals(meeting: PanelMeeting) -> list[str]:
+    """Why a meeting cannot be withdrawn, in words: only one with nothing scheduled to it and nothing
+    recorded at it was arranged by mistake."""
+    refusals = []
+    scheduled = PanelSubmission.objects.filter(meeting=meeting).count()
+    if scheduled:
+        refusals.append(
+            f"{_submissions(scheduled)} {'is' if scheduled == 1 else 'are'} on this meeting's agenda: "
+            "a meeting can be withdrawn only when nothing is scheduled to it"
+        )
+    # A submission rescheduled after the panel asked for information keeps its advice at this meeting
+    # (advice is the only history that names a meeting).
+    recorded = SubmissionEvent.objects.filter(meeting=meeting).values("submission_id").distinct().count()
+    if recorded:
+        refusals.append(
+            f"the panel's advice on {_submissions(recorded)} is recorded as given at this meeting: "
+            "a meeting at which the panel's work is recorded cannot be withdrawn"
+        )
+    return refusals
+
+
+def _submissions(n: int) -> str:
+    return f"{n} submission{'' if n == 1 else 's'}"
+
+
+def meeting_withdraw(*, actor, meeting_id: int, reason: str) -> PanelMeeting:
+    """The secretariat withdraws a meeting arranged by mistake. It leaves every list, choice and count
+    (its date can be used again); the meeting and its audit entry stay."""
+    with transaction.atomic():
+        # Locked: a submission being scheduled to it at this moment waits, then finds it withdrawn.
+        meeting = meetings_for_user(actor).select_for_update().filter(pk=meeting_id).first()
+        if meeting is None:
+            raise Http404("Not found")
+        if actor.role != Role.PANEL_SECRETARIAT:
+            raise RoleNotPermitted("Only the panel secretariat withdraws meetings")
+        errors: dict[str, list[str]] = {}
+        refusals = meeting_withdrawal_refusals(meeting)
+        if refusals:
+            errors["meeting"] = [capital(refusal) for refusal in refusals]
+        errors.update(_text_required(reason, "reason", "Enter the reason"))
+        if errors:
+            raise InvalidInput(errors)
+        meeting.withdrawn_at = timezone.now()
+        meeting.withdrawn_by = actor
+        meeting.withdrawal_reason = reason.strip()
+        meeting.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        AuditEntry.objects.create(
+            record=meeting,
+            board=None,  # a meeting is the panel's, not a board's
+            transition=MEETING_WITHDRAW,
+            from_state=MEETING_ARRANGED,
+            to_state=MEETING_WITHDRAWN,
+            event_date=timezone.localdate(),
+            actor=actor,
+            actor_role=actor.role,
+            reason=meeting.withdrawal_reason,
+        )
     return meeting

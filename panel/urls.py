@@ -12,4 +12,5 @@ urlpatterns = [
     path("submissions/<uuid:public_id>/<slug:name>/", views.submission_transition, name="transition"),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/<uuid:public_id>/", views.meeting_detail, name="meeting"),
+    path("meetings/<uuid:public_id>/withdraw/", views.meeting_withdraw, name="meeting_withdraw"),
 ]

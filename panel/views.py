@@ -41,6 +41,7 @@ from .forms import (
     CoveringNoteForm,
     InformationForm,
     MeetingForm,
+    MeetingWithdrawForm,
     PanelViewForm,
     ScheduleForm,
     SubmissionFilterForm,
@@ -423,14 +424,49 @@ def meeting_detail(request, public_id):
             raise PermissionDenied("Only the panel secretariat keeps the minutes")
         messages.error(request, "You can record attendance and minutes once the meeting has taken place.")
         return redirect(_meeting_url(meeting))
+    agenda = list(selectors.agenda(meeting))
     return render(
         request,
         "panel/meeting_detail.html",
         {
             "meeting": meeting,
             "held": held,
-            "agenda": list(selectors.agenda(meeting)),
+            "agenda": agenda,
             "present": present,
             "form": form,
+            # Offered only where it would be accepted: the secretariat's, with nothing scheduled or recorded.
+            "can_withdraw": user.is_secretariat and not agenda and not services.meeting_withdrawal_refusals(meeting),
         },
     )
+
+
+def _meeting_refused(request, meeting, refusals: list[str]):
+    messages.error(request, f"You cannot withdraw this meeting: {'; '.join(lower_first(r) for r in refusals)}.")
+    return redirect(_meeting_url(meeting))
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_withdraw(request, public_id):
+    """Withdraw a meeting arranged by mistake (secretariat): confirm, with the reason, then the meetings list."""
+    user = request.user
+    _panel_user_or_404(user)
+    meeting = selectors.meeting_for_user(user, public_id)
+    if not user.is_secretariat:
+        raise PermissionDenied("Only the panel secretariat withdraws meetings")
+    refusals = services.meeting_withdrawal_refusals(meeting)
+    if refusals:
+        return _meeting_refused(request, meeting, refusals)
+    form = MeetingWithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_withdraw(actor=user, meeting_id=meeting.pk, reason=form.cleaned_data["reason"])
+        except InvalidInput as exc:
+            if "meeting" in exc.errors:  # scheduled to since the page was shown
+                return _meeting_refused(request, meeting, exc.errors["meeting"])
+            add_service_errors(form, exc.errors)
+        except RoleNotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        else:
+            messages.success(request, f"The meeting of {meeting.meets_on:%-d %B %Y} has been withdrawn")
+            return redirect(reverse("panel:meetings"))
+    return render(request, "panel/meeting_withdraw.html", {"meeting": meeting, "form": form})
