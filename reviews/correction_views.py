@@ -67,6 +67,7 @@ def record_correct_page(request, record: str, public_id, field: str):
         if result is not None:
             messages.success(request, f"{item.label} corrected. The review's timeline shows the change.")
             return redirect(back)
+    what = _what(found, kind)
     recorded = "" if as_typed else f" Recorded as {value_words(item, old)}."
     return render(
         request,
@@ -76,7 +77,7 @@ def record_correct_page(request, record: str, public_id, field: str):
             "back": back,
             "review": review,
             "title": f"Correct {item.label[:1].lower()}{item.label[1:]}",
-            "intro": f"Of {_what(found, kind)}.{recorded} The correction is kept in the review's "
+            "intro": f"{what[:1].upper()}{what[1:]}.{recorded} The correction is kept in the review's "
             "timeline with the reason, and every clock it touches is worked out again.",
         },
     )
