@@ -21,7 +21,7 @@ from django.http import Http404
 
 from audit.models import CORRECT_DATE, AuditEntry
 from scr_tracker import regimes
-from scr_tracker.corrections import Correctable, correction_errors, correction_write, on
+from scr_tracker.corrections import Correctable, correction_check, correction_write, on
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
 from .models import Incident
@@ -106,13 +106,7 @@ def incident_correct(*, actor, incident_id: int, field: str, new_value: date | N
         if not actor.is_chair:
             raise RoleNotPermitted(CHAIR_ONLY)
         old = getattr(incident, field)
-        errors = correction_errors(item, old, new_value, reason)
-        if "new_value" not in errors:
-            broken = _rules(incident, field, new_value)
-            if broken:
-                errors["new_value"] = broken
-        if errors:
-            raise InvalidInput(errors)
+        correction_check(item, old, new_value, reason, lambda: _rules(incident, field, new_value))
         correction_write(
             actor=actor,
             record=incident,

@@ -30,7 +30,7 @@ from incidents.choices import Agency
 from incidents.models import Incident
 from incidents.selectors import incidents_for_user
 from scr_tracker.clock_rows import clock_rows_sync
-from scr_tracker.corrections import CHAIR_ONLY, CHOICE, LINE, TEXT, Correctable, correction_errors, correction_write, on
+from scr_tracker.corrections import CHAIR_ONLY, CHOICE, LINE, TEXT, Correctable, correction_check, correction_write, on
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview
@@ -186,13 +186,7 @@ def record_correct(*, actor, record: str, record_id: int, field: str, new_value,
         if not (actor.is_board_user and actor.is_chair):
             raise RoleNotPermitted(CHAIR_ONLY)
         old = getattr(found, field)
-        errors = correction_errors(item, old, new_value, reason)
-        if "new_value" not in errors:
-            broken = _rules(found, field, new_value)
-            if broken:
-                errors["new_value"] = broken
-        if errors:
-            raise InvalidInput(errors)
+        correction_check(item, old, new_value, reason, lambda: _rules(found, field, new_value))
         review = review_of(found)
         correction_write(
             actor=actor,
@@ -255,13 +249,7 @@ def decision_correct(*, actor, decision_id: int, new_value: date | None, reason:
             raise RoleNotPermitted(CHAIR_ONLY)
         decision = Decision.objects.select_for_update().get(pk=decision_id)
         old = decision.decided_on
-        errors = correction_errors(DECIDED_ON, old, new_value, reason)
-        if "new_value" not in errors:
-            broken = _decision_rules(decision, incident, new_value)
-            if broken:
-                errors["new_value"] = broken
-        if errors:
-            raise InvalidInput(errors)
+        correction_check(DECIDED_ON, old, new_value, reason, lambda: _decision_rules(decision, incident, new_value))
         correction_write(
             actor=actor,
             record=decision,

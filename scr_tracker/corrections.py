@@ -8,6 +8,7 @@ the entry it corrects (its own, or the latest correction of it), which stays in 
 marked corrected; a fact's correction stands on its own.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
 
 from .clock_rows import clock_rows_sync
+from .transitions import InvalidInput
 
 CHAIR_ONLY = "Only the board's chair can correct what was recorded"
 
@@ -71,6 +73,18 @@ def correction_errors(item: Correctable, old, new, reason: str) -> dict[str, lis
     if not (reason or "").strip():
         errors["reason"] = ["Enter the reason for the correction"]
     return errors
+
+
+def correction_check(item: Correctable, old, new, reason: str, rules: Callable[[], list[str]]) -> None:
+    """Refuse the correction (InvalidInput by field) unless it has a new value, other than the one recorded,
+    that keeps the record's rules (`rules()`, what it would break in words), and a reason."""
+    errors = correction_errors(item, old, new, reason)
+    if "new_value" not in errors:
+        broken = rules()
+        if broken:
+            errors["new_value"] = broken
+    if errors:
+        raise InvalidInput(errors)
 
 
 def correction_write(
