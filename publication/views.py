@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
+from scr_tracker.corrections import CHAIR_ONLY
+from scr_tracker.forms import CorrectionForm
 from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock, regime_of
 from scr_tracker.terms import term
@@ -26,6 +28,7 @@ from scr_tracker.transitions import available_transitions
 
 from . import selectors, services
 from .choices import PublicationState
+from .corrections import CORRECTABLE, publication_correct
 from .forms import (
     PlanForm,
     ProposeForm,
@@ -119,7 +122,20 @@ def publication_context(publication, user, *, today) -> dict:
         "publication_submission_history": list(submission_history(visible_submission)) if visible_submission else [],
         "earliest_publication_on": services.earliest_publication_on(publication),
         "earliest_take_down_on": services.earliest_take_down_on(publication),
+        # The chair's "Correct" links, by field, for the event dates recorded.
+        "publication_corrections": {
+            field: reverse("publication:correct", args=[publication.public_id, field])
+            for field in CORRECTABLE
+            if getattr(publication, field) is not None
+        }
+        if user.is_board_user and user.is_chair
+        else {},
     }
+
+
+def _field_words(field: str) -> str:
+    item = CORRECTABLE.get(field)
+    return f"{item.label[:1].lower()}{item.label[1:]}" if item else field.replace("_", " ")
 
 
 @require_http_methods(["GET"])
@@ -141,6 +157,7 @@ def publication_detail(request, public_id):
                 selectors.publication_timeline(publication),
                 transition_words=publication_transition_words,
                 state_words=publication_state_words,
+                field_words=_field_words,
             ),
         },
     )
@@ -327,3 +344,35 @@ def publication_record(request, public_id):
             messages.success(request, "The board's response and the NSPCC deposit saved")
             return redirect(_url(publication))
     return render(request, "publication/record.html", {"publication": publication, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def publication_correct_page(request, public_id, field: str):
+    """The chair corrects one of the publication's event dates typed by mistake (SPEC §8 "Corrections")."""
+    _reader_or_404(request.user)
+    publication = selectors.publication_for_user(request.user, public_id)
+    item = CORRECTABLE.get(field)
+    if item is None or getattr(publication, field) is None:
+        raise Http404("Not found")
+    if not (request.user.is_board_user and request.user.is_chair):
+        raise PermissionDenied(CHAIR_ONLY)
+    form = CorrectionForm(request.POST if request.method == "POST" else None, item=item)
+    if request.method == "POST" and form.is_valid():
+        result, _ = run_for_page(
+            lambda: publication_correct(
+                actor=request.user, publication_id=publication.pk, field=field, **form.cleaned_data
+            ),
+            form,
+            state_reason=_state_reason,
+        )
+        if result is not None:
+            messages.success(request, f"{item.label} corrected. The clocks and the publication's timeline show it.")
+            return redirect(_url(publication))
+    title = f"Correct {item.label[:1].lower()}{item.label[1:]}"
+    intro = (
+        f"Recorded as {_on(getattr(publication, field))}. The correction is kept in the publication's timeline "
+        "with the reason, and its clocks are worked out again."
+    )
+    return render(
+        request, "publication/correct.html", {"publication": publication, "form": form, "title": title, "intro": intro}
+    )

@@ -75,6 +75,15 @@ def correction_errors(item: Correctable, old, new, reason: str) -> dict[str, lis
     return errors
 
 
+def event_neighbours(record, event: str, old: date) -> tuple[date | None, date | None]:
+    """The dates of the record's events just before and just after its `event` dated `old` (its
+    effective entries, the event itself and its corrections left out): what a corrected date lies between."""
+    others = AuditEntry.objects.for_object(record).events().exclude(transition__in=(event, CORRECT_DATE))
+    before = others.filter(event_date__lte=old).order_by("-event_date").values_list("event_date", flat=True).first()
+    after = others.filter(event_date__gt=old).order_by("event_date").values_list("event_date", flat=True).first()
+    return before, after
+
+
 def correction_check(item: Correctable, old, new, reason: str, rules: Callable[[], list[str]]) -> None:
     """Refuse the correction (InvalidInput by field) unless it has a new value, other than the one recorded,
     that keeps the record's rules (`rules()`, what it would break in words), and a reason."""
