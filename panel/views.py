@@ -22,7 +22,8 @@ from audit.timeline import timeline_rows
 from incidents.forms import SIN_STEPS
 from incidents.services import SIN_FIELDS
 from incidents.words import sin_rows
-from scr_tracker.forms import add_service_errors
+from scr_tracker.corrections import CHAIR_ONLY
+from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.pages import PageRefusal, TransitionPages, check_transition, run_for_page, transition_view
 from scr_tracker.pages import TransitionPage as BaseTransitionPage
 from scr_tracker.terms import lower_first, term
@@ -34,6 +35,7 @@ from scr_tracker.transitions import (
 
 from . import selectors, services
 from .choices import SubmissionKind, SubmissionState
+from .corrections import SUBMITTED_ON, submission_correct
 from .forms import (
     AdviceForm,
     AttendanceForm,
@@ -181,7 +183,11 @@ def submission_detail(request, public_id):
                 selectors.submission_timeline(submission),
                 transition_words=submission_transition_words,
                 state_words=submission_state_words,
+                field_words=lambda field: lower_first(SUBMITTED_ON.label) if field == SUBMITTED_ON.field else field,
             ),
+            "correct_sent_href": reverse("panel:correct", args=[submission.public_id])
+            if submission.first_submitted_on and request.user.is_board_user and request.user.is_chair
+            else None,
             "opened_on": f"{submission.created_at:%-d %B %Y}",
             "clocks": selectors.submission_clocks(submission, today=_today()),
             "actions": [{**action, "href": links.get(action["name"])} for action in actions],
@@ -470,3 +476,31 @@ def meeting_withdraw(request, public_id):
             messages.success(request, f"The meeting of {meeting.meets_on:%-d %B %Y} has been withdrawn")
             return redirect(reverse("panel:meetings"))
     return render(request, "panel/meeting_withdraw.html", {"meeting": meeting, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def submission_correct_page(request, public_id):
+    """The chair corrects the date the board sent the submission, typed by mistake (SPEC §8 "Corrections")."""
+    submission = selectors.submission_for_user(request.user, public_id)
+    if submission.first_submitted_on is None:
+        raise Http404("Not found")
+    if not (request.user.is_board_user and request.user.is_chair):
+        raise PermissionDenied(CHAIR_ONLY)
+    back = _submission_url(submission)
+    form = CorrectionForm(request.POST if request.method == "POST" else None, item=SUBMITTED_ON)
+    if request.method == "POST" and form.is_valid():
+        result, _ = run_for_page(
+            lambda: submission_correct(actor=request.user, submission_id=submission.pk, **form.cleaned_data),
+            form,
+            state_reason=_state_reason,
+        )
+        if result is not None:
+            messages.success(request, f"{SUBMITTED_ON.label} corrected. The clocks and the timeline show it.")
+            return redirect(back)
+    intro = (
+        f"Recorded as {submission.first_submitted_on:%-d %B %Y}. The correction is kept in the submission's "
+        "timeline with the reason, and its clocks are worked out again."
+    )
+    title = "Correct the date the submission was sent"
+    context = {**_submission_context(submission), "form": form, "back": back, "title": title, "intro": intro}
+    return render(request, "panel/correct.html", context)
