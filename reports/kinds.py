@@ -28,12 +28,12 @@ from panel import selectors as panel_selectors
 from panel.services import submission_missing
 from panel.words import event_value_words, submission_clock_words, submission_state_words, submission_transition_words
 from reviews.choices import DecisionKind
-from reviews.selectors import review_of_incident, review_timeline
+from reviews.selectors import review_of_incident
+from reviews.timeline import review_timeline_rows
 from reviews.words import (
     decision_words,
     methodology_words,
     review_state_words,
-    review_transition_words,
     stop_reason_words,
 )
 from scr_tracker import clocks
@@ -198,12 +198,7 @@ def case_context(subject: Subject, user, today: date) -> dict:
             )
         ]
     if review is not None:
-        audit += [
-            ("Review", row)
-            for row in timeline_rows(
-                review_timeline(review), transition_words=review_transition_words, state_words=review_state_words
-            )
-        ]
+        audit += [("Review", row) for row in review_timeline_rows(review)]
     audit.sort(key=lambda pair: (pair[1].recorded_at, pair[1].event_date))
 
     values = {field: getattr(incident, field) for field in SIN_FIELDS}

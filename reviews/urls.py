@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, withdrawal_views
 
 app_name = "reviews"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("actions/<uuid:public_id>/<slug:name>/", views.action_transition, name="action_transition"),
     path("contributions/<uuid:public_id>/received/", views.contribution_receive, name="contribution_receive"),
     path("recommendations/<uuid:public_id>/actions/new/", views.action_add, name="action_add"),
+    path(
+        "contributions/<uuid:public_id>/withdraw/",
+        withdrawal_views.contribution_withdraw,
+        name="contribution_withdraw",
+    ),
+    path(
+        "recommendations/<uuid:public_id>/withdraw/",
+        withdrawal_views.recommendation_withdraw,
+        name="recommendation_withdraw",
+    ),
     path("<uuid:public_id>/", views.review_detail, name="review"),
     path("<uuid:public_id>/terms/", views.review_terms, name="terms"),
     path("<uuid:public_id>/contributions/new/", views.contribution_request, name="contribution_request"),

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.services import access_record
-from audit.timeline import timeline_rows
 from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
@@ -46,15 +45,16 @@ from .forms import (
     StartReviewForm,
     StopClockForm,
     TermsForm,
+    WithdrawActionForm,
 )
 from .models.actions import ACTION_TRANSITIONS
 from .models.reviews import REVIEW_TRANSITIONS
+from .timeline import review_timeline_rows
 from .words import (
     action_action_words,
     action_status_words,
     review_action_words,
     review_state_words,
-    review_transition_words,
 )
 
 REVIEWS_PER_PAGE = 25
@@ -156,6 +156,7 @@ def review_detail(request, public_id):
     steps = available_transitions(review, user, REVIEW_TRANSITIONS)
     links = {step["name"]: _transition_url(review, step["name"]) for step in steps if not step["blocked_by"]}
     can_write = user.is_board_user
+    can_withdraw = user.is_chair  # records entered by mistake (reviews.withdrawal_views)
     return render(
         request,
         "reviews/review_detail.html",
@@ -175,6 +176,9 @@ def review_detail(request, public_id):
                     "receive_href": reverse("reviews:contribution_receive", args=[contribution.public_id])
                     if can_write and contribution.received_on is None
                     else None,
+                    "withdraw_href": reverse("reviews:contribution_withdraw", args=[contribution.public_id])
+                    if can_withdraw
+                    else None,
                 }
                 for contribution in review.contributions.all()
             ],
@@ -185,15 +189,15 @@ def review_detail(request, public_id):
                         {"action": action, "clock": action.clock(today), "next_steps": _next_steps(action, user)}
                         for action in recommendation.actions.all()
                     ],
+                    "withdraw_href": reverse("reviews:recommendation_withdraw", args=[recommendation.public_id])
+                    if can_withdraw
+                    else None,
                 }
                 for recommendation in review.recommendations.all()
             ],
             "can_write": can_write,
-            "timeline_rows": timeline_rows(
-                selectors.review_timeline(review),
-                transition_words=review_transition_words,
-                state_words=review_state_words,
-            ),
+            "can_withdraw": can_withdraw,
+            "timeline_rows": review_timeline_rows(review),
         },
     )
 
@@ -424,6 +428,12 @@ ACTION_PAGES = {
         services.action_evidence_impact,
         lambda action: "Evidence of impact recorded",
         "Record how the action changed practice. This closes the loop from the review's recommendation.",
+    ),
+    "withdraw": TransitionPage(
+        WithdrawActionForm,
+        services.action_withdraw,
+        lambda action: "Action withdrawn. It has left the action plan and its clock has gone",
+        "Withdraw an action only if it was agreed by mistake.",
     ),
 }
 
