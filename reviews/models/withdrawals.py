@@ -6,7 +6,8 @@ feed, reminder, dashboard, PDF and statistic, and stays in the audit trail. The 
 (`objects`, and so every related set such as `review.contributions`) leaves withdrawn rows out;
 `all_objects` reads them all, for the audit trail, the withdrawal itself and a recommendation's
 next number. Related records reached forward (`action.recommendation`) use Django's base manager
-and are found withdrawn or not.
+and are found withdrawn or not. Anything that must reach every row, withdrawn or not (a future
+retention job deleting a closed case's records and files), reads `all_objects`.
 
 Contributions, recommendations and documents have no state machine: they carry when, by whom and
 why they were withdrawn. An action's `status` is a state machine; `withdrawn` is its last state.
