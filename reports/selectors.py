@@ -111,7 +111,8 @@ def board_report(board: Board, year: int, today: date) -> dict:
         .order_by("review__initiated_on", "review_id", "number")
     )
     names = {r.pk: review_name(r) for r in reviews}
-    status_counts = dict.fromkeys(ActionStatus.values, 0)
+    # Withdrawn actions are in no report (the default manager leaves them out): no row of noughts for them.
+    status_counts = dict.fromkeys((s for s in ActionStatus.values if s != ActionStatus.WITHDRAWN), 0)
     recommendation_rows = []
     overdue_actions = 0
     for recommendation in recommendations:

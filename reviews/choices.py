@@ -46,6 +46,7 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
     IMPACT_EVIDENCED = "impact_evidenced", "Impact evidenced"
+    WITHDRAWN = "withdrawn", "Withdrawn"  # entered by mistake: the chair withdrew it (it leaves every list)
 
 
 # The starting list of recommendation themes (administrators add and retire themes later).

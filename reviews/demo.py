@@ -1,5 +1,6 @@
 """Fictional demo work on a board's Serious Case Review (`seed_demo`): commissioned, agencies asked,
-the clock stopped for an inquest and resumed, recommendations and actions agreed."""
+the clock stopped for an inquest and resumed, recommendations and actions agreed; a contribution
+requested and an action agreed by mistake, both withdrawn by the chair."""
 
 from datetime import timedelta
 
@@ -14,8 +15,10 @@ from .services import (
     action_begin,
     action_complete,
     action_evidence_impact,
+    action_withdraw,
     contribution_receive,
     contribution_request,
+    contribution_withdraw,
     recommendation_add,
     review_resume_clock,
     review_start,
@@ -65,6 +68,19 @@ def seed_demo_review(*, chair, staff) -> None:
         requested_on=start,
         due_on=today + timedelta(days=5),
     )
+    mistaken = contribution_request(
+        actor=staff,
+        review_id=review.pk,
+        agency="police",
+        agency_name="Demo Constabulary (fictional), asked twice",
+        requested_on=start,
+        due_on=today + timedelta(days=5),
+    )
+    contribution_withdraw(
+        actor=chair,
+        contribution_id=mistaken.pk,
+        reason="Demo: a duplicate of the request to the constabulary, entered twice by mistake.",
+    )
     stopped_on = min(start + timedelta(days=10), today)
     review_stop_clock(
         actor=chair,
@@ -100,6 +116,20 @@ def seed_demo_review(*, chair, staff) -> None:
         owner_person="Designated nurse (fictional)",
         due_on=now + timedelta(days=5),
         description="Demo action: brief health visitors on the neglect toolkit.",
+    )
+    wrong = action_add(
+        actor=staff,
+        recommendation_id=recommendation.pk,
+        owner_agency="education",
+        owner_person="Head teacher (fictional)",
+        due_on=now + timedelta(days=30),
+        description="Demo action: agreed for another review's recommendation, entered here by mistake.",
+    )
+    action_withdraw(
+        actor=chair,
+        action_id=wrong.pk,
+        event_date=now,
+        reason="Demo: this action belongs to another review's recommendation.",
     )
 
 

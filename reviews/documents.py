@@ -271,11 +271,11 @@ class DocumentSizeLimitHandler(FileUploadHandler):
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def documents_for_user(user) -> QuerySet[Document]:
-    """The documents of the reviews the user may see (board users: their board's; panel: notified reviews)."""
-    return Document.objects.select_related("review", "uploaded_by").filter(
-        review__in=reviews_for_user(user).values("pk")
-    )
+def documents_for_user(user, *, withdrawn: bool = False) -> QuerySet[Document]:
+    """The documents of the reviews the user may see (board users: their board's; panel: notified reviews).
+    A withdrawn document is not among them (its download is a 404) unless `withdrawn` (to withdraw it)."""
+    manager = Document.all_objects if withdrawn else Document.objects
+    return manager.select_related("review", "uploaded_by").filter(review__in=reviews_for_user(user).values("pk"))
 
 
 def document_for_user(user, public_id) -> Document:

@@ -477,12 +477,14 @@ class EvidenceImpactForm(TransitionForm):
 # --- The action plan's filters -------------------------------------------------------------------
 
 OVERDUE = "yes"
+# A withdrawn action is in no list (`reviews.models.withdrawals`): there is nothing to filter for.
+LISTED_STATUSES = [(value, label) for value, label in ActionStatus.choices if value != ActionStatus.WITHDRAWN]
 
 
 class ActionFilterForm(forms.Form):
     """Filters of the action plan (a GET form). A bad value is shown as a field error and ignored."""
 
-    status = forms.ChoiceField(label="Status", choices=ANY + ActionStatus.choices, required=False)
+    status = forms.ChoiceField(label="Status", choices=ANY + LISTED_STATUSES, required=False)
     owner_agency = forms.ChoiceField(label="Owner", choices=ANY + Agency.choices, required=False)
     overdue = forms.ChoiceField(label="Overdue", choices=[*ANY, (OVERDUE, "Overdue only")], required=False)
 
@@ -508,3 +510,47 @@ class ActionFilterForm(forms.Form):
         if "overdue" in filters:
             filters["overdue"] = filters["overdue"] == OVERDUE
         return filters
+
+
+# --- Withdrawing a record entered by mistake (issue 15) ------------------------------------------
+
+WITHDRAWAL_HINT = (
+    f"For example, entered for the wrong review, or a duplicate. The review's history keeps it. {NAME_HINT}"
+)
+
+
+class WithdrawActionForm(TransitionForm):
+    """The chair withdraws an action agreed by mistake (the action's `withdraw` transition)."""
+
+    event_label = "When was the action withdrawn?"
+    event_name = "the date the action was withdrawn"
+    submit_label = "Withdraw the action"
+    reason_label = "Why is the action being withdrawn?"
+    reason_hint = WITHDRAWAL_HINT
+    reason_required = "Enter why the action is being withdrawn"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            *self.layout(), Submit("submit", self.submit_label, css_class="govuk-button--warning")
+        )
+
+
+class WithdrawalForm(forms.Form):
+    """The chair withdraws a contribution request, a recommendation or a document: why, then a red button."""
+
+    def __init__(self, *args, what: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=f"Why is the {what} being withdrawn?",
+            help_text=WITHDRAWAL_HINT,
+            widget=forms.Textarea,
+            error_messages={"required": f"Enter why the {what} is being withdrawn"},
+        )
+        self.helper = _helper(
+            Field.textarea("reason", label_size=Size.SMALL, rows=5),
+            Submit("submit", f"Withdraw the {what}", css_class="govuk-button--warning"),
+        )
+
+    def payload(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]}

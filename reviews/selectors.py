@@ -13,7 +13,8 @@ from incidents.models import Incident
 from scr_tracker.clock_rows import with_clock
 
 from .choices import OPEN_REVIEW_STATES
-from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod, Theme
+from .models import Action, Contribution, Decision, Document, Recommendation, SeriousCaseReview, StopPeriod, Theme
+from .models.withdrawals import WITHDRAW
 
 BOARD_FIELD = "incident__board"
 
@@ -68,22 +69,29 @@ def review_list(user, *, today: date) -> QuerySet[SeriousCaseReview]:
     return reviews_for_user(user).annotate(open_stops=Exists(open_stop)).order_by("-initiated_on", "-pk")
 
 
-def contributions_for_user(user) -> QuerySet[Contribution]:
-    contributions = with_clock(Contribution.objects.select_related("review"), "agency_contribution")
+# `withdrawn=True` reads withdrawn records too: only for withdrawing them (the service refuses a second time
+# with its reason) and for the audit trail. Everything else reads the records not withdrawn.
+
+
+def contributions_for_user(user, *, withdrawn: bool = False) -> QuerySet[Contribution]:
+    manager = Contribution.all_objects if withdrawn else Contribution.objects
+    contributions = with_clock(manager.select_related("review"), "agency_contribution")
     return contributions.filter(review__in=reviews_for_user(user).values("pk"))
 
 
-def recommendations_for_user(user) -> QuerySet[Recommendation]:
+def recommendations_for_user(user, *, withdrawn: bool = False) -> QuerySet[Recommendation]:
+    manager = Recommendation.all_objects if withdrawn else Recommendation.objects
     return (
-        Recommendation.objects.select_related("review")
+        manager.select_related("review")
         .prefetch_related("themes")
         .filter(review__in=reviews_for_user(user).values("pk"))
     )
 
 
-def actions_for_user(user) -> QuerySet[Action]:
+def actions_for_user(user, *, withdrawn: bool = False) -> QuerySet[Action]:
     """Actions are the board's own work: board users only (the panel reads reports, not action plans)."""
-    actions = with_clock(Action.objects.select_related("recommendation__review", "board"), "action_due")
+    manager = Action.all_objects if withdrawn else Action.objects
+    actions = with_clock(manager.select_related("recommendation__review", "board"), "action_due")
     return board_records_for_user(user, actions)
 
 
@@ -139,8 +147,35 @@ def review_page(user, public_id) -> SeriousCaseReview:
 
 
 def review_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
-    """Every transition of the review: who, their role, when recorded, the event date, the reason."""
-    return AuditEntry.objects.for_object(review).select_related("actor").order_by("recorded_at", "pk")
+    """Every transition of the review: who, their role, when recorded, the event date, the reason; and the
+    withdrawal of each of its contributions, recommendations, actions and documents (one query)."""
+
+    def of(model: str, pks: QuerySet) -> Q:
+        return Q(content_type__app_label="reviews", content_type__model=model, object_id__in=pks.values("pk"))
+
+    withdrawals = Q(transition=WITHDRAW) & (
+        of("contribution", Contribution.all_objects.filter(review=review))
+        | of("recommendation", Recommendation.all_objects.filter(review=review))
+        | of("action", Action.all_objects.filter(recommendation__review=review))
+        | of("document", Document.all_objects.filter(review=review))
+    )
+    own = Q(content_type=ContentType.objects.get_for_model(SeriousCaseReview), object_id=review.pk)
+    entries = AuditEntry.objects.filter(own | withdrawals).select_related("actor", "content_type")
+    return entries.order_by("recorded_at", "pk")
+
+
+def withdrawn_records(entries) -> dict[tuple[str, int], object]:
+    """The records withdrawn in `entries` (review_timeline's), by (model name, pk): one query per kind present."""
+    models = {"contribution": Contribution, "recommendation": Recommendation, "action": Action, "document": Document}
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        if entry.transition == WITHDRAW and entry.content_type.model in models:
+            wanted.setdefault(entry.content_type.model, set()).add(entry.object_id)
+    return {
+        (name, record.pk): record
+        for name, pks in wanted.items()
+        for record in models[name].all_objects.filter(pk__in=pks)
+    }
 
 
 def open_reviews_of_board(incident) -> list[SeriousCaseReview]:
@@ -246,7 +281,7 @@ def active_themes_named(names) -> dict[str, int]:
 
 def review_parts_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
     """The entries of the review's parts (contributions, recommendations, actions), withdrawn ones
-    too: their transitions and corrections, oldest first, in one query."""
+    too: their transitions and corrections but their withdrawals, oldest first, in one query."""
     of_review = {
         Contribution: Q(review=review),
         Recommendation: Q(review=review),
@@ -254,5 +289,7 @@ def review_parts_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
     }
     parts = Q()
     for model, content_type in ContentType.objects.get_for_models(*of_review).items():  # cached after the first
-        parts |= Q(content_type=content_type, object_id__in=model._base_manager.filter(of_review[model]).values("pk"))
-    return AuditEntry.objects.filter(parts).select_related("actor", "content_type").order_by("recorded_at", "pk")
+        parts |= Q(content_type=content_type, object_id__in=model.all_objects.filter(of_review[model]).values("pk"))
+    # Their withdrawals are review_timeline's, in its words.
+    entries = AuditEntry.objects.filter(parts).exclude(transition=WITHDRAW).select_related("actor", "content_type")
+    return entries.order_by("recorded_at", "pk")

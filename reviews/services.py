@@ -1,4 +1,5 @@
-"""Recording the chair's initiation decision (SPEC §4.2)."""
+"""Recording the chair's initiation decision (SPEC §4.2), and the review's work (SPEC §4.3): its transitions,
+contributions, recommendations, actions and, for records entered by mistake, their withdrawal by the chair."""
 
 from collections.abc import Callable
 from datetime import date
@@ -8,6 +9,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Role
 from audit.models import AuditEntry
 from incidents.choices import Agency
 from incidents.models import Incident
@@ -24,7 +26,9 @@ from .choices import (
     ReviewState,
     StopReason,
 )
-from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview, StopPeriod, Theme
+from .documents import documents_for_user
+from .models import Action, Contribution, Decision, Document, Recommendation, SeriousCaseReview, StopPeriod, Theme
+from .models.withdrawals import WITHDRAW
 from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
 from .words import decision_words
 
@@ -568,7 +572,8 @@ def recommendation_add(
             errors["themes"] = ["Select at least one theme from the list"]
         if errors:
             raise InvalidInput(errors)
-        number = (review.recommendations.aggregate(m=Max("number"))["m"] or 0) + 1
+        # Withdrawn recommendations keep their numbers: the next is numbered after every one of the review.
+        number = (Recommendation.all_objects.filter(review=review).aggregate(m=Max("number"))["m"] or 0) + 1
         recommendation = Recommendation.objects.create(
             review=review, number=number, text=text.strip(), addressed_to=addressed_to, created_by=actor
         )
@@ -621,8 +626,9 @@ def action_add(
 
 
 def _action_run(name: str, *, actor, action_id: int, event_date: date | None, **kwargs) -> Action:
+    # Withdrawn actions are read too, so that a transition on one is refused by its state (409), not a 404.
     return transition_run(
-        queryset=actions_for_user(actor),
+        queryset=actions_for_user(actor, withdrawn=True),
         pk=action_id,
         name=name,
         actor=actor,
@@ -652,3 +658,110 @@ def action_evidence_impact(*, actor, action_id: int, event_date: date | None, ev
         validate=lambda a: {} if (evidence or "").strip() else {"evidence": ["Describe the evidence of impact"]},
         kwargs={"evidence": (evidence or "").strip()},
     )
+
+
+# --- Withdrawing a record entered by mistake (issue 15) --------------------------------------------------
+# The chair withdraws a contribution request, a recommendation (with its actions), an action or a document,
+# with a reason. Each withdrawal is an audit entry of the record (transition `withdraw`), shown in the
+# review's timeline; the record leaves every list and its clock row goes (`clock_rows_sync`).
+
+WITHDRAWN = "withdrawn"
+
+
+def _withdrawal_reason(reason: str | None, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": [f"Enter why the {what} is being withdrawn"]})
+    return reason
+
+
+def _withdrawable(queryset, pk: int, actor, what: str):
+    """The record, locked, in the actor's scope (404 otherwise); the chair's to withdraw, once."""
+    record = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    if record is None:
+        raise Http404("Not found")
+    if actor.role != Role.BOARD_CHAIR:
+        raise RoleNotPermitted(f"Only the chair withdraws {what}s")
+    if record.is_withdrawn:
+        raise NotAllowedInState(WITHDRAW, WITHDRAWN, ())
+    return record
+
+
+def _withdraw(record, *, actor, reason: str, board_id: int, from_state: str) -> None:
+    """Mark the record withdrawn and write its audit entry (no state machine: the states are words)."""
+    record.withdrawn_at = timezone.now()
+    record.withdrawn_by = actor
+    record.withdrawal_reason = reason
+    record._change_reason = "Withdrawn"  # django-simple-history's note on the version it keeps
+    record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    AuditEntry.objects.create(
+        record=record,
+        board_id=board_id,
+        transition=WITHDRAW,
+        from_state=from_state,
+        to_state=WITHDRAWN,
+        event_date=timezone.localdate(),
+        actor=actor,
+        actor_role=actor.role,
+        reason=reason,
+    )
+
+
+def contribution_withdraw(*, actor, contribution_id: int, reason: str) -> Contribution:
+    """The chair withdraws a contribution requested by mistake: it leaves the review and its clock goes."""
+    with transaction.atomic():
+        contribution = _withdrawable(
+            contributions_for_user(actor, withdrawn=True), contribution_id, actor, "agency contribution"
+        )
+        reason = _withdrawal_reason(reason, "agency contribution request")
+        state = "received" if contribution.received_on else "requested"
+        _withdraw(contribution, actor=actor, reason=reason, board_id=contribution.review.board_id, from_state=state)
+        clock_rows_sync(contribution)
+    return contribution
+
+
+def recommendation_withdraw(*, actor, recommendation_id: int, reason: str) -> Recommendation:
+    """The chair withdraws a recommendation added by mistake, and with it each of its actions not already
+    withdrawn (each audited). Its number stays taken."""
+    with transaction.atomic():
+        recommendation = _withdrawable(
+            recommendations_for_user(actor, withdrawn=True), recommendation_id, actor, "recommendation"
+        )
+        reason = _withdrawal_reason(reason, "recommendation")
+        review = recommendation.review
+        _withdraw(recommendation, actor=actor, reason=reason, board_id=review.board_id, from_state="recorded")
+        today = timezone.localdate()
+        for action_id in Action.objects.filter(recommendation=recommendation).values_list("pk", flat=True):
+            _action_run(
+                "withdraw",
+                actor=actor,
+                action_id=action_id,
+                event_date=today,
+                reason=f"Recommendation {recommendation.number} withdrawn: {reason}",
+            )
+        clock_rows_sync(review)
+    return recommendation
+
+
+def action_withdraw(*, actor, action_id: int, event_date: date | None, reason: str) -> Action:
+    """The chair withdraws an action agreed by mistake, from any status: it leaves the action plan and its
+    clock goes."""
+    reason = (reason or "").strip()
+    return _action_run(
+        "withdraw",
+        actor=actor,
+        action_id=action_id,
+        event_date=event_date,
+        reason=reason,
+        validate=lambda a: {} if reason else {"reason": ["Enter why the action is being withdrawn"]},
+    )
+
+
+def document_withdraw(*, actor, document_id: int, reason: str) -> Document:
+    """The chair withdraws a document uploaded by mistake: it leaves the review's list and cannot be
+    downloaded. Its stored bytes stay (retention removes them in its own time)."""
+    with transaction.atomic():
+        document = _withdrawable(documents_for_user(actor, withdrawn=True), document_id, actor, "document")
+        reason = _withdrawal_reason(reason, "document")
+        _withdraw(document, actor=actor, reason=reason, board_id=document.review.board_id, from_state="uploaded")
+    return document

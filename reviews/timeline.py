@@ -1,5 +1,6 @@
-"""A review's timeline: its own entries and its parts' (each agency contribution, recommendation
-and action), in words, oldest first; the review page and the case summary PDF show it."""
+"""A review's timeline in words, oldest first: its own transitions and corrections, the withdrawal of each of
+its records (issue 15), and its parts' entries (each agency contribution's, recommendation's and action's
+transitions and corrections), each part named. The review page and the case chronology show it."""
 
 from datetime import date
 
@@ -9,8 +10,15 @@ from scr_tracker.corrections import CHOICE, DATE, value_words
 
 from .corrections import RECORDS
 from .models import Action, Contribution, Recommendation, SeriousCaseReview
-from .selectors import review_parts_timeline, review_timeline
-from .words import action_status_words, action_transition_words, review_state_words, review_transition_words
+from .selectors import review_parts_timeline, review_timeline, withdrawn_records
+from .words import (
+    action_status_words,
+    action_transition_words,
+    review_state_words,
+    review_transition_words,
+    withdrawal_state_words,
+    withdrawn_record_words,
+)
 
 _PART_RECORDS = {Contribution: "contribution", Recommendation: "recommendation", Action: "action"}
 
@@ -43,15 +51,39 @@ def _subject(parts: dict[tuple[type, int], str]):
     return subject
 
 
+def _own_and_withdrawals(review: SeriousCaseReview) -> list[TimelineRow]:
+    entries = list(review_timeline(review))
+    own = [
+        entry for entry in entries if entry.object_id == review.pk and entry.content_type.model == "seriouscasereview"
+    ]
+    rows = dict(
+        zip(
+            (entry.pk for entry in own),
+            timeline_rows(
+                own,
+                transition_words=review_transition_words,
+                state_words=review_state_words,
+                field_words=_field_words("review"),
+                value_words=_value("review"),
+            ),
+            strict=True,
+        )
+    )
+    others = [entry for entry in entries if entry.pk not in rows]
+    records = withdrawn_records(others)
+    for entry in others:
+        kind = entry.content_type.model
+        words = withdrawn_record_words(kind, records.get((kind, entry.object_id)))
+        (row,) = timeline_rows(
+            [entry], transition_words=lambda name, words=words: words, state_words=withdrawal_state_words
+        )
+        rows[entry.pk] = row
+    return [rows[entry.pk] for entry in entries]
+
+
 def review_timeline_rows(review: SeriousCaseReview) -> list[TimelineRow]:
     """Every entry of the review and of its parts, each part named ("Recommendation 2")."""
-    rows = timeline_rows(
-        review_timeline(review),
-        transition_words=review_transition_words,
-        state_words=review_state_words,
-        field_words=_field_words("review"),
-        value_words=_value("review"),
-    )
+    rows = _own_and_withdrawals(review)
     entries = list(review_parts_timeline(review))
     names = _part_names(entries)
     for model, record_name in _PART_RECORDS.items():
@@ -75,11 +107,11 @@ def _part_names(entries: list[AuditEntry]) -> dict[tuple[type, int], str]:
     for entry in entries:
         wanted.setdefault(entry.content_type.model_class(), set()).add(entry.object_id)
     names: dict[tuple[type, int], str] = {}
-    for contribution in Contribution._base_manager.filter(pk__in=wanted.get(Contribution, ())):
+    for contribution in Contribution.all_objects.filter(pk__in=wanted.get(Contribution, ())):
         names[Contribution, contribution.pk] = f"Contribution from {contribution.agency_name}"
-    for recommendation in Recommendation._base_manager.filter(pk__in=wanted.get(Recommendation, ())):
+    for recommendation in Recommendation.all_objects.filter(pk__in=wanted.get(Recommendation, ())):
         names[Recommendation, recommendation.pk] = f"Recommendation {recommendation.number}"
-    actions = Action._base_manager.filter(pk__in=wanted.get(Action, ())).select_related("recommendation")
+    actions = Action.all_objects.filter(pk__in=wanted.get(Action, ())).select_related("recommendation")
     for action in actions:
         names[Action, action.pk] = f"Action of recommendation {action.recommendation.number}"
     return names

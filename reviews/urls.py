@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import correction_views, views
+from . import correction_views, views, withdrawal_views
 
 app_name = "reviews"
 
@@ -12,6 +12,16 @@ urlpatterns = [
     path("recommendations/<uuid:public_id>/actions/new/", views.action_add, name="action_add"),
     path("correct/<slug:record>/<uuid:public_id>/<slug:field>/", correction_views.record_correct_page, name="correct"),
     path("decisions/<uuid:public_id>/correct/", correction_views.decision_correct_page, name="correct_decision"),
+    path(
+        "contributions/<uuid:public_id>/withdraw/",
+        withdrawal_views.contribution_withdraw,
+        name="contribution_withdraw",
+    ),
+    path(
+        "recommendations/<uuid:public_id>/withdraw/",
+        withdrawal_views.recommendation_withdraw,
+        name="recommendation_withdraw",
+    ),
     path("<uuid:public_id>/", views.review_detail, name="review"),
     path("<uuid:public_id>/terms/", views.review_terms, name="terms"),
     path("<uuid:public_id>/contributions/new/", views.contribution_request, name="contribution_request"),

@@ -45,6 +45,7 @@ from .forms import (
     StartReviewForm,
     StopClockForm,
     TermsForm,
+    WithdrawActionForm,
 )
 from .models.actions import ACTION_TRANSITIONS
 from .models.reviews import REVIEW_TRANSITIONS
@@ -155,6 +156,7 @@ def review_detail(request, public_id):
     steps = available_transitions(review, user, REVIEW_TRANSITIONS)
     links = {step["name"]: _transition_url(review, step["name"]) for step in steps if not step["blocked_by"]}
     can_write = user.is_board_user
+    can_withdraw = user.is_chair  # records entered by mistake (reviews.withdrawal_views)
     return render(
         request,
         "reviews/review_detail.html",
@@ -174,6 +176,9 @@ def review_detail(request, public_id):
                     "receive_href": reverse("reviews:contribution_receive", args=[contribution.public_id])
                     if can_write and contribution.received_on is None
                     else None,
+                    "withdraw_href": reverse("reviews:contribution_withdraw", args=[contribution.public_id])
+                    if can_withdraw
+                    else None,
                 }
                 for contribution in review.contributions.all()
             ],
@@ -184,11 +189,15 @@ def review_detail(request, public_id):
                         {"action": action, "clock": action.clock(today), "next_steps": _next_steps(action, user)}
                         for action in recommendation.actions.all()
                     ],
+                    "withdraw_href": reverse("reviews:recommendation_withdraw", args=[recommendation.public_id])
+                    if can_withdraw
+                    else None,
                 }
                 for recommendation in review.recommendations.all()
             ],
             "can_write": can_write,
             "can_correct": can_write and user.is_chair,
+            "can_withdraw": can_withdraw,
             "timeline_rows": review_timeline_rows(review),
         },
     )
@@ -420,6 +429,12 @@ ACTION_PAGES = {
         services.action_evidence_impact,
         lambda action: "Evidence of impact recorded",
         "Record how the action changed practice. This closes the loop from the review's recommendation.",
+    ),
+    "withdraw": TransitionPage(
+        WithdrawActionForm,
+        services.action_withdraw,
+        lambda action: "Action withdrawn. It has left the action plan and its clock has gone",
+        "Withdraw an action only if it was agreed by mistake.",
     ),
 }
 

@@ -26,12 +26,29 @@ ACTION_TRANSITIONS = {
     "begin": "Work started",
     "complete": "Action completed",
     "evidence_impact": "Impact evidenced",
+    "withdraw": "Action withdrawn",
 }
 
 ACTION_ACTIONS = {
     "begin": "Start the action",
     "complete": "Complete the action",
     "evidence_impact": "Record evidence of impact",
+    "withdraw": "Withdraw the action",
+}
+
+# A withdrawn record (issue 15) as the review's timeline names it, and the words of its states before and
+# after (contributions, recommendations and documents have no state machine; an action's are its statuses).
+WITHDRAWN_RECORDS = {
+    "contribution": "Agency contribution request",
+    "recommendation": "Recommendation",
+    "action": "Action",
+    "document": "Document",
+}
+WITHDRAWAL_STATES = {
+    "requested": "Requested",
+    "received": "Received",
+    "recorded": "Recorded",
+    "uploaded": "Uploaded",
 }
 
 # A review's clocks, in their declarations' words (`scr_tracker.regimes`).
@@ -49,6 +66,7 @@ ACTION_STATUS_COLOURS = {
     ActionStatus.IN_PROGRESS: "light-blue",
     ActionStatus.COMPLETED: "green",
     ActionStatus.IMPACT_EVIDENCED: "turquoise",
+    ActionStatus.WITHDRAWN: "red",
 }
 
 
@@ -120,3 +138,26 @@ def addressed_to_words(value: str) -> str:
 
 def agency_words(value: str) -> str:
     return _label(Agency, value)
+
+
+def withdrawn_record_words(kind: str, record) -> str:
+    """What the timeline says of a withdrawal: "Agency contribution request withdrawn: Fictional Constabulary"."""
+    what = WITHDRAWN_RECORDS.get(kind, _fallback(kind))
+    if record is None:
+        return f"{what} withdrawn"
+    name = {
+        "contribution": lambda: record.agency_name,
+        "recommendation": lambda: f"number {record.number}",
+        "action": lambda: _shortened(record.description),
+        "document": lambda: record.title,
+    }.get(kind, lambda: "")()
+    return f"{what} withdrawn: {name}" if name else f"{what} withdrawn"
+
+
+def _shortened(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def withdrawal_state_words(value: str) -> str:
+    return WITHDRAWAL_STATES.get(value) or action_status_words(value)

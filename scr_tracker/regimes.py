@@ -319,8 +319,9 @@ WT2013 = Regime(
             title="Agency contribution",
             words="",
             page=("reviews:review", "review.public_id"),
-            # Not waited for once the review is complete.
+            # Not waited for once the review is complete; gone once withdrawn (requested by mistake).
             halted_when={"review.state": ("completed",)},
+            applies_unless={"is_withdrawn": (True,)},
             reminded=STAFF,
             task="An agency contribution to the review",
         ),
@@ -333,6 +334,8 @@ WT2013 = Regime(
             title="Action due",
             words="",
             page=("reviews:review", "recommendation.review.public_id"),
+            # Gone once withdrawn (agreed by mistake).
+            applies_unless={"status": ("withdrawn",)},
             reminded=STAFF,
             task="An action from a review recommendation",
         ),

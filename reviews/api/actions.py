@@ -1,4 +1,9 @@
-"""The board's action plan: actions carrying out recommendations, with their transitions and clock."""
+"""The board's action plan: actions carrying out recommendations, with their transitions and clock.
+
+A withdrawn action (the chair's `withdraw`, for one agreed by mistake) is in no list and its detail is a
+404, as for any record out of reach; the answer to the `withdraw` transition itself is the action as it now
+is, `withdrawn`, the one time the API shows it. A second `withdraw` is a 409.
+"""
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -15,13 +20,14 @@ from scr_tracker.api import (
     TransitionInput,
     error_responses,
     transition_api_view,
+    transition_reason,
 )
 from scr_tracker.transitions import available_transitions
 
 from ..choices import ActionStatus
 from ..models.actions import ACTION_TRANSITIONS
 from ..selectors import ActionFilters, action_plan, actions_for_user, recommendation_for_user
-from ..services import action_add, action_begin, action_complete, action_evidence_impact
+from ..services import action_add, action_begin, action_complete, action_evidence_impact, action_withdraw
 from . import NOT_IN_SCOPE
 
 # --- Output -------------------------------------------------------------------------------------
@@ -62,10 +68,14 @@ class ActionOutput(serializers.Serializer):
 # --- Input --------------------------------------------------------------------------------------
 
 
+# A withdrawn action is in no list: there is nothing to filter for.
+LISTED_STATUSES = [(value, label) for value, label in ActionStatus.choices if value != ActionStatus.WITHDRAWN]
+
+
 class ActionFilter(serializers.Serializer):
     """The action plan's filters, as query parameters (blank means no filter)."""
 
-    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=LISTED_STATUSES, required=False, allow_blank=True)
     owner_agency = serializers.ChoiceField(choices=Agency.choices, required=False, allow_blank=True)
     overdue = serializers.BooleanField(
         required=False, allow_null=True, help_text="true: only actions past their due date and not completed"
@@ -105,12 +115,19 @@ class EvidenceImpactInput(TransitionInput):
     evidence = serializers.CharField(allow_blank=True, default="", help_text="Required")
 
 
+class WithdrawActionInput(TransitionInput):
+    """`withdraw` (chair): the action was agreed by mistake; it leaves the action plan and its clock goes."""
+
+    reason = transition_reason("Required: why the action is withdrawn")
+
+
 TRANSITION_APIS: dict[str, TransitionApiSpec] = {
     "begin": TransitionApiSpec(BeginActionInput, action_begin, "Work on the action has started"),
     "complete": TransitionApiSpec(CompleteActionInput, action_complete, "The action is done"),
     "evidence_impact": TransitionApiSpec(
         EvidenceImpactInput, action_evidence_impact, "Record the evidence that the action changed practice"
     ),
+    "withdraw": TransitionApiSpec(WithdrawActionInput, action_withdraw, "Withdraw an action agreed by mistake (chair)"),
 }
 
 
@@ -161,6 +178,15 @@ class ActionDetailApi(RecordDetailApi):
     records = staticmethod(actions_for_user)
 
 
+class WithdrawnActionApi(ActionDetailApi):
+    """The answer to `withdraw`: the action read withdrawn or not (no route of its own)."""
+
+    records = staticmethod(lambda user: actions_for_user(user, withdrawn=True))
+
+
 def transition_view(name: str):
     """The view for `POST actions/<id>/transitions/<name>/`, documented with its own payload."""
+    if name == "withdraw":
+        # Found withdrawn too, so that a second withdrawal is a 409; answered with the action as it now is.
+        return transition_api_view(name, TRANSITION_APIS[name], detail=WithdrawnActionApi)
     return transition_api_view(name, TRANSITION_APIS[name], detail=ActionDetailApi)

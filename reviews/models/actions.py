@@ -17,10 +17,12 @@ from scr_tracker.clock_rows import clock_of
 from scr_tracker.transitions import roles
 
 from ..choices import ActionStatus, AddressedTo
+from .withdrawals import Withdrawable
 
 BOARD = roles(Role.BOARD_STAFF, Role.BOARD_CHAIR)
+CHAIR = roles(Role.BOARD_CHAIR)
 A = ActionStatus
-ACTION_TRANSITIONS = ("begin", "complete", "evidence_impact")
+ACTION_TRANSITIONS = ("begin", "complete", "evidence_impact", "withdraw")
 
 
 class Theme(models.Model):
@@ -36,7 +38,10 @@ class Theme(models.Model):
         return self.name
 
 
-class Recommendation(models.Model):
+class Recommendation(Withdrawable):
+    """A recommendation of the review. One made by mistake is withdrawn (`Withdrawable`) with its actions;
+    its number stays taken (the next one is numbered after every recommendation, withdrawn or not)."""
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey("reviews.SeriousCaseReview", on_delete=models.PROTECT, related_name="recommendations")
     number = models.PositiveSmallIntegerField(help_text="Its number in the overview report")
@@ -48,6 +53,7 @@ class Recommendation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["review", "number"]
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="recommendation_number_per_review")]
 
@@ -55,8 +61,16 @@ class Recommendation(models.Model):
         return f"Recommendation {self.number}"
 
 
+class CurrentActions(models.Manager):
+    """The actions not withdrawn (see `reviews.models.withdrawals`)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=A.WITHDRAWN)
+
+
 class Action(FSMModelMixin, models.Model):
-    """Who will do what by when to carry out a recommendation, and the evidence that it made a difference."""
+    """Who will do what by when to carry out a recommendation, and the evidence that it made a difference.
+    One agreed by mistake is withdrawn by the chair from any status: it leaves every list and its clock goes."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     board = models.ForeignKey("accounts.Board", on_delete=models.PROTECT, related_name="actions")
@@ -72,7 +86,11 @@ class Action(FSMModelMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords(excluded_fields=["status"])
 
+    all_objects = models.Manager()  # withdrawn or not: the audit trail's
+    objects = CurrentActions()  # the default (Meta.default_manager_name), so every related set too
+
     class Meta:
+        default_manager_name = "objects"
         ordering = ["due_on", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -107,6 +125,21 @@ class Action(FSMModelMixin, models.Model):
     def evidence_impact(self, *, evidence: str, by=None, description=None):
         """Evidence that the change made a difference to practice."""
         self.evidence = evidence
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=[A.OPEN, A.IN_PROGRESS, A.COMPLETED, A.IMPACT_EVIDENCED],
+        target=A.WITHDRAWN,
+        permission=CHAIR,
+    )
+    def withdraw(self, *, by=None, description=None):
+        """The action was agreed by mistake: it leaves the action plan, and its clock goes."""
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == A.WITHDRAWN
 
     clock_record = "action"
     clock_rows = GenericRelation("scr_tracker.ClockRow")

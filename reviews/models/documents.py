@@ -4,6 +4,8 @@ The row holds what the server found, never what the browser claimed: the type de
 file's contents, the size and SHA-256 of the bytes stored, and a file name the server made up.
 The person's own file name is kept, cleaned, for display only. The bytes live in private storage
 (`reviews.documents.document_storage`) and reach a browser only through the download view.
+A document uploaded by mistake is withdrawn (`Withdrawable`): it leaves the review's list and its
+download is a 404; its bytes stay in the store (retention deletes them, in its own time).
 """
 
 import uuid
@@ -11,6 +13,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from .withdrawals import Withdrawable
 
 
 class DocumentKind(models.TextChoices):
@@ -28,7 +32,7 @@ class DocumentType(models.TextChoices):
     ODT = "application/vnd.oasis.opendocument.text", "ODT"
 
 
-class Document(models.Model):
+class Document(Withdrawable):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey("reviews.SeriousCaseReview", on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=32, choices=DocumentKind.choices)
@@ -42,6 +46,7 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["uploaded_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty"),

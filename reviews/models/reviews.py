@@ -17,6 +17,7 @@ from scr_tracker.clock_rows import clock_of, due_of, original_due_of
 from scr_tracker.transitions import blocking, roles
 
 from ..choices import OPEN_REVIEW_STATES, Methodology, ReviewState, StopReason
+from .withdrawals import Withdrawable
 
 BOARD = roles(Role.BOARD_STAFF, Role.BOARD_CHAIR)
 CHAIR = roles(Role.BOARD_CHAIR)
@@ -193,8 +194,9 @@ class StopPeriod(models.Model):
         return f"Stopped {self.stopped_on} to {self.resumed_on or 'open'}"
 
 
-class Contribution(models.Model):
-    """An agency's contribution (an individual management review or agency report), with its own clock."""
+class Contribution(Withdrawable):
+    """An agency's contribution (an individual management review or agency report), with its own clock.
+    A request made by mistake is withdrawn (`Withdrawable`): it leaves every list and its clock goes."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(SeriousCaseReview, on_delete=models.PROTECT, related_name="contributions")
@@ -210,6 +212,7 @@ class Contribution(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["due_on", "pk"]
         constraints = [
             models.CheckConstraint(

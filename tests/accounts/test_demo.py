@@ -93,6 +93,14 @@ def test_seed_demo_puts_a_review_in_progress_with_its_work():
     assert review.completion_due() > review.completion_due_original()
     assert review.contributions.count() == 2
     assert Action.objects.filter(recommendation__review=review).count() == 2
+    # A contribution requested and an action agreed by mistake, each withdrawn by the chair (issue 15).
+    from reviews.models import Contribution
+
+    (contribution,) = Contribution.all_objects.filter(review=review, withdrawn_at__isnull=False)
+    (action,) = Action.all_objects.filter(recommendation__review=review, status="withdrawn")
+    for record in (contribution, action):
+        entry = AuditEntry.objects.for_object(record).get(transition="withdraw")
+        assert entry.actor.role == Role.BOARD_CHAIR and entry.reason.startswith("Demo:")
 
 
 @pytest.mark.django_db
