@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.words import submission_state_words, submission_transition_words
+from publication.corrections import CORRECTABLE as PUBLICATION_DATES
 from publication.selectors import publication_of_review, publication_timeline
 from publication.views import publication_context
 from publication.words import publication_state_words, publication_transition_words
@@ -266,7 +267,7 @@ def case_detail(request, public_id):
             "clocks": case_clocks,
             "rules": _case_rules(incident, case_clocks),
             "review_due": _review_due(review, today),
-            "timeline_rows": _case_timeline(timeline, publication),
+            "timeline_rows": _case_timeline(timeline, publication, incident.regime_rules),
             "logged_on": f"{incident.created_at:%-d %B %Y}",
             "actions": [{**action, "href": links.get(action["name"])} for action in actions],
             "stages": case_stages(
@@ -317,13 +318,19 @@ def _review_due(review, today) -> dict | None:
     }
 
 
-def _case_timeline(timeline, publication) -> list:
+def _case_timeline(timeline, publication, regime) -> list:
     """The case's whole history: its own transitions, then, in the order recorded, its review's
     publication and the proposal to the panel about it (SPEC §4.5)."""
-    rows = [(entry.recorded_at, row) for entry, row in zip(timeline, _rows(timeline), strict=True)]
+    rows = [(entry.recorded_at, row) for entry, row in zip(timeline, _rows(timeline, regime), strict=True)]
     if publication is not None:
         entries = list(publication_timeline(publication))
-        words = {"transition_words": publication_transition_words, "state_words": publication_state_words}
+        words = {
+            "transition_words": publication_transition_words,
+            "state_words": publication_state_words,
+            "field_words": lambda field: (
+                lower_first(PUBLICATION_DATES[field].label) if field in PUBLICATION_DATES else field
+            ),
+        }
         rows += [(entry.recorded_at, row) for entry, row in zip(entries, timeline_rows(entries, **words), strict=True)]
         if publication.submission_id and publication.submission.first_submitted_on:
             entries = list(publication_timeline(publication.submission))
@@ -334,14 +341,26 @@ def _case_timeline(timeline, publication) -> list:
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
-def _field_words(field: str) -> str:
+def _publication_field_words(field: str) -> str:
+    return lower_first(PUBLICATION_DATES[field].label) if field in PUBLICATION_DATES else field.replace("_", " ")
+
+
+def _field_words(field: str, regime=None) -> str:
+    """A corrected field as the case's timeline names it, in the words of the case's regime."""
     if field == DECIDED_ON.field:  # a decision's date is an event of its case
         return lower_first(DECIDED_ON.label)
-    return lower_first(sin_rows({}, [field])[0]["label"]) if field in CORRECTABLE else field.replace("_", " ")
+    if field in CORRECTABLE:
+        return lower_first(sin_rows({}, [field], regime)[0]["label"])
+    return field.replace("_", " ")
 
 
-def _rows(timeline) -> list:
-    return timeline_rows(timeline, transition_words=transition_words, state_words=state_words, field_words=_field_words)
+def _rows(timeline, regime=None) -> list:
+    return timeline_rows(
+        timeline,
+        transition_words=transition_words,
+        state_words=state_words,
+        field_words=lambda field: _field_words(field, regime),
+    )
 
 
 # --- Transition pages ----------------------------------------------------------------------------

@@ -183,7 +183,7 @@ def test_the_chair_corrects_a_date_on_the_case_page_and_the_timeline_shows_both(
         )
         assert response.status_code == 302
         page = client.get(reverse("incidents:case", args=[case.public_id])).content.decode()
-    assert "Corrected: SIN received by the board" in page
+    assert "Corrected: SIN received by the LSCB" in page  # in the words of the case's regime
     assert "2 Apr 2015 to 27 Mar 2015" in page  # the correction's row: both values
     assert "Date corrected to 27 Mar 2015" in page  # the original row, marked corrected
     assert "Typed from the wrong email" in page
@@ -224,3 +224,21 @@ def test_who_may_open_the_correction_page(request, client, sign_in, case, person
 def test_a_field_that_cannot_be_corrected_is_not_found(client, sign_in, chair_a, case):
     sign_in(chair_a)
     assert client.get(correct_url(case, "state")).status_code == 404
+
+
+def test_the_timeline_names_the_corrected_date_in_the_cases_own_words(client, sign_in, chair_a):
+    """A case under Working Together 2023 is the partnership's, in the correction's row too."""
+    with time_machine.travel(date(2024, 6, 3), tick=False):
+        incident = notified(
+            chair_a,
+            received_on=date(2024, 5, 2),
+            ofsted_notified_on=date(2024, 5, 1),
+            incident_on=date(2024, 4, 20),
+            la_aware_on=date(2024, 4, 25),
+        )
+        incident_correct(
+            actor=chair_a, incident_id=incident.pk, field="received_on", new_value=date(2024, 5, 3), reason="Mistyped"
+        )
+        sign_in(chair_a)
+        page = client.get(reverse("incidents:case", args=[incident.public_id])).content.decode()
+    assert "Corrected: SIN received by the partnership" in page
