@@ -123,6 +123,8 @@ def test_the_pages(client, sign_in, chair_a, staff_a, chair_b):
     assert client.get(url).status_code == 404
     sign_in(chair_a)
     assert url in client.get(page).text
+    form_page = client.get(url).text
+    assert ">Back</a>" in form_page and "<h1" in form_page  # the back link says "Back", not the page's title
     assert client.get(reverse("publication:correct", args=[publication.public_id, "url"])).status_code == 404
     bad = client.post(url, {"new_value_0": "10", "new_value_1": "6", "new_value_2": "2015", "reason": REASON})
     assert field_errors(bad, "new_value")[0].startswith("The final report must reach the panel at least")
