@@ -16,19 +16,13 @@ facts `incident_on`, `la_aware_on` and `ofsted_notified_on` (the SIN's date in t
 
 from datetime import date
 
-from django.db import transaction
-from django.http import Http404
-
 from audit.models import CORRECT_DATE, AuditEntry
 from scr_tracker import regimes
-from scr_tracker.corrections import Correctable, correction_check, correction_write, on
-from scr_tracker.transitions import InvalidInput, RoleNotPermitted
+from scr_tracker.corrections import Correctable, correction_run, on
+from scr_tracker.transitions import InvalidInput
 
 from .models import Incident
 from .selectors import incidents_for_user
-
-CHAIR_ONLY = "Only the board's chair can correct a case's dates"
-
 
 CORRECTABLE = {
     item.field: item
@@ -98,27 +92,16 @@ def incident_correct(*, actor, incident_id: int, field: str, new_value: date | N
     item = CORRECTABLE.get(field)
     if item is None:
         raise InvalidInput({"field": ["This date cannot be corrected here"]})
-    with transaction.atomic():
-        try:
-            incident = incidents_for_user(actor).select_for_update(of=("self",)).get(pk=incident_id)
-        except Incident.DoesNotExist as exc:
-            raise Http404("Not found") from exc
-        if not actor.is_chair:
-            raise RoleNotPermitted(CHAIR_ONLY)
-        old = getattr(incident, field)
-        correction_check(item, old, new_value, reason, lambda: _rules(incident, field, new_value))
-        correction_write(
-            actor=actor,
-            record=incident,
-            board=incident.board,
-            state=incident.state,
-            item=item,
-            old=old,
-            new=new_value,
-            reason=reason,
-        )
-        _decisions_follow(incident)
-    return incident
+    return correction_run(
+        actor=actor,
+        records=incidents_for_user(actor),
+        pk=incident_id,
+        item=item,
+        new_value=new_value,
+        reason=reason,
+        rules=lambda incident: _rules(incident, field, new_value),
+        after=_decisions_follow,
+    )
 
 
 def _decisions_follow(incident: Incident) -> None:

@@ -29,6 +29,7 @@ from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from reviews.words import decision_words
 from scr_tracker import clocks
+from scr_tracker.corrections import CHAIR_ONLY
 from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
 from scr_tracker.regimes import regime_for
@@ -40,7 +41,7 @@ from scr_tracker.transitions import (
 )
 
 from . import selectors, services
-from .corrections import CHAIR_ONLY, CORRECTABLE, incident_correct
+from .corrections import CORRECTABLE, incident_correct
 from .forms import (
     SIN_STEPS,
     CaseFilterForm,

@@ -8,11 +8,7 @@ submission's next event (being scheduled, the panel's advice, ...), nor in the f
 events (its advice, its view) are the panel's record and are not corrected here.
 """
 
-from django.db import transaction
-from django.http import Http404
-
-from scr_tracker.corrections import CHAIR_ONLY, Correctable, correction_check, correction_write, event_neighbours, on
-from scr_tracker.transitions import RoleNotPermitted
+from scr_tracker.corrections import Correctable, correction_run, event_neighbours, on
 
 from .models import PanelSubmission
 from .selectors import submissions_for_user
@@ -35,22 +31,12 @@ def _rules(submission: PanelSubmission, new) -> list[str]:
 
 def submission_correct(*, actor, submission_id: int, new_value, reason: str) -> PanelSubmission:
     """Correct the date the submission was sent, typed by mistake; the chair's, audited, clocks recomputed."""
-    with transaction.atomic():
-        submission = submissions_for_user(actor).select_for_update(of=("self",)).filter(pk=submission_id).first()
-        if submission is None:
-            raise Http404("Not found")
-        if not (actor.is_board_user and actor.is_chair):
-            raise RoleNotPermitted(CHAIR_ONLY)
-        old = submission.first_submitted_on
-        correction_check(SUBMITTED_ON, old, new_value, reason, lambda: _rules(submission, new_value))
-        correction_write(
-            actor=actor,
-            record=submission,
-            board=submission.board,
-            state=submission.state,
-            item=SUBMITTED_ON,
-            old=old,
-            new=new_value,
-            reason=reason,
-        )
-    return submission
+    return correction_run(
+        actor=actor,
+        records=submissions_for_user(actor),
+        pk=submission_id,
+        item=SUBMITTED_ON,
+        new_value=new_value,
+        reason=reason,
+        rules=lambda submission: _rules(submission, new_value),
+    )

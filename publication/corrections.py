@@ -13,19 +13,15 @@ period, the delay from completion to publication in the statistics).
 
 from datetime import date
 
-from django.db import transaction
 from django.http import Http404
 
 from scr_tracker.clock_rows import due_of
 from scr_tracker.corrections import (
-    CHAIR_ONLY,
     Correctable,
-    correction_check,
-    correction_write,
+    correction_run,
     event_neighbours,
     on,
 )
-from scr_tracker.transitions import RoleNotPermitted
 
 from .models import Publication
 from .selectors import publications_for_user
@@ -94,22 +90,12 @@ def publication_correct(*, actor, publication_id: int, field: str, new_value: da
     item = CORRECTABLE.get(field)
     if item is None:
         raise Http404("Not found")
-    with transaction.atomic():
-        publication = publications_for_user(actor).select_for_update(of=("self",)).filter(pk=publication_id).first()
-        if publication is None:
-            raise Http404("Not found")
-        if not (actor.is_board_user and actor.is_chair):
-            raise RoleNotPermitted(CHAIR_ONLY)
-        old = getattr(publication, field)
-        correction_check(item, old, new_value, reason, lambda: _rules(publication, field, new_value))
-        correction_write(
-            actor=actor,
-            record=publication,
-            board=publication.board,
-            state=publication.state,
-            item=item,
-            old=old,
-            new=new_value,
-            reason=reason,
-        )
-    return publication
+    return correction_run(
+        actor=actor,
+        records=publications_for_user(actor),
+        pk=publication_id,
+        item=item,
+        new_value=new_value,
+        reason=reason,
+        rules=lambda publication: _rules(publication, field, new_value),
+    )

@@ -30,7 +30,17 @@ from incidents.choices import Agency
 from incidents.models import Incident
 from incidents.selectors import incidents_for_user
 from scr_tracker.clock_rows import clock_rows_sync
-from scr_tracker.corrections import CHAIR_ONLY, CHOICE, LINE, TEXT, Correctable, correction_check, correction_write, on
+from scr_tracker.corrections import (
+    CHAIR_ONLY,
+    CHOICE,
+    LINE,
+    TEXT,
+    Correctable,
+    correction_check,
+    correction_run,
+    correction_write,
+    on,
+)
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
 from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview
@@ -179,26 +189,16 @@ def record_correct(*, actor, record: str, record_id: int, field: str, new_value,
     item = kind.fields.get(field) if kind else None
     if item is None:
         raise InvalidInput({"field": ["This cannot be corrected here"]})
-    with transaction.atomic():
-        found = kind.queryset(actor).select_for_update(of=("self",)).filter(pk=record_id).first()
-        if found is None:
-            raise Http404("Not found")
-        if not (actor.is_board_user and actor.is_chair):
-            raise RoleNotPermitted(CHAIR_ONLY)
-        old = getattr(found, field)
-        correction_check(item, old, new_value, reason, lambda: _rules(found, field, new_value))
-        review = review_of(found)
-        correction_write(
-            actor=actor,
-            record=found,
-            board=review.board,
-            state=getattr(found, "state", "") or "",
-            item=item,
-            old=old,
-            new=new_value,
-            reason=reason,
-        )
-    return found
+    return correction_run(
+        actor=actor,
+        records=kind.queryset(actor),
+        pk=record_id,
+        item=item,
+        new_value=new_value,
+        reason=reason,
+        rules=lambda found: _rules(found, field, new_value),
+        board_of=lambda found: review_of(found).board,
+    )
 
 
 # --- The decision's date, on the case page --------------------------------------------------------------------

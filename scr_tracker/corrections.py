@@ -12,13 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
 
 from .clock_rows import clock_rows_sync
-from .transitions import InvalidInput
+from .transitions import InvalidInput, RoleNotPermitted
 
 CHAIR_ONLY = "Only the board's chair can correct what was recorded"
 
@@ -137,3 +139,41 @@ def correction_write(
     if getattr(record, "clock_record", None):  # a record with clocks of its own, or children with them
         clock_rows_sync(record)
     return entry
+
+
+def correction_run(
+    *,
+    actor,
+    records: QuerySet,
+    pk: int,
+    item: Correctable,
+    new_value,
+    reason: str,
+    rules: Callable[[object], list[str]],
+    board_of: Callable[[object], object] = lambda record: record.board,
+    after: Callable[[object], None] | None = None,
+):
+    """One correction, whole: lock the record among `records` (the actor's scope: 404 outside it), refuse
+    anyone but a board's chair, check the value against `rules(record)`, write it with its audit entry,
+    then `after(record)` in the same transaction (what else follows the value)."""
+    with transaction.atomic():
+        record = records.select_for_update(of=("self",)).filter(pk=pk).first()
+        if record is None:
+            raise Http404("Not found")
+        if not (actor.is_board_user and actor.is_chair):
+            raise RoleNotPermitted(CHAIR_ONLY)
+        old = getattr(record, item.field)
+        correction_check(item, old, new_value, reason, lambda: rules(record))
+        correction_write(
+            actor=actor,
+            record=record,
+            board=board_of(record),
+            state=getattr(record, "state", "") or "",
+            item=item,
+            old=old,
+            new=new_value,
+            reason=reason,
+        )
+        if after is not None:
+            after(record)
+    return record
