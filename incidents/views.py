@@ -29,7 +29,7 @@ from reviews.selectors import review_of_incident
 from reviews.services import decision_record
 from reviews.words import decision_words
 from scr_tracker import clocks
-from scr_tracker.corrections import CHAIR_ONLY
+from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
 from scr_tracker.regimes import regime_for
@@ -328,9 +328,7 @@ def _case_timeline(timeline, publication, regime) -> list:
         words = {
             "transition_words": publication_transition_words,
             "state_words": publication_state_words,
-            "field_words": lambda field: (
-                lower_first(PUBLICATION_DATES[field].label) if field in PUBLICATION_DATES else field
-            ),
+            "field_words": field_words(PUBLICATION_DATES),
         }
         rows += [(entry.recorded_at, row) for entry, row in zip(entries, timeline_rows(entries, **words), strict=True)]
         if publication.submission_id and publication.submission.first_submitted_on:
@@ -342,14 +340,10 @@ def _case_timeline(timeline, publication, regime) -> list:
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
-def _publication_field_words(field: str) -> str:
-    return lower_first(PUBLICATION_DATES[field].label) if field in PUBLICATION_DATES else field.replace("_", " ")
-
-
 def _field_words(field: str, regime=None) -> str:
     """A corrected field as the case's timeline names it, in the words of the case's regime."""
     if field == DECIDED_ON.field:  # a decision's date is an event of its case
-        return lower_first(DECIDED_ON.label)
+        return DECIDED_ON.words
     if field in CORRECTABLE:
         return lower_first(sin_rows({}, [field], regime)[0]["label"])
     return field.replace("_", " ")

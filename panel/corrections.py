@@ -23,7 +23,7 @@ def _rules(submission: PanelSubmission, new) -> list[str]:
     sent = getattr(publication, "report_sent_on", None)
     if sent is not None and new < sent:
         return [f"The proposal cannot be sent before the final report ({on(sent)})"]
-    _, after = event_neighbours(submission, "submit", submission.first_submitted_on)
+    _, after = event_neighbours(submission, SUBMITTED_ON, submission.first_submitted_on)
     if after is not None and new > after:
         return [f"The date cannot be after the submission's next event ({on(after)})"]
     return []

@@ -22,7 +22,7 @@ from audit.timeline import timeline_rows
 from incidents.forms import SIN_STEPS
 from incidents.services import SIN_FIELDS
 from incidents.words import sin_rows
-from scr_tracker.corrections import CHAIR_ONLY
+from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.pages import PageRefusal, TransitionPages, check_transition, run_for_page, transition_view
 from scr_tracker.pages import TransitionPage as BaseTransitionPage
@@ -183,7 +183,7 @@ def submission_detail(request, public_id):
                 selectors.submission_timeline(submission),
                 transition_words=submission_transition_words,
                 state_words=submission_state_words,
-                field_words=lambda field: lower_first(SUBMITTED_ON.label) if field == SUBMITTED_ON.field else field,
+                field_words=field_words({SUBMITTED_ON.field: SUBMITTED_ON}),
             ),
             "correct_sent_href": reverse("panel:correct", args=[submission.public_id])
             if submission.first_submitted_on and request.user.is_board_user and request.user.is_chair

@@ -15,7 +15,6 @@ from datetime import date
 
 from django.http import Http404
 
-from scr_tracker.clock_rows import due_of
 from scr_tracker.corrections import (
     Correctable,
     correction_run,
@@ -25,6 +24,7 @@ from scr_tracker.corrections import (
 
 from .models import Publication
 from .selectors import publications_for_user
+from .services import earliest_take_down_on
 
 CORRECTABLE = {
     item.field: item
@@ -45,7 +45,7 @@ def _rules(publication: Publication, field: str, new: date) -> list[str]:
     """What the new date would break, in words naming the rule; empty when it keeps them all."""
     item = CORRECTABLE[field]
     if item.event:
-        before, after = event_neighbours(publication, item.event, getattr(publication, field))
+        before, after = event_neighbours(publication, item, getattr(publication, field))
         if before is not None and new < before:
             return [f"The date cannot be before the publication's previous event ({on(before)})"]
         if after is not None and new > after:
@@ -73,7 +73,7 @@ def _rules(publication: Publication, field: str, new: date) -> list[str]:
             if later is not None and new > later:
                 return [f"The report cannot have been published after it was {what} ({on(later)})"]
     if field == "taken_down_on":
-        earliest = due_of(publication, "online_period")
+        earliest = earliest_take_down_on(publication)
         if earliest is not None and new < earliest:
             return [f"The report cannot have come down before {on(earliest)}, its time online"]
     return []

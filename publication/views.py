@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
-from scr_tracker.corrections import CHAIR_ONLY
+from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm
 from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock, regime_of
@@ -133,11 +133,6 @@ def publication_context(publication, user, *, today) -> dict:
     }
 
 
-def _field_words(field: str) -> str:
-    item = CORRECTABLE.get(field)
-    return f"{item.label[:1].lower()}{item.label[1:]}" if item else field.replace("_", " ")
-
-
 @require_http_methods(["GET"])
 def publication_detail(request, public_id):
     user = request.user
@@ -157,7 +152,7 @@ def publication_detail(request, public_id):
                 selectors.publication_timeline(publication),
                 transition_words=publication_transition_words,
                 state_words=publication_state_words,
-                field_words=_field_words,
+                field_words=field_words(CORRECTABLE),
             ),
         },
     )
@@ -368,7 +363,7 @@ def publication_correct_page(request, public_id, field: str):
         if result is not None:
             messages.success(request, f"{item.label} corrected. The clocks and the publication's timeline show it.")
             return redirect(_url(publication))
-    title = f"Correct {item.label[:1].lower()}{item.label[1:]}"
+    title = f"Correct {item.words}"
     intro = (
         f"Recorded as {_on(getattr(publication, field))}. The correction is kept in the publication's timeline "
         "with the reason, and its clocks are worked out again."

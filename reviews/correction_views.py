@@ -44,7 +44,7 @@ def record_correct_page(request, record: str, public_id, field: str):
     item = kind.fields.get(field) if kind else None
     if item is None:
         raise Http404("Not found")
-    found = kind.queryset(request.user).filter(public_id=public_id).first()
+    found = kind.records(request.user).filter(public_id=public_id).first()
     if found is None or getattr(found, field) in (None, ""):
         raise Http404("Not found")
     if not (request.user.is_board_user and request.user.is_chair):
@@ -76,7 +76,7 @@ def record_correct_page(request, record: str, public_id, field: str):
             "form": form,
             "back": back,
             "review": review,
-            "title": f"Correct {item.label[:1].lower()}{item.label[1:]}",
+            "title": f"Correct {item.words}",
             "intro": f"{what[:1].upper()}{what[1:]}.{recorded} The correction is kept in the review's "
             "timeline with the reason, and every clock it touches is worked out again.",
         },

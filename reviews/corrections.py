@@ -19,13 +19,14 @@ value and the reason; and recomputes the record's clock rows (due dates, met or 
 counts and statistics read them).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.http import Http404
 
-from audit.models import CORRECT_DATE, AuditEntry
+from audit.models import AuditEntry
 from incidents.choices import Agency
 from incidents.models import Incident
 from incidents.selectors import incidents_for_user
@@ -39,11 +40,12 @@ from scr_tracker.corrections import (
     correction_check,
     correction_run,
     correction_write,
+    event_neighbours,
     on,
 )
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
-from .models import Action, Contribution, Decision, Recommendation, SeriousCaseReview
+from .models import Action, Contribution, Decision, SeriousCaseReview
 from .selectors import actions_for_user, contributions_for_user, recommendations_for_user, reviews_for_user
 
 
@@ -53,64 +55,13 @@ class CorrectableRecord:
 
     name: str  # in the URL: "contribution"
     words: str  # "agency contribution"
-    model: type
+    records: Callable  # the selector of those the user may reach: records(user)
+    rules: Callable[[object, str, object], list[str]]  # rules(record, field, new): what a new value would break
     fields: dict[str, Correctable]
-
-    def queryset(self, user):
-        return QUERYSETS[self.name](user)
 
 
 def _fields(*items: Correctable) -> dict[str, Correctable]:
     return {item.field: item for item in items}
-
-
-RECORDS = {
-    record.name: record
-    for record in (
-        CorrectableRecord(
-            "review",
-            "review",
-            SeriousCaseReview,
-            _fields(Correctable("signed_off_on", "The date the review was signed off", event="sign_off")),
-        ),
-        CorrectableRecord(
-            "contribution",
-            "agency contribution",
-            Contribution,
-            _fields(
-                Correctable("requested_on", "The date the contribution was requested"),
-                Correctable("due_on", "The date the contribution is due", past_only=False),
-                Correctable("received_on", "The date the contribution was received"),
-                Correctable("records_secured_on", "The date the agency's records were secured"),
-            ),
-        ),
-        CorrectableRecord(
-            "recommendation",
-            "recommendation",
-            Recommendation,
-            _fields(Correctable("text", "The recommendation", kind=TEXT)),
-        ),
-        CorrectableRecord(
-            "action",
-            "action",
-            Action,
-            _fields(
-                Correctable("description", "The action", kind=TEXT),
-                Correctable("owner_agency", "The agency that owns the action", kind=CHOICE, choices=Agency.choices),
-                Correctable("owner_person", "The person responsible", kind=LINE),
-                Correctable("due_on", "The date the action is due", past_only=False),
-                Correctable("completed_on", "The date the action was completed", event="complete"),
-            ),
-        ),
-    )
-}
-
-QUERYSETS = {
-    "review": reviews_for_user,
-    "contribution": contributions_for_user,
-    "recommendation": recommendations_for_user,
-    "action": actions_for_user,
-}
 
 
 def review_of(record) -> SeriousCaseReview:
@@ -122,14 +73,8 @@ def review_of(record) -> SeriousCaseReview:
 
 
 def _sign_off_rules(review: SeriousCaseReview, new: date) -> list[str]:
-    earlier = (
-        AuditEntry.objects.for_object(review)
-        .events()
-        .exclude(transition__in=("sign_off", CORRECT_DATE))
-        .order_by("-event_date")
-        .first()
-    )
-    floor = earlier.event_date if earlier else review.initiated_on
+    earlier, _ = event_neighbours(review, RECORDS["review"].fields["signed_off_on"], review.signed_off_on)
+    floor = earlier or review.initiated_on
     if new < floor:
         return [f"The review cannot have been signed off before its previous event ({on(floor)})"]
     publication = getattr(review, "publication", None)  # the publication app's record, when signed off
@@ -172,15 +117,50 @@ def _action_rules(action: Action, field: str, new) -> list[str]:
     return []
 
 
-def _rules(record, field: str, new) -> list[str]:
-    """What the new value would break, in words naming the rule; empty when it keeps them all."""
-    if isinstance(record, SeriousCaseReview):
-        return _sign_off_rules(record, new)
-    if isinstance(record, Contribution):
-        return _contribution_rules(record, field, new)
-    if isinstance(record, Action):
-        return _action_rules(record, field, new)
-    return []
+RECORDS = {
+    record.name: record
+    for record in (
+        CorrectableRecord(
+            "review",
+            "review",
+            reviews_for_user,
+            lambda review, field, new: _sign_off_rules(review, new),
+            _fields(Correctable("signed_off_on", "The date the review was signed off", event="sign_off")),
+        ),
+        CorrectableRecord(
+            "contribution",
+            "agency contribution",
+            contributions_for_user,
+            _contribution_rules,
+            _fields(
+                Correctable("requested_on", "The date the contribution was requested"),
+                Correctable("due_on", "The date the contribution is due", past_only=False),
+                Correctable("received_on", "The date the contribution was received"),
+                Correctable("records_secured_on", "The date the agency's records were secured"),
+            ),
+        ),
+        CorrectableRecord(
+            "recommendation",
+            "recommendation",
+            recommendations_for_user,
+            lambda recommendation, field, new: [],
+            _fields(Correctable("text", "The recommendation", kind=TEXT)),
+        ),
+        CorrectableRecord(
+            "action",
+            "action",
+            actions_for_user,
+            _action_rules,
+            _fields(
+                Correctable("description", "The action", kind=TEXT),
+                Correctable("owner_agency", "The agency that owns the action", kind=CHOICE, choices=Agency.choices),
+                Correctable("owner_person", "The person responsible", kind=LINE),
+                Correctable("due_on", "The date the action is due", past_only=False),
+                Correctable("completed_on", "The date the action was completed", event="complete"),
+            ),
+        ),
+    )
+}
 
 
 def record_correct(*, actor, record: str, record_id: int, field: str, new_value, reason: str):
@@ -191,12 +171,12 @@ def record_correct(*, actor, record: str, record_id: int, field: str, new_value,
         raise InvalidInput({"field": ["This cannot be corrected here"]})
     return correction_run(
         actor=actor,
-        records=kind.queryset(actor),
+        records=kind.records(actor),
         pk=record_id,
         item=item,
         new_value=new_value,
         reason=reason,
-        rules=lambda found: _rules(found, field, new_value),
+        rules=lambda found: kind.rules(found, field, new_value),
         board_of=lambda found: review_of(found).board,
     )
 
@@ -213,12 +193,10 @@ def _decision_rules(decision: Decision, incident: Incident, new: date) -> list[s
     old = decision.decided_on
     if incident.received_on and new < incident.received_on:
         return [f"The decision cannot be before the SIN was received ({on(incident.received_on)})"]
-    events = AuditEntry.objects.for_object(incident).events().exclude(transition__in=("record_decision", "notify"))
-    before = events.filter(event_date__lte=old).order_by("-event_date").first()
-    if before is not None and new < before.event_date:
-        return [f"The decision cannot be before the case's previous event ({on(before.event_date)})"]
-    after = events.filter(event_date__gt=old).order_by("event_date").first()
-    later = [(after.event_date, "the case's next event")] if after is not None else []
+    before, after = event_neighbours(incident, DECIDED_ON, old)  # the case's other decisions left out too
+    if before is not None and new < before:
+        return [f"The decision cannot be before the case's previous event ({on(before)})"]
+    later = [(after, "the case's next event")] if after is not None else []
     if decision.panel_notified_on:
         later.append((decision.panel_notified_on, "the panel was told of it"))
     submission = getattr(decision, "submission", None)  # the panel app's record, when the decision opened one

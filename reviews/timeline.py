@@ -6,7 +6,7 @@ from datetime import date
 
 from audit.models import AuditEntry
 from audit.timeline import TimelineRow, timeline_rows
-from scr_tracker.corrections import CHOICE, DATE, value_words
+from scr_tracker.corrections import CHOICE, DATE, field_words, value_words
 
 from .corrections import RECORDS
 from .models import Action, Contribution, Recommendation, SeriousCaseReview
@@ -39,11 +39,6 @@ def _value(record_name: str):
     return words
 
 
-def _field_words(record_name: str):
-    fields = RECORDS[record_name].fields
-    return lambda field: fields[field].label.lower() if field in fields else field.replace("_", " ")
-
-
 def _subject(parts: dict[tuple[type, int], str]):
     def subject(entry: AuditEntry) -> str:
         return parts.get((entry.content_type.model_class(), entry.object_id), "")
@@ -63,7 +58,7 @@ def _own_and_withdrawals(review: SeriousCaseReview) -> list[TimelineRow]:
                 own,
                 transition_words=review_transition_words,
                 state_words=review_state_words,
-                field_words=_field_words("review"),
+                field_words=field_words(RECORDS["review"].fields),
                 value_words=_value("review"),
             ),
             strict=True,
@@ -94,7 +89,7 @@ def review_timeline_rows(review: SeriousCaseReview) -> list[TimelineRow]:
             of_model,
             transition_words=action_transition_words if model is Action else review_transition_words,
             state_words=action_status_words if model is Action else (lambda state: state),
-            field_words=_field_words(record_name),
+            field_words=field_words(RECORDS[record_name].fields),
             value_words=_value(record_name),
             subject=_subject(names),
         )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
 
 from .clock_rows import clock_rows_sync
+from .terms import lower_first
 from .transitions import InvalidInput, RoleNotPermitted
 
 CHAIR_ONLY = "Only the board's chair can correct what was recorded"
@@ -37,6 +38,16 @@ class Correctable:
     event: str | None = None  # the transition whose date it is, when it is an event's date
     choices: tuple[tuple[str, str], ...] = ()  # for CHOICE: value, words
     past_only: bool = True  # for DATE: a date that has happened (a due date need not have)
+
+    @property
+    def words(self) -> str:
+        """The label inside a sentence: "the date the contribution is due"."""
+        return lower_first(self.label)
+
+
+def field_words(items: dict[str, "Correctable"]) -> Callable[[str], str]:
+    """How a timeline names a corrected field of these (`audit.timeline.timeline_rows`' `field_words`)."""
+    return lambda field: items[field].words if field in items else field.replace("_", " ")
 
 
 def on(day: date) -> str:
@@ -77,10 +88,12 @@ def correction_errors(item: Correctable, old, new, reason: str) -> dict[str, lis
     return errors
 
 
-def event_neighbours(record, event: str, old: date) -> tuple[date | None, date | None]:
-    """The dates of the record's events just before and just after its `event` dated `old` (its
-    effective entries, the event itself and its corrections left out): what a corrected date lies between."""
-    others = AuditEntry.objects.for_object(record).events().exclude(transition__in=(event, CORRECT_DATE))
+def event_neighbours(record, item: Correctable, old: date) -> tuple[date | None, date | None]:
+    """The dates of the record's events just before and just after the event `item` dates, `old` (its
+    effective entries, the event itself and its own corrections left out; another event's correction is that
+    event's date now): what a corrected date lies between."""
+    itself = Q(transition=item.event) | Q(transition=CORRECT_DATE, field=item.field)
+    others = AuditEntry.objects.for_object(record).events().exclude(itself)
     before = others.filter(event_date__lte=old).order_by("-event_date").values_list("event_date", flat=True).first()
     after = others.filter(event_date__gt=old).order_by("event_date").values_list("event_date", flat=True).first()
     return before, after

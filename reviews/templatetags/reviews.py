@@ -91,7 +91,7 @@ def correct_link(context, record_name: str, record, field: str, what: str = ""):
     if not context.get("can_correct") or getattr(record, field, None) in (None, ""):
         return ""
     item = RECORDS[record_name].fields[field]
-    hidden = f" {item.label[:1].lower()}{item.label[1:]}{': ' + what if what else ''}"
+    hidden = f" {item.words}{': ' + what if what else ''}"
     return format_html(
         '<br><a class="govuk-link govuk-!-font-size-16" href="{}">Correct'
         '<span class="govuk-visually-hidden">{}</span></a>',

@@ -134,3 +134,12 @@ def test_the_pages(client, sign_in, chair_a, staff_a, chair_b):
     assert "The date the report was published corrected" in banner(shown)
     assert "Corrected: the date the report was published" in shown.text
     assert "1 Jul 2015 to 10 Jul 2015" in shown.text
+
+
+def test_another_events_corrected_date_is_that_events_date_now(chair_a):
+    """After the publication date is corrected, the report sent cannot follow the corrected publication."""
+    publication = published(chair_a)
+    correct(chair_a, publication, "published_on", date(2015, 7, 10))
+    assert refused(chair_a, publication, "report_sent_on", date(2015, 7, 11)) == [
+        "The date cannot be after the publication's next event (10 July 2015)"
+    ]
