@@ -5,6 +5,11 @@ state history django-fsm-log knows about; the entry adds what the workflow needs
 role, the board, the event date, the reason). Entries are never edited or deleted.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +24,28 @@ class AppendOnlyError(RuntimeError):
 
 CORRECT_DATE = "correct_date"  # an event's date corrected: the entry `corrects` the event's entry
 CORRECT_FACT = "correct_fact"  # a fact typed by mistake corrected (not an event of the record)
+
+
+@dataclass(frozen=True)
+class ImportMark:
+    """Where an imported entry came from: the file's name and the line of its row (SPEC §8 "Import")."""
+
+    file_name: str
+    line: int
+
+
+_IMPORTING: ContextVar[ImportMark | None] = ContextVar("importing", default=None)
+
+
+@contextmanager
+def importing(file_name: str, line: int) -> Iterator[None]:
+    """Every entry written inside is marked as imported from this file and line; the actor is the
+    importing user, as for any entry."""
+    token = _IMPORTING.set(ImportMark(file_name, line))
+    try:
+        yield
+    finally:
+        _IMPORTING.reset(token)
 
 
 class AuditQuerySet(models.QuerySet):
@@ -59,6 +86,9 @@ class AuditEntry(models.Model):
     field = models.CharField(max_length=64, blank=True)
     old_value = models.TextField(blank=True)  # a corrected text may be long (a recommendation)
     new_value = models.TextField(blank=True)
+    # An entry written by an import of the board's history (the actor is the importing user).
+    imported_from = models.CharField(max_length=255, blank=True)
+    imported_line = models.PositiveIntegerField(null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -73,6 +103,9 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Audit entries cannot be changed")
+        mark = _IMPORTING.get()
+        if mark is not None and not self.imported_from:
+            self.imported_from, self.imported_line = mark.file_name, mark.line
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

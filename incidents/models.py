@@ -42,6 +42,8 @@ class Incident(FSMModelMixin, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     board = models.ForeignKey("accounts.Board", on_delete=models.PROTECT, related_name="incidents")
     reference = models.CharField(max_length=32, unique=True, editable=False)
+    # The board's own reference for a case imported from its spreadsheet (SPEC §8 "Import").
+    external_reference = models.CharField(max_length=64, blank=True, editable=False)
     regime = models.CharField(max_length=16, editable=False, help_text="Clock rules in force when the SIN arrived")
     state = FSMField(default=IncidentState.DRAFT, choices=IncidentState.choices, protected=True, db_index=True)
 
@@ -77,6 +79,11 @@ class Incident(FSMModelMixin, models.Model):
                 condition=models.Q(la_aware_on__gte=models.F("incident_on")), name="incident_aware_after_incident"
             ),
             models.CheckConstraint(condition=models.Q(age_at_incident__lte=17), name="incident_child_under_18"),
+            models.UniqueConstraint(
+                fields=["board", "external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="incident_external_reference_once_per_board",
+            ),
         ]
 
     def __str__(self) -> str:

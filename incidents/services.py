@@ -148,8 +148,14 @@ def _next_reference(board: Board, year: int) -> str:
     return f"{prefix}{number:03d}"
 
 
-def incident_create(*, actor, data: dict) -> Incident:
-    """Log a serious incident notification as a draft of the actor's board."""
+def incident_create(
+    *, actor, data: dict, reference: str = "", external_reference: str = "", year: int | None = None
+) -> Incident:
+    """Log a serious incident notification as a draft of the actor's board.
+
+    An imported case (SPEC §8 "Import") keeps the reference it already had, or is numbered in the
+    `year` it began, and keeps the board's own `external_reference`; the importer checks both first.
+    """
     if not BOARD(None, actor):
         raise RoleNotPermitted("Only board staff and chairs log notifications")
     unknown = set(data) - set(SIN_FIELDS)
@@ -162,7 +168,8 @@ def incident_create(*, actor, data: dict) -> Incident:
         board = actor.board
         incident = Incident(
             board=board,
-            reference=_next_reference(board, timezone.localdate().year),
+            reference=reference or _next_reference(board, year or timezone.localdate().year),
+            external_reference=external_reference,
             created_by=actor,
             **{field: data.get(field) for field in SIN_FIELDS},
         )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "publication",
     "reminders",
     "reports",
+    "imports",
     "scr_tracker",
 ]
 
@@ -245,6 +246,9 @@ STORAGES = {
 # URL; they reach a browser only through the permission-checked download view.
 PRIVATE_DOCUMENTS_ROOT = Path(env_str("PRIVATE_DOCUMENTS_ROOT", str(VAR_DIR / "private-documents")))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# A board's history imported from a spreadsheet (SPEC §8 "Import"): the file's size and rows.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
 # Form fields other than files (the upload view caps the file itself while it arrives).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An upload larger than this is spooled to a temporary file rather than held in memory.
