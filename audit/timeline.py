@@ -21,6 +21,7 @@ class TimelineRow:
     reason: str
     corrected: str = ""  # when a later correction changed this entry's date: what it now is, and by whom
     subject: str = ""  # which of the record's parts it happened to, when not the record itself
+    imported: str = ""  # an entry of a board's imported history: from which file and line
 
 
 def _day(iso: str) -> str:
@@ -80,6 +81,9 @@ def timeline_rows(
                 reason=entry.reason,
                 corrected=corrected,
                 subject=subject(entry) if subject else "",
+                imported=f"Imported from {entry.imported_from}, line {entry.imported_line}"
+                if entry.imported_from
+                else "",
             )
         )
     return rows

@@ -1,0 +1,231 @@
+"""A bad file names each problem exactly (line, column, value, rule), all of them at once, and saves nothing."""
+
+import io
+from datetime import date
+
+import pytest
+from django.test import override_settings
+from openpyxl import Workbook
+
+from audit.models import AuditEntry
+from imports.columns import FORMULA
+from imports.fictional import fictional_rows
+from imports.models import ImportState
+from imports.services import import_apply, import_check, import_run_create
+from imports.spreadsheets import HEADER, csv_bytes, xlsx_bytes
+from incidents.models import Incident
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(count=18, **changes):
+    made = fictional_rows(count, board_code="AAA")
+    for line, values in changes.items():  # {"line_3": {...}}
+        made[int(line.removeprefix("line_")) - 2].update(values)
+    return made
+
+
+def run_file(chair, content: bytes, name="history.csv", apply=True):
+    run = import_run_create(actor=chair, board=chair.board, file_name=name, content=content)
+    return (import_apply if apply else import_check)(actor=chair, run_id=run.pk)
+
+
+def problems(run):
+    return [(p["line"], p["column"], p["value"], p["message"]) for p in run.problems]
+
+
+def refused(run):
+    assert run.state == ImportState.REFUSED
+    assert not Incident.objects.exists(), "nothing is saved"
+    assert run.content == b"", "the refused file is not kept"
+    return problems(run)
+
+
+def test_a_good_file_is_imported_for_comparison(chair_a):
+    run = run_file(chair_a, csv_bytes(rows()))
+    assert run.state == ImportState.IMPORTED, run.problems
+    assert Incident.objects.filter(board=chair_a.board).count() == 18
+
+
+def test_a_missing_column_is_named(chair_a):
+    content = csv_bytes(rows()).decode()
+    header, rest = content.split("\r\n", 1)
+    names = header.split(",")
+    index = names.index("la_aware_on")
+    kept = [",".join(c for i, c in enumerate(line.split(",")) if i != index) for line in [header]]
+    # Drop the column from the header only: the reader names the missing column before any row.
+    found = refused(run_file(chair_a, (kept[0] + "\r\n" + rest).encode()))
+    assert (1, "la_aware_on", "", "The column 'la_aware_on' is missing") in found
+
+
+def test_an_unknown_column_is_named(chair_a):
+    content = csv_bytes(rows()).decode().replace("decided_on", "decision_date", 1)
+    found = refused(run_file(chair_a, content.encode()))
+    assert (1, "decision_date", "decision_date", "Unknown column: use the column names of the template") in found
+
+
+def test_a_bad_date_and_a_wrong_type_are_named_with_every_other_error_at_once(chair_a):
+    made = rows(line_2={"incident_on": "31/02/2015"}, line_5={"age_at_incident": "four"}, line_9={"sex": "blue"})
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert (2, "incident_on", "31/02/2015", "Enter a real date like 2015-03-31") in found
+    assert (5, "age_at_incident", "four", "Enter a whole number, like 4") in found
+    assert (9, "sex", "blue", "Enter one of: female, male, not_known") in found
+    assert len(found) == 3
+
+
+def test_a_date_that_is_not_a_date(chair_a):
+    found = refused(run_file(chair_a, csv_bytes(rows(line_3={"received_on": "soon"}))))
+    assert found == [(3, "received_on", "soon", "Enter a date like 2015-03-31 (or 31/03/2015)")]
+
+
+def test_events_out_of_order_name_the_rule_and_the_date(chair_a):
+    made = rows()
+    line = next(i for i, r in enumerate(made) if r.get("decided_on")) + 2
+    received = made[line - 2]["received_on"]
+    made[line - 2]["decided_on"] = date(received.year - 1, 1, 2)
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [
+        (
+            line,
+            "decided_on",
+            f"{received.year - 1}-01-02",
+            f"The decision cannot be before the SIN was received ({received:%-d %B %Y})",
+        )
+    ]
+
+
+def test_an_event_without_the_event_it_follows(chair_a):
+    made = rows()
+    line = next(i for i, r in enumerate(made) if r.get("signed_off_on")) + 2
+    made[line - 2]["signed_off_on"] = None
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert (
+        line,
+        "report_sent_on",
+        made[line - 2]["report_sent_on"].isoformat(),
+        "This event needs the date the review was signed off ('signed_off_on') first",
+    ) in found
+
+
+def test_an_unknown_board_and_another_boards_row(chair_a, board_b):
+    made = rows(line_2={"board": "ZZZ"}, line_4={"board": "BBB"})
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [
+        (2, "board", "ZZZ", "No board has the code 'ZZZ': this file is being imported into board AAA"),
+        (4, "board", "BBB", "The row is board BBB's: this file is being imported into board AAA"),
+    ]
+
+
+def test_a_duplicate_reference_names_the_first_line(chair_a):
+    made = rows(line_7={"external_reference": "HIST-00002"})
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [(7, "external_reference", "HIST-00002", "Duplicate reference: line 3 has the same one")]
+
+
+def test_a_row_without_any_reference_is_refused(chair_a):
+    found = refused(run_file(chair_a, csv_bytes(rows(line_2={"external_reference": ""}))))
+    assert [(line, column) for line, column, _, _ in found] == [(2, "external_reference")]
+
+
+def test_a_reference_of_another_board_or_format(chair_a, chair_b):
+    made = rows(line_2={"reference": "BBB-2015-001"})
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [
+        (2, "reference", "BBB-2015-001", "A reference in this service starts with the board's code (AAA-)")
+    ]
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x.example")', "+1+1", "@SUM(A1)", "-A1"])
+def test_a_formula_in_a_csv_cell_is_refused_never_run(chair_a, cell):
+    found = refused(run_file(chair_a, csv_bytes(rows(line_6={"outline": cell}))))
+    assert found == [(6, "outline", cell, FORMULA)]
+
+
+def test_a_formula_in_an_xlsx_cell_is_refused_never_run(chair_a):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for values in rows(2):
+        sheet.append(
+            [
+                v.isoformat() if isinstance(v, date) else ";".join(v) if isinstance(v, list) else v
+                for v in (values.get(name) for name in HEADER)
+            ]
+        )
+    sheet.cell(row=3, column=HEADER.index("age_at_incident") + 1, value="=2+2")
+    out = io.BytesIO()
+    workbook.save(out)
+    found = refused(run_file(chair_a, out.getvalue(), name="history.xlsx"))
+    assert found == [(3, "age_at_incident", "=2+2", FORMULA)]
+
+
+def test_an_xlsx_file_is_imported_like_a_csv(chair_a):
+    run = run_file(chair_a, xlsx_bytes(rows()), name="history.xlsx")
+    assert run.state == ImportState.IMPORTED, run.problems
+    assert Incident.objects.count() == 18
+
+
+@override_settings(IMPORT_MAX_BYTES=1024 * 1024)
+def test_an_oversized_file_is_refused(chair_a):
+    found = refused(run_file(chair_a, csv_bytes(rows(2)) + b"\r\n" * (512 * 1024)))
+    assert found == [(None, "file", "", "The file is too big: an import file must be 1 MB or smaller")]
+
+
+def test_a_csv_that_is_not_utf8_names_the_line(chair_a):
+    content = csv_bytes(rows(line_4={"outline": "Caf\u00e9 fictional outline"})).decode().encode("latin-1")
+    found = refused(run_file(chair_a, content))
+    assert len(found) == 1
+    line, column, _, message = found[0]
+    assert (line, column) == (4, "file")
+    assert message.startswith("The file is not UTF-8 text (line 4, byte ") and message.endswith(
+        "save it as 'CSV UTF-8'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("history.txt", b"a,b", "The file must be a CSV or an XLSX spreadsheet (a name ending .csv or .xlsx)"),
+        ("history.csv", b"", "The file is empty"),
+        ("history.csv", b"%PDF-1.4\x00\x01", "The file is not a CSV text file (it holds binary data)"),
+        ("history.xlsx", b"child_pseudonym,age\r\n", "The file is not an XLSX workbook"),
+        (
+            "history.csv",
+            b"PK\x03\x04rest",
+            "The file is not a CSV text file: it looks like a spreadsheet workbook, so name it .xlsx",
+        ),
+        ("history.csv", "\r\n".join(HEADER[:3]).encode(), None),
+    ],
+)
+def test_the_wrong_kind_of_file_is_refused(chair_a, name, content, message):
+    found = refused(run_file(chair_a, content, name=name))
+    if message:
+        assert found == [(None, "file", "", message)]
+    else:
+        assert all(column != "file" or line for line, column, _, _ in found)
+
+
+def test_a_row_refused_by_a_service_rolls_back_every_other_row(chair_a):
+    made = rows(36)
+    line = next(i for i, r in enumerate(made) if r.get("published_on") and i > 20) + 2
+    made[line - 2]["url"] = "not a web address"
+    run = run_file(chair_a, csv_bytes(made))
+    assert refused(run) == [
+        (line, "url", "not a web address", "Enter a web address starting https://, like https://www.example.org/report")
+    ]
+    # The run's own audit entries stay: what was uploaded and why it was refused.
+    assert list(AuditEntry.objects.filter(imported_from="").values_list("transition", flat=True)) == [
+        "upload",
+        "refuse",
+    ]
+    assert not AuditEntry.objects.filter(imported_line__isnull=False).exists()
+
+
+def test_the_check_shows_every_problem_of_every_row_and_saves_nothing(chair_a):
+    made = rows(line_2={"sex": "x"}, line_6={"decided_on": date(2001, 1, 1)}, line_19={"ofsted_notified_on": "x"})
+    run = run_file(chair_a, csv_bytes(made), apply=False)
+    assert [(line, column) for line, column, _, _ in refused(run)] == [
+        (2, "sex"),
+        (6, "decided_on"),
+        (19, "ofsted_notified_on"),
+    ]
