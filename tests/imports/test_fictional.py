@@ -118,3 +118,29 @@ def test_the_script_writes_a_file_the_import_reads(tmp_path, capsys, kind):
     assert header[:3] == ["board", "reference", "external_reference"]
     assert {raw["board"] for _, raw in table} == {"NFD"}
     assert [line for line, _ in table] == list(range(2, 38))
+
+
+def test_a_fictional_file_imports_into_every_final_state(chair_a):
+    """One round of the scenarios, through the real import: every final state of a case, a submission
+    and a publication comes out of the services."""
+    from imports.models import ImportState
+    from imports.services import import_apply, import_run_create
+    from imports.spreadsheets import csv_bytes
+    from incidents.models import Incident
+    from panel.models import PanelSubmission
+    from publication.models import Publication
+
+    board = chair_a.board
+    content = csv_bytes(fictional_rows(len(SCENARIOS), board_code=board.code, seed=11))
+    run = import_run_create(actor=chair_a, board=board, file_name="history.csv", content=content)
+    run = import_apply(actor=chair_a, run_id=run.pk)
+    assert run.state == ImportState.IMPORTED, run.problems
+    incidents = Incident.objects.filter(board=board)
+    assert incidents.count() == len(SCENARIOS)
+    assert {"draft", "notified", "under_consideration", "withdrawn", "decided", "closed"} <= set(
+        incidents.values_list("state", flat=True)
+    )
+    outcomes = set(PanelSubmission.objects.filter(board=board).values_list("outcome", flat=True))
+    assert {"agreed", "scr_initiated_after_advice", "advice_not_accepted", "satisfied_after_explanation"} <= outcomes
+    states = set(Publication.objects.filter(review__incidents__board=board).values_list("state", flat=True))
+    assert {"published", "withheld", "taken_down"} <= states
