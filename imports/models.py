@@ -36,6 +36,8 @@ class ImportRun(models.Model):
     problems = models.JSONField(default=list, blank=True)
     incidents = models.ManyToManyField("incidents.Incident", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, when the import that keeps the cases begins: a second start is refused.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -51,6 +51,8 @@ from reviews.services import (
 )
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, TransitionError
 
+from .columns import BY_NAME, COLUMNS, DATE
+
 # A value and the date it was given: both, or neither.
 PAIRS = (
     ("decision", "decided_on"),
@@ -90,6 +92,32 @@ NEEDS = (
     ),
 )
 
+# A cell that belongs to an event: given without the event's date, it would be lost.
+BELONGS = (
+    ("withdrawal_reason", "withdrawn_on"),
+    ("decision_rationale", "decided_on"),
+    ("national_review_recommended", "decided_on"),
+    ("rapid_review_summary", "decided_on"),
+    ("methodology", "review_started_on"),
+    ("lead_reviewer", "review_started_on"),
+    ("stop_detail", "review_stopped_on"),
+    ("proposal_reasons", "proposed_on"),
+    ("independent_advice", "proposed_on"),
+    ("withheld_reason", "withheld_on"),
+    ("taken_down_reason", "taken_down_on"),
+    *(
+        (f"{p}{text}", f"{p}{on}")
+        for p in ("submission_", "proposal_")
+        for text, on in (
+            ("advice_1_reasons", "advice_1_on"),
+            ("information", "information_on"),
+            ("advice_2_reasons", "advice_2_on"),
+            ("board_response_explanation", "board_response_on"),
+            ("panel_view_reasons", "panel_view_on"),
+        )
+    ),
+)
+
 # The review's events, replayed in the order of their dates (a clock may stop while the report is drafted).
 REVIEW_EVENTS = ("review_started_on", "review_stopped_on", "review_resumed_on", "drafting_on", "signed_off_on")
 
@@ -117,6 +145,14 @@ def row_problems(row: dict) -> list[tuple[str, str]]:
     for later, earlier, words in NEEDS:
         if row.get(later) is not None and row.get(earlier) is None:
             problems.append((later, f"This event needs {words} ('{earlier}') first"))
+    if row.get("decided_on") is None:
+        after = [c.name for c in COLUMNS[COLUMNS.index(BY_NAME["decided_on"]) + 1 :] if c.kind == DATE]
+        given = [name for name in after if row.get(name) is not None and name != "closed_on"]
+        if given:
+            problems.append((given[0], "This event needs the decision ('decided_on') first"))
+    for cell, on in BELONGS:
+        if row.get(cell) not in (None, "", []) and row.get(on) is None:
+            problems.append((cell, f"This belongs to the event dated in '{on}', which is empty: give its date too"))
     if row.get("decision") and not (row.get("decision_rationale") or "").strip():
         problems.append(("decision_rationale", "Enter the rationale for the decision"))
     if row.get("withdrawn_on") and row.get("decided_on"):
@@ -153,6 +189,13 @@ class _Replay:
         except (TransitionError, Http404) as exc:
             self.problems.append((date_column, str(exc) or "This event cannot be recorded"))
         raise _Stop
+
+    def none_of(self, prefix: str, message: str) -> None:
+        """A submission's events where the case has no such submission: refused, naming the first."""
+        present = [c.name for c in COLUMNS if c.name.startswith(prefix) and c.kind == DATE and self.row.get(c.name)]
+        if present:
+            self.problems.append((present[0], message))
+            raise _Stop
 
     def text(self, name: str) -> str:
         return (self.row.get(name) or "").strip()
@@ -238,14 +281,14 @@ class _Replay:
         submission = PanelSubmission.objects.filter(decision=decision).order_by("pk").first()
         if submission is not None:
             self.submission(submission, "submission_")
-        elif any(row.get(f"submission_{name}") for name in ("sent_on", "advice_1")):
-            self.problems.append(("submission_sent_on", "The decision opened no submission to the panel"))
-            raise _Stop
+        else:
+            self.none_of("submission_", "The decision opened no submission to the panel")
         review = SeriousCaseReview.objects.filter(incidents=incident).order_by("-initiated_on", "-pk").first()
         if review is not None:
             self.review(review)
         else:
-            present = [name for name in (*REVIEW_EVENTS, "report_sent_on") if row.get(name)]
+            later = ("report_sent_on", "proposed_on", "published_on", "withheld_on", "taken_down_on")
+            present = [name for name in (*REVIEW_EVENTS, *later) if row.get(name)]
             if present:
                 self.problems.append((present[0], "The case has no review: the decision was not to initiate one"))
                 raise _Stop
@@ -367,11 +410,8 @@ class _Replay:
             )
             if publication.submission_id is not None:
                 self.submission(PanelSubmission.objects.get(pk=publication.submission_id), "proposal_")
-            elif row.get("proposal_sent_on"):
-                self.problems.append(
-                    ("proposal_sent_on", "Under this case's regime the proposal does not go to the panel")
-                )
-                raise _Stop
+            else:
+                self.none_of("proposal_", "Under this case's regime the proposal does not go to the panel")
         if row.get("published_on"):
             self.step(
                 "published_on",
@@ -397,6 +437,7 @@ class _Replay:
                     event_date=row["taken_down_on"],
                     reason=self.text("taken_down_reason"),
                 ),
+                {"reason": "taken_down_reason"},
             )
 
 

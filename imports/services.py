@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,8 +18,9 @@ from accounts.models import Board, Role
 from audit.models import AuditEntry, importing
 from incidents.models import Incident
 from scr_tracker import regimes
+from scr_tracker.clock_rows import clock_rows_deferred
 from scr_tracker.models import ClockRow
-from scr_tracker.transitions import RoleNotPermitted
+from scr_tracker.transitions import NotAllowedInState, RoleNotPermitted
 
 from .columns import BY_NAME, CellError, read_cell
 from .files import FileRefused, Problem, read_rows
@@ -248,12 +249,18 @@ def _replay(run: ImportRun, actor, *, keep: bool, progress: Callable[[int, int],
             for done, (line, values) in enumerate(read.rows, start=1):
                 refused: list[tuple[str, str]] = []
                 try:
-                    with transaction.atomic(), importing(run.file_name, line):
+                    with transaction.atomic(), importing(run.file_name, line), clock_rows_deferred():
                         result = replay_row(values, actor)
                         if result.problems:
                             refused = result.problems
                             raise _RowRefused
                         outcome.created.append(result.incident.pk)
+                except IntegrityError:
+                    # Saved by another import at the same moment: the database's own rule refused it.
+                    refused = [("external_reference", "A case with this reference was saved at the same moment")]
+                    problems.extend(
+                        Problem(line, column, _shown(values.get(column)), message) for column, message in refused
+                    )
                 except _RowRefused:
                     problems.extend(
                         Problem(line, column, _shown(values.get(column)), message) for column, message in refused
@@ -276,6 +283,8 @@ def import_check(*, actor, run_id: int, progress: Callable[[int, int], None] | N
     run = ImportRun.objects.select_related("board").get(pk=run_id)
     if import_refusal(actor, run.board):
         raise RoleNotPermitted(import_refusal(actor, run.board))
+    if run.state != ImportState.UPLOADED:
+        raise NotAllowedInState(CHECK, run.state, [ImportState.UPLOADED])
     outcome = _replay(run, actor, keep=False, progress=progress)
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
@@ -289,17 +298,31 @@ def import_check(*, actor, run_id: int, progress: Callable[[int, int], None] | N
     return run
 
 
+def _start(actor, run_id: int) -> ImportRun:
+    """Claim the run for the import that keeps it: once, from uploaded (the command), checked or importing (confirmed
+    on the page); a second start, or one after the import ended, is refused and changes nothing."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().select_related("board").get(pk=run_id)
+        if import_refusal(actor, run.board):
+            raise RoleNotPermitted(import_refusal(actor, run.board))
+        startable = (ImportState.UPLOADED, ImportState.CHECKED, ImportState.IMPORTING)
+        if run.state not in startable or run.started_at is not None:
+            raise NotAllowedInState(IMPORT, run.state, startable)
+        run.started_at, run.state = timezone.now(), ImportState.IMPORTING
+        run.save(update_fields=["started_at", "state"])
+    return run
+
+
 def import_apply(*, actor, run_id: int, progress: Callable[[int, int], None] | None = None) -> ImportRun:
     """Replay the file and keep it all, unless any row is refused (then nothing is kept)."""
-    run = ImportRun.objects.select_related("board").get(pk=run_id)
-    if import_refusal(actor, run.board):
-        raise RoleNotPermitted(import_refusal(actor, run.board))
+    run = _start(actor, run_id)
     outcome = _replay(run, actor, keep=True, progress=progress)
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
         state = ImportState.IMPORTED if outcome.saved else ImportState.REFUSED
         _audit(run, actor, IMPORT if outcome.saved else REFUSE, state, _words(outcome))
         run.state, run.rows, run.finished_at = state, outcome.rows, timezone.now()
+        run.rows_done = outcome.rows if outcome.saved else 0
         run.summary, run.problems = outcome.summary, [p.as_dict() for p in outcome.problems]
         run.content = b""
         run.save()

@@ -28,7 +28,7 @@ from publication.choices import FINISHED_STATES as PUBLICATION_FINISHED_STATES
 from reviews.choices import DecisionKind
 from reviews.models import Decision, SeriousCaseReview
 from scr_tracker import clocks
-from scr_tracker.clock_rows import attach_case_rows, clock_of
+from scr_tracker.clock_rows import attach_case_rows, clock_of, clock_rows_flush
 from scr_tracker.models import ClockRow
 
 from .models import Incident
@@ -50,6 +50,7 @@ def _current_review(field: str):
 def _next_case_clock(field: str):
     """The running clock the case waits on that is due first (its rows, and those of a review it is
     part of, a sibling's included): the case's next deadline (SPEC §3 "Clocks are rows")."""
+    clock_rows_flush()
     running = ClockRow.objects.filter(
         Q(incident=OuterRef("pk")) | Q(review__incidents=OuterRef("pk")),
         case_deadline=True,

@@ -16,6 +16,8 @@ case); this module imports no app.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
@@ -111,8 +113,53 @@ def case_records(incident) -> Iterator:
         pending.extend(record.clock_children())
 
 
+# The cases whose rows are to be recomputed, while recomputing is deferred (`clock_rows_deferred`).
+_PENDING: ContextVar[dict | None] = ContextVar("clock_rows_pending", default=None)
+
+
+@contextmanager
+def clock_rows_deferred() -> Iterator[None]:
+    """Recompute each case's rows once rather than after every event: inside, `clock_rows_sync` notes the
+    case, and its rows are recomputed before any clock row is read here and when the block ends. An
+    imported case replays a dozen events in a row (SPEC §8 "Import"); the rows it ends with are those of
+    a recompute after every event, because each recompute reads the case as it is, not its history."""
+    pending: dict = {}
+    token = _PENDING.set(pending)
+    try:
+        yield
+        clock_rows_flush()
+    finally:
+        _PENDING.reset(token)
+
+
+def clock_rows_flush() -> None:
+    """Recompute the rows of the cases a deferred block has noted (each read again, as it is now)."""
+    pending = _PENDING.get()
+    while pending:
+        _, incident = pending.popitem()
+        _sync(type(incident).objects.get(pk=incident.pk))
+
+
+def _forget_read_clocks(record) -> None:
+    # What the caller's record was read with is out of date now: its clocks are read again.
+    for key in [k for k in record.__dict__ if k.startswith("clock_") or k == "attached_clock_rows"]:
+        del record.__dict__[key]
+    getattr(record, "_prefetched_objects_cache", {}).pop("clock_rows", None)
+
+
 def clock_rows_sync(record) -> None:
     """Recompute the clock rows of `record`'s whole case from its regime (in the caller's transaction)."""
+    pending = _PENDING.get()
+    if pending is not None:
+        incident = record.clock_case
+        pending[incident.pk] = incident
+        _forget_read_clocks(record)
+        return
+    _sync(record)
+    _forget_read_clocks(record)
+
+
+def _sync(record) -> None:
     incident = record.clock_case
     regime = incident.regime_rules
     existing = {
@@ -155,10 +202,6 @@ def clock_rows_sync(record) -> None:
     stale = [row.pk for key, row in existing.items() if key not in wanted]
     if stale:
         ClockRow.objects.filter(pk__in=stale).delete()
-    # What the caller's record was read with is out of date now: its clocks are read again.
-    for key in [k for k in record.__dict__ if k.startswith("clock_") or k == "attached_clock_rows"]:
-        del record.__dict__[key]
-    getattr(record, "_prefetched_objects_cache", {}).pop("clock_rows", None)
 
 
 def clock_rows_rebuild() -> int:
@@ -177,6 +220,7 @@ def clock_rows_rebuild() -> int:
 
 def attach_case_rows(incident, records) -> None:
     """Read every clock row of the case in one query and hand each of `records` its own."""
+    clock_rows_flush()
     hand_out(ClockRow.objects.filter(Q(incident=incident) | Q(review__incidents=incident)).distinct(), records)
 
 
@@ -195,6 +239,7 @@ _LISTED = ("pk", "starts_on", "due_on", "original_due_on", "ended_on", "stopped"
 
 def with_clock(queryset: QuerySet, name: str) -> QuerySet:
     """Annotate each record of a list with its row of clock `name`, in the list's own query."""
+    clock_rows_flush()
     model = queryset.model._meta
     rows = ClockRow.objects.filter(
         content_type__app_label=model.app_label,
@@ -214,6 +259,7 @@ def _row(record, name: str) -> ClockRow | None:
     # Rows handed over by `attach_case_rows`, else those a list prefetched as `clock_rows`, else one query.
     rows = record.__dict__.get("attached_clock_rows")
     if rows is None:
+        clock_rows_flush()
         rows = record.clock_rows.all()
     return next((row for row in rows if row.name == name), None)
 

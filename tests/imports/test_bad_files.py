@@ -229,3 +229,69 @@ def test_the_check_shows_every_problem_of_every_row_and_saves_nothing(chair_a):
         (6, "decided_on"),
         (19, "ofsted_notified_on"),
     ]
+
+
+def test_a_cell_whose_event_has_no_date_is_refused_not_lost(chair_a):
+    made = rows()
+    # Line 3 is a notified case: a methodology and a reason for the panel's advice with no event.
+    made[1].update(methodology="silp", submission_advice_1_reasons="Fictional reasons")
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [
+        (
+            3,
+            "methodology",
+            "silp",
+            "This belongs to the event dated in 'review_started_on', which is empty: give its date too",
+        ),
+        (
+            3,
+            "submission_advice_1_reasons",
+            "Fictional reasons",
+            "This belongs to the event dated in 'submission_advice_1_on', which is empty: give its date too",
+        ),
+    ]
+
+
+def test_a_review_without_a_decision_is_refused(chair_a):
+    made = rows()
+    made[1].update(review_started_on=made[1]["received_on"], methodology="silp", lead_reviewer="A. Reviewer")
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [
+        (
+            3,
+            "review_started_on",
+            made[1]["received_on"].isoformat(),
+            "This event needs the decision ('decided_on') first",
+        )
+    ]
+
+
+def test_a_submission_the_case_does_not_have_is_refused(chair_a):
+    made = rows()
+    line = next(
+        i for i, r in enumerate(made) if r.get("decision") == "initiate_scr" and not r.get("submission_sent_on")
+    )
+    made[line].update(submission_sent_on=made[line]["decided_on"])
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [
+        (
+            line + 2,
+            "submission_sent_on",
+            made[line]["decided_on"].isoformat(),
+            "The decision opened no submission to the panel",
+        )
+    ]
+
+
+def test_an_import_runs_once(chair_a):
+    from imports.services import import_run_create
+    from scr_tracker.transitions import NotAllowedInState
+
+    run = import_run_create(actor=chair_a, board=chair_a.board, file_name="h.csv", content=csv_bytes(rows(2)))
+    import_apply(actor=chair_a, run_id=run.pk)
+    with pytest.raises(NotAllowedInState):
+        import_apply(actor=chair_a, run_id=run.pk)
+    with pytest.raises(NotAllowedInState):
+        import_check(actor=chair_a, run_id=run.pk)
+    run.refresh_from_db()
+    assert run.state == ImportState.IMPORTED and Incident.objects.count() == 2
