@@ -35,7 +35,7 @@ CONTENT_TYPES = {
 # A run's state as the chair reads it, and its tag's colour.
 STATE_TAGS = {
     ImportState.UPLOADED: ("Checking", "blue"),
-    ImportState.CHECKED: ("Waiting for you to confirm", "yellow"),
+    ImportState.CHECKED: ("Ready to confirm", "yellow"),
     ImportState.REFUSED: ("Not imported", "red"),
     ImportState.IMPORTING: ("Importing", "blue"),
     ImportState.IMPORTED: ("Imported", "green"),
@@ -122,10 +122,16 @@ def _column_rows() -> list[dict]:
         rows.append(
             {
                 "name": column.name,
+                # A long name or value may break after an underscore on a narrow screen (copied, it is whole).
+                "name_parts": column.name.split("_"),
                 "words": column.words,
                 "kind": column.kind,
                 "required": column.required,
-                "values": [(value, labels.get(value, "")) for value in column.allowed],
+                # Each value with its words, when they say more than the value ("female (Female)" does not).
+                "values": [
+                    (value.split("_"), "" if str(labels.get(value, "")).lower() == value else labels.get(value, ""))
+                    for value in column.allowed
+                ],
             }
         )
     return rows
@@ -163,7 +169,7 @@ def run_detail(request, public_id):
     run = selectors.import_run_for_user(request.user, public_id)
     context = {
         "run": run,
-        "title": TITLES.get(run.state, "Import"),
+        "page_title": TITLES.get(run.state, "Import"),
         "tag": _tag(run.state),
         "regimes": _by_regime(run.summary),
         "refresh": None,
@@ -172,7 +178,10 @@ def run_detail(request, public_id):
         context["refresh"] = REFRESH_SECONDS
         context["progress"] = progress_read(run.pk)
     elif run.state == ImportState.REFUSED:
-        context["problems"] = Paginator(run.problems, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        problems = Paginator(run.problems, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        for problem in problems:
+            problem["column_parts"] = str(problem.get("column", "")).split("_")  # to break after an underscore
+        context["problems"] = problems
         access_record(request=request, record=run)
     elif run.state == ImportState.IMPORTED:
         cases = run.incidents.only("public_id", "reference", "external_reference", "child_pseudonym", "state")

@@ -268,7 +268,7 @@ def test_the_error_report_lists_every_problem_with_its_line_column_and_value(
     assert len(run.problems) >= 3
     assert f"{len(run.problems)} problems found: nothing was saved" in page.text
     for problem in run.problems:
-        assert f"<code>{problem['column']}</code>" in page.text
+        assert f"<code>{problem['column'].replace('_', '_<wbr>')}</code>" in page.text
         assert problem["value"] in page.text
     assert {(p["line"], p["column"]) for p in run.problems} >= {(2, "age_at_incident"), (4, "sex"), (5, "incident_on")}
     assert not Incident.objects.exists()
@@ -419,7 +419,7 @@ def test_the_upload_page_lists_the_boards_imports_only(client, sign_in, checked,
     other = services.import_run_create(actor=chair_b, board=chair_b.board, file_name="betaby-history.csv", content=b"x")
     page = client.get(UPLOAD)
     assert run_url(checked) in page.text and "history.csv" in page.text
-    assert "Waiting for you to confirm" in page.text and checked.uploaded_by.full_name in page.text
+    assert "Ready to confirm" in page.text and checked.uploaded_by.full_name in page.text
     assert run_url(other) not in page.text and "betaby-history.csv" not in page.text
 
 
@@ -475,6 +475,6 @@ def test_the_column_guide_lists_every_column_with_its_values(client, sign_in, ch
     sign_in(chair_a)
     page = client.get(reverse("imports:columns"))
     for column in COLUMNS:
-        assert f"<code>{column.name}</code>" in page.text
+        assert f"<code>{column.name.replace('_', '_<wbr>')}</code>" in page.text
         for value in column.allowed:
-            assert f"<code>{value}</code>" in page.text
+            assert f"<code>{value.replace('_', '_<wbr>')}</code>" in page.text
