@@ -61,6 +61,7 @@ def _step(step: str, service, run_id: int, user_id: int, waiting: str) -> str:
     def progress(done: int, total: int) -> None:
         progress_write(run_id, done, total)
 
+    progress(0, 0)  # started: the file is being read, before its first row is replayed
     try:
         return service(actor=actor, run_id=run_id, progress=progress).state
     except RoleNotPermitted as exc:  # the chair is no longer the board's chair

@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from kombu.exceptions import OperationalError
@@ -29,6 +31,7 @@ from imports.progress import EVERY, progress_read, progress_write
 from imports.spreadsheets import HEADER, csv_bytes, xlsx_bytes
 from incidents.models import Incident
 from scr_tracker.celery import app as celery_app
+from tests.conftest import sign_in_with_both_factors
 from tests.incidents.test_pages import banner, error_summary, field_errors
 
 NOW = datetime(2026, 6, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -296,12 +299,29 @@ def test_the_page_shows_the_progress_the_worker_writes_and_never_refreshes_itsel
     assert "Checking your file" in page.text and "Waiting to start" in page.text
     assert f'href="{run_url(run)}">Check progress again' in page.text
     assert 'http-equiv="refresh"' not in page.text
+    progress_write(run.pk, 0, 0)  # the worker has begun reading the file
+    assert "Reading the file" in client.get(run_url(run)).text
     progress_write(run.pk, 3, 100)  # between the throttled writes: not written
-    assert progress_read(run.pk) is None
+    assert progress_read(run.pk) == (0, 0)
     progress_write(run.pk, EVERY, 100)
     assert f"{EVERY} of 100 rows checked" in client.get(run_url(run)).text
     progress_write(run.pk, 100, 100)  # the last row is always written
     assert progress_read(run.pk) == (100, 100)
+
+
+def test_a_confirmed_run_shows_the_imports_progress(client, checked):
+    services.import_confirm(actor=checked.uploaded_by, run_id=checked.pk)  # the worker has not begun
+    progress_write(checked.pk, EVERY, 60)
+    page = client.get(run_url(checked))
+    assert "Importing your cases" in page.text and f"{EVERY} of 60 rows imported" in page.text
+    assert confirm_url(checked) not in page.text
+
+
+def test_an_upload_without_the_csrf_token_is_refused(chair_a):
+    client = Client(enforce_csrf_checks=True)
+    sign_in_with_both_factors(client, chair_a)
+    assert client.post(UPLOAD, {"file": a_file(chair_a.board)}).status_code == 403
+    assert not ImportRun.objects.exists()
 
 
 def test_the_worker_writes_progress_while_it_checks(chair_a, monkeypatch):
@@ -311,7 +331,7 @@ def test_the_worker_writes_progress_while_it_checks(chair_a, monkeypatch):
         actor=chair_a, board=chair_a.board, file_name="history.csv", content=csv_bytes(fictional_rows(3))
     )
     assert tasks.import_check_task(run.pk, chair_a.pk) == ImportState.CHECKED
-    assert written == [(1, 3), (2, 3), (3, 3)]
+    assert written == [(0, 0), (1, 3), (2, 3), (3, 3)]
     assert progress_read(run.pk) is None  # forgotten once the run's row holds the truth
     assert tasks.import_check_task(run.pk, chair_a.pk) == ImportState.CHECKED  # a second delivery: nothing
     assert transitions(run).count(services.CHECK) == 1
@@ -336,16 +356,38 @@ def test_an_unexpected_failure_refuses_the_run_and_the_page_says_so(
 
 
 def test_a_failure_during_the_import_saves_nothing(client, checked, monkeypatch, django_capture_on_commit_callbacks):
-    import imports.services as import_services
-
     def broken(values, actor):
         raise RuntimeError("stop")
 
-    monkeypatch.setattr(import_services, "replay_row", broken)
+    monkeypatch.setattr(services, "replay_row", broken)
     confirm(client, django_capture_on_commit_callbacks, checked)
     checked.refresh_from_db()
     assert checked.state == ImportState.REFUSED and not Incident.objects.exists()
     assert tasks.STOPPED in client.get(run_url(checked)).text
+
+
+def test_a_check_past_its_time_limit_refuses_the_run(chair_a, monkeypatch):
+    def slow(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "import_check", slow)
+    run = services.import_run_create(
+        actor=chair_a, board=chair_a.board, file_name="history.csv", content=csv_bytes(fictional_rows(2))
+    )
+    assert tasks.import_check_task(run.pk, chair_a.pk) == ImportState.REFUSED
+    run.refresh_from_db()
+    assert run.problems[-1]["message"] == tasks.TOO_LONG
+
+
+def test_a_file_whose_worker_keeps_dying_is_refused_not_retried_for_ever(chair_a):
+    run = services.import_run_create(
+        actor=chair_a, board=chair_a.board, file_name="history.csv", content=csv_bytes(fictional_rows(2))
+    )
+    for _ in range(tasks.MAX_ATTEMPTS):  # deliveries whose worker died mid-check leave their count behind
+        tasks._attempt("check", run.pk)
+    assert tasks.import_check_task(run.pk, chair_a.pk) == ImportState.REFUSED
+    run.refresh_from_db()
+    assert run.problems[-1]["message"] == tasks.STOPPED
 
 
 def test_a_broker_that_is_down_refuses_the_run_not_the_page(
