@@ -23,7 +23,7 @@ from scr_tracker.models import ClockRow
 from scr_tracker.transitions import NotAllowedInState, RoleNotPermitted
 
 from .columns import BY_NAME, CellError, read_cell
-from .files import FileRefused, Problem, read_rows
+from .files import FILE, FileRefused, Problem, read_rows
 from .models import ImportRun, ImportState
 from .replay import replay_row, row_problems
 
@@ -337,3 +337,38 @@ def _words(outcome: Outcome) -> str:
     made = f"{len(outcome.created) or outcome.summary.get('cases', 0)} cases"
     already = f"; {len(outcome.already_in)} already imported" if outcome.already_in else ""
     return f"{made}{already}"
+
+
+# --- The upload page's steps between the check and the import --------------------------------------
+
+RUNNING_STATES = (ImportState.UPLOADED, ImportState.IMPORTING)
+
+
+def import_confirm(*, actor, run_id: int) -> ImportRun:
+    """The chair has checked what the file creates and confirms it: the import runs next, on a worker.
+    Only once, and only from a finished check; nothing is saved until the import itself."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().defer("content").get(pk=run_id)
+        refusal = import_refusal(actor, run.board)
+        if refusal:
+            raise RoleNotPermitted(refusal)
+        if run.state != ImportState.CHECKED:
+            raise NotAllowedInState(CONFIRM, run.state, [ImportState.CHECKED])
+        _audit(run, actor, CONFIRM, ImportState.IMPORTING, f"Confirmed the import of {run.file_name}")
+        run.state = ImportState.IMPORTING
+        run.save(update_fields=["state"])
+    return run
+
+
+def import_stop(*, actor, run_id: int, message: str) -> ImportRun | None:
+    """A check or an import that could not finish (its worker failed, or none could be reached) is refused
+    with `message` as its one problem; nothing was saved. A finished run is left as it is (returns None)."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().defer("content").filter(pk=run_id).first()
+        if run is None or run.state not in RUNNING_STATES:
+            return None
+        _audit(run, actor, REFUSE, ImportState.REFUSED, message)
+        run.state, run.finished_at, run.content = ImportState.REFUSED, timezone.now(), b""
+        run.problems = [*run.problems, Problem(None, FILE, "", message).as_dict()]
+        run.save(update_fields=["state", "finished_at", "content", "problems"])
+    return run

@@ -21,6 +21,7 @@ urlpatterns = [
     path("publications/", include("publication.urls")),
     path("notifications/", include("reminders.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("imports.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -122,6 +122,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# An import's progress: written by the worker inside the import's transaction (where the database would
+# not show it), read by the page, so it lives outside the database and is shared by the web and worker
+# processes: Redis, or files under VAR_DIR for the embedded default.
+CACHES["progress"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "scr-progress"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress-cache"),
+    }
+)
 
 # --- Celery: Redis when REDIS_URL is set, else kombu's SQLAlchemy transport on a SQLite file,
 # so `make run` needs no server at all.
@@ -249,6 +260,10 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 # A board's history imported from a spreadsheet (SPEC §8 "Import"): the file's size and rows.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+# The upload page's check and import run on a worker. The hard limit stays under Redis's visibility timeout
+# (an hour), so a long import is never handed to a second worker while the first still runs it.
+IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_SOFT_TIME_LIMIT", 50 * 60)
+IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 55 * 60)
 # Form fields other than files (the upload view caps the file itself while it arrives).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An upload larger than this is spooled to a temporary file rather than held in memory.
