@@ -187,7 +187,7 @@ def run_detail(request, public_id):
         cases = run.incidents.only("public_id", "reference", "external_reference", "child_pseudonym", "state")
         context["cases"] = Paginator(cases.order_by("reference"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
         access_record(request=request, record=run)
-    page = context.get("problems") or context.get("cases")
+    page = context.get("problems", context.get("cases"))
     if page is not None:
         context["page"] = page
         context["page_numbers"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
