@@ -52,9 +52,19 @@ def kind_of(file_name: str) -> str:
     return extension
 
 
-def read_rows(file_name: str, content: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The file's column names and its rows as (line, {column: raw value}); `FileRefused` lists every
-    problem with the file's shape, its header and its cells that can be seen before any row is replayed."""
+@dataclass(frozen=True)
+class Table:
+    """A file's column names, its rows as (line, {column: raw value}) and the problems of single cells
+    (a formula, a cell past the last column): the rows with them are not replayed, the others are read."""
+
+    header: list[str]
+    rows: list[tuple[int, dict]]
+    problems: list[Problem]
+
+
+def read_rows(file_name: str, content: bytes) -> Table:
+    """Read the file; `FileRefused` lists every problem with the file's shape and its header (then no
+    cell can be trusted to be in its column)."""
     kind = kind_of(file_name)
     if not content:
         raise _refuse("The file is empty")
@@ -65,17 +75,19 @@ def read_rows(file_name: str, content: bytes) -> tuple[list[str], list[tuple[int
         raise _refuse("The file has no header row: the first row names the columns (see the template)")
     header = [str(name or "").strip().lower() for name, _ in table[0][1]]
     problems = _header_problems(header)
+    cells_wrong: list[Problem] = []
     rows: list[tuple[int, dict]] = []
     for line, cells in table[1:]:
         if all(_blank(value) for value, _ in cells):
             continue
         if len(cells) > len(header) and any(not _blank(value) for value, _ in cells[len(header) :]):
-            problems.append(Problem(line, FILE, "", "The row has more cells than the header has columns"))
+            cells_wrong.append(Problem(line, FILE, "", "The row has more cells than the header has columns"))
         row = {}
         for name, (value, is_formula) in zip(header, cells, strict=False):
             if is_formula or (isinstance(value, str) and looks_like_formula(value)):
-                problems.append(Problem(line, name, str(value), FORMULA))
-                value = None
+                # Never read, never run: the row is refused and the cell left out of it.
+                cells_wrong.append(Problem(line, name, str(value), FORMULA))
+                continue
             if name in BY_NAME:
                 row[name] = value
         rows.append((line, row))
@@ -90,7 +102,7 @@ def read_rows(file_name: str, content: bytes) -> tuple[list[str], list[tuple[int
         raise FileRefused(problems)
     if not rows:
         raise _refuse("The file has a header but no rows")
-    return header, rows
+    return Table(header, rows, cells_wrong)
 
 
 def _blank(value) -> bool:

@@ -30,7 +30,9 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, too_big: bool = False, **kwargs):
         self.too_big = too_big
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
+        self.fields[
+            "file"
+        ].help_text = (
             f"A CSV or XLSX file, {size_limit(max_bytes())} or smaller, with at most {settings.IMPORT_MAX_ROWS:,} rows"
         )
         self.helper = FormHelper()

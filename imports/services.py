@@ -129,16 +129,23 @@ def _read(run: ImportRun, board: Board) -> _Read:
     """The rows to replay, every problem in the cells, and the rows imported before."""
     read = _Read()
     try:
-        _, table = read_rows(run.file_name, bytes(run.content))
+        file = read_rows(run.file_name, bytes(run.content))
     except FileRefused as exc:
         read.problems = exc.problems
         return read
+    table = file.rows
+    wrong_cells: dict[int, list[Problem]] = {}
+    for problem in file.problems:
+        wrong_cells.setdefault(problem.line, []).append(problem)
     read.count = len(table)
     ours, others, ours_external = _known(board, table)
     codes = {code.upper() for code in Board.objects.values_list("code", flat=True)}
     seen: dict[tuple[str, str], int] = {}
     for line, raw in table:
         values, bad = _cells(line, raw)
+        # A cell left out (a formula) is not "missing": its own problem says what is wrong.
+        bad = [p for p in bad if p.column not in {w.column for w in wrong_cells.get(line, [])}]
+        bad = [*wrong_cells.get(line, []), *bad]
         code = (values.get("board") or "").upper()
         if code and code != board.code.upper():
             words = f"this file is being imported into board {board.code}"

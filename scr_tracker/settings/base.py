@@ -259,7 +259,7 @@ PRIVATE_DOCUMENTS_ROOT = Path(env_str("PRIVATE_DOCUMENTS_ROOT", str(VAR_DIR / "p
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 # A board's history imported from a spreadsheet (SPEC §8 "Import"): the file's size and rows.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000)
 # The upload page's check and import run on a worker. The hard limit stays under Redis's visibility timeout
 # (an hour), so a long import is never handed to a second worker while the first still runs it.
 IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_SOFT_TIME_LIMIT", 50 * 60)

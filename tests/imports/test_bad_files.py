@@ -295,3 +295,13 @@ def test_an_import_runs_once(chair_a):
         import_check(actor=chair_a, run_id=run.pk)
     run.refresh_from_db()
     assert run.state == ImportState.IMPORTED and Incident.objects.count() == 2
+
+
+def test_a_formula_and_the_other_bad_cells_are_reported_at_once(chair_a):
+    made = rows(line_3={"outline": "=1+1"}, line_5={"sex": "blue"}, line_8={"incident_on": "soon"})
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [
+        (3, "outline", "=1+1", FORMULA),
+        (5, "sex", "blue", "Enter one of: female, male, not_known"),
+        (8, "incident_on", "soon", "Enter a date like 2015-03-31 (or 31/03/2015)"),
+    ]

@@ -113,7 +113,8 @@ def test_the_script_writes_a_file_the_import_reads(tmp_path, capsys, kind):
     out = tmp_path / f"history.{kind}"
     assert _script().main(["--rows", "36", "--board", "nfd", "--format", kind, "--out", str(out), "--seed", "3"]) == 0
     assert "Wrote 36 fictional rows" in capsys.readouterr().out
-    header, table = read_rows(out.name, out.read_bytes())
+    read = read_rows(out.name, out.read_bytes())
+    header, table = read.header, read.rows
     assert len(table) == 36
     assert header[:3] == ["board", "reference", "external_reference"]
     assert {raw["board"] for _, raw in table} == {"NFD"}
