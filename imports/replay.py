@@ -139,7 +139,7 @@ def row_problems(row: dict) -> list[tuple[str, str]]:
     problems = []
     for value, on in PAIRS:
         if row.get(value) not in (None, "", []) and row.get(on) is None:
-            problems.append((on, f"Enter the date of '{value}' too"))
+            problems.append((on, f"Enter the date: the row gives '{value}', which needs its date in this column"))
         elif row.get(on) is not None and row.get(value) in (None, "", []):
             problems.append((value, f"Enter the '{value}' given on {row[on]:%-d %B %Y}"))
     for later, earlier, words in NEEDS:

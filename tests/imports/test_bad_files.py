@@ -305,3 +305,21 @@ def test_a_formula_and_the_other_bad_cells_are_reported_at_once(chair_a):
         (5, "sex", "blue", "Enter one of: female, male, not_known"),
         (8, "incident_on", "soon", "Enter a date like 2015-03-31 (or 31/03/2015)"),
     ]
+
+
+def test_a_value_and_its_date_come_together(chair_a):
+    made = rows()
+    line = next(i for i, r in enumerate(made) if r.get("published_on")) + 2
+    published = made[line - 2]["published_on"]
+    made[line - 2]["published_on"] = None
+    made[3]["url"] = None  # line 5 has no publication: nothing to say
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert (
+        line,
+        "published_on",
+        "",
+        "Enter the date: the row gives 'url', which needs its date in this column",
+    ) in found
+    made[line - 2].update(published_on=published, url=None)
+    found = refused(run_file(chair_a, csv_bytes(made)))
+    assert found == [(line, "url", "", f"Enter the 'url' given on {published:%-d %B %Y}")]
