@@ -4,6 +4,7 @@ the tests and the benchmark). Nothing here is about a real child: pseudonyms are
 import random
 from datetime import date, timedelta
 
+from scr_tracker import regimes
 from scr_tracker.clocks import add_months
 
 FIRST_DAY = date(2014, 1, 6)
@@ -62,8 +63,9 @@ def _sin(rng: random.Random, n: int, aware: date) -> dict:
     }
 
 
-def _wt2018(received: date) -> bool:
-    return received >= date(2018, 6, 29)
+def _rapid_review(received: date) -> bool:
+    """Whether the case's regime asks for a rapid review with the decision (its decision goes to the panel)."""
+    return "rapid_review_summary" in regimes.regime_for(received).decision_asks
 
 
 def _submission(row: dict, p: str, sent: date, rng: random.Random, advice: str, *, info: bool = False) -> date:
@@ -113,7 +115,7 @@ def _review(row: dict, rng: random.Random, initiated: date, scenario: str) -> da
     row["signed_off_on"] = on
     on = on + _days(rng, 3, 30)
     row["report_sent_on"] = on
-    wt2018 = _wt2018(row["received_on"])
+    panel_advises = regimes.regime_for(row["received_on"]).panel_advises_on_publication
     if scenario in ("review_published", "review_published_taken_down"):
         on = on + _days(rng, 30, 60)
         row["published_on"], row["url"] = on, f"https://reports.example.org/{row['external_reference'].lower()}"
@@ -132,7 +134,7 @@ def _review(row: dict, rng: random.Random, initiated: date, scenario: str) -> da
     row["proposed_on"], row["proposed_mode"] = on, mode
     row["proposal_reasons"] = "Fictional reasons: a sibling's circumstances."
     row["independent_advice"] = "Fictional independent advice: publication would put a named sibling at serious risk."
-    if not wt2018:
+    if panel_advises:
         on = _submission(row, "proposal_", on + _days(rng, 0, 5), rng, advice)
         if advice == "disagree":
             # Accepting the panel's disagreement publishes the report; not accepting it withholds it.
@@ -157,7 +159,7 @@ def fictional_row(n: int, rng: random.Random, scenario: str, board_code: str = "
     received = aware + _days(rng, 0, 4)
     row["received_on"], row["ofsted_notified_on"] = received, aware + _days(rng, 0, 1 if rng.random() < 0.8 else 9)
     row["ofsted_notified_on"] = min(row["ofsted_notified_on"], received + timedelta(days=3))
-    wt2018 = _wt2018(received)
+    rapid = _rapid_review(received)
     if scenario == "notified":
         return row
     if scenario == "under_consideration" or rng.random() < 0.3:
@@ -168,19 +170,19 @@ def fictional_row(n: int, rng: random.Random, scenario: str, board_code: str = "
         row["withdrawn_on"] = received + _days(rng, 6, 12)
         row["withdrawal_reason"] = "Fictional: a duplicate of another notification."
         return row
-    # The decision: mostly in time, some late (a month under 2013; 15 working days from 2018).
+    # The decision: mostly in time, some late (after a month, and after 15 working days).
     late = rng.random() < 0.25
     decided = received + (_days(rng, 35, 70) if late else _days(rng, 7, 18))
     initiate = scenario.startswith("review_")
     row["decision"], row["decided_on"] = ("initiate_scr" if initiate else "not_initiate"), decided
     row["decision_rationale"] = "Fictional rationale against this limb of regulation 5."
-    if wt2018:
+    if rapid:
         row["national_review_recommended"] = scenario == "not_initiated_national_review"
         row["rapid_review_summary"] = "Fictional rapid review: the facts, the immediate actions and the learning."
-    sent = decided + _days(rng, 0 if wt2018 else 2, 3 if wt2018 else 20)
+    sent = decided + _days(rng, 0 if rapid else 2, 3 if rapid else 20)
     last = decided
     if initiate:
-        if wt2018:  # the rapid review goes to the Panel with the decision
+        if rapid:  # the rapid review goes to the Panel with the decision
             last = _submission(row, "submission_", sent, rng, "agree")
         ended = _review(row, rng, decided, scenario)
         if ended is None:
@@ -190,7 +192,7 @@ def fictional_row(n: int, rng: random.Random, scenario: str, board_code: str = "
         advice = {
             "not_initiated_agreed": "agree",
             "not_initiated_information_then_agreed": "agree",
-            "not_initiated_national_review": "national_review" if wt2018 else "agree",
+            "not_initiated_national_review": "national_review" if rapid else "agree",
         }.get(scenario, "disagree")
         last = _submission(
             row, "submission_", sent, rng, advice, info=scenario == "not_initiated_information_then_agreed"
