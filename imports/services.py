@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Board, Role
 from audit.models import AuditEntry, importing
+from incidents.choices import IncidentState
 from incidents.models import Incident
 from scr_tracker import regimes
 from scr_tracker.clock_rows import clock_rows_deferred
@@ -211,8 +212,6 @@ def _regime(code: str, aware) -> regimes.Regime:
 
 def _summary(created: list[int], already: int) -> dict:
     """What the import makes, in the words of each case's regime: cases by regime and state, clocks met and missed."""
-    from incidents.choices import IncidentState
-
     cases = Counter(
         (_regime(code, aware).title, state)
         for code, aware, state in Incident.objects.filter(pk__in=created).values_list("regime", "la_aware_on", "state")
@@ -221,8 +220,8 @@ def _summary(created: list[int], already: int) -> dict:
     for regime, name, due, ended, lapse, halted in ClockRow.objects.filter(incident_id__in=created).values_list(
         "regime", "name", "due_on", "ended_on", "met_by_lapse", "halted"
     ):
-        title = regimes.regime_by_code(regime).clock(name).title
-        counts = clocks.setdefault((regimes.regime_by_code(regime).title, title), Counter())
+        rules = regimes.regime_by_code(regime)
+        counts = clocks.setdefault((rules.title, rules.clock(name).title), Counter())
         if lapse or (ended and due and ended <= due):
             counts["met"] += 1
         elif ended and due and ended > due:
@@ -265,13 +264,11 @@ def _replay(run: ImportRun, actor, *, keep: bool, progress: Callable[[int, int],
                 except IntegrityError:
                     # Saved by another import at the same moment: the database's own rule refused it.
                     refused = [("external_reference", "A case with this reference was saved at the same moment")]
-                    problems.extend(
-                        Problem(line, column, _shown(values.get(column)), message) for column, message in refused
-                    )
                 except _RowRefused:
-                    problems.extend(
-                        Problem(line, column, _shown(values.get(column)), message) for column, message in refused
-                    )
+                    pass
+                problems.extend(
+                    Problem(line, column, _shown(values.get(column)), message) for column, message in refused
+                )
                 if progress is not None:
                     progress(done, len(read.rows))
             outcome.summary = _summary(outcome.created, len(read.already_in))
@@ -341,7 +338,7 @@ def import_apply(*, actor, run_id: int, progress: Callable[[int, int], None] | N
 def _words(outcome: Outcome) -> str:
     if outcome.problems:
         return f"{len(outcome.problems)} problem{'s' if len(outcome.problems) != 1 else ''} found: nothing saved"
-    made = f"{len(outcome.created) or outcome.summary.get('cases', 0)} cases"
+    made = f"{outcome.summary.get('cases', 0)} cases"  # what the check would make, or the import made
     already = f"; {len(outcome.already_in)} already imported" if outcome.already_in else ""
     return f"{made}{already}"
 
