@@ -8,7 +8,8 @@ role, the board, the event date, the reason). Entries are never edited or delete
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -28,10 +29,14 @@ CORRECT_FACT = "correct_fact"  # a fact typed by mistake corrected (not an event
 
 @dataclass(frozen=True)
 class ImportMark:
-    """Where an imported entry came from: the file's name and the line of its row (SPEC §8 "Import")."""
+    """Where an imported entry came from: the file's name and the line of its row (SPEC §8 "Import").
+
+    `latest` remembers, for the row's records, the date of each one's latest event (see
+    `last_event_on`): a row replays a dozen events on the same few records."""
 
     file_name: str
     line: int
+    latest: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _IMPORTING: ContextVar[ImportMark | None] = ContextVar("importing", default=None)
@@ -107,9 +112,40 @@ class AuditEntry(models.Model):
         if mark is not None and not self.imported_from:
             self.imported_from, self.imported_line = mark.file_name, mark.line
         super().save(*args, **kwargs)
+        if mark is not None:
+            _remember_event(mark.latest, self)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted")
+
+
+def _remember_event(latest: dict, entry: AuditEntry) -> None:
+    key = (entry.content_type_id, entry.object_id)
+    if key not in latest:
+        return  # not asked for yet: the first question reads it from the entries
+    if entry.transition == CORRECT_FACT:
+        return
+    if entry.corrects_id is not None:
+        del latest[key]  # a corrected date: read again
+        return
+    known = latest[key]
+    latest[key] = entry.event_date if known is None else max(known, entry.event_date)
+
+
+def last_event_on(record) -> date | None:
+    """The effective date of the record's latest event (None before its first).
+
+    Inside an import, each row's answer is remembered and kept up to date as its entries are written,
+    instead of read again before each event."""
+    mark = _IMPORTING.get()
+    key = (ContentType.objects.get_for_model(type(record)).pk, record.pk)
+    if mark is not None and key in mark.latest:
+        return mark.latest[key]
+    entry = AuditEntry.objects.for_object(record).events().order_by("-event_date").only("event_date").first()
+    on = entry.event_date if entry else None
+    if mark is not None:
+        mark.latest[key] = on
+    return on
 
 
 class AccessEvent(models.Model):

@@ -238,8 +238,13 @@ _LISTED = ("pk", "starts_on", "due_on", "original_due_on", "ended_on", "stopped"
 
 
 def with_clock(queryset: QuerySet, name: str) -> QuerySet:
-    """Annotate each record of a list with its row of clock `name`, in the list's own query."""
-    clock_rows_flush()
+    """Annotate each record of a list with its row of clock `name`, in the list's own query.
+
+    While recomputing is deferred the list is left as it is: each record reads its rows when one is
+    first asked for (`_row` recomputes what is pending first), so that a service locking one record
+    does not recompute its case's rows only to lock it."""
+    if _PENDING.get() is not None:
+        return queryset
     model = queryset.model._meta
     rows = ClockRow.objects.filter(
         content_type__app_label=model.app_label,
@@ -259,9 +264,23 @@ def _row(record, name: str) -> ClockRow | None:
     # Rows handed over by `attach_case_rows`, else those a list prefetched as `clock_rows`, else one query.
     rows = record.__dict__.get("attached_clock_rows")
     if rows is None:
+        pending = _PENDING.get()
+        if pending and record.clock_case.pk in pending:
+            return _row_now(record, name)
         clock_rows_flush()
         rows = record.clock_rows.all()
     return next((row for row in rows if row.name == name), None)
+
+
+def _row_now(record, name: str) -> ClockRow | None:
+    """While the case's rows wait to be recomputed: what `record`'s row of clock `name` will hold, worked
+    out from the record as it is now (as `_sync` will), without writing the case's rows first."""
+    regime = record.clock_case.regime_rules
+    clock = regime.clock(name)
+    if clock is None or clock.record != record.clock_record:
+        return None
+    values = clock_values(clock, regime, record)
+    return None if values is None else ClockRow(name=name, regime=regime.code, **values)
 
 
 def clock_of(record, name: str, today: date):

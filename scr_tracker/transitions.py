@@ -7,18 +7,20 @@ Services call it; pages and the API turn its exceptions into messages, 400, 403 
 """
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.signals import post_save
 from django.http import Http404
 from django.utils import timezone
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, last_event_on
 from scr_tracker.clock_rows import clock_rows_sync
 
 
@@ -135,11 +137,6 @@ class EventFloor:
     message: str
 
 
-def last_event_on(record) -> date | None:
-    entry = AuditEntry.objects.for_object(record).events().order_by("-event_date").only("event_date").first()
-    return entry.event_date if entry else None
-
-
 def check_event_date(record, event_date: date | None, floors: Iterable[EventFloor] = ()) -> dict[str, list[str]]:
     if event_date is None:
         return {"event_date": ["Enter the date it happened"]}
@@ -155,6 +152,27 @@ def check_event_date(record, event_date: date | None, floors: Iterable[EventFloo
         if event_date < floor.on:
             return {"event_date": [f"{floor.message} ({floor.on:%-d %B %Y})"]}
     return {}
+
+
+# The StateLog rows django-fsm-log writes while a transition runs: its own is handed to the audit entry
+# as it is written, rather than read back (a query an event, and an import replays thousands).
+_STATE_LOGS: ContextVar[list | None] = ContextVar("state_logs", default=None)
+
+
+def _note_state_log(sender, instance, created, **kwargs) -> None:
+    written = _STATE_LOGS.get()
+    if created and written is not None:
+        written.append(instance)
+
+
+post_save.connect(_note_state_log, sender=StateLog, dispatch_uid="transitions_note_state_log")
+
+
+def _state_log_of(record, name: str) -> StateLog | None:
+    content_type = ContentType.objects.get_for_model(type(record))
+    return (
+        StateLog.objects.filter(content_type=content_type, object_id=record.pk, transition=name).order_by("-pk").first()
+    )
 
 
 def transition_run(
@@ -197,15 +215,17 @@ def transition_run(
             raise InvalidInput(errors)
         from_state = record.state
         before(record)
-        method(by=actor, description=reason or None, **(kwargs or {}))
+        written: list[StateLog] = []
+        token = _STATE_LOGS.set(written)
+        try:
+            method(by=actor, description=reason or None, **(kwargs or {}))
+        finally:
+            _STATE_LOGS.reset(token)
         record.save()
-        state_log = (
-            StateLog.objects.filter(
-                content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk, transition=name
-            )
-            .order_by("-pk")
-            .first()
-        )
+        state_log = next(
+            (log for log in reversed(written) if str(log.object_id) == str(record.pk) and log.transition == name),
+            None,
+        ) or _state_log_of(record, name)
         AuditEntry.objects.create(
             record=record,
             board=board_of(record),

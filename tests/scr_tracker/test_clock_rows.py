@@ -185,3 +185,37 @@ def test_a_new_planned_date_moves_the_report_to_panel_clock(chair_a):
         assert _row(incident, "report_to_panel").due_on == date(2015, 8, 25)
         publication_plan(actor=chair_a, publication_id=review.publication.pk, planned_publication_on=date(2015, 9, 30))
         assert _row(incident, "report_to_panel").due_on == date(2015, 9, 23)
+
+
+# --- Deferred recomputing (an import's rows, SPEC §8 "Import") ------------------------------------
+
+
+@pytest.mark.django_db
+def test_inside_a_deferred_block_a_read_is_what_the_recompute_writes(chair_a):
+    """A due date read while the case's rows wait is worked out from the record as it is now; it equals
+    the row written when the block ends, and lists lock and read records without recomputing first."""
+    from incidents.selectors import incidents_for_user
+    from incidents.services import incident_notify
+    from reviews.selectors import reviews_for_user
+    from scr_tracker.clock_rows import clock_rows_deferred, due_of
+
+    with time_machine.travel(FIXTURE_DAY, tick=False):
+        incident = workflow.draft(chair_a)
+        review = workflow.decide(chair_a, workflow.notified(chair_a), decision="initiate_scr").review
+        with clock_rows_deferred():
+            incident_notify(
+                actor=chair_a, incident_id=incident.pk, event_date=date(2015, 1, 9), ofsted_notified_on=date(2015, 1, 8)
+            )
+            # The SIN's receipt starts the decision clock, but its row is not written yet.
+            assert not ClockRow.objects.filter(incident=incident, name="initiation_decision").exists()
+            read = incidents_for_user(chair_a).get(pk=incident.pk)
+            due_inside = due_of(read, "initiation_decision")
+            assert due_inside is not None
+            assert not ClockRow.objects.filter(incident=incident, name="initiation_decision").exists()
+            # A list is not annotated with rows that may be out of date; its records read theirs when asked.
+            listed = reviews_for_user(chair_a).get(pk=review.pk)
+            assert not any(key.startswith("clock_scr_completion_") for key in listed.__dict__)
+            assert due_of(listed, "scr_completion") == date(2015, 8, 2)
+        assert _row(incident, "initiation_decision").due_on == due_inside
+        # Outside a deferred block a list carries its rows again.
+        assert "clock_scr_completion_due_on" in reviews_for_user(chair_a).get(pk=review.pk).__dict__
