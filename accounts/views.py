@@ -145,7 +145,7 @@ def dashboard(request):
     """The signed-in home page, by role (SPEC §8)."""
     user = request.user
     today = timezone.localdate()
-    context = {"role": user.role}
+    context = {"role": user.role, "today": today}
     if user.is_board_user:
         board = user.board
         context["board"] = board

@@ -16,6 +16,7 @@ from . import selectors, services
 from .feeds import deadlines_calendar
 from .forms import ReminderChoicesForm
 from .models import CalendarFeed
+from .queues import queue_for
 from .sources import source_for
 from .stages import stage_words, when_words
 from .words import SCHEDULE, clock_words
@@ -55,6 +56,15 @@ def notification_list(request):
             "schedule": SCHEDULE,
         },
     )
+
+
+@require_GET
+def waiting(request):
+    """Everything waiting for the user, and what the records they can see wait on from others."""
+    if not (request.user.is_board_user or request.user.is_panel_user):
+        raise Http404("Not found")
+    today = timezone.localdate()
+    return render(request, "reminders/waiting.html", {"queue": queue_for(request.user, today=today), "today": today})
 
 
 @require_POST

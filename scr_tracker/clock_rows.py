@@ -255,6 +255,11 @@ def with_clock(queryset: QuerySet, name: str) -> QuerySet:
     return queryset.annotate(**{f"clock_{name}_{column}": Subquery(rows.values(column)[:1]) for column in _LISTED})
 
 
+def clock_row(record, name: str) -> ClockRow | None:
+    """The row of clock `name` of `record` (None while not started), read as `clock_of` reads it."""
+    return _row(record, name)
+
+
 def _row(record, name: str) -> ClockRow | None:
     if f"clock_{name}_pk" in record.__dict__:  # annotated by `with_clock`
         if record.__dict__[f"clock_{name}_pk"] is None:

@@ -28,6 +28,7 @@ __all__ = [
     "ClockDeclaration",
     "Event",
     "Regime",
+    "StepDeclaration",
     "clock_declaration",
     "record_clock",
     "regime_by_code",
@@ -129,6 +130,59 @@ class ClockDeclaration:
 
 
 @dataclass(frozen=True)
+class StepDeclaration:
+    """Whose move it is on a record in an open state, what they do and by when.
+
+    `record` names the kind of record, as for clocks. `when` gives the field values (dotted paths, as
+    for clocks) that put a record at this step: its state, and where needed a narrower fact. `owner`
+    is the role that acts next; `action` says what they do in one sentence, with the regime's terms
+    (`{panel}`, `{review}`, `{chair}`, ...) written in. `page` is where the action is done: a URL
+    name, the path to the public id it takes and, for a transition page, the transition's name.
+
+    By when: `clock` names the statutory clock the step is due by (its row; `clock_on` the path to
+    the record holding it when that is not this record). A step with no statutory clock, or whose
+    clock has not started, is "expected by" a date declared here: `expected` (a rule) from the date
+    at `expected_from` (`entered_on` is the date of the record's latest event, when it came to this
+    step), or the date at `expected_on` itself (a meeting's date, a planned publication).
+
+    A state in which the record waits on records below it (a decided case waits on its submission
+    or review) declares `waits_on` instead, with no owner: their own steps say whose move it is.
+    """
+
+    record: str
+    when: Mapping[str, tuple]
+    owner: str = ""
+    action: str = ""
+    page: tuple[str, ...] = ()
+    clock: str = ""
+    clock_on: str = ""
+    expected: ClockRule | None = None
+    expected_from: str = ""
+    expected_on: str = ""
+    waits_on: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.when:
+            raise ValueError(f"a {self.record} step needs the field values that put a record at it")
+        if self.waits_on:
+            return
+        if not (self.owner and self.action and self.page):
+            raise ValueError(f"a {self.record} step in {self.when} needs an owner, an action and a page")
+        if not self.clock and not (self.expected or self.expected_on):
+            raise ValueError(f"a {self.record} step in {self.when} needs a clock or an expected date")
+        if self.expected is not None and not self.expected_from:
+            raise ValueError(f"a {self.record} step in {self.when} is expected from no date")
+
+    def action_words(self, terms: Mapping[str, str]) -> str:
+        return self.action.format(**terms)
+
+    @property
+    def expected_words(self) -> str:
+        """The expected time in words ("1 month"), empty when the date is a field's own."""
+        return self.expected.words() if self.expected else ""
+
+
+@dataclass(frozen=True)
 class Regime:
     """A dated set of clock declarations and workflow variations."""
 
@@ -154,6 +208,8 @@ class Regime:
     decision_due_clock: str = ""
     # The words the pages use for the regime's bodies and reviews.
     terms: Mapping[str, str] = field(hash=False, default_factory=dict)
+    # Whose move it is in each open state of each record, and by when.
+    steps: tuple[StepDeclaration, ...] = field(hash=False, default=())
 
     def __post_init__(self) -> None:
         names = [clock.name for clock in self.clocks]
@@ -161,6 +217,9 @@ class Regime:
             raise ValueError(f"regime {self.code!r} declares a clock twice")
         if self.decision_due_clock and self.decision_due_clock not in names:
             raise ValueError(f"regime {self.code!r} measures decisions by an undeclared clock")
+        for step in self.steps:
+            if step.clock and step.clock not in names:
+                raise ValueError(f"regime {self.code!r} has a {step.record} step due by an undeclared clock")
         missing_terms = set(TERMS) - set(self.terms)
         if missing_terms:
             raise ValueError(f"regime {self.code!r} has no words for {sorted(missing_terms)}")
@@ -191,6 +250,9 @@ class Regime:
 
     def clocks_of(self, record: str) -> tuple[ClockDeclaration, ...]:
         return tuple(clock for clock in self.clocks if clock.record == record)
+
+    def steps_of(self, record: str) -> tuple[StepDeclaration, ...]:
+        return tuple(step for step in self.steps if step.record == record)
 
     def due(
         self,
@@ -230,6 +292,180 @@ TERMS = {
 
 STAFF = ("board_staff",)
 CHAIR = ("board_chair",)
+OPEN_REVIEW = ("commissioning", "in_progress", "drafting")
+
+# Expected times for steps no statutory clock measures (SPEC §3 names none for them): what a careful
+# board and panel aim for, shown as "expected by", never as a statutory deadline.
+SCHEDULING = ClockRule("scheduling", "days", 14)
+BOARD_RESPONSE = ClockRule("board_response", "months", 1)
+PANEL_VIEW = ClockRule("panel_view", "months", 1)
+PROPOSAL_SENT = ClockRule("proposal_sent", "days", 14)
+REPORT_SENT = ClockRule("report_sent", "months", 1)
+PUBLISHING_DECIDED = ClockRule("publishing_decided", "months", 1)
+
+STEPS_2013 = (
+    StepDeclaration(
+        record="incident",
+        when={"state": ("draft",)},
+        owner="board_staff",
+        action="Record that the notification was received and {notified} was notified",
+        page=("incidents:transition", "public_id", "notify"),
+        clock="sin_notification",
+    ),
+    StepDeclaration(
+        record="incident",
+        when={"state": ("notified", "under_consideration")},
+        owner="board_chair",
+        action="Decide whether to initiate a {review}",
+        page=("incidents:transition", "public_id", "record_decision"),
+        clock="initiation_decision",
+    ),
+    StepDeclaration(record="incident", when={"state": ("decided",)}, waits_on=("submission", "review")),
+    StepDeclaration(
+        record="submission",
+        when={"state": ("draft",), "kind": ("non_initiation",)},
+        owner="board_staff",
+        action="Send the decision not to initiate to the {panel}",
+        page=("panel:check", "public_id"),
+        clock="send_to_panel",
+    ),
+    StepDeclaration(
+        record="submission",
+        when={"state": ("draft",), "kind": ("non_publication",)},
+        owner="board_staff",
+        action="Send the proposal not to publish in full to the {panel}",
+        page=("panel:check", "public_id"),
+        expected=PROPOSAL_SENT,
+        expected_from="entered_on",
+    ),
+    StepDeclaration(
+        record="submission",
+        when={"state": ("submitted",)},
+        owner="panel_secretariat",
+        action="Schedule the submission for a meeting of the {panel}",
+        page=("panel:transition", "public_id", "schedule"),
+        expected=SCHEDULING,
+        expected_from="entered_on",
+    ),
+    StepDeclaration(
+        record="submission",
+        when={"state": ("scheduled",)},
+        owner="panel_member",
+        action="Record the {panel}'s advice from its meeting",
+        page=("panel:transition", "public_id", "record_advice"),
+        expected_on="meeting.meets_on",
+    ),
+    StepDeclaration(
+        record="submission",
+        when={"state": ("awaiting_information",)},
+        owner="board_staff",
+        action="Reply to the {panel}'s request for information",
+        page=("panel:transition", "public_id", "provide_information"),
+        clock="information_reply",
+    ),
+    StepDeclaration(
+        record="submission",
+        when={"state": ("awaiting_board_response",)},
+        owner="board_chair",
+        action="Respond to the {panel}'s advice",
+        page=("panel:transition", "public_id", "record_board_response"),
+        expected=BOARD_RESPONSE,
+        expected_from="entered_on",
+    ),
+    StepDeclaration(
+        record="submission",
+        when={"state": ("awaiting_panel_view",)},
+        owner="panel_member",
+        action="Record the {panel}'s view of the {board_short}'s explanation",
+        page=("panel:transition", "public_id", "record_panel_view"),
+        expected=PANEL_VIEW,
+        expected_from="entered_on",
+    ),
+    StepDeclaration(
+        record="review",
+        when={"state": ("commissioning",)},
+        owner="board_staff",
+        action="Start the {review}: record its method and lead reviewer",
+        page=("reviews:transition", "public_id", "start"),
+        clock="scr_completion",
+    ),
+    StepDeclaration(
+        record="review",
+        when={"state": ("in_progress",)},
+        owner="board_staff",
+        action="Gather the agencies' contributions and begin drafting the overview report",
+        page=("reviews:transition", "public_id", "begin_drafting"),
+        clock="scr_completion",
+    ),
+    StepDeclaration(
+        record="review",
+        when={"state": ("drafting",)},
+        owner="board_chair",
+        action="Sign off the {review}",
+        page=("reviews:transition", "public_id", "sign_off"),
+        clock="scr_completion",
+    ),
+    StepDeclaration(
+        record="contribution",
+        when={"received_on": (None,), "review.state": OPEN_REVIEW},
+        owner="board_staff",
+        action="Record the agency's contribution when it arrives",
+        page=("reviews:contribution_receive", "public_id"),
+        clock="agency_contribution",
+    ),
+    StepDeclaration(
+        record="action",
+        when={"status": ("open",)},
+        owner="board_staff",
+        action="Begin the action agreed from the review's recommendation",
+        page=("reviews:action_transition", "public_id", "begin"),
+        clock="action_due",
+    ),
+    StepDeclaration(
+        record="action",
+        when={"status": ("in_progress",)},
+        owner="board_staff",
+        action="Record that the action is complete",
+        page=("reviews:action_transition", "public_id", "complete"),
+        clock="action_due",
+    ),
+    StepDeclaration(
+        record="publication",
+        when={"state": ("awaiting_report",)},
+        owner="board_staff",
+        action="Send the final report to the {panel}",
+        page=("publication:transition", "public_id", "send_report"),
+        clock="report_to_panel",
+        # Until a publication date is planned the clock has not started.
+        expected=REPORT_SENT,
+        expected_from="review.signed_off_on",
+    ),
+    StepDeclaration(
+        record="publication",
+        when={"state": ("report_sent",)},
+        owner="board_chair",
+        action="Decide how the report is published, or propose to the {panel} not to publish it in full",
+        page=("publication:publication", "public_id"),
+        expected=PUBLISHING_DECIDED,
+        expected_from="report_sent_on",
+    ),
+    StepDeclaration(record="publication", when={"state": ("with_panel",)}, waits_on=("submission",)),
+    StepDeclaration(
+        record="publication",
+        when={"state": ("scheduled",)},
+        owner="board_staff",
+        action="Publish the report on its planned date and record where it is online",
+        page=("publication:transition", "public_id", "publish"),
+        expected_on="planned_publication_on",
+    ),
+)
+
+
+def _step(steps: tuple[StepDeclaration, ...], record: str, state: str, **changes) -> StepDeclaration:
+    """The step of `record` in `state` among `steps`, as a later regime keeps it, with the changes given."""
+    found = next(step for step in steps if step.record == record and state in step.when.get("state", ()))
+    return replace(found, **changes)
+
 
 WT2013 = Regime(
     code="wt2013",
@@ -383,6 +619,7 @@ WT2013 = Regime(
     },
     panel_advises_on_publication=True,
     decision_due_clock="initiation_decision",
+    steps=STEPS_2013,
     terms={
         "board": "Local Safeguarding Children Board",
         "board_short": "LSCB",
@@ -462,6 +699,42 @@ WT2018 = Regime(
     natures=("death", "serious_harm", "other"),
     decision_asks=("national_review_recommended", "rapid_review_summary"),
     decision_due_clock="rapid_review",
+    steps=(
+        _step(STEPS_2013, "incident", "draft"),
+        _step(
+            STEPS_2013,
+            "incident",
+            "notified",
+            action="Hold the rapid review and decide whether to hold a {review}",
+            clock="rapid_review",
+        ),
+        _step(STEPS_2013, "incident", "decided"),
+        StepDeclaration(
+            record="submission",
+            when={"state": ("draft",), "kind": ("rapid_review",)},
+            owner="board_staff",
+            action="Send the rapid review to the {panel}",
+            page=("panel:check", "public_id"),
+            clock="rapid_review",
+            clock_on="decision.incident",
+        ),
+        *(
+            step
+            for step in STEPS_2013
+            if step.record in ("submission", "review", "contribution", "action")
+            and "draft" not in step.when.get("state", ())
+        ),
+        _step(STEPS_2013, "publication", "awaiting_report"),
+        _step(
+            STEPS_2013,
+            "publication",
+            "report_sent",
+            action="Decide how the report is published, and plan its publication",
+            page=("publication:plan", "public_id"),
+        ),
+        _step(STEPS_2013, "publication", "with_panel"),
+        _step(STEPS_2013, "publication", "scheduled"),
+    ),
     terms={
         "board": "safeguarding partnership",
         "board_short": "partnership",

@@ -62,6 +62,13 @@ FICTIONAL = replace(
         replace(WT("report_to_panel"), rule=ClockRule("report_to_panel", "days", -10)),
         replace(WT("online_period"), rule=ClockRule("online_period", "months", 24)),
     ),
+    # With no decision clock, the decision is expected two months after the SIN was received.
+    steps=tuple(
+        replace(step, clock="", expected=ClockRule("decision", "months", 2), expected_from="received_on")
+        if step.clock == "initiation_decision"
+        else step
+        for step in WT2013.steps
+    ),
 )
 
 
@@ -233,3 +240,22 @@ def test_a_wt2013_reply_date_cannot_move_when_a_later_regime_exists(chair_a, cas
         assert submission.information_due == date(2016, 3, 5)
         (row,) = ClockRow.objects.filter(object_id=submission.pk, name="information_reply")
         assert row.due_on == date(2016, 3, 5)
+
+
+def test_its_steps_follow_its_declarations(chair_a, cases, monkeypatch):
+    """With no decision clock, its declared expected time says when a decision is expected."""
+    from reminders.queues import queue_for
+
+    monkeypatch.setattr(regimes, "REGIMES", (*regimes.REGIMES, FICTIONAL))
+    with at(date(2016, 2, 15)):
+        waiting = notified(
+            chair_a,
+            received_on=date(2016, 2, 4),
+            ofsted_notified_on=date(2016, 2, 4),
+            incident_on=date(2016, 2, 1),
+            la_aware_on=date(2016, 2, 2),
+        )
+        steps = [s for s in queue_for(chair_a, today=date(2016, 2, 15)).mine if s.record.pk == waiting.pk]
+    assert [(s.action, s.due_words, s.statutory) for s in steps] == [
+        ("Decide whether to initiate a Serious Case Review", "Expected by 4 April 2016", False)
+    ]

@@ -588,6 +588,11 @@ def test_a_clock_declared_twice_is_rejected():
         replace(WT2013, clocks=(*WT2013.clocks, WT2013.clocks[0]))
 
 
+def test_a_step_due_by_an_undeclared_clock_is_rejected():
+    with pytest.raises(ValueError, match="step due by an undeclared clock"):
+        replace(WT2013, clocks=tuple(c for c in WT2013.clocks if c.name != "scr_completion"))
+
+
 def test_a_clock_needs_a_rule_or_its_own_due_date():
     with pytest.raises(ValueError, match="needs a rule"):
         replace(WT2013.clock("sin_notification"), rule=None)
@@ -666,6 +671,8 @@ LATER = replace(
         replace(WT2013.clock("initiation_decision"), rule=ClockRule("initiation_decision", "days", 15)),
         WT2013.clock("scr_completion"),
     ),
+    # Its steps are those whose clocks it keeps.
+    steps=tuple(step for step in WT2013.steps if step.clock in ("", "sin_notification", "initiation_decision")),
 )
 
 WT2013_CASES = [

@@ -1,0 +1,106 @@
+"""Whose move it is: each user's "waiting for you" and "waiting for others" (the dashboards' first part).
+
+Every open record the user may see is read in one query a kind of record, with what its step needs
+(its case, its clock rows and the date of its latest event); `scr_tracker.steps.step_of` then says,
+from the regime's declarations, who acts next, what they do, by when and where. A user's own queue
+holds the steps their role owns; "waiting for others" the steps of the same records owned by
+someone else. The number of queries does not grow with the records.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from audit.models import CORRECT_FACT, AuditEntry
+from incidents.choices import OPEN_STATES as INCIDENT_OPEN
+from incidents.selectors import incidents_for_user
+from panel.models import OPEN_STATES as SUBMISSION_OPEN
+from panel.selectors import submissions_for_user
+from publication.choices import FINISHED_STATES
+from publication.selectors import publications_for_user
+from reviews.choices import OPEN_REVIEW_STATES, ActionStatus
+from reviews.selectors import actions_for_user, contributions_for_user, reviews_for_user
+from scr_tracker.models import ClockRow
+from scr_tracker.steps import Step, step_of
+
+# How many entries a dashboard shows of each part before "see all".
+DASHBOARD_ENTRIES = 10
+
+
+def _entered_on(queryset: QuerySet) -> QuerySet:
+    """Each record annotated with the date of its latest event (when it came to its current step)."""
+    latest = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(queryset.model), object_id=OuterRef("pk")
+        )
+        .exclude(transition=CORRECT_FACT)
+        .filter(corrections__isnull=True)
+        .order_by("-event_date", "-pk")
+        .values("event_date")[:1]
+    )
+    return queryset.annotate(entered_on=Subquery(latest))
+
+
+def _rows(prefix: str = "") -> Prefetch:
+    return Prefetch(f"{prefix}clock_rows", queryset=ClockRow.objects.all())
+
+
+def _open_records(user) -> list:
+    """Every open record in the user's scope, each with what its step reads, in a query a kind."""
+    records: list = []
+    if user.is_board_user:
+        records += _entered_on(incidents_for_user(user).filter(state__in=INCIDENT_OPEN)).prefetch_related(_rows())
+        reviews = reviews_for_user(user).filter(state__in=OPEN_REVIEW_STATES)
+        records += _entered_on(reviews).prefetch_related(_rows())
+        contributions = contributions_for_user(user).filter(received_on__isnull=True)
+        records += (
+            _entered_on(contributions)
+            .filter(review__state__in=OPEN_REVIEW_STATES)
+            .select_related("review__decision__incident")
+            .prefetch_related(_rows())
+        )
+        actions = actions_for_user(user).filter(status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+        records += (
+            _entered_on(actions).select_related("recommendation__review__decision__incident").prefetch_related(_rows())
+        )
+        publications = publications_for_user(user).exclude(state__in=FINISHED_STATES)
+        records += _entered_on(publications).prefetch_related(_rows())
+    submissions = submissions_for_user(user).filter(state__in=SUBMISSION_OPEN)
+    records += _entered_on(submissions).prefetch_related(_rows(), _rows("decision__incident__"))
+    return records
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A user's steps: those their role owns, and those of the same records that others hold."""
+
+    mine: list[Step]
+    others: list[Step]
+
+    @property
+    def mine_shown(self) -> list[Step]:
+        return self.mine[:DASHBOARD_ENTRIES]
+
+    @property
+    def others_shown(self) -> list[Step]:
+        return self.others[:DASHBOARD_ENTRIES]
+
+
+def queue_for(user, *, today: date) -> Queue:
+    """The user's "waiting for you" and "waiting for others", the nearest date first."""
+    if not (user.is_authenticated and user.is_active) or not (user.is_board_user or user.is_panel_user):
+        return Queue([], [])
+    steps = [step for step in (step_of(record, today) for record in _open_records(user)) if step is not None]
+    steps.sort(key=lambda step: step.sort_key)
+    mine = [step for step in steps if step.owner == user.role]
+    others = [step for step in steps if step.owner != user.role]
+    return Queue(mine, others)
+
+
+def dashboard_queue(user, today: date) -> dict:
+    """The dashboards' first section (registered from the app's ready)."""
+    if not (user.is_board_user or user.is_panel_user):
+        return {}
+    return {"queue": queue_for(user, today=today)}

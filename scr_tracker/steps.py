@@ -1,0 +1,135 @@
+"""Whose move it is on a record, what they do and by when, from the regime's step declarations.
+
+`step_of(record, today)` finds the declaration of the record's regime that the record's fields match
+(`regimes.StepDeclaration.when`) and says who acts, what they do, by when (the statutory clock's row,
+else the declared expected date) and where the action is done. It reads only the record and what
+the caller fetched with it: `entered_on` (the date of its latest event) and its clock rows, so that a
+list asks nothing a row. This module imports no app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.urls import reverse
+
+from scr_tracker import clocks
+from scr_tracker.clock_rows import clock_row, resolve
+from scr_tracker.regimes import StepDeclaration, regime_of
+
+ROLE_WORDS = {
+    "board_staff": "Board staff",
+    "board_chair": "The chair",
+    "panel_member": "The panel",
+    "panel_secretariat": "The panel's secretariat",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One record's next move: `owner` (a role), `action` (a sentence), `due_on` and whether it is a
+    statutory deadline or an expected date, its RAG on the day asked, and the page where it is done."""
+
+    record: object
+    declaration: StepDeclaration
+    owner: str
+    action: str
+    due_on: date | None
+    statutory: bool
+    rag: str | None
+    days: int | None  # days remaining (negative: overdue), None without a date
+    url: str
+    waiting_since: date | None
+
+    @property
+    def owner_words(self) -> str:
+        """Who acts, in words ("The chair"), following the case's regime for the chair's title."""
+        if self.owner == "board_chair":
+            return f"The {regime_of(self.record).term('chair')}"
+        if self.owner == "panel_member":
+            return f"The {regime_of(self.record).term('panel')}"
+        return ROLE_WORDS.get(self.owner, self.owner)
+
+    @property
+    def due_words(self) -> str:
+        """ "Due by 4 March 2015" for a statutory deadline, "Expected by ..." otherwise; "" without a date."""
+        if self.due_on is None:
+            return ""
+        return f"{'Due' if self.statutory else 'Expected'} by {self.due_on:%-d %B %Y}"
+
+    @property
+    def rag_words(self) -> str:
+        """The RAG in words: how late, how soon, or on track."""
+        if self.days is None:
+            return "No date yet: the clock is stopped" if self.statutory else "No date yet"
+        if self.days < 0:
+            late = -self.days
+            return f"Overdue by {clocks.days_words(late)}"
+        if self.days == 0:
+            return "Due today" if self.statutory else "Expected today"
+        if self.rag == clocks.AMBER:
+            return f"Due soon: {clocks.days_words(self.days)} left"
+        return f"On track: {clocks.days_words(self.days)} left"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.due_on is None, self.due_on or date.max, str(getattr(self.record, "pk", "")))
+
+
+def declaration_of(record) -> StepDeclaration | None:
+    """The step declaration the record's regime makes for the record as it is now (None: no step)."""
+    for declared in regime_of(record).steps_of(record.clock_record):
+        if all(resolve(record, path) in values for path, values in declared.when.items()):
+            return declared
+    return None
+
+
+def _url(declared: StepDeclaration, record) -> str:
+    url_name, public_id_path, *transition = declared.page
+    kwargs = {"public_id": resolve(record, public_id_path)}
+    if transition:
+        kwargs["name"] = transition[0]
+    return reverse(url_name, kwargs=kwargs)
+
+
+def _expected(declared: StepDeclaration, record) -> date | None:
+    if declared.expected_on:
+        return resolve(record, declared.expected_on)
+    if declared.expected is not None:
+        start = resolve(record, declared.expected_from)
+        return declared.expected.apply(start) if start is not None else None
+    return None
+
+
+def step_of(record, today: date) -> Step | None:
+    """The record's next move on `today`, or None when its state waits on other records or on nobody."""
+    declared = declaration_of(record)
+    if declared is None or declared.waits_on:
+        return None
+    due_on, statutory, rag = None, False, None
+    if declared.clock:
+        holder = resolve(record, declared.clock_on) if declared.clock_on else record
+        row = clock_row(holder, declared.clock) if holder is not None else None
+        if row is not None and row.ended_on is None:
+            clock = row.state(today)
+            due_on, statutory, rag = clock.due, True, clock.rag
+            if clock.status == clocks.STOPPED:
+                due_on = None
+    if due_on is None and not statutory:
+        due_on = _expected(declared, record)
+        if due_on is not None:
+            remaining = (due_on - today).days
+            rag = clocks.RED if remaining < 0 else clocks.AMBER if remaining <= clocks.AMBER_DAYS else clocks.GREEN
+    return Step(
+        record=record,
+        declaration=declared,
+        owner=declared.owner,
+        action=declared.action_words(regime_of(record).terms),
+        due_on=due_on,
+        statutory=statutory,
+        rag=rag,
+        days=(due_on - today).days if due_on is not None else None,
+        url=_url(declared, record),
+        waiting_since=getattr(record, "entered_on", None),
+    )
