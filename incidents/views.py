@@ -42,6 +42,7 @@ from scr_tracker.transitions import (
 
 from . import selectors, services
 from .corrections import CORRECTABLE, incident_correct
+from .dashboard import with_next_steps
 from .forms import (
     SIN_STEPS,
     CaseFilterForm,
@@ -86,6 +87,7 @@ def case_list_rows(request):
 def case_list(request):
     form, cases = case_list_rows(request)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_next_steps(request.user, page.object_list, _today())
     return render(
         request,
         "incidents/case_list.html",

@@ -17,7 +17,11 @@ class RemindersConfig(AppConfig):
 
         # Every page's header shows the unread count: loaded with the user (accounts never imports reminders).
         user_annotation_register(with_unread_count)
-        from .queues import dashboard_queue
+        from scr_tracker.steps import case_steps_register
 
-        # Every dashboard starts with what is waiting for the user (accounts never imports reminders).
+        from .queues import dashboard_queue, next_steps_of_cases
+
+        # Every dashboard starts with what is waiting for the user, and the case lists say each case's next
+        # move (accounts and incidents never import reminders).
         dashboard_section_register(dashboard_queue)
+        case_steps_register(next_steps_of_cases)

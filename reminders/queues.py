@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from audit.models import CORRECT_FACT, AuditEntry
 from incidents.choices import OPEN_STATES as INCIDENT_OPEN
@@ -22,6 +22,7 @@ from publication.choices import FINISHED_STATES
 from publication.selectors import publications_for_user
 from reviews.choices import OPEN_REVIEW_STATES, ActionStatus
 from reviews.selectors import actions_for_user, contributions_for_user, reviews_for_user
+from scr_tracker.clock_rows import hand_out
 from scr_tracker.models import ClockRow
 from scr_tracker.steps import Step, step_of
 
@@ -43,33 +44,63 @@ def _entered_on(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(entered_on=Subquery(latest))
 
 
-def _rows(prefix: str = "") -> Prefetch:
-    return Prefetch(f"{prefix}clock_rows", queryset=ClockRow.objects.all())
+def _with_rows(records: list) -> list:
+    """Hand each record, and the case each record reached, its clock rows: one query for every case."""
+    cases = [record.clock_case for record in records]
+    rows = list(ClockRow.objects.filter(incident_id__in={case.pk for case in cases})) if cases else []
+    hand_out(rows, [*records, *cases])
+    return records
 
 
-def _open_records(user) -> list:
-    """Every open record in the user's scope, each with what its step reads, in a query a kind."""
+def _open_records(user, incident_pks: list | None = None) -> list:
+    """Every open record in the user's scope, each with what its step reads, in a query a kind; with
+    `incident_pks`, only the records of those cases that carry the case's own path (not its
+    contributions and actions)."""
     records: list = []
+    only = incident_pks is not None
     if user.is_board_user:
-        records += _entered_on(incidents_for_user(user).filter(state__in=INCIDENT_OPEN)).prefetch_related(_rows())
+        incidents = incidents_for_user(user).filter(state__in=INCIDENT_OPEN)
         reviews = reviews_for_user(user).filter(state__in=OPEN_REVIEW_STATES)
-        records += _entered_on(reviews).prefetch_related(_rows())
+        if only:
+            incidents = incidents.filter(pk__in=incident_pks)
+            reviews = reviews.filter(decision__incident__in=incident_pks)
+        records += _entered_on(incidents)
+        records += _entered_on(reviews)
+    if user.is_board_user and not only:
         contributions = contributions_for_user(user).filter(received_on__isnull=True)
         records += (
             _entered_on(contributions)
             .filter(review__state__in=OPEN_REVIEW_STATES)
             .select_related("review__decision__incident")
-            .prefetch_related(_rows())
         )
         actions = actions_for_user(user).filter(status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
-        records += (
-            _entered_on(actions).select_related("recommendation__review__decision__incident").prefetch_related(_rows())
-        )
+        records += _entered_on(actions).select_related("recommendation__review__decision__incident")
+    if user.is_board_user:
         publications = publications_for_user(user).exclude(state__in=FINISHED_STATES)
-        records += _entered_on(publications).prefetch_related(_rows())
+        if only:
+            publications = publications.filter(review__decision__incident__in=incident_pks)
+        records += _entered_on(publications)
     submissions = submissions_for_user(user).filter(state__in=SUBMISSION_OPEN)
-    records += _entered_on(submissions).prefetch_related(_rows(), _rows("decision__incident__"))
-    return records
+    if only:
+        submissions = submissions.filter(
+            Q(decision__incident__in=incident_pks) | Q(publication__review__decision__incident__in=incident_pks)
+        )
+    records += _entered_on(submissions)
+    return _with_rows(records)
+
+
+def next_steps_of_cases(user, incident_pks: list, today: date) -> dict:
+    """Each listed case's next move: the nearest step of the case, its submissions, review and
+    publication (registered with `scr_tracker.steps.case_steps_register`)."""
+    steps: dict = {}
+    for record in _open_records(user, incident_pks):
+        step = step_of(record, today)
+        if step is None:
+            continue
+        case = record.clock_case.pk
+        if case not in steps or step.sort_key < steps[case].sort_key:
+            steps[case] = step
+    return steps
 
 
 @dataclass(frozen=True)

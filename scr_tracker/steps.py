@@ -133,3 +133,22 @@ def step_of(record, today: date) -> Step | None:
         url=_url(declared, record),
         waiting_since=getattr(record, "entered_on", None),
     )
+
+
+# --- A case's next move, for the case lists ---------------------------------------------------------
+# The lists live below the apps that hold a case's submission, review and publication; the app that
+# reads them all registers the function that finds each case's next step (as the dashboards' sections).
+
+_case_steps: list = []
+
+
+def case_steps_register(provider) -> None:
+    """`provider(user, incident_pks, today) -> {incident pk: Step}`; the last registered is used."""
+    _case_steps[:] = [provider]
+
+
+def case_steps(user, incident_pks, today: date) -> dict:
+    """Each case's next move (the nearest of its own and its submission's, review's and publication's)."""
+    if not _case_steps or not incident_pks:
+        return {}
+    return _case_steps[0](user, list(incident_pks), today)

@@ -87,7 +87,7 @@ def page_rows(response) -> dict[str, str]:
     """reference → the next deadline the list shows."""
     rows = re.findall(
         r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/cases/[^"]+/">([^<]+)</a></th>'
-        r"(?:\s*<td[^>]*>.*?</td>){3}\s*<td[^>]*>([^<]+)</td>",
+        r"(?:\s*<td[^>]*>.*?</td>){5}\s*<td[^>]*>([^<]+)</td>",
         response.text,
         re.S,
     )

@@ -101,7 +101,7 @@ def test_each_dashboard_starts_with_what_is_waiting_and_links_to_where_it_is_don
         sign_in(chair_a)
         page = client.get(DASHBOARD).text
         first = page.index('id="waiting-for-you"')
-        assert first < page.index("Open cases by next deadline")
+        assert first < page.index("Open cases, nearest next move first")
         href = reverse("incidents:transition", args=[case.public_id, "record_decision"])
         assert f'href="{href}"' in page and "Overdue by 11 days" in page
         assert client.get(href).status_code == 200
@@ -130,3 +130,28 @@ def test_the_dashboard_queries_do_not_grow_with_the_cases(client, sign_in, chair
         workflow.decide(chair_a, workflow.notified(chair_a), decision="initiate_scr")
         assert review is not None
         assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_case_tables_say_each_cases_next_move_and_who_holds_it(client, sign_in, chair_a, staff_a):
+    with time_machine.travel(TODAY, tick=False):
+        responding = workflow.decide(chair_a, workflow.notified(chair_a)).incident
+        workflow.advise(workflow.submit(chair_a, responding), Advice.DISAGREE, on=date(2015, 2, 4))
+        # A draft whose SIN clock is due (26 February) before the response is expected (4 March).
+        draft = workflow.draft(chair_a, la_aware_on=date(2015, 2, 19), incident_on=date(2015, 2, 18))
+        sign_in(staff_a)
+        page = client.get(DASHBOARD).text
+        table = page[page.index("Open cases, nearest next move first") :]
+        # The case waiting for the chair's response no longer says "None" and sorts last: by its expected date.
+        assert table.index(draft.reference) < table.index(responding.reference)
+        assert "Respond to the national panel&#x27;s advice" in table and "Expected by 4 March 2015" in table
+        assert "The chair" in table
+        listed = client.get(reverse("incidents:list")).text
+        assert "Next action" in listed and "Waiting on" in listed
+        # Staff send the draft's notification: a link; the chair's response is not theirs to open.
+        notify = reverse("incidents:transition", args=[draft.public_id, "notify"])
+        assert f'href="{notify}"' in listed
+        respond = reverse(
+            "panel:transition", args=[responding.decisions.get().submission.public_id, "record_board_response"]
+        )
+        assert f'href="{respond}"' not in listed
