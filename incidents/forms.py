@@ -26,7 +26,7 @@ from .choices import (
     Regulation5,
     Sex,
 )
-from .selectors import FLAG_VALUES
+from .selectors import CASE_SORTS, FLAG_VALUES
 from .services import incident_check_fields
 
 NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
@@ -319,7 +319,13 @@ SMALL_LABEL = {"label_size": Size.for_label(Size.SMALL)}
 class CaseFilterForm(forms.Form):
     """Filters of the case list (a GET form). A bad value is shown as a field error and ignored."""
 
-    q = forms.CharField(label="Reference", required=False, max_length=32)
+    q = forms.CharField(
+        label="Search",
+        help_text="A reference, a child's pseudonym or words from the case outline",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search for 100 characters or fewer"},
+    )
     state = forms.ChoiceField(label="State", choices=ANY + IncidentState.choices, required=False)
     nature = forms.ChoiceField(label="Nature", choices=ANY + Nature.choices, required=False)
     year = forms.IntegerField(
@@ -336,6 +342,8 @@ class CaseFilterForm(forms.Form):
     )
     rag = forms.ChoiceField(label="RAG", choices=ANY + RAG_CHOICES, required=False)
     flag = forms.ChoiceField(label="Flag", choices=ANY + FLAG_CHOICES, required=False)
+    # Set by the table's column headings, not shown in the form.
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -356,7 +364,13 @@ class CaseFilterForm(forms.Form):
                 Div(Field("flag", context=SMALL_LABEL), css_class=column),
                 css_class="govuk-grid-row",
             ),
+            Field("sort"),
         )
+
+    def clean_sort(self) -> str:
+        """An order the headings do not offer (an edited address) falls back to newest first."""
+        sort = self.cleaned_data.get("sort") or ""
+        return sort if sort in CASE_SORTS else ""
 
     def filters(self) -> dict:
         """The valid filters only: call after `is_valid()`; a field with an error is left out."""

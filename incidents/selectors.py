@@ -138,6 +138,18 @@ class CaseFilters:
     rag: str = ""
     flag: str = ""
     q: str = ""
+    sort: str = ""
+
+
+# The case list's orders, by the `sort` its column headings ask for (newest first when none is given).
+CASE_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "reference": ("reference", "pk"),
+    "child": ("child_pseudonym", "reference"),
+    "state": ("state", "reference"),
+    "deadline": (F("next_due").asc(nulls_last=True), "reference"),
+    "incident": ("-incident_on", "-pk"),
+}
 
 
 def incident_list(user, *, today: date, filters: CaseFilters = CaseFilters()) -> QuerySet:
@@ -154,8 +166,11 @@ def incident_list(user, *, today: date, filters: CaseFilters = CaseFilters()) ->
     if filters.flag in FLAG_VALUES:
         qs = qs.filter(**{filters.flag: True})
     if filters.q:
-        qs = qs.filter(reference__icontains=filters.q.strip())
-    return qs.order_by("-created_at", "-pk")
+        words = filters.q.strip()
+        qs = qs.filter(
+            Q(reference__icontains=words) | Q(child_pseudonym__icontains=words) | Q(outline__icontains=words)
+        )
+    return qs.order_by(*CASE_SORTS.get(filters.sort, CASE_SORTS["newest"]))
 
 
 def open_cases_by_deadline(user, *, today: date) -> QuerySet:

@@ -83,6 +83,18 @@ def case_list_rows(request):
     return form, selectors.incident_list(request.user, today=_today(), filters=selectors.CaseFilters(**form.filters()))
 
 
+# How the case list says its order, by the column it is sorted by.
+SORT_WORDS = {
+    "": "newest first",
+    "newest": "newest first",
+    "reference": "by reference",
+    "child": "by the child's pseudonym",
+    "state": "by state",
+    "deadline": "nearest statutory deadline first",
+    "incident": "most recent incident first",
+}
+
+
 @require_http_methods(["GET"])
 def case_list(request):
     form, cases = case_list_rows(request)
@@ -95,7 +107,9 @@ def case_list(request):
             "form": form,
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-            "filtered": bool(form.filters()),
+            "filtered": bool({name for name in form.filters() if name != "sort"}),
+            "sort": form.filters().get("sort", ""),
+            "order_words": SORT_WORDS.get(form.filters().get("sort", ""), SORT_WORDS[""]),
         },
     )
 

@@ -728,3 +728,24 @@ def test_a_new_case_says_nothing_has_happened_yet(client, sign_in, chair_a):
     page = client.get(case_url(incident)).text
     timeline = page[page.index('id="timeline"') :]
     assert "Nothing has happened to this case since it was logged on 10 February 2015." in timeline
+
+
+def test_the_case_list_searches_pseudonyms_and_outlines_and_sorts_by_its_columns(client, sign_in, chair_a):
+    with time_machine.travel(date(2015, 2, 20), tick=False):
+        first = notified(chair_a, child_pseudonym="Child Rowan", outline="A fictional fall at a playground.")
+        second = notified(chair_a, child_pseudonym="Child Ash", outline="A fictional burn at home.")
+        sign_in(chair_a)
+        by_name = client.get(LIST, {"q": "rowan"}).text
+        assert first.reference in by_name and second.reference not in by_name
+        by_outline = client.get(LIST, {"q": "burn at home"}).text
+        assert second.reference in by_outline and first.reference not in by_outline
+        assert "Matching cases" in by_outline
+        by_child = client.get(LIST, {"sort": "child"}).text
+        assert by_child.index(second.reference) < by_child.index(first.reference)  # Ash before Rowan
+        assert "by the child&#x27;s pseudonym" in by_child and 'aria-sort="ascending"' in by_child
+        assert "All cases" in by_child  # an order is not a filter
+        newest = client.get(LIST).text
+        assert newest.index(second.reference) < newest.index(first.reference)
+        # An order the headings do not offer falls back to newest first, with no error.
+        edited = client.get(LIST, {"sort": "'; drop"})
+        assert edited.status_code == 200 and "newest first" in edited.text and "There is a problem" not in edited.text
