@@ -10,6 +10,8 @@ PYTEST_ARGS ?=
 run: system-packages $(VENV)/.stamp-runtime assets
 	DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py seed_demo
+	# Today's reminders at once, so that the notifications page is not empty on day one (beat sweeps daily).
+	DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py send_reminders
 	scripts/run-dev.sh
 
 test: system-packages-test $(VENV)/.stamp-dev assets lint

@@ -1,8 +1,9 @@
 """A person's deadlines as an iCalendar feed (RFC 5545), for their calendar program.
 
 Each running clock is an all-day event on its due date, named by the case reference and the
-deadline only: a calendar is synced to phones and shared more widely than the service, so it
-carries no case details.
+deadline only, with the address of the page where it is met: a calendar is synced to phones and
+shared more widely than the service, so it carries no case details (the page asks for a sign-in).
+A publication's planned date is an event too.
 """
 
 from datetime import datetime, timedelta
@@ -12,7 +13,7 @@ from icalendar import Calendar, Event
 
 from scr_tracker.regimes import regime_by_code
 
-from .sources import DueClock
+from .sources import DueClock, source_for
 from .words import clock_words
 
 PRODID = "-//SCR Tracker//Deadlines//EN"
@@ -23,7 +24,12 @@ def _uid(deadline: DueClock) -> str:
     return f"{deadline.clock}-{deadline.object_id}@scr-tracker"
 
 
-def deadlines_calendar(deadlines: list[DueClock], *, now: datetime) -> bytes:
+def _address(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
+
+
+def deadlines_calendar(deadlines: list[DueClock], *, now: datetime, planned: list | None = None) -> bytes:
+    """`planned`: (publication id, reference, planned date, page path) of each publication planned."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -38,7 +44,22 @@ def deadlines_calendar(deadlines: list[DueClock], *, now: datetime) -> bytes:
         event.add("dtend", deadline.due + timedelta(days=1))
         regime = regime_by_code(deadline.regime) if deadline.regime else None  # the case's own words
         event.add("summary", f"{deadline.reference}: {clock_words(deadline.clock, regime)}")
-        event.add("description", f"Sign in to {settings.SERVICE_NAME} for the case.")
+        source = source_for(deadline.clock)
+        address = _address(source.url(deadline.link_public_id) if source else "")
+        if address:
+            event.add("url", address)
+        event.add("description", f"Sign in to {settings.SERVICE_NAME} for the case: {address or settings.SITE_URL}")
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    for publication_id, reference, planned_on, path in planned or ():
+        event = Event()
+        event.add("uid", f"planned-publication-{publication_id}@scr-tracker")
+        event.add("dtstamp", now)
+        event.add("dtstart", planned_on)
+        event.add("dtend", planned_on + timedelta(days=1))
+        event.add("summary", f"{reference}: planned publication of the final report")
+        event.add("url", _address(path))
+        event.add("description", f"Sign in to {settings.SERVICE_NAME} for the case: {_address(path)}")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

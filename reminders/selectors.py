@@ -5,8 +5,11 @@ from datetime import date
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from accounts.models import User
+from publication.choices import FINISHED_STATES
+from publication.models import Publication
 from scr_tracker.models import ClockRow
 from scr_tracker.regimes import Regime, regime_by_code
 
@@ -65,6 +68,23 @@ def deadlines_for_user(user: User, *, today: date) -> list[DueClock]:
         return []
     deadlines = due_clocks(limit=None, board_id=user.board_id, today=today)
     return sorted(deadlines, key=lambda d: (d.due, d.reference, d.clock))
+
+
+def planned_publications_for_user(user: User, *, today: date) -> list[tuple]:
+    """The user's board's publications planned for today or later and not yet published, for the calendar:
+    (id, case reference, planned date, page path)."""
+    if not (user.is_active and user.is_board_user):
+        return []
+    planned = (
+        Publication.objects.filter(review__board_id=user.board_id, planned_publication_on__gte=today)
+        .exclude(state__in=FINISHED_STATES)
+        .values_list("pk", "review__decision__incident__reference", "planned_publication_on", "public_id")
+        .order_by("planned_publication_on", "pk")
+    )
+    return [
+        (pk, reference, on, reverse("publication:publication", args=[public_id]))
+        for pk, reference, on, public_id in planned
+    ]
 
 
 def with_unread_count(users: QuerySet[User]) -> QuerySet[User]:

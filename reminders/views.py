@@ -132,7 +132,12 @@ def calendar_feed(request, token: str):
     if user is None:
         raise Http404("Not found")
     CalendarFeed.objects.filter(user=user).update(last_fetched_at=timezone.now())
-    body = deadlines_calendar(selectors.deadlines_for_user(user, today=timezone.localdate()), now=timezone.now())
+    today = timezone.localdate()
+    body = deadlines_calendar(
+        selectors.deadlines_for_user(user, today=today),
+        now=timezone.now(),
+        planned=selectors.planned_publications_for_user(user, today=today),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="scr-tracker-deadlines.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"

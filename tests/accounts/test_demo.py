@@ -188,3 +188,23 @@ def test_seed_demo_has_todays_regime_in_every_state_issue_15_names():
     assert all(AuditEntry.objects.for_object(s).filter(transition="withdraw").exists() for s in withdrawn)
     evidenced = Action.objects.filter(status="impact_evidenced")
     assert all("Demo evidence" in a.evidence for a in evidenced)
+
+
+@pytest.mark.django_db
+def test_make_run_sweeps_after_seeding_so_the_notifications_page_is_not_empty(client, settings):
+    """The walk-through found the notifications page empty on day one: `make run` sweeps at once."""
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    from tests.conftest import sign_in_with_both_factors
+
+    recipe = Path(settings.BASE_DIR, "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert recipe.index("manage.py seed_demo") < recipe.index("manage.py send_reminders")
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    call_command("seed_demo")
+    call_command("send_reminders")
+    chair = User.objects.get(email="chair@westbrook.example")
+    page = sign_in_with_both_factors(client, chair).get(reverse("reminders:list"))
+    assert page.status_code == 200
+    assert "govuk-table__row" in page.text.split("<tbody", 1)[1]

@@ -60,3 +60,20 @@ def test_feed_shows_the_end_of_the_online_period_until_it_passes(published, clie
     assert "12 months online" in str(event["SUMMARY"])
     with at(date(2016, 6, 16), hour=9):
         assert Calendar.from_ical(client.get(url).content).walk("VEVENT") == []
+
+
+def test_the_feed_links_each_event_and_carries_the_planned_publication_date(awaiting_report, client, sign_in, chair_a):
+    from django.conf import settings
+
+    with at(date(2015, 7, 2), hour=9):
+        response = sign_in(chair_a).post(reverse("reminders:calendar_create"))
+        start = response.text.index('id="calendar-address">') + len('id="calendar-address">')
+        url = response.text[start : response.text.index("</code>", start)]
+        found = {str(e["SUMMARY"]): e for e in Calendar.from_ical(client.get(url).content).walk("VEVENT")}
+    page = settings.SITE_URL.rstrip("/") + reverse("publication:publication", args=[awaiting_report.public_id])
+    reference = awaiting_report.review.decision.incident.reference
+    planned = found[f"{reference}: planned publication of the final report"]
+    assert planned.decoded("DTSTART") == date(2015, 7, 20) and str(planned["URL"]) == page
+    report = next(e for summary, e in found.items() if "final report to the national panel" in summary.lower())
+    assert report.decoded("DTSTART") == date(2015, 7, 13) and str(report["URL"]) == page
+    assert all(str(e["URL"]).startswith(settings.SITE_URL) for e in found.values())
