@@ -49,6 +49,8 @@ BAR_AREA = 360
 BAR_HEIGHT = 20
 GAP = 14
 FONT_SIZE = 16
+# The app's font (the pages' and the PDFs'), not the SVG default serif.
+FONT_FAMILY = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 MAX_QUARTERS = 16  # beyond four years a row a quarter is too long to read: a row a year instead
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -105,7 +107,8 @@ def bar_chart(
     height = legend_height + max(len(categories), 1) * group_height + GAP
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" focusable="false" aria-labelledby="{slug}-title {slug}-desc">',
+        f'width="100%" role="img" focusable="false" font-family="{FONT_FAMILY}" '
+        f'aria-labelledby="{slug}-title {slug}-desc">',
         f'<title id="{slug}-title">{escape(title)}</title>',
         f'<desc id="{slug}-desc">{escape(description)}</desc>',
     ]

@@ -172,3 +172,17 @@ def test_the_period_shown_can_be_downloaded_as_a_pdf(client, sign_in, secretaria
     assert "csrfmiddlewaretoken" in pdf_form
     assert "Create PDF" in pdf_form
     assert html.count(reverse("reports:national_pdf")) == 1
+
+
+def test_the_key_figures_come_first_and_the_charts_use_the_apps_font(client, sign_in, secretariat, two_boards):
+    from xml.etree import ElementTree
+
+    sign_in(secretariat)
+    html = client.get(URL).content.decode()
+    main = html.split("<main", 1)[1]
+    key = main.index('id="key-figures"')
+    assert key < main.index("Notifications and reviews") < main.index('id="charts"')
+    figures = main[key : main.index("Every figure follows")]
+    assert '<span class="app-key-figure__number">3</span> serious incident notifications' in figures
+    svg = main[main.index("<svg") : main.index("</svg>") + len("</svg>")]
+    assert ElementTree.fromstring(svg).get("font-family").startswith("Arial")
