@@ -175,7 +175,7 @@ def test_the_period_shown_can_be_downloaded_as_a_pdf(client, sign_in, secretaria
 
 
 def test_the_key_figures_come_first_and_the_charts_use_the_apps_font(client, sign_in, secretariat, two_boards):
-    from xml.etree import ElementTree
+    from defusedxml import ElementTree
 
     sign_in(secretariat)
     html = client.get(URL).content.decode()
