@@ -25,6 +25,16 @@ class AppendOnlyError(RuntimeError):
 
 CORRECT_DATE = "correct_date"  # an event's date corrected: the entry `corrects` the event's entry
 CORRECT_FACT = "correct_fact"  # a fact typed by mistake corrected (not an event of the record)
+NOTE = "note"  # a case note: a contact, meeting or call logged on the case (not an event of its workflow)
+NOT_EVENTS = (CORRECT_FACT, NOTE)
+
+
+class NoteKind(models.TextChoices):
+    CONTACT = "contact", "Contact"
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Phone call"
+    EMAIL = "email", "Email or letter"
+    OTHER = "other", "Other"
 
 
 @dataclass(frozen=True)
@@ -59,8 +69,12 @@ class AuditQuerySet(models.QuerySet):
 
     def events(self):
         """The entries that say when something happened, each event once with its effective date:
-        no corrected entry (a later correction holds its date) and no correction of a fact."""
-        return self.exclude(transition=CORRECT_FACT).filter(corrections__isnull=True)
+        no corrected entry (a later correction holds its date), no correction of a fact and no case note."""
+        return self.exclude(transition__in=NOT_EVENTS).filter(corrections__isnull=True)
+
+    def readable_by(self, user):
+        """What this user may read of a record's entries: case notes are the board's own log."""
+        return self if user.is_board_user else self.exclude(transition=NOTE)
 
     def update(self, **kwargs):
         raise AppendOnlyError("Audit entries cannot be changed")
@@ -94,6 +108,8 @@ class AuditEntry(models.Model):
     # An entry written by an import of the board's history (the actor is the importing user).
     imported_from = models.CharField(max_length=255, blank=True)
     imported_line = models.PositiveIntegerField(null=True, blank=True)
+    # A case note's kind (the note's text is its `reason`, the day it happened its `event_date`).
+    note_kind = models.CharField(max_length=16, choices=NoteKind.choices, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -123,7 +139,7 @@ def _remember_event(latest: dict, entry: AuditEntry) -> None:
     key = (entry.content_type_id, entry.object_id)
     if key not in latest:
         return  # not asked for yet: the first question reads it from the entries
-    if entry.transition == CORRECT_FACT:
+    if entry.transition in NOT_EVENTS:
         return
     if entry.corrects_id is not None:
         del latest[key]  # a corrected date: read again

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from accounts.models import Role
-from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
+from audit.models import CORRECT_DATE, CORRECT_FACT, NOTE, AuditEntry, NoteKind
 
 CORRECTIONS = (CORRECT_DATE, CORRECT_FACT)
 
@@ -58,7 +58,10 @@ def timeline_rows(
     for entry in entries:
         who = entry.actor.full_name if entry.actor_id else "Unknown"
         role = Role(entry.actor_role).label if entry.actor_role in Role.values else entry.actor_role
-        if entry.transition in CORRECTIONS:
+        if entry.transition == NOTE:
+            kind = NoteKind(entry.note_kind).label if entry.note_kind in NoteKind.values else "Note"
+            what, change = f"Case note: {kind.lower()}", ""
+        elif entry.transition in CORRECTIONS:
             what = f"Corrected: {field_words(entry.field)}"
             change = f"{words(entry.field, entry.old_value)} to {words(entry.field, entry.new_value)}"
         else:

@@ -31,6 +31,7 @@ from reviews.words import decision_words
 from scr_tracker import clocks
 from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
+from scr_tracker.note_views import note_page
 from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
 from scr_tracker.regimes import regime_for
 from scr_tracker.terms import lower_first, term
@@ -249,7 +250,7 @@ def case_detail(request, public_id):
     incident = selectors.incident_for_user(request.user, public_id)
     access_record(request=request, record=incident)
     decisions = selectors.incident_decisions(incident)
-    timeline = list(selectors.incident_timeline(incident))
+    timeline = list(selectors.incident_timeline(incident).readable_by(request.user))
     actions = available_transitions(incident, request.user, INCIDENT_TRANSITIONS)
     links = {a["name"]: _transition_url(incident, a["name"]) for a in actions if not a["blocked_by"]}
     # The latest submission to the panel this user may open (decisions come with theirs: no query here).
@@ -482,4 +483,18 @@ def case_correct(request, public_id, field: str):
             "intro": f"Recorded as {recorded:%-d %B %Y}. The correction is kept in the case's timeline with "
             "the reason, and every clock of the case is worked out again.",
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_note(request, public_id):
+    """The board logs a contact, meeting or call on the case."""
+    incident = selectors.incident_for_user(request.user, public_id)
+    return note_page(
+        request,
+        record=incident,
+        queryset=selectors.incidents_for_user(request.user),
+        back=_case_url(incident),
+        caption=f"{incident.reference}: {incident.child_pseudonym}",
+        about="the case",
     )

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from accounts.models import Board
 from accounts.selectors import board_for_user
+from audit.models import NOTE, AuditEntry
 from audit.timeline import timeline_rows
 from incidents import selectors as incident_selectors
 from incidents.choices import PostMortem
@@ -169,6 +170,10 @@ def case_context(subject: Subject, user, today: date) -> dict:
     if publication is not None:
         events.append((publication.report_sent_on, f"Final report sent to the {panel}"))
         events.append((publication.published_on, "Final report published"))
+    if user.is_board_user:  # the board's own log of contacts, meetings and calls
+        for record in (incident, review):
+            for note in AuditEntry.objects.for_object(record).filter(transition=NOTE) if record else ():
+                events.append((note.event_date, f"Case note ({note.get_note_kind_display().lower()}): {note.reason}"))
     chronology = sorted(((day, what) for day, what in events if day), key=lambda row: row[0])
 
     case_clocks = incident_selectors.incident_clocks(incident, decisions, today)
@@ -183,7 +188,7 @@ def case_context(subject: Subject, user, today: date) -> dict:
     audit = [
         ("Case", row)
         for row in timeline_rows(
-            incident_selectors.incident_timeline(incident),
+            incident_selectors.incident_timeline(incident).readable_by(user),
             transition_words=incident_transition_words,
             state_words=incident_state_words,
         )
@@ -198,7 +203,7 @@ def case_context(subject: Subject, user, today: date) -> dict:
             )
         ]
     if review is not None:
-        audit += [("Review", row) for row in review_timeline_rows(review)]
+        audit += [("Review", row) for row in review_timeline_rows(review, reader=user)]
     audit.sort(key=lambda pair: (pair[1].recorded_at, pair[1].event_date))
 
     values = {field: getattr(incident, field) for field in SIN_FIELDS}

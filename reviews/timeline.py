@@ -46,8 +46,8 @@ def _subject(parts: dict[tuple[type, int], str]):
     return subject
 
 
-def _own_and_withdrawals(review: SeriousCaseReview) -> list[TimelineRow]:
-    entries = list(review_timeline(review))
+def _own_and_withdrawals(review: SeriousCaseReview, reader=None) -> list[TimelineRow]:
+    entries = list(review_timeline(review) if reader is None else review_timeline(review).readable_by(reader))
     own = [
         entry for entry in entries if entry.object_id == review.pk and entry.content_type.model == "seriouscasereview"
     ]
@@ -76,9 +76,10 @@ def _own_and_withdrawals(review: SeriousCaseReview) -> list[TimelineRow]:
     return [rows[entry.pk] for entry in entries]
 
 
-def review_timeline_rows(review: SeriousCaseReview) -> list[TimelineRow]:
-    """Every entry of the review and of its parts, each part named ("Recommendation 2")."""
-    rows = _own_and_withdrawals(review)
+def review_timeline_rows(review: SeriousCaseReview, reader=None) -> list[TimelineRow]:
+    """Every entry of the review and of its parts, each part named ("Recommendation 2"); with `reader`,
+    what that user may read (the panel reads no case notes)."""
+    rows = _own_and_withdrawals(review, reader)
     entries = list(review_parts_timeline(review))
     names = _part_names(entries)
     for model, record_name in _PART_RECORDS.items():

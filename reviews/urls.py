@@ -26,5 +26,6 @@ urlpatterns = [
     path("<uuid:public_id>/terms/", views.review_terms, name="terms"),
     path("<uuid:public_id>/contributions/new/", views.contribution_request, name="contribution_request"),
     path("<uuid:public_id>/recommendations/new/", views.recommendation_add, name="recommendation_add"),
+    path("<uuid:public_id>/notes/new/", views.review_note, name="note"),
     path("<uuid:public_id>/<slug:name>/", views.review_transition, name="transition"),
 ]

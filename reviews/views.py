@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from audit.services import access_record
 from reviews.documents import review_documents
 from scr_tracker import clocks
+from scr_tracker.note_views import note_page
 from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock
 from scr_tracker.terms import term
@@ -198,7 +199,7 @@ def review_detail(request, public_id):
             "can_write": can_write,
             "can_correct": can_write and user.is_chair,
             "can_withdraw": can_withdraw,
-            "timeline_rows": review_timeline_rows(review),
+            "timeline_rows": review_timeline_rows(review, reader=request.user),
         },
     )
 
@@ -488,4 +489,18 @@ def action_plan(request):
         request,
         "reviews/action_plan.html",
         {**context, "form": form, "filtered": bool(form.filters())},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_note(request, public_id):
+    """The board logs a contact, meeting or call on the review."""
+    review = selectors.review_for_user(request.user, public_id)
+    return note_page(
+        request,
+        record=review,
+        queryset=selectors.reviews_for_user(request.user),
+        back=reverse("reviews:review", args=[review.public_id]),
+        caption=review.decision.incident.reference,
+        about=f"the {term(review, 'review')}",
     )

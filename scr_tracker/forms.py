@@ -10,7 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from audit.models import NoteKind
+
 from .corrections import CHOICE, DATE, TEXT, Correctable
+from .notes import NOTE_MAX_LENGTH
 
 PARTS = ("day", "month", "year")
 
@@ -181,4 +184,43 @@ class CorrectionForm(forms.Form):
             value,
             Field.textarea("reason", label_size=Size.SMALL, rows=4),
             Submit("submit", "Correct the date" if item.kind == DATE else "Save the correction"),
+        )
+
+
+KIND_MISSING = "Select what kind of note it is"
+
+
+class NoteForm(forms.Form):
+    """A case note: what kind, the day it happened and what was said or agreed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            label="What kind of note is it?",
+            choices=NoteKind.choices,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Select what kind of note it is",
+                "invalid_choice": "Select what kind of note it is",
+            },
+        )
+        self.fields["happened_on"] = DateField(label="When did it happen?", name="the date it happened")
+        self.fields["text"] = forms.CharField(
+            label="Note",
+            help_text="Who it was with and what was said or agreed. Do not name the child or family: "
+            "use the case's pseudonym.",
+            widget=forms.Textarea,
+            max_length=NOTE_MAX_LENGTH,
+            error_messages={
+                "required": "Enter the note",
+                "max_length": f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer",
+            },
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.SMALL),
+            date_input("happened_on"),
+            Field.textarea("text", label_size=Size.SMALL, rows=6),
+            Submit("submit", "Add the note"),
         )

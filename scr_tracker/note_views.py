@@ -1,0 +1,37 @@
+"""The page that adds a case note, shared by the case and review pages (their apps give the record)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from .forms import NoteForm, add_service_errors
+from .notes import note_add
+from .regimes import regime_of
+from .transitions import InvalidInput, RoleNotPermitted
+
+
+def note_page(request, *, record, queryset, back: str, caption: str, about: str):
+    """Add a note to `record` (already read in the user's scope); back to `back`'s timeline when saved."""
+    if not request.user.is_board_user:
+        raise PermissionDenied("Only the board's chair and staff write case notes")
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note_add(actor=request.user, queryset=queryset, pk=record.pk, **form.cleaned_data)
+        except InvalidInput as exc:
+            add_service_errors(form, exc.errors)
+        except RoleNotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        else:
+            messages.success(request, "Note added. It is in the timeline.")
+            return redirect(f"{back}#timeline")
+    status = 400 if form.is_bound else 200
+    context = {
+        "form": form,
+        "back": back,
+        "caption": caption,
+        "about": about,
+        "reference": record.clock_case.reference,
+        "panel": regime_of(record).term("panel"),
+    }
+    return render(request, "includes/note.html", context, status=status)
