@@ -380,7 +380,11 @@ def _prefetched_agenda(meeting):
 class MeetingCreateInput(StrictInputSerializer):
     """A new panel meeting (secretariat)."""
 
-    meets_on = serializers.DateField(allow_null=True, default=None, help_text="Required")
+    meets_on = serializers.DateField(
+        allow_null=True,
+        default=None,
+        help_text="Required: today or later, unless members_present or minutes record a meeting already held",
+    )
     members_present = serializers.ListField(
         child=serializers.EmailField(),
         default=list,

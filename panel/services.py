@@ -219,6 +219,18 @@ def submission_record_advice(
 
     event = {"target": None, "on": event_date, "information_due": None}
 
+    def at_the_meeting(submission):
+        # Advice on a scheduled submission is recorded as given at its meeting: not before it met.
+        meeting = submission.meeting
+        if meeting is None:
+            return []
+        return [
+            EventFloor(
+                meeting.meets_on,
+                "The advice is recorded as given at the panel meeting on {date}: it cannot be dated before the meeting",
+            )
+        ]
+
     def before(submission):
         # The reply's default date follows the case's own regime, whatever regime is in force today.
         if advice == Advice.FURTHER_INFORMATION_REQUESTED:
@@ -239,6 +251,7 @@ def submission_record_advice(
         actor=actor,
         event_date=event_date,
         reason=(reasons or "").strip(),
+        floors=at_the_meeting,
         validate=validate,
         before=before,
         kwargs=event,
@@ -376,15 +389,22 @@ MEETING_ON_THAT_DATE = "There is already a meeting on that date"
 
 
 def meeting_create(*, actor, meets_on: date | None, members_present=(), minutes: str = "") -> PanelMeeting:
-    """The secretariat sets up a panel meeting (usually monthly)."""
+    """The secretariat sets up a panel meeting (usually monthly): a meeting arranged is today or later.
+    One already held is recorded only with what happened at it (who was present, or the minutes)."""
     if actor.role != Role.PANEL_SECRETARIAT:
         raise RoleNotPermitted("Only the panel secretariat arranges meetings")
     errors: dict[str, list[str]] = {}
+    members = list(members_present)
+    today = timezone.localdate()
     if meets_on is None:
         errors["meets_on"] = ["Enter the date of the meeting"]
+    elif meets_on < today and not (members or minutes.strip()):
+        errors["meets_on"] = [
+            f"A meeting is arranged for today or later: enter {today:%-d %B %Y} or a later date "
+            "(a meeting already held is recorded with who was present or its minutes)"
+        ]
     elif PanelMeeting.objects.filter(meets_on=meets_on).exists():  # the meetings that stand
         errors["meets_on"] = [MEETING_ON_THAT_DATE]
-    members = list(members_present)
     if any(m.role not in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT) for m in members):
         errors["members_present"] = ["Only panel members and the secretariat attend panel meetings"]
     if minutes.strip() and meets_on and meets_on > timezone.localdate():

@@ -184,7 +184,10 @@ class PublicationUpdateInput(StrictInputSerializer):
     nspcc_deposited_on = serializers.DateField(allow_null=True, required=False)
     planned_publication_on = serializers.DateField(
         required=False,
-        help_text="Only while the state is awaiting_report (409 otherwise): starts the report_to_panel clock",
+        help_text=(
+            "Only while the state is awaiting_report (409 otherwise): starts the report_to_panel clock; "
+            "far enough ahead for the report, sent today, to reach the panel by the clock's rule"
+        ),
     )
 
 

@@ -200,13 +200,16 @@ class PlanForm(forms.Form):
 
 
 class PublicationFilterForm(forms.Form):
-    """The publications list's filters (GET); a value that is not a choice is ignored, not an error."""
+    """The publications list's filters (a GET form), as the case list's: a value that is not a choice
+    is shown as a field error in words and ignored; the other filters still apply."""
 
     state = forms.ChoiceField(label="State", choices=[*ANY, *PublicationState.choices], required=False)
     mode = forms.ChoiceField(label="Mode", choices=[*ANY, *PublicationMode.choices], required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["state"].error_messages["invalid_choice"] = "Choose a state from the list"
+        self.fields["mode"].error_messages["invalid_choice"] = "Choose a mode from the list"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.form_method = "get"
@@ -216,6 +219,8 @@ class PublicationFilterForm(forms.Form):
         )
 
     def filters(self) -> dict:
-        if not self.is_bound or not self.is_valid():
+        """The valid filters only: a field with an error is left out."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}

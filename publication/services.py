@@ -198,7 +198,7 @@ def _publish_floors(publication: Publication) -> list[EventFloor]:
         EventFloor(
             earliest,
             f"The final report must reach the panel at least {_report_rule(publication)} publication: "
-            "publish on or after",
+            "publish on or after {date}",
         ),
         *_after_outcome(publication),
     ]
@@ -241,7 +241,7 @@ def publication_take_down(*, actor, publication_id: int, event_date: date | None
             EventFloor(
                 earliest_take_down_on(publication),
                 f"The report must stay online for at least {publication.regime.clock('online_period').length()}: "
-                "it can come down on or after",
+                "it can come down on or after {date}",
             )
         ]
 
@@ -308,10 +308,10 @@ def publication_plan(*, actor, publication_id: int, planned_publication_on: date
         today = timezone.localdate()
         if planned_publication_on is None:
             raise InvalidInput({"planned_publication_on": ["Enter the planned publication date"]})
-        if planned_publication_on < today:
-            raise InvalidInput(
-                {"planned_publication_on": ["The planned publication date must be today or in the future"]}
-            )
+        # The rule `send_report` applies: the report, not sent yet, reaches the panel today at the soonest.
+        errors = _planned_errors(publication, planned_publication_on, today, "planned_publication_on")
+        if errors:
+            raise InvalidInput(errors)
         before = publication.planned_publication_on
         if before == planned_publication_on:
             return publication

@@ -131,7 +131,8 @@ def available_transitions(record, user, names: Iterable[str]) -> list[dict]:
 
 @dataclass(frozen=True)
 class EventFloor:
-    """An event date may not be earlier than this (with the words to say why)."""
+    """An event date may not be earlier than this (with the words to say why). The date is written
+    where the message says `{date}`, else after it in brackets."""
 
     on: date | None
     message: str
@@ -150,7 +151,9 @@ def check_event_date(record, event_date: date | None, floors: Iterable[EventFloo
         candidates.append(EventFloor(previous, "The date cannot be before the case's previous event"))
     for floor in candidates:
         if event_date < floor.on:
-            return {"event_date": [f"{floor.message} ({floor.on:%-d %B %Y})"]}
+            on = f"{floor.on:%-d %B %Y}"
+            message = floor.message.replace("{date}", on) if "{date}" in floor.message else f"{floor.message} ({on})"
+            return {"event_date": [message]}
     return {}
 
 

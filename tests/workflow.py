@@ -4,7 +4,10 @@
 fixed relative to `base` so clocks are predictable under frozen time.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 from incidents.choices import IncidentState
 from incidents.models import Incident
@@ -18,7 +21,7 @@ from incidents.services import (
 )
 from panel.choices import Advice
 from panel.models import PanelSubmission
-from panel.services import submission_record_advice, submission_submit
+from panel.services import meeting_create, submission_record_advice, submission_submit
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.services import decision_record
 
@@ -187,3 +190,10 @@ def proposed(chair, mode="summary_only", on=date(2015, 6, 8), send=True, **overr
     if send:
         submission_submit(actor=chair, submission_id=publication.submission_id, event_date=on)
     return type(publication).objects.select_related("submission").get(pk=publication.pk)
+
+
+def meeting_arranged(secretariat, meets_on: date, **kwargs):
+    """A panel meeting arranged on the day it meets (a meeting is arranged for today or later), so that
+    tests frozen after it can have one already held."""
+    with time_machine.travel(datetime.combine(meets_on, time(9), tzinfo=ZoneInfo("Europe/London")), tick=False):
+        return meeting_create(actor=secretariat, meets_on=meets_on, **kwargs)

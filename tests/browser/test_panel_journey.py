@@ -80,7 +80,7 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
         post_mortem_on=today - timedelta(days=20),
     )
     decided_on, sent_on = today - timedelta(days=10), today - timedelta(days=8)
-    meets_on, scheduled_on = today - timedelta(days=1), today - timedelta(days=7)
+    meets_on, scheduled_on = today, today - timedelta(days=7)  # a meeting is arranged for today or later
 
     # --- The chair decides not to initiate: the case page links to the submission in draft.
     chair_page = new_page()

@@ -16,7 +16,6 @@ from panel.api import NO_SUCH_MEETING, NO_SUCH_MEMBER, TRANSITION_APIS
 from panel.choices import Advice, BoardResponse, SubmissionState
 from panel.models import SUBMISSION_TRANSITIONS, PanelMeeting, PanelSubmission, SubmissionEvent
 from panel.services import (
-    meeting_create,
     submission_record_board_response,
     submission_schedule,
     submission_withdraw,
@@ -25,7 +24,7 @@ from reviews.choices import DecisionKind
 from reviews.models import Decision
 from tests.api import assert_matches_schema, decision_url, incident_url, session_client, token_client
 from tests.factories import SecretariatFactory
-from tests.workflow import advise, case_in, reconsidered, submission_of, submit
+from tests.workflow import advise, case_in, meeting_arranged, reconsidered, submission_of, submit
 
 TODAY = date(2015, 3, 2)
 EVENT = "2015-02-20"  # after every event submission_in records, before TODAY
@@ -59,9 +58,7 @@ def workflow_secretariat():
 
 
 def meeting_on(day: date) -> PanelMeeting:
-    return PanelMeeting.objects.filter(meets_on=day).first() or meeting_create(
-        actor=workflow_secretariat(), meets_on=day
-    )
+    return PanelMeeting.objects.filter(meets_on=day).first() or meeting_arranged(workflow_secretariat(), day)
 
 
 def submission_in(state: str, chair) -> PanelSubmission:
@@ -707,6 +704,8 @@ class TestMeetings:
             ({}, "meets_on"),
             ({"meets_on": "7 April"}, "meets_on"),
             ({"meets_on": "2015-02-10"}, "meets_on"),  # already a meeting that day
+            ({"meets_on": "2015-02-11"}, "meets_on"),  # in the past, with nothing recorded of it
+            ({"meets_on": "2014-04-07"}, "meets_on"),
             ({"meets_on": "2015-04-07", "minutes": "Not yet"}, "minutes"),
             ({"meets_on": "2015-02-27", "members_present": ["nobody@test.example"]}, "members_present"),
             ({"meets_on": "2015-02-27", "members_present": ["chair.a@test.example"]}, "members_present"),
@@ -722,6 +721,15 @@ class TestMeetings:
         assert field in response.json(), response.json()
         assert_matches_schema(response, MEETINGS, "post")
         assert PanelMeeting.objects.count() == 1
+
+    def test_a_past_date_is_refused_in_words(self, secretariat):
+        response = session_client(secretariat).post(MEETINGS, {"meets_on": "2015-03-01"}, format="json")
+        assert response.status_code == 400
+        assert response.json()["meets_on"] == [
+            "A meeting is arranged for today or later: enter 2 March 2015 or a later date "
+            "(a meeting already held is recorded with who was present or its minutes)"
+        ]
+        assert not PanelMeeting.objects.exists()
 
     def test_unknown_emails_are_named_with_the_other_errors(self, secretariat, chair_a):
         body = {"meets_on": "2015-04-07", "minutes": "Early", "members_present": ["chair.a@test.example"]}
@@ -817,7 +825,7 @@ class TestMeetings:
         self, chair_a, panel_member, secretariat, django_assert_max_num_queries, cases
     ):
         for n in range(cases):
-            meeting = meeting_create(actor=secretariat, meets_on=date(2015, 3, 1) - timedelta(days=n))
+            meeting = meeting_arranged(secretariat, date(2015, 3, 1) - timedelta(days=n))
             meeting.members_present.set([panel_member, secretariat])
         for meeting in PanelMeeting.objects.order_by("-meets_on")[:3]:
             submission = submission_in("submitted", chair_a)

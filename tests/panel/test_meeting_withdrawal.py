@@ -28,7 +28,7 @@ from panel.services import (
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 from tests.api import session_client, token_client
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
-from tests.workflow import advise, case_in, submission_of, submit
+from tests.workflow import advise, case_in, meeting_arranged, submission_of, submit
 
 NOW = datetime(2015, 2, 10, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 MISTAKE = date(2015, 3, 12)  # arranged on the wrong date
@@ -182,7 +182,7 @@ def test_the_rule_counts_every_submission_on_the_agenda_withdrawn_or_not(chair_a
 def test_refused_when_advice_was_given_at_it_though_the_case_moved_on(client, sign_in, chair_a, secretariat):
     """Asked for more information at one meeting, the case is scheduled to the next: the first keeps
     the advice given at it, so it was no mistake."""
-    first = meeting_create(actor=secretariat, meets_on=date(2015, 2, 12))
+    first = meeting_arranged(secretariat, date(2015, 2, 5))  # held
     later = meeting_create(actor=secretariat, meets_on=date(2015, 3, 12))
     submission = scheduled(chair_a, secretariat, first)
     advise(submission, Advice.FURTHER_INFORMATION_REQUESTED, on=date(2015, 2, 5), member=secretariat)
@@ -346,7 +346,7 @@ def _meetings(secretariat, n: int) -> None:
     """n meetings that stand and n withdrawn, on alternate days before and after today."""
     for i in range(n):
         for day in (date(2015, 2, 10) + timedelta(days=2 * i + 1), date(2015, 2, 9) - timedelta(days=2 * i)):
-            meeting_create(actor=secretariat, meets_on=day)
+            meeting_arranged(secretariat, day)
         withdrawn = meeting_create(actor=secretariat, meets_on=date(2016, 1, 1) + timedelta(days=i))
         meeting_withdraw(actor=secretariat, meeting_id=withdrawn.pk, reason="Wrong year")
 

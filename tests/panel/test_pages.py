@@ -22,7 +22,7 @@ from panel.services import (
 from reviews.models import Decision
 from scr_tracker.transitions import Blocked, NotAllowedInState
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
-from tests.workflow import advise, case_in, submission_of, submit
+from tests.workflow import advise, case_in, meeting_arranged, submission_of, submit
 
 TODAY = date(2015, 2, 10)
 LIST = reverse("panel:submissions")
@@ -74,9 +74,7 @@ def submission_in(state: str, chair, secretariat, meets_on=date(2015, 2, 12)) ->
     if state == "submitted":
         return submission
     if state == "scheduled":
-        meeting = PanelMeeting.objects.filter(meets_on=meets_on).first() or meeting_create(
-            actor=secretariat, meets_on=meets_on
-        )
+        meeting = PanelMeeting.objects.filter(meets_on=meets_on).first() or meeting_arranged(secretariat, meets_on)
         return submission_schedule(
             actor=secretariat, submission_id=submission.pk, event_date=date(2015, 2, 4), meeting_id=meeting.pk
         )
@@ -434,7 +432,7 @@ def meeting(secretariat):
 
 def test_the_secretariat_schedules_a_submission(client, sign_in, chair_a, secretariat, meeting):
     submission = submission_in("submitted", chair_a, secretariat)
-    past = meeting_create(actor=secretariat, meets_on=date(2015, 1, 15))  # before it was sent
+    past = meeting_arranged(secretariat, date(2015, 1, 15))  # before it was sent
     sign_in(secretariat)
     form = client.get(transition_url(submission, "schedule")).text
     assert "Thursday 12 February 2015" in form and "15 January 2015" not in form
@@ -472,11 +470,19 @@ def test_schedule_without_meetings_says_so(client, sign_in, chair_a, secretariat
     ],
 )
 def test_a_panel_member_records_advice(client, sign_in, panel_member, chair_a, secretariat, advice, state, outcome):
-    submission = submission_in("scheduled", chair_a, secretariat)
+    submission = submission_in("scheduled", chair_a, secretariat, meets_on=date(2015, 2, 9))  # held yesterday
     sign_in(panel_member)
     form = client.get(transition_url(submission, "record_advice")).text
     assert "Agree with the decision" in form and "Further information requested" in form
     assert "agree_not_publish" not in form  # only the advice of this kind
+    response = client.post(
+        transition_url(submission, "record_advice"),
+        {**date_fields("event_date", date(2015, 2, 8)), "advice": advice, "reasons": "Fictional reasons."},
+    )
+    assert field_errors(response, "event_date") == [  # the day before the meeting it is on
+        "The advice is recorded as given at the panel meeting on 9 February 2015: it cannot be dated before the meeting"
+    ]
+    assert not SubmissionEvent.objects.filter(submission=submission).exists()
     response = client.post(
         transition_url(submission, "record_advice"),
         {**date_fields("event_date", date(2015, 2, 9)), "advice": advice, "reasons": "Fictional reasons."},
@@ -792,6 +798,21 @@ def test_the_secretariat_arranges_a_meeting(client, sign_in, secretariat):
     response = client.post(MEETINGS, {"meets_on_0": "31", "meets_on_1": "4", "meets_on_2": "2015"})
     assert field_errors(response, "meets_on") == ["The date of the meeting must be a real date"]
     assert PanelMeeting.objects.count() == 1
+
+
+@pytest.mark.parametrize("meets_on", [date(2014, 1, 15), date(2015, 2, 9)])  # years ago, and yesterday
+def test_a_meeting_is_not_arranged_in_the_past(client, sign_in, secretariat, meets_on):
+    sign_in(secretariat)
+    response = client.post(MEETINGS, date_fields("meets_on", meets_on))
+    message = (
+        "A meeting is arranged for today or later: enter 10 February 2015 or a later date "
+        "(a meeting already held is recorded with who was present or its minutes)"
+    )
+    assert field_errors(response, "meets_on") == [message]
+    assert message in error_summary(response)
+    assert not PanelMeeting.objects.exists()
+    response = client.post(MEETINGS, date_fields("meets_on", TODAY), follow=True)
+    assert banner(response) == "Meeting arranged for 10 February 2015"
 
 
 def test_a_panel_member_reads_meetings_but_arranges_none(client, sign_in, panel_member, chair_a, secretariat):

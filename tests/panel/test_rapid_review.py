@@ -14,7 +14,6 @@ from panel.choices import Advice, BoardResponse, Outcome, PanelView, SubmissionK
 from panel.models import PanelMeeting, PanelSubmission, SubmissionEvent
 from panel.outcomes import derive_outcome
 from panel.services import (
-    meeting_create,
     submission_provide_information,
     submission_record_advice,
     submission_record_board_response,
@@ -28,7 +27,7 @@ from reviews.models import Decision, SeriousCaseReview
 from scr_tracker.transitions import InvalidInput
 from tests.api import session_client
 from tests.incidents.test_pages import date_fields, error_summary, field_errors
-from tests.workflow import advise, decide, notified, reconsidered, submission_of
+from tests.workflow import advise, decide, meeting_arranged, notified, reconsidered, submission_of
 
 # After every event below, so every event date is in the past.
 TODAY = date(2024, 3, 1)
@@ -80,9 +79,7 @@ def workflow_secretariat():
 
 
 def meeting_on(day: date) -> PanelMeeting:
-    return PanelMeeting.objects.filter(meets_on=day).first() or meeting_create(
-        actor=workflow_secretariat(), meets_on=day
-    )
+    return PanelMeeting.objects.filter(meets_on=day).first() or meeting_arranged(workflow_secretariat(), day)
 
 
 def rr_notified(chair, dates=WT2018_DATES, **overrides) -> Incident:

@@ -9,7 +9,7 @@ from django.http import Http404
 from audit.models import AuditEntry
 from incidents.models import Incident
 from panel.choices import Advice
-from panel.models import PanelSubmission, SubmissionEvent
+from panel.models import PanelMeeting, PanelSubmission, SubmissionEvent
 from panel.selectors import submissions_for_user
 from panel.services import (
     meeting_create,
@@ -24,7 +24,7 @@ from panel.services import (
 )
 from reviews.models import Decision
 from scr_tracker.transitions import InvalidInput, NotAllowedInState, RoleNotPermitted
-from tests.workflow import advise, case_in, submission_of, submit
+from tests.workflow import advise, case_in, meeting_arranged, submission_of, submit
 
 TODAY = date(2015, 3, 2)
 EVENT = date(2015, 2, 20)
@@ -48,7 +48,7 @@ def submission_in(state, chair, secretariat) -> PanelSubmission:
     if state == "submitted":
         return submission
     if state == "scheduled":
-        meeting = meeting_create(actor=secretariat, meets_on=date(2015, 2, 12))
+        meeting = meeting_arranged(secretariat, date(2015, 2, 12))
         return submission_schedule(
             actor=secretariat, submission_id=submission.pk, event_date=date(2015, 2, 4), meeting_id=meeting.pk
         )
@@ -75,7 +75,7 @@ def run(name, actor, submission, secretariat, event_date=EVENT, **overrides):
     if name == "submit":
         return submission_submit(**common)
     if name == "schedule":
-        meeting = meeting_create(actor=secretariat, meets_on=date(2015, 2, 26))
+        meeting = meeting_arranged(secretariat, date(2015, 2, 26))
         return submission_schedule(**common, meeting_id=meeting.pk)
     if name == "record_advice":
         payload = {"advice": Advice.AGREE, "reasons": "Fictional reasons."}
@@ -259,6 +259,31 @@ class TestAdviceInput:
         assert not SubmissionEvent.objects.filter(submission=submission).exists()
         assert PanelSubmission.objects.get(pk=submission.pk).state == "submitted"
 
+    def test_advice_at_a_meeting_is_not_dated_before_it(self, chair_a, secretariat):
+        submission = submission_in("scheduled", chair_a, secretariat)  # at the meeting of 12 February
+        message = (
+            "The advice is recorded as given at the panel meeting on 12 February 2015: "
+            "it cannot be dated before the meeting"
+        )
+        with pytest.raises(InvalidInput) as refused:
+            run("record_advice", secretariat, submission, secretariat, event_date=date(2015, 2, 11))
+        assert refused.value.errors == {"event_date": [message]}
+        assert not SubmissionEvent.objects.filter(submission=submission).exists()
+        assert PanelSubmission.objects.get(pk=submission.pk).state == "scheduled"
+        advised = run("record_advice", secretariat, submission, secretariat, event_date=date(2015, 2, 12))
+        event = SubmissionEvent.objects.get(submission=advised)
+        assert (advised.state, event.event_date, event.meeting) == ("closed", date(2015, 2, 12), submission.meeting)
+
+    def test_advice_is_not_recorded_at_a_meeting_still_to_come(self, chair_a, secretariat):
+        submission = submission_in("scheduled", chair_a, secretariat)
+        # On 10 February the meeting of 12 February has not met.
+        with time_machine.travel(date(2015, 2, 10), tick=False), pytest.raises(InvalidInput) as refused:
+            run("record_advice", secretariat, submission, secretariat, event_date=date(2015, 2, 10))
+        assert refused.value.errors["event_date"][0].startswith(
+            "The advice is recorded as given at the panel meeting on 12 February 2015"
+        )
+        assert PanelSubmission.objects.get(pk=submission.pk).state == "scheduled"
+
     def test_an_explanation_is_needed_unless_accepting(self, chair_a, secretariat):
         submission = submission_in("awaiting_board_response", chair_a, secretariat)
         with pytest.raises(InvalidInput) as refused:
@@ -360,9 +385,34 @@ class TestMeetings:
             meeting_create(actor=secretariat, meets_on=date(2015, 2, 1), members_present=[chair_a])
         assert "members_present" in refused.value.errors
 
+    def test_a_meeting_is_arranged_for_today_or_later(self, secretariat, panel_member):
+        message = (
+            "A meeting is arranged for today or later: enter 2 March 2015 or a later date "
+            "(a meeting already held is recorded with who was present or its minutes)"
+        )
+        for past in (date(2014, 6, 5), date(2015, 3, 1)):
+            with pytest.raises(InvalidInput) as refused:
+                meeting_create(actor=secretariat, meets_on=past)
+            assert refused.value.errors == {"meets_on": [message]}
+        assert not PanelMeeting.objects.exists()
+        assert meeting_create(actor=secretariat, meets_on=TODAY).meets_on == TODAY
+        # A meeting already held is history: recorded with who was there and its minutes.
+        held = meeting_create(
+            actor=secretariat, meets_on=date(2015, 2, 5), members_present=[panel_member], minutes="Two cases."
+        )
+        assert (held.meets_on, held.minutes) == (date(2015, 2, 5), "Two cases.")
+
+    def test_a_meeting_dated_years_back_is_refused(self, secretariat):
+        with time_machine.travel(date(2026, 12, 3), tick=False), pytest.raises(InvalidInput) as refused:
+            meeting_create(actor=secretariat, meets_on=date(2020, 6, 4))
+        assert refused.value.errors["meets_on"][0].startswith(
+            "A meeting is arranged for today or later: enter 3 December 2026 or a later date"
+        )
+        assert not PanelMeeting.objects.exists()
+
     def test_schedule_needs_a_meeting_after_the_submission(self, chair_a, secretariat):
         submission = submission_in("submitted", chair_a, secretariat)  # sent 3 February
-        early = meeting_create(actor=secretariat, meets_on=date(2015, 2, 1))
+        early = meeting_arranged(secretariat, date(2015, 2, 1))
         with pytest.raises(InvalidInput) as refused:
             submission_schedule(actor=secretariat, submission_id=submission.pk, event_date=EVENT, meeting_id=early.pk)
         assert "meeting" in refused.value.errors

@@ -62,6 +62,30 @@ class TestList:
         sign_in(chair_b)
         assert "Your board has no signed-off reviews yet." in client.get(LIST).text
 
+    @pytest.mark.parametrize(
+        ("query", "field", "message"),
+        [
+            ({"state": "nonsense", "mode": "full"}, "state", "Choose a state from the list"),
+            ({"state": "report_sent", "mode": "'; drop table"}, "mode", "Choose a mode from the list"),
+        ],
+    )
+    def test_bad_filters_are_field_errors_in_words_and_ignored(self, client, sign_in, chair_a, query, field, message):
+        sent = report_sent(chair_a)
+        sign_in(chair_a)
+        response = client.get(LIST, query)
+        assert response.status_code == 200
+        assert "Select a valid choice" not in response.text
+        assert error_summary(response) == [message]
+        assert field_errors(response, field) == [message]
+        assert str(sent.public_id) in response.text  # the bad filter is ignored, the good one applied
+
+    def test_a_good_filter_beside_a_bad_one_still_applies(self, client, sign_in, chair_a):
+        sent = report_sent(chair_a)
+        awaiting = completed_review(chair_a).publication
+        sign_in(chair_a)
+        text = client.get(LIST, {"state": "awaiting_report", "mode": "bogus"}).text
+        assert str(awaiting.public_id) in text and str(sent.public_id) not in text
+
     def test_nobody_else_has_the_list(self, client, sign_in, administrator):
         sign_in(administrator)
         assert client.get(LIST).status_code == 404
@@ -133,8 +157,7 @@ class TestTransitionPages:
         )
         assert response.status_code == 200
         assert field_errors(response, "event_date") == [
-            "The final report must reach the panel at least 7 days before publication: publish on or after "
-            "(12 June 2015)"
+            "The final report must reach the panel at least 7 days before publication: publish on or after 12 June 2015"
         ]
         assert Publication.objects.get(pk=publication.pk).state == "report_sent"
         response = client.post(

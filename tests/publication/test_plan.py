@@ -25,6 +25,11 @@ TODAY = date(2015, 11, 2)  # a Monday
 PLANNED = date(2015, 12, 1)
 DUE = date(2015, 11, 24)  # a week before
 DETAIL = "/api/v1/publications/{public_id}/"
+# Planned today, the report can reach the panel today at the soonest: publication a week later.
+EARLIEST = (
+    "The final report must reach the panel at least 7 days before publication: "
+    "plan publication for 9 November 2015 or later"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -87,19 +92,33 @@ class TestTheService:
         ("on", "message"),
         [
             (None, "Enter the planned publication date"),
-            (date(2015, 11, 1), "The planned publication date must be today or in the future"),
+            (date(2015, 11, 1), EARLIEST),
+            (TODAY, EARLIEST),
+            (date(2015, 11, 8), EARLIEST),  # the report would reach the panel too late however soon it went
         ],
     )
-    def test_a_missing_or_past_date_is_refused_beside_the_field(self, chair_a, on, message):
+    def test_a_missing_past_or_too_soon_date_is_refused_beside_the_field(self, chair_a, on, message):
         publication = completed_review(chair_a).publication
         with pytest.raises(InvalidInput) as refused:
             plan(chair_a, publication, on=on)
         assert refused.value.errors == {"planned_publication_on": [message]}
         assert Publication.objects.get(pk=publication.pk).planned_publication_on is None
 
-    def test_today_is_allowed(self, chair_a):
+    def test_the_earliest_date_is_allowed_and_its_send_by_date_is_today(self, chair_a):
         publication = completed_review(chair_a).publication
-        assert plan(chair_a, publication, on=TODAY).planned_publication_on == TODAY
+        planned = plan(chair_a, publication, on=date(2015, 11, 9))
+        assert (planned.planned_publication_on, planned.report_to_panel_due()) == (date(2015, 11, 9), TODAY)
+
+    def test_one_rule_with_sending_the_report_today(self, chair_a):
+        # The date planning refuses is the date the send-report form refuses for a report sent today.
+        publication = completed_review(chair_a).publication
+        with pytest.raises(InvalidInput) as refused_plan:
+            plan(chair_a, publication, on=date(2015, 11, 8))
+        with pytest.raises(InvalidInput) as refused_send:
+            publication_send_report(
+                actor=chair_a, publication_id=publication.pk, event_date=TODAY, planned_publication_on=date(2015, 11, 8)
+            )
+        assert refused_plan.value.errors == refused_send.value.errors == {"planned_publication_on": [EARLIEST]}
 
     def test_another_board_gets_404_and_the_panel_cannot_reach_it(self, chair_a, chair_b, panel_member):
         publication = completed_review(chair_a).publication
@@ -146,10 +165,10 @@ class TestThePage:
         assert client.get(plan_url(publication)).status_code == 200
 
         response = client.post(plan_url(publication), date_fields("planned_publication_on", date(2015, 10, 1)))
-        assert field_errors(response, "planned_publication_on") == [
-            "The planned publication date must be today or in the future"
-        ]
-        assert "The planned publication date must be today or in the future" in error_summary(response)
+        assert field_errors(response, "planned_publication_on") == [EARLIEST]
+        assert EARLIEST in error_summary(response)
+        response = client.post(plan_url(publication), date_fields("planned_publication_on", date(2015, 11, 5)))
+        assert field_errors(response, "planned_publication_on") == [EARLIEST]  # not a send-by date already past
         response = client.post(plan_url(publication), {})
         assert field_errors(response, "planned_publication_on")  # the date is needed
         assert Publication.objects.get(pk=publication.pk).planned_publication_on is None
@@ -192,7 +211,9 @@ class TestTheApi:
 
         bad = client.patch(url, {"planned_publication_on": "2015-10-01"}, format="json")
         assert bad.status_code == 400
-        assert bad.json()["planned_publication_on"] == ["The planned publication date must be today or in the future"]
+        assert bad.json()["planned_publication_on"] == [EARLIEST]
+        too_soon = client.patch(url, {"planned_publication_on": "2015-11-05"}, format="json")
+        assert too_soon.status_code == 400 and too_soon.json()["planned_publication_on"] == [EARLIEST]
 
         publication_send_report(actor=chair_a, publication_id=publication.pk, event_date=TODAY)
         refused = client.patch(url, {"planned_publication_on": "2016-01-04"}, format="json")

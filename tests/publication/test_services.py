@@ -336,7 +336,9 @@ class TestTwelveMonthsOnline:
         with time_machine.travel(date(2016, 12, 1), tick=False):
             with pytest.raises(InvalidInput) as refused:
                 run("take_down", chair_a, publication, too_early)
-            assert f"{earliest:%-d %B %Y}" in refused.value.errors["event_date"][0]
+            assert refused.value.errors["event_date"] == [
+                f"The report must stay online for at least 12 months: it can come down on or after {earliest:%-d %B %Y}"
+            ]
             result = run("take_down", chair_a, publication, earliest)
             assert (result.state, result.taken_down_on) == ("taken_down", earliest)
             clock = result.online_period_clock(date(2016, 12, 1))
