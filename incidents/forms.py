@@ -27,8 +27,9 @@ from .choices import (
     Sex,
 )
 from .selectors import CASE_SORTS, FLAG_VALUES
-from .services import incident_check_fields
+from .services import incident_check_fields, incident_warnings
 
+CONFIRM = "confirm_unusual"
 NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
 
 
@@ -68,6 +69,10 @@ class SinStepForm(forms.Form):
     def __init__(self, *args, earlier: dict | None = None, **kwargs):
         self.earlier = earlier or {}
         super().__init__(*args, **kwargs)
+        # Unusual answers (an incident decades ago, no post-mortem for a death) are allowed once confirmed.
+        self.fields[CONFIRM] = forms.BooleanField(
+            label="I have checked these answers and they are right", required=False
+        )
         self.helper = _helper(*self.layout(), Submit("submit", "Continue"))
 
     def layout(self) -> list:
@@ -80,6 +85,13 @@ class SinStepForm(forms.Form):
             if field in self.fields and field not in self.errors:
                 for message in messages:
                     self.add_error(field, message)
+        unusual = {f: m for f, m in incident_warnings(answers).items() if f in self.fields and f not in self.errors}
+        if unusual and not cleaned.get(CONFIRM):
+            for field, messages in unusual.items():
+                for message in messages:
+                    self.add_error(field, f"{message}, then confirm below")
+            # Ask for the confirmation, below the questions, once there is something to confirm.
+            self.helper = _helper(*self.layout(), Field.checkbox(CONFIRM, small=True), Submit("submit", "Continue"))
         return cleaned
 
 

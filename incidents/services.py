@@ -68,6 +68,27 @@ MULTI_CHOICES = {
 }
 
 
+# An incident dated this many years back is unusual enough to ask the user to check it: the child
+# would be an adult now (a board's history comes in through the import, which does not warn).
+UNUSUAL_YEARS_AGO = 18
+
+
+def incident_warnings(data: dict) -> dict[str, list[str]]:
+    """Answers that are allowed but unusual, each by its field: the page asks the user to confirm them."""
+    warnings: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    incident_on = data.get("incident_on")
+    if isinstance(incident_on, date) and today.year - incident_on.year > UNUSUAL_YEARS_AGO:
+        age = data.get("age_at_incident")
+        child = f" for a child aged {age} then" if isinstance(age, int) else ""
+        warnings["incident_on"] = [
+            f"The incident is dated {today.year - incident_on.year} years ago{child}: check the year"
+        ]
+    if data.get("nature") == Nature.DEATH and data.get("post_mortem") == PostMortem.NOT_APPLICABLE:
+        warnings["post_mortem"] = ["A post-mortem is usually held when a child dies: check 'Not applicable'"]
+    return warnings
+
+
 def incident_check_fields(data: dict) -> dict[str, list[str]]:
     """The SIN's own rules, shared by the question pages, the API and the importer."""
     errors: dict[str, list[str]] = {}

@@ -45,6 +45,7 @@ from . import selectors, services
 from .corrections import CORRECTABLE, incident_correct
 from .dashboard import with_next_steps
 from .forms import (
+    CONFIRM,
     SIN_STEPS,
     CaseFilterForm,
     CloseForm,
@@ -143,7 +144,7 @@ def _replay(answers: dict, stop_before: str | None = None) -> tuple[dict, str | 
         form = step(MultiValueDict(answers[step.slug]), earlier=data)
         if not form.is_valid():
             return data, step.slug
-        data.update(form.cleaned_data)
+        data.update({name: value for name, value in form.cleaned_data.items() if name != CONFIRM})
     return data, None
 
 

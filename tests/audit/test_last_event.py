@@ -7,13 +7,13 @@ import pytest
 import time_machine
 from django_fsm_log.models import StateLog
 
-from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry, importing, last_event_on
+from audit.models import CORRECT_DATE, CORRECT_FACT, NOTE, AuditEntry, importing, last_event_on
 from tests import workflow
 
 TODAY = date(2015, 7, 15)
 
 
-def _entry(record, actor, on: date, transition: str = "note", corrects=None) -> AuditEntry:
+def _entry(record, actor, on: date, transition: str = "refer_to_subgroup", corrects=None) -> AuditEntry:
     return AuditEntry.objects.create(
         record=record,
         board=record.board,
@@ -42,6 +42,7 @@ def test_inside_an_import_the_latest_event_is_remembered_and_kept_up_to_date(cha
             assert last_event_on(incident) == date(2015, 2, 2)  # kept up to date as entries are written
         _entry(incident, chair_a, date(2015, 1, 20))
         _entry(incident, chair_a, date(2015, 3, 1), transition=CORRECT_FACT)  # a fact, not an event
+        _entry(incident, chair_a, date(2015, 3, 2), transition=NOTE)  # a case note, not an event
         assert last_event_on(incident) == date(2015, 2, 2)
         latest = AuditEntry.objects.for_object(incident).get(event_date=date(2015, 2, 2))
         _entry(incident, chair_a, date(2015, 1, 25), transition=CORRECT_DATE, corrects=latest)

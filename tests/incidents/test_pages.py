@@ -749,3 +749,28 @@ def test_the_case_list_searches_pseudonyms_and_outlines_and_sorts_by_its_columns
         # An order the headings do not offer falls back to newest first, with no error.
         edited = client.get(LIST, {"sort": "'; drop"})
         assert edited.status_code == 200 and "newest first" in edited.text and "There is a problem" not in edited.text
+
+
+def test_unusual_answers_are_allowed_once_the_user_confirms_them(client, sign_in, staff_a):
+    """An incident decades ago for a young child, or no post-mortem for a death, is asked about, not refused."""
+    sign_in(staff_a)
+    client.post(step_url("child"), ANSWERS["child"])
+    long_ago = {**ANSWERS["incident"], **date_fields("incident_on", date(1990, 1, 20))}
+    long_ago |= date_fields("la_aware_on", date(1990, 1, 21))
+    response = client.post(step_url("incident"), long_ago)
+    assert response.status_code == 200
+    (message,) = field_errors(response, "incident_on")
+    assert message.startswith("The incident is dated") and "for a child aged 3 then: check the year" in message
+    assert 'name="confirm_unusual"' in response.text
+    confirmed = client.post(step_url("incident"), {**long_ago, "confirm_unusual": "on"})
+    assert confirmed.status_code == 302 and confirmed["Location"] == step_url("investigations")
+    no_post_mortem = {**ANSWERS["investigations"], "post_mortem": "not_applicable"}
+    no_post_mortem |= {"post_mortem_on_0": "", "post_mortem_on_1": "", "post_mortem_on_2": ""}
+    response = client.post(step_url("investigations"), no_post_mortem)
+    assert field_errors(response, "post_mortem") == [
+        "A post-mortem is usually held when a child dies: check 'Not applicable', then confirm below"
+    ]
+    assert client.post(step_url("investigations"), {**no_post_mortem, "confirm_unusual": "on"}).status_code == 302
+    client.post(step_url("agencies"), ANSWERS["agencies"])
+    # The confirmed answers stand on "check your answers", and the case is saved with them.
+    assert client.get(CHECK).status_code == 200
