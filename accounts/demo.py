@@ -28,15 +28,15 @@ DEMO_BOARDS = [
     ("WBK", "Westbrook Safeguarding Children Board (demo)", Region.SOUTH_WEST, date(2008, 1, 1), None),
 ]
 
-# (email, full name, role, board code)
+# (email, full name, role, board code). A name is a name only: pages show the role and board beside it.
 DEMO_USERS = [
-    ("chair@northfield.example", "Robin Demo (Northfield chair)", Role.BOARD_CHAIR, "NFD"),
-    ("staff@northfield.example", "Sam Demo (Northfield business manager)", Role.BOARD_STAFF, "NFD"),
-    ("chair@eastmere.example", "Jo Demo (Eastmere chair)", Role.BOARD_CHAIR, "EMR"),
-    ("staff@eastmere.example", "Kit Demo (Eastmere officer)", Role.BOARD_STAFF, "EMR"),
-    ("chair@westbrook.example", "Lee Demo (Westbrook chair)", Role.BOARD_CHAIR, "WBK"),
-    ("member@panel.example", "Ash Demo (panel member)", Role.PANEL_MEMBER, None),
-    ("secretariat@panel.example", "Pat Demo (panel secretariat)", Role.PANEL_SECRETARIAT, None),
+    ("chair@northfield.example", "Robin Demo", Role.BOARD_CHAIR, "NFD"),
+    ("staff@northfield.example", "Sam Demo", Role.BOARD_STAFF, "NFD"),
+    ("chair@eastmere.example", "Jo Demo", Role.BOARD_CHAIR, "EMR"),
+    ("staff@eastmere.example", "Kit Demo", Role.BOARD_STAFF, "EMR"),
+    ("chair@westbrook.example", "Lee Demo", Role.BOARD_CHAIR, "WBK"),
+    ("member@panel.example", "Ash Demo", Role.PANEL_MEMBER, None),
+    ("secretariat@panel.example", "Pat Demo", Role.PANEL_SECRETARIAT, None),
     ("admin@scr-tracker.example", "Demo Administrator", Role.ADMINISTRATOR, None),
 ]
 

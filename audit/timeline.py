@@ -44,7 +44,8 @@ def timeline_rows(
     value_words: Callable[[str, str], str] | None = None,
     subject: Callable[[AuditEntry], str] | None = None,
 ) -> list[TimelineRow]:
-    """Each transition: when it happened, what, from which state to which, who in what role, when recorded, why.
+    """Each transition: when it happened, what, from which state to which (nothing when the state did not
+    change), who in what role, when recorded, why.
 
     A correction is a row of its own (the field, the old and the new value, in `value_words(field,
     value)` when given, else as dates); the entry it corrects keeps its own date and says it was
@@ -66,7 +67,9 @@ def timeline_rows(
             change = f"{words(entry.field, entry.old_value)} to {words(entry.field, entry.new_value)}"
         else:
             what = transition_words(entry.transition)
-            change = f"{state_words(entry.from_state)} to {state_words(entry.to_state)}"
+            # An event that leaves the state as it was (a clock stopped, a case joined) changes no state.
+            same = entry.from_state == entry.to_state
+            change = "" if same else f"{state_words(entry.from_state)} to {state_words(entry.to_state)}"
         later = corrected_by.get(entry.pk)
         corrected = ""
         if later is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from panel.choices import SubmissionKind, SubmissionState
-from panel.words import outcome_words
+from panel.words import outcome_adds_to_state, outcome_words
 from reviews.choices import DecisionKind, ReviewState
 from reviews.words import decision_words
 from scr_tracker.regimes import record_clock, regime_of
@@ -64,7 +64,10 @@ def _submission_stage(incident, submission, href: str | None, current) -> Stage:
     sent = f"Sent on {_on(submission.first_submitted_on)}" if submission.first_submitted_on else "Sent"
     if state == SubmissionState.CLOSED:
         return _stage(name, COMPLETED, f"{sent}. Outcome: {outcome}", href)
-    return _stage(name, IN_PROGRESS, f"{sent}. {submission.get_state_display()}. Outcome: {outcome}", href)
+    hint = f"{sent}. {submission.get_state_display()}"
+    if outcome_adds_to_state(state, submission.outcome):
+        hint += f". Outcome: {outcome}"
+    return _stage(name, IN_PROGRESS, hint, href)
 
 
 def _review_stage(decision, review=None, href: str | None = None) -> Stage:
@@ -103,10 +106,20 @@ def _publication_stage(publication, href: str | None) -> Stage:
         by = "after the panel's advice" if regime.panel_advises_on_publication else f"by the {regime.term('board')}"
         return _stage(name, ("Withheld", None), f"Not published, {by}", href)
     if state == "with_panel":
-        outcome = publication.submission.get_outcome_display() if publication.submission_id else ""
-        return _stage(
-            name, IN_PROGRESS, f"A proposal not to publish in full is with the panel. Outcome: {outcome}", href
-        )
+        submission = publication.submission if publication.submission_id else None
+        if submission is None:  # the case's regime leaves the mode to the board, without the panel
+            hint = f"The {term(publication, 'board')} proposes not to publish in full"
+        elif submission.state == SubmissionState.WITHDRAWN:
+            hint = "The proposal not to publish in full was withdrawn: the report is to be published in full"
+        elif submission.state == SubmissionState.DRAFT:
+            hint = "A proposal not to publish in full is to be sent to the panel"
+        elif submission.state == SubmissionState.CLOSED:
+            outcome = outcome_words(submission.outcome, submission)
+            hint = f"The panel has closed the proposal not to publish in full. Outcome: {outcome}"
+        else:
+            outcome = outcome_words(submission.outcome, submission)
+            hint = f"A proposal not to publish in full is with the panel. Outcome: {outcome}"
+        return _stage(name, IN_PROGRESS, hint, href)
     planned = publication.planned_publication_on
     hint = f"Report sent to the panel on {_on(publication.report_sent_on)}"
     return _stage(name, IN_PROGRESS, f"{hint}; publication planned for {_on(planned)}" if planned else hint, href)

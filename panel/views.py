@@ -274,7 +274,12 @@ def _scheduled(submission) -> str:
 def _advised(submission) -> str:
     if submission.state == SubmissionState.AWAITING_INFORMATION:
         return f"Advice recorded: the board is asked for further information by {submission.information_due:%-d %B %Y}"
-    return f"Advice recorded. Outcome: {submission.get_outcome_display().lower()}"
+    return f"Advice recorded. Outcome: {_outcome(submission)}"
+
+
+def _outcome(submission) -> str:
+    """The submission's outcome inside a sentence, in its case's words."""
+    return lower_first(outcome_words(submission.outcome, submission))
 
 
 TRANSITION_PAGES = {
@@ -303,7 +308,7 @@ TRANSITION_PAGES = {
     "record_board_response": TransitionPage(
         BoardResponseForm,
         services.submission_record_board_response,
-        lambda submission: f"Response recorded. Outcome: {lower_first(outcome_words(submission.outcome, submission))}",
+        lambda submission: f"Response recorded. Outcome: {_outcome(submission)}",
         lambda submission: (
             f"If the {term(submission, 'board_short')} accepts the panel's advice, a decision to initiate a "
             f"{term(submission, 'review')} is recorded on the case, dated the day of the response and marked "
@@ -314,7 +319,7 @@ TRANSITION_PAGES = {
     "record_panel_view": TransitionPage(
         PanelViewForm,
         services.submission_record_panel_view,
-        lambda submission: f"The panel's view is recorded. Outcome: {submission.get_outcome_display().lower()}",
+        lambda submission: f"The panel's view is recorded. Outcome: {_outcome(submission)}",
         "Record whether the panel is satisfied with the board's further explanation.",
         answers=SubmissionEvent.What.BOARD_RESPONSE,
     ),

@@ -108,6 +108,23 @@ def outcome_words(value: str, case=None) -> str:
     return Outcome(value).label if value in Outcome.values else _fallback(value)
 
 
+# Outcomes that only say again what the submission's state says: it waits for the step its state names.
+STATE_OUTCOMES = {
+    SubmissionState.DRAFT: Outcome.NOT_YET_ADVISED,
+    SubmissionState.SUBMITTED: Outcome.NOT_YET_ADVISED,
+    SubmissionState.SCHEDULED: Outcome.NOT_YET_ADVISED,
+    SubmissionState.AWAITING_INFORMATION: Outcome.AWAITING_INFORMATION,
+    SubmissionState.AWAITING_BOARD_RESPONSE: Outcome.PENDING_BOARD_RESPONSE,
+    SubmissionState.AWAITING_PANEL_VIEW: Outcome.PENDING_PANEL_VIEW,
+}
+
+
+def outcome_adds_to_state(state: str, outcome: str) -> bool:
+    """Whether the outcome says more than the state beside it ("Pending the board's response" does not,
+    beside "Awaiting the board's response")."""
+    return STATE_OUTCOMES.get(state) != outcome
+
+
 def kind_words(value: str) -> str:
     return KINDS.get(value, _fallback(value))
 

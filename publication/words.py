@@ -1,6 +1,10 @@
 """Publication in words: its states, transitions, modes and the delay since completion (pages only)."""
 
+from panel.choices import SubmissionState
+from scr_tracker.regimes import regime_of
+
 from .choices import PublicationMode, PublicationState
+from .models import NOT_PUBLISH_OUTCOMES
 
 TRANSITIONS = {
     "plan": "Publication date planned",
@@ -51,6 +55,27 @@ def publication_state_words(value: str, regime=None) -> str:
     if value == PublicationState.WITH_PANEL and regime is not None and not regime.panel_advises_on_publication:
         return "Proposed: not in full"
     return PublicationState(value).label if value in PublicationState.values else _fallback(value)
+
+
+# What a publication still with the panel waits for once the panel's part is over: the board to act on
+# the outcome (or, the proposal withdrawn, to publish in full), in the mode the outcome decides.
+AFTER_THE_PANEL = {
+    PublicationMode.FULL: "To be published in full",
+    PublicationMode.ANONYMISED: "To be published anonymised",
+    PublicationMode.SUMMARY_ONLY: "To be published as a summary only",
+}
+TO_BE_WITHHELD = "To be withheld"
+
+
+def publication_status_words(publication) -> str:
+    """The publication's state in words, as `publication_state_words`; while it is with the panel and
+    the panel has closed the proposal (or the board withdrew it), what it now waits for."""
+    submission = publication.submission if publication.state == PublicationState.WITH_PANEL else None
+    if submission is not None and submission.state in (SubmissionState.CLOSED, SubmissionState.WITHDRAWN):
+        if submission.state == SubmissionState.CLOSED and submission.outcome in NOT_PUBLISH_OUTCOMES:
+            return TO_BE_WITHHELD
+        return AFTER_THE_PANEL.get(publication.publication_mode_now(), publication_state_words(publication.state))
+    return publication_state_words(publication.state, regime_of(publication))
 
 
 def publication_mode_words(value: str) -> str:

@@ -26,7 +26,11 @@ def why_due_dates_differ(review, stops, today: date) -> str:
         )
     if not stops:
         return "The clock has not been stopped, so the due date is the original one."
+    original, due = review.completion_due_original(), review.completion_due()
+    if due == original:
+        # Stopped and resumed on the same day: no day stood still, and the due date did not move.
+        return f"The clock was stopped but no day was lost, so the due date is still the original one, {_on(due)}."
     return (
         f"The clock was stopped for {days} in all (counting any overlap once), "
-        f"so the due date moved on from {_on(review.completion_due_original())} to {_on(review.completion_due())}."
+        f"so the due date moved on from {_on(original)} to {_on(due)}."
     )

@@ -7,6 +7,7 @@ from panel.words import (
     STATE_COLOURS,
     event_value_words,
     kind_words,
+    outcome_adds_to_state,
     outcome_words,
     submission_action_words,
     submission_clock_words,
@@ -42,6 +43,12 @@ def outcome_tag(value: str, case=None) -> dict:
 def outcome_of_case(submission) -> str:
     """A submission's outcome in its case's words: `{{ submission|outcome_of_case }}`."""
     return outcome_words(submission.outcome, submission)
+
+
+@register.filter
+def outcome_adds(submission) -> bool:
+    """Whether the submission's outcome says more than its state: `{% if submission|outcome_adds %}`."""
+    return outcome_adds_to_state(submission.state, submission.outcome)
 
 
 @register.simple_tag

@@ -103,7 +103,7 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     submission = PanelSubmission.objects.get(decision__incident=incident)
     assert (submission.kind, submission.get_kind_display()) == ("rapid_review", "Rapid review")
     assert heading(chair_page) == f"Submission to the {PANEL}: {incident.reference} Child P"
-    assert "Draft" in main_text(chair_page) and "Not yet advised" in main_text(chair_page)
+    assert "Draft" in main_text(chair_page) and "Not yet advised" not in main_text(chair_page)  # says the state again
     assert "Rapid review" in main_text(chair_page) and SUMMARY in main_text(chair_page)
     assert_accessible(chair_page)
 

@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.demo import DEMO_USERS
+from accounts.models import Role
 from audit.models import AccessEvent, AuditEntry
 from incidents.models import Incident
 from panel import views
-from panel.choices import Advice
+from panel.choices import Advice, Outcome
 from panel.models import PanelMeeting, PanelSubmission, SubmissionEvent
 from panel.services import (
     meeting_create,
@@ -21,6 +23,7 @@ from panel.services import (
 )
 from reviews.models import Decision
 from scr_tracker.transitions import Blocked, NotAllowedInState
+from tests.factories import SecretariatFactory
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, case_in, meeting_arranged, submission_of, submit
 
@@ -298,8 +301,8 @@ def test_submission_page_shows_facts_clocks_history_and_timeline(client, sign_in
     assert "Incident: 5 January 2015" in page and "Decision: 2 February 2015" in page
     assert "Post-mortem" in page and "At the decision: pending" in page
     assert "Rationale: The child has died" in page and "Fictional test rationale for child_died." in page
-    # State and outcome as tags.
-    assert "Awaiting the panel&#x27;s view" in page and "Pending the panel&#x27;s view" in page
+    # The state as a tag; the outcome only says it again ("Pending the panel's view"), so it is not shown.
+    assert "Awaiting the panel&#x27;s view" in page and "Pending the panel&#x27;s view" not in page
     # The clock: sent on 3 Feb, within 14 days of the decision.
     clocks = page[page.index('id="clocks"') : page.index('id="history"')]
     assert "Send to the national panel (14 days" in clocks and "16 Feb 2015" in clocks and "Met" in clocks
@@ -315,6 +318,54 @@ def test_submission_page_shows_facts_clocks_history_and_timeline(client, sign_in
         assert words in timeline
     assert "Draft to Submitted" in timeline and "Chair of A" in timeline and "Board chair" in timeline
     assert timeline.count('<tr class="govuk-table__row">') == 1 + AuditEntry.objects.for_object(submission).count()
+
+
+@pytest.mark.parametrize(
+    ("state", "outcome"),
+    [
+        ("draft", None),
+        ("submitted", None),
+        ("scheduled", None),
+        ("awaiting_information", None),
+        ("awaiting_board_response", None),
+        ("awaiting_panel_view", None),
+        ("closed", "Panel agreed"),
+        ("withdrawn", "Not yet advised"),
+    ],
+)
+def test_the_submission_page_shows_the_outcome_only_where_it_adds_to_the_state(
+    client, sign_in, chair_a, secretariat, state, outcome
+):
+    submission = submission_in(state, chair_a, secretariat)
+    sign_in(chair_a)
+    facts = client.get(page_url(submission)).text
+    facts = facts[facts.index('<ul class="govuk-list">') :]
+    facts = facts[: facts.index("</ul>")]
+    assert "State: " in facts
+    if outcome is None:
+        assert "Outcome:" not in facts, facts
+    else:
+        assert 'Outcome: <strong class="govuk-tag govuk-tag--' in facts and f">{outcome}</strong>" in facts
+
+
+@pytest.mark.parametrize("name", ["record_advice", "record_board_response", "record_panel_view"])
+def test_each_banner_gives_the_outcome_in_its_words_not_its_label_lowered(chair_a, secretariat, name):
+    submission = submission_in("closed", chair_a, secretariat)
+    submission.outcome = Outcome.SCR_INITIATED_AFTER_ADVICE  # the outcome that names the case's review
+    assert views.TRANSITION_PAGES[name].done(submission).endswith("Outcome: SCR initiated after advice")
+    submission.outcome = Outcome.AGREED
+    assert views.TRANSITION_PAGES[name].done(submission).endswith("Outcome: panel agreed")
+
+
+def test_the_attendance_form_names_each_demo_person_with_their_role_once(client, sign_in, secretariat):
+    (name,) = [full_name for email, full_name, role, board in DEMO_USERS if role == Role.PANEL_SECRETARIAT]
+    pat = SecretariatFactory(email="pat.demo@test.example", full_name=name)
+    with time_machine.travel(datetime(2015, 2, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        meeting = meeting_create(actor=secretariat, meets_on=date(2015, 2, 5))
+    sign_in(secretariat)
+    page = client.get(meeting_url(meeting)).text
+    assert f"{pat.full_name} (panel secretariat)" in page
+    assert page.count("(panel secretariat)") == 2  # the demo person and the signed-in secretariat, once each
 
 
 def test_information_reply_clock(client, sign_in, chair_a, secretariat):
@@ -944,7 +995,8 @@ def test_case_page_links_to_its_submission(client, sign_in, chair_a, panel_membe
         page = client.get(case_url(incident)).text
         assert f'href="{page_url(submission)}"' in page
         assert "Send the case to the national panel" in page and "In progress" in page
-        assert "Outcome: Pending the board&#x27;s response" in page
+        assert "Sent on 3 February 2015. Awaiting the board&#x27;s response" in page
+        assert "Pending the board&#x27;s response" not in page  # the outcome would only say the state again
     # The panel comes back to the submission, not to a case list it does not have.
     assert reverse("incidents:list") not in page
 

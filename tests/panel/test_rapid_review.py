@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from incidents.choices import IncidentState
 from incidents.models import Incident
+from panel import views
 from panel.choices import Advice, BoardResponse, Outcome, PanelView, SubmissionKind, SubmissionState
 from panel.models import PanelMeeting, PanelSubmission, SubmissionEvent
 from panel.outcomes import derive_outcome
@@ -24,6 +25,7 @@ from panel.services import (
 )
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.models import Decision, SeriousCaseReview
+from scr_tracker.terms import term
 from scr_tracker.transitions import InvalidInput
 from tests.api import session_client
 from tests.incidents.test_pages import date_fields, error_summary, field_errors
@@ -643,3 +645,13 @@ def test_a_2023_rapid_review_runs_the_same_way(chair_a, panel_member, advice, ta
     # Sent two days after the decision, well within 15 working days of the notification.
     rapid = submission.decision.incident.clock_rows.get(name="rapid_review")
     assert (rapid.regime, rapid.ended_on, rapid.state(TODAY).status) == ("wt2023", date(2024, 1, 23), "met")
+
+
+@pytest.mark.parametrize("dates", [WT2018_DATES, WT2023_DATES], ids=["2018", "2023"])
+@pytest.mark.parametrize("name", ["record_advice", "record_board_response", "record_panel_view"])
+def test_each_banner_names_the_outcome_with_the_regimes_own_review_term(chair_a, dates, name):
+    submission = rr_in(SubmissionState.CLOSED, chair_a, dates=dates)
+    submission.outcome = Outcome.SCR_INITIATED_AFTER_ADVICE
+    words = views.TRANSITION_PAGES[name].done(submission)
+    assert words.endswith(f"Outcome: {term(submission, 'review_short')} initiated after advice"), words
+    assert "scr " not in words.lower()

@@ -40,6 +40,13 @@ def case_page(publication) -> str:
     return reverse("incidents:case", args=[publication.review.incidents.get().public_id])
 
 
+def state_row(text: str) -> str:
+    """The words of the state tag in the publication's facts."""
+    facts = text[text.index('id="publication-facts"') :]
+    tag = facts[facts.index("govuk-tag") :]
+    return tag[tag.index(">") + 1 : tag.index("</strong>")].strip()
+
+
 class TestList:
     def test_shows_days_from_completion_to_publication(self, client, sign_in, chair_a):
         waiting = report_sent(chair_a)
@@ -124,6 +131,29 @@ class TestThePublicationPage:
         text = client.get(page(publication)).text
         assert "You cannot record the publication yet: The panel has not yet advised." in text
         assert reverse("panel:submission", args=[publication.submission.public_id]) in text
+
+    @pytest.mark.parametrize(
+        ("mode", "advice", "waits_for"),
+        [
+            ("summary_only", Advice.AGREE_SUMMARY_ONLY, "To be published as a summary only"),
+            ("anonymised", Advice.AGREE_ANONYMOUS_PUBLICATION, "To be published anonymised"),
+            ("not_published", Advice.AGREE_NOT_PUBLISH, "To be withheld"),
+        ],
+    )
+    def test_once_the_panel_closes_the_proposal_the_state_says_what_it_waits_for(
+        self, client, sign_in, chair_a, mode, advice, waits_for
+    ):
+        publication = proposed(chair_a, mode=mode)
+        sign_in(chair_a)
+        assert state_row(client.get(page(publication)).text) == "With the panel"  # the panel has not advised yet
+        advise(publication.submission, advice, on=date(2015, 6, 15))
+        assert state_row(client.get(page(publication)).text) == waits_for
+        review = client.get(reverse("reviews:review", args=[publication.review.public_id])).text
+        assert f'{waits_for}<span class="govuk-visually-hidden">: the publication of this review' in review
+        assert f">{waits_for}</strong>" in client.get(LIST).text
+        case = client.get(case_page(publication)).text
+        assert "The panel has closed the proposal not to publish in full. Outcome: Panel agreed" in case
+        assert "is with the panel" not in case
 
     @pytest.mark.parametrize("outsider", ["chair_b", "staff_b", "administrator"])
     def test_another_board_gets_404_everywhere(self, request, client, sign_in, chair_a, outsider):

@@ -117,6 +117,7 @@ def test_while_the_pdf_is_made_the_page_offers_a_check_and_never_refreshes_on_a_
     assert download_url(job) not in html
     assert client.get(download_url(job)).status_code == 404  # nothing to download yet
     assert "<script>" not in html
+    assert "{#" not in html and "No timed refresh" not in html  # the template's note stays a comment
 
 
 def test_asking_for_a_pdf_needs_a_post(client, sign_in, chair_a):

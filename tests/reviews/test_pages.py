@@ -526,6 +526,30 @@ def test_two_stops_add_up(client, sign_in, chair_a):
     assert section(completion, "stops").count("<tr") == 3
 
 
+def test_a_stop_resumed_the_same_day_does_not_say_the_due_date_moved(client, sign_in, chair_a):
+    review = review_in("in_progress", chair_a)
+    stopped(review, chair_a, on=date(2015, 2, 12))
+    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 2, 12))
+    assert reload(review).completion_due() == reload(review).completion_due_original() == date(2015, 8, 2)
+    sign_in(chair_a)
+    completion = section(client.get(page_url(review)).text, "completion", "contributions")
+    assert "moved on" not in completion
+    assert "The clock was stopped but no day was lost, so the due date is still the original one, 2 August 2015." in (
+        completion
+    )
+
+
+def test_the_timeline_says_no_state_change_for_a_stop_or_a_resume(client, sign_in, chair_a):
+    review = review_in("in_progress", chair_a)
+    stopped(review, chair_a, on=date(2015, 2, 12))
+    review_resume_clock(actor=chair_a, review_id=review.pk, event_date=date(2015, 2, 20))
+    sign_in(chair_a)
+    timeline = section(client.get(page_url(review)).text, "timeline")
+    assert "Review clock stopped" in timeline and "Review clock resumed" in timeline
+    assert "In progress to In progress" not in timeline
+    assert "Commissioning to In progress" in timeline  # a real change still says so
+
+
 @pytest.mark.parametrize(
     ("post", "field", "message"),
     [
