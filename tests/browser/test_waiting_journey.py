@@ -1,0 +1,111 @@
+"""Whose move it is, in a real browser: each role starts on its dashboard and does its part of a case by
+following only the links under "Waiting for you"; every page fits a phone (320 px) and a desktop
+(1280 px) with no sideways scroll, and axe-core finds nothing.
+
+The live server runs in another thread, so time is not frozen: dates are relative to today.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_case_journey import (
+    CHAIR_KEY,
+    NATIONAL_REVIEW_QUESTION,
+    STAFF_KEY,
+    SUMMARY,
+    fill_date,
+    heading,
+    sign_in,
+)
+from tests.factories import BoardFactory, ChairFactory, StaffFactory, TOTPDeviceFactory
+from tests.workflow import draft
+
+pytestmark = pytest.mark.browser
+
+
+def waiting_links(page) -> list[str]:
+    return page.locator("#waiting-for-you + ul a").all_inner_texts()
+
+
+def follow(page, action: str) -> None:
+    """Click the "Waiting for you" entry that starts with `action` (the one link each entry has)."""
+    page.locator("#waiting-for-you + ul").get_by_role("link", name=action).first.click()
+
+
+def no_sideways_scroll(page, shots, name: str) -> None:
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{name} scrolls sideways at {width} px ({scroll} px wide)"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_staff_and_chair_do_their_parts_from_waiting_for_you(page, live_server, transactional_db, tmp_path):
+    today = timezone.localdate()
+    board = BoardFactory(code="WFY", name="Waitingham Safeguarding Children Board")
+    staff = StaffFactory(board=board, email="staff@waiting.example", full_name="Wren Staff")
+    chair = ChairFactory(board=board, email="chair@waiting.example", full_name="Cass Chair")
+    TOTPDeviceFactory(user=staff, key=STAFF_KEY)
+    TOTPDeviceFactory(user=chair, key=CHAIR_KEY)
+    case = draft(staff, incident_on=today - timedelta(days=3), la_aware_on=today - timedelta(days=2))
+
+    # --- Staff: the notification to record is the first thing on the dashboard.
+    sign_in(page, staff.email, STAFF_KEY)
+    assert heading(page) == "Your tasks"
+    links = waiting_links(page)
+    assert len(links) == 1 and links[0].startswith("Record that the notification was received")
+    assert_accessible(page)
+    no_sideways_scroll(page, tmp_path, "staff-dashboard")
+    follow(page, "Record that the notification was received")
+    assert heading(page) == "Record the notification"
+    fill_date(page, "When did the partnership receive the serious incident notification?", today - timedelta(days=1))
+    fill_date(page, "When was the Child Safeguarding Practice Review Panel notified?", today - timedelta(days=1))
+    page.get_by_role("button", name="Record the notification").click()
+    assert "Notification recorded" in page.locator(".govuk-notification-banner").inner_text()
+    page.goto("/")
+    # The decision is the chair's now: nothing waits for staff, and the case waits on the chair.
+    assert waiting_links(page) == []
+    others = page.locator("#waiting-for-others + ul").inner_text()
+    assert "Hold the rapid review and decide" in others and "Waiting on: The lead safeguarding partner" in others
+    page.get_by_role("button", name="Sign out").click()
+
+    # --- The chair: the decision, by its statutory clock.
+    sign_in(page, chair.email, CHAIR_KEY)
+    assert heading(page) == "Your board's cases"
+    entry = page.locator("#waiting-for-you + ul li").first.inner_text()
+    assert case.reference in entry and "Due by" in entry and "left" in entry
+    assert_accessible(page)
+    no_sideways_scroll(page, tmp_path, "chair-dashboard")
+    follow(page, "Hold the rapid review and decide")
+    assert heading(page) == "Record the decision"
+    assert_accessible(page)
+    fill_date(page, "When did you make the decision?", today)
+    page.get_by_label("Do not initiate a local child safeguarding practice review").first.check()
+    page.get_by_label("Abuse or neglect of the child is known or suspected").fill("Fictional: neglect suspected.")
+    page.get_by_label("The child has died", exact=True).fill("Fictional: the child died.")
+    page.get_by_label("The child has been seriously harmed").fill("Fictional: not applicable.")
+    page.get_by_label("The sub-group made no recommendation").check()
+    page.get_by_label("Summary of the rapid review").fill(SUMMARY)
+    page.get_by_role("group", name=NATIONAL_REVIEW_QUESTION).get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Record the decision").click()
+    assert heading(page).startswith(case.reference)
+    no_sideways_scroll(page, tmp_path, "case-page")
+    page.goto("/cases/")
+    assert_accessible(page)
+    no_sideways_scroll(page, tmp_path, "case-list")
+    page.goto("/reports/statistics/")
+    assert_accessible(page)
+    no_sideways_scroll(page, tmp_path, "statistics")
+    page.goto("/")
+    assert waiting_links(page) == []
+    page.get_by_role("button", name="Sign out").click()
+
+    # --- Staff again: the rapid review to send, from the same list, to the page where it is sent.
+    sign_in(page, staff.email, STAFF_KEY)
+    follow(page, "Send the rapid review to the Child Safeguarding Practice Review Panel")
+    assert heading(page) == "Check your answers before sending the submission"
+    assert_accessible(page)
