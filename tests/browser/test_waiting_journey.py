@@ -109,3 +109,70 @@ def test_staff_and_chair_do_their_parts_from_waiting_for_you(page, live_server, 
     follow(page, "Send the rapid review to the Child Safeguarding Practice Review Panel")
     assert heading(page) == "Check your answers before sending the submission"
     assert_accessible(page)
+
+
+def test_the_secretariat_and_a_panel_member_do_their_parts_from_waiting_for_you(page, live_server, transactional_db):
+    from panel.services import meeting_create
+    from tests.browser.test_panel_journey import MEMBER_KEY, SECRETARIAT_KEY, banner_text, long_date
+    from tests.factories import PanelMemberFactory, SecretariatFactory
+    from tests.workflow import decide, notified, submit
+
+    today = timezone.localdate()
+    board = BoardFactory(code="WFP", name="Waitingham Panel Safeguarding Children Board")
+    chair = ChairFactory(board=board, email="chair@waiting-panel.example", full_name="Cass Chair")
+    secretariat = SecretariatFactory(email="secretariat@waiting.example", full_name="Sol Secretariat")
+    member = PanelMemberFactory(email="member@waiting.example", full_name="Mo Member")
+    TOTPDeviceFactory(user=secretariat, key=SECRETARIAT_KEY)
+    TOTPDeviceFactory(user=member, key=MEMBER_KEY)
+    incident = notified(
+        chair,
+        incident_on=today - timedelta(days=12),
+        la_aware_on=today - timedelta(days=11),
+        ofsted_notified_on=today - timedelta(days=10),
+        received_on=today - timedelta(days=10),
+    )
+    decide(
+        chair,
+        incident,
+        "not_initiate",
+        decided_on=today - timedelta(days=2),
+        national_review_recommended=False,
+        rapid_review_summary=SUMMARY,
+    )
+    submit(chair, incident, on=today - timedelta(days=1))
+    meeting_create(actor=secretariat, meets_on=today)
+
+    # --- The secretariat: the sent rapid review to schedule, with how long it has waited.
+    sign_in(page, secretariat.email, SECRETARIAT_KEY)
+    entry = page.locator("#waiting-for-you + ul li").first.inner_text()
+    assert incident.reference in entry and "Waiting since" in entry and "(1 day)" in entry
+    assert_accessible(page)
+    follow(page, "Schedule the submission for a meeting")
+    assert heading(page) == "Schedule for a meeting"
+    fill_date(page, "When was the submission put on the agenda?", today)
+    page.get_by_label(long_date(today)).check()
+    page.get_by_role("button", name="Schedule for this meeting").click()
+    assert f"Scheduled for the panel meeting on {today.day} {today:%B %Y}" in banner_text(page)
+    page.goto("/")
+    assert waiting_links(page) == []
+    assert (
+        "Record the Child Safeguarding Practice Review Panel's advice"
+        in page.locator("#waiting-for-others + ul").inner_text()
+    )
+    page.get_by_role("button", name="Sign out").click()
+
+    # --- A panel member: the advice, expected at the meeting.
+    sign_in(page, member.email, MEMBER_KEY)
+    entry = page.locator("#waiting-for-you + ul li").first.inner_text()
+    assert f"Meeting on {today.day} {today:%B %Y}" in entry and "Expected today" in entry
+    assert_accessible(page)
+    follow(page, "Record the Child Safeguarding Practice Review Panel's advice")
+    assert heading(page) == "Record the panel's advice"
+    fill_date(page, "When did the panel give its advice?", today)
+    page.get_by_label("Agree with the decision", exact=True).check()
+    page.get_by_label("The panel's reasons").fill("Fictional: the rapid review shows the criteria are not met.")
+    page.get_by_role("button", name="Record the advice").click()
+    assert "Outcome: panel agreed" in banner_text(page).replace("Panel", "panel")
+    page.goto("/")
+    assert waiting_links(page) == []
+    assert_accessible(page)
