@@ -26,7 +26,8 @@ class AppendOnlyError(RuntimeError):
 CORRECT_DATE = "correct_date"  # an event's date corrected: the entry `corrects` the event's entry
 CORRECT_FACT = "correct_fact"  # a fact typed by mistake corrected (not an event of the record)
 NOTE = "note"  # a case note: a contact, meeting or call logged on the case (not an event of its workflow)
-NOT_EVENTS = (CORRECT_FACT, NOTE)
+LEAD_OFFICER = "set_lead_officer"  # the case's lead officer chosen or changed (not an event of its workflow)
+NOT_EVENTS = (CORRECT_FACT, NOTE, LEAD_OFFICER)
 
 
 class NoteKind(models.TextChoices):

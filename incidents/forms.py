@@ -388,3 +388,26 @@ class CaseFilterForm(forms.Form):
         """The valid filters only: call after `is_valid()`; a field with an error is left out."""
         cleaned = getattr(self, "cleaned_data", {})
         return {name: value for name, value in cleaned.items() if value not in ("", None)}
+
+
+NO_LEAD = "none"
+
+
+class LeadOfficerForm(forms.Form):
+    """Who leads the case: one of the board's people, or nobody in particular."""
+
+    def __init__(self, *args, people: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(person.pk), f"{person.full_name} ({person.get_role_display().lower()})") for person in people]
+        self.fields["lead_officer"] = forms.ChoiceField(
+            label="Who leads this case?",
+            help_text="Staff's next steps on the case wait on them by name.",
+            choices=[*choices, (NO_LEAD, "Nobody in particular")],
+            widget=forms.RadioSelect,
+            error_messages={"required": "Choose who leads the case", "invalid_choice": "Choose who leads the case"},
+        )
+        self.helper = _helper(Field.radios("lead_officer", legend_size=Size.SMALL), Submit("submit", "Save"))
+
+    def officer_id(self) -> int | None:
+        value = self.cleaned_data["lead_officer"]
+        return None if value == NO_LEAD else int(value)

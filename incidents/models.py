@@ -69,6 +69,10 @@ class Incident(FSMModelMixin, models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The board's person who moves the case on: staff's steps wait on them by name (chosen by staff or the chair).
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     history = HistoricalRecords(excluded_fields=["state"])
 

@@ -8,9 +8,11 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Board
+from accounts.models import Board, Role, User
+from audit.models import LEAD_OFFICER, AuditEntry
 from scr_tracker import regimes
 from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
@@ -290,3 +292,44 @@ def incident_close(*, actor, incident_id: int, event_date: date | None, reason: 
         event_date=event_date,
         reason=reason.strip(),
     )
+
+
+def lead_officer_choices(board) -> list:
+    """Who can lead a case: the board's active staff and chairs, by name."""
+    return list(
+        User.objects.filter(board=board, is_active=True, role__in=(Role.BOARD_STAFF, Role.BOARD_CHAIR)).order_by(
+            "full_name", "pk"
+        )
+    )
+
+
+def incident_set_lead_officer(*, actor, incident_id: int, officer_id: int | None) -> Incident:
+    """Staff or the chair choose (or clear) the case's lead officer: one of the board's active people."""
+    with transaction.atomic():
+        incident = _scope(actor).select_for_update(of=("self",)).filter(pk=incident_id).first()
+        if incident is None:
+            raise Http404("Not found")
+        if actor.role not in BOARD.roles:
+            raise RoleNotPermitted("Only the board's staff and chair choose a case's lead officer")
+        officer = None
+        if officer_id is not None:
+            officer = next((u for u in lead_officer_choices(incident.board) if u.pk == officer_id), None)
+            if officer is None:
+                raise InvalidInput({"lead_officer": ["Choose one of the board's staff or its chair"]})
+        if officer == incident.lead_officer:
+            return incident
+        before = incident.lead_officer.full_name if incident.lead_officer_id else "None"
+        incident.lead_officer = officer
+        incident.save(update_fields=["lead_officer"])
+        AuditEntry.objects.create(
+            record=incident,
+            board_id=incident.board_id,
+            transition=LEAD_OFFICER,
+            from_state=incident.state,
+            to_state=incident.state,
+            event_date=timezone.localdate(),
+            actor=actor,
+            actor_role=actor.role,
+            reason=f"Lead officer: {officer.full_name if officer else 'none'} (was {before})",
+        )
+    return incident

@@ -46,9 +46,11 @@ from .corrections import CORRECTABLE, incident_correct
 from .dashboard import with_next_steps
 from .forms import (
     CONFIRM,
+    NO_LEAD,
     SIN_STEPS,
     CaseFilterForm,
     CloseForm,
+    LeadOfficerForm,
     NotifyForm,
     ReconsiderForm,
     ReferForm,
@@ -499,3 +501,35 @@ def case_note(request, public_id):
         caption=f"{incident.reference}: {incident.child_pseudonym}",
         about="the case",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def case_lead_officer(request, public_id):
+    """Staff or the chair choose who leads the case."""
+    incident = selectors.incident_for_user(request.user, public_id)
+    if not request.user.is_board_user:
+        raise PermissionDenied("Only the board's staff and chair choose a case's lead officer")
+    people = services.lead_officer_choices(incident.board)
+    initial = {"lead_officer": str(incident.lead_officer_id) if incident.lead_officer_id else NO_LEAD}
+    form = LeadOfficerForm(request.POST if request.method == "POST" else None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_set_lead_officer(
+                actor=request.user, incident_id=incident.pk, officer_id=form.officer_id()
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc.errors)
+        except RoleNotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        else:
+            messages.success(request, "Lead officer saved.")
+            return redirect(_case_url(incident))
+    status = 400 if form.is_bound else 200
+    context = {
+        "incident": incident,
+        "form": form,
+        "title": "Choose the case's lead officer",
+        "intro": "The lead officer is the board's person who moves the case on: the steps that wait on staff "
+        "show on their dashboard by name, and everyone sees who holds them.",
+    }
+    return render(request, "incidents/transition.html", context, status=status)

@@ -59,8 +59,12 @@ def _open_records(user, incident_pks: list | None = None) -> list:
     records: list = []
     only = incident_pks is not None
     if user.is_board_user:
-        incidents = incidents_for_user(user).filter(state__in=INCIDENT_OPEN)
-        reviews = reviews_for_user(user).filter(state__in=OPEN_REVIEW_STATES)
+        incidents = incidents_for_user(user).filter(state__in=INCIDENT_OPEN).select_related("lead_officer")
+        reviews = (
+            reviews_for_user(user)
+            .filter(state__in=OPEN_REVIEW_STATES)
+            .select_related("decision__incident__lead_officer")
+        )
         if only:
             incidents = incidents.filter(pk__in=incident_pks)
             reviews = reviews.filter(decision__incident__in=incident_pks)
@@ -71,16 +75,24 @@ def _open_records(user, incident_pks: list | None = None) -> list:
         records += (
             _entered_on(contributions)
             .filter(review__state__in=OPEN_REVIEW_STATES)
-            .select_related("review__decision__incident")
+            .select_related("review__decision__incident__lead_officer")
         )
         actions = actions_for_user(user).filter(status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
-        records += _entered_on(actions).select_related("recommendation__review__decision__incident")
+        records += _entered_on(actions).select_related("recommendation__review__decision__incident__lead_officer")
     if user.is_board_user:
-        publications = publications_for_user(user).exclude(state__in=FINISHED_STATES)
+        publications = (
+            publications_for_user(user)
+            .exclude(state__in=FINISHED_STATES)
+            .select_related("review__decision__incident__lead_officer")
+        )
         if only:
             publications = publications.filter(review__decision__incident__in=incident_pks)
         records += _entered_on(publications)
-    submissions = submissions_for_user(user).filter(state__in=SUBMISSION_OPEN)
+    submissions = (
+        submissions_for_user(user)
+        .filter(state__in=SUBMISSION_OPEN)
+        .select_related("decision__incident__lead_officer", "publication__review__decision__incident__lead_officer")
+    )
     if only:
         submissions = submissions.filter(
             Q(decision__incident__in=incident_pks) | Q(publication__review__decision__incident__in=incident_pks)
@@ -125,8 +137,8 @@ def queue_for(user, *, today: date) -> Queue:
         return Queue([], [])
     steps = [step for step in (step_of(record, today) for record in _open_records(user)) if step is not None]
     steps.sort(key=lambda step: step.sort_key)
-    mine = [step for step in steps if step.owner == user.role]
-    others = [step for step in steps if step.owner != user.role]
+    mine = [step for step in steps if step.is_for(user)]
+    others = [step for step in steps if not step.is_for(user)]
     return Queue(mine, others)
 
 

@@ -41,10 +41,19 @@ class Step:
     days: int | None  # days remaining (negative: overdue), None without a date
     url: str
     waiting_since: date | None
+    person: object = None  # the case's lead officer, for a step of the board's staff
+
+    def is_for(self, user) -> bool:
+        """Whether the step waits on this user: on them by name, or on their role when nobody is named."""
+        if self.person is not None:
+            return self.person.pk == user.pk
+        return self.owner == user.role
 
     @property
     def owner_words(self) -> str:
         """Who acts, in words ("The chair"), following the case's regime for the chair's title."""
+        if self.person is not None:
+            return self.person.full_name
         if self.owner == "board_chair":
             return f"The {regime_of(self.record).term('chair')}"
         if self.owner == "panel_member":
@@ -132,7 +141,16 @@ def step_of(record, today: date) -> Step | None:
         days=(due_on - today).days if due_on is not None else None,
         url=_url(declared, record),
         waiting_since=getattr(record, "entered_on", None),
+        person=_lead_officer(declared, record),
     )
+
+
+def _lead_officer(declared: StepDeclaration, record):
+    """The case's lead officer, when the step is the board staff's and the case has one."""
+    case = record.clock_case
+    if declared.owner != "board_staff" or getattr(case, "lead_officer_id", None) is None:
+        return None
+    return case.lead_officer
 
 
 # --- A case's next move, for the case lists ---------------------------------------------------------

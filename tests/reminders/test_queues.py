@@ -155,3 +155,43 @@ def test_the_case_tables_say_each_cases_next_move_and_who_holds_it(client, sign_
             "panel:transition", args=[responding.decisions.get().submission.public_id, "record_board_response"]
         )
         assert f'href="{respond}"' not in listed
+
+
+@pytest.mark.django_db
+def test_a_lead_officer_holds_the_staffs_steps_by_name(client, sign_in, chair_a, staff_a, staff_b):
+    from audit.models import LEAD_OFFICER, AuditEntry
+    from tests.factories import StaffFactory
+
+    colleague = StaffFactory(board=chair_a.board, email="colleague@a.example", full_name="Cleo Colleague")
+    with time_machine.travel(TODAY, tick=False):
+        case = workflow.draft(chair_a, la_aware_on=date(2015, 2, 19), incident_on=date(2015, 2, 18))
+        assert _actions(queue_for(colleague, today=TODAY).mine)  # no lead officer: any of the staff
+        sign_in(chair_a)
+        url = reverse("incidents:lead_officer", args=[case.public_id])
+        # Someone who is not one of the board's people is refused beside the field, and nothing changes.
+        refused = client.post(url, {"lead_officer": str(staff_b.pk)})
+        assert refused.status_code == 400 and "Choose who leads the case" in refused.text
+        assert client.post(url, {"lead_officer": str(staff_a.pk)}).status_code == 302
+        case.refresh_from_db()
+        assert case.lead_officer == staff_a
+        entry = AuditEntry.objects.for_object(case).get(transition=LEAD_OFFICER)
+        assert (entry.actor, entry.reason) == (chair_a, f"Lead officer: {staff_a.full_name} (was None)")
+        mine, theirs = queue_for(staff_a, today=TODAY), queue_for(colleague, today=TODAY)
+    assert _actions(mine.mine) == [
+        (case.reference, "Record that the notification was received and Ofsted was notified")
+    ]
+    assert theirs.mine == [] and [s.owner_words for s in theirs.others] == [staff_a.full_name]
+    # The chair's own steps are never a lead officer's.
+    assert all(step.person is None for step in queue_for(chair_a, today=TODAY).mine)
+
+
+@pytest.mark.django_db
+def test_another_boards_case_has_no_lead_officer_page_for_you(client, sign_in, chair_a, staff_b, panel_member):
+    with time_machine.travel(TODAY, tick=False):
+        case = workflow.notified(chair_a)
+        url = reverse("incidents:lead_officer", args=[case.public_id])
+        sign_in(staff_b)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"lead_officer": str(staff_b.pk)}).status_code == 404
+    case.refresh_from_db()
+    assert case.lead_officer is None
