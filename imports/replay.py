@@ -119,6 +119,7 @@ BELONGS = (
 )
 
 # The review's events, replayed in the order of their dates (a clock may stop while the report is drafted).
+IMPORTED_SIGN_OFF = "Imported from the board's records"
 REVIEW_EVENTS = ("review_started_on", "review_stopped_on", "review_resumed_on", "drafting_on", "signed_off_on")
 
 
@@ -378,7 +379,11 @@ class _Replay:
             ),
             "review_resumed_on": (lambda on: review_resume_clock(actor=actor, review_id=pk, event_date=on), {}),
             "drafting_on": (lambda on: review_begin_drafting(actor=actor, review_id=pk, event_date=on), {}),
-            "signed_off_on": (lambda on: review_sign_off(actor=actor, review_id=pk, event_date=on), {}),
+            # A board's records come without their overview report: the sign-off says where it came from.
+            "signed_off_on": (
+                lambda on: review_sign_off(actor=actor, review_id=pk, event_date=on, reason=IMPORTED_SIGN_OFF),
+                {},
+            ),
         }
         dated = sorted((row[name], REVIEW_EVENTS.index(name), name) for name in REVIEW_EVENTS if row.get(name))
         for on, _, name in dated:

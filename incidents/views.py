@@ -38,7 +38,7 @@ from scr_tracker.terms import lower_first, term
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
-    available_transitions,
+    transitions_now,
 )
 
 from . import selectors, services
@@ -254,8 +254,10 @@ def case_detail(request, public_id):
     access_record(request=request, record=incident)
     decisions = selectors.incident_decisions(incident)
     timeline = list(selectors.incident_timeline(incident).readable_by(request.user))
-    actions = available_transitions(incident, request.user, INCIDENT_TRANSITIONS)
-    links = {a["name"]: _transition_url(incident, a["name"]) for a in actions if not a["blocked_by"]}
+    # Only what the user can do now: a transition a rule blocks is not offered.
+    links = {
+        name: _transition_url(incident, name) for name in transitions_now(incident, request.user, INCIDENT_TRANSITIONS)
+    }
     # The latest submission to the panel this user may open (decisions come with theirs: no query here).
     submissions = [d.submission for d in reversed(decisions) if getattr(d, "submission", None)]
     if not request.user.is_board_user:
@@ -290,7 +292,7 @@ def case_detail(request, public_id):
             "review_due": _review_due(review, today),
             "timeline_rows": _case_timeline(timeline, publication, incident.regime_rules),
             "logged_on": f"{incident.created_at:%-d %B %Y}",
-            "actions": [{**action, "href": links.get(action["name"])} for action in actions],
+            "actions": [{"name": name, "href": href} for name, href in links.items()],
             "stages": case_stages(
                 incident,
                 decisions,

@@ -29,6 +29,7 @@ from .services import (
 DEMO_URL = "https://www.example.org/demo-board/serious-case-reviews/{slug}"
 REASONS = "Demo reasons: the family lives in a small community and would be identified. Fictional."
 ADVICE = "Demo independent advice from a fictional adviser: a named sibling would be at serious risk."
+DEMO_SIGN_OFF_REASON = "Demo sign-off: the fictional overview report is held by the board."
 
 
 def _completed(chair, staff, *, days_ago: int, pseudonym: str, what: str) -> Publication:
@@ -54,7 +55,12 @@ def _completed(chair, staff, *, days_ago: int, pseudonym: str, what: str) -> Pub
         lead_reviewer="Demo Reviewer (fictional)",
     )
     review_begin_drafting(actor=staff, review_id=review.pk, event_date=decision.decided_on + timedelta(days=120))
-    review_sign_off(actor=chair, review_id=review.pk, event_date=decision.decided_on + timedelta(days=150))
+    review_sign_off(
+        actor=chair,
+        review_id=review.pk,
+        event_date=decision.decided_on + timedelta(days=150),
+        reason=DEMO_SIGN_OFF_REASON,
+    )
     return Publication.objects.get(review=review)
 
 
@@ -223,7 +229,12 @@ def _lcspr_signed_off(chair, staff, member, day, pseudonym: str, what: str) -> P
         lead_reviewer="Demo Reviewer (fictional, independent of the partners)",
     )
     review_begin_drafting(actor=staff, review_id=review.pk, event_date=decision.decided_on + timedelta(days=110))
-    review_sign_off(actor=chair, review_id=review.pk, event_date=decision.decided_on + timedelta(days=150))
+    review_sign_off(
+        actor=chair,
+        review_id=review.pk,
+        event_date=decision.decided_on + timedelta(days=150),
+        reason=DEMO_SIGN_OFF_REASON,
+    )
     return Publication.objects.get(review=review)
 
 

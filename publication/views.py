@@ -24,7 +24,7 @@ from scr_tracker.forms import CorrectionForm
 from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock, regime_of
 from scr_tracker.terms import term
-from scr_tracker.transitions import available_transitions
+from scr_tracker.transitions import transitions_now, waiting_on
 
 from . import selectors, services
 from .choices import PublicationState
@@ -107,17 +107,17 @@ def publication_list(request):
 
 def publication_context(publication, user, *, today) -> dict:
     """What the publication page shows, and the case page's publication section too."""
-    steps = available_transitions(publication, user, PUBLICATION_TRANSITIONS)
+    # Only what the user can do now: a transition a rule blocks is not offered.
+    steps = transitions_now(publication, user, PUBLICATION_TRANSITIONS)
     submission = publication.submission
     visible_submission = submission if submission and (user.is_board_user or submission.first_submitted_on) else None
     return {
         "publication": publication,
         "publication_clocks": selectors.publication_clocks(publication, today=today),
         "publication_delay": delay_words(publication.days_to_publication(today), publication.published_on is not None),
-        "publication_actions": [
-            {**step, "href": None if step["blocked_by"] else _transition_url(publication, step["name"])}
-            for step in steps
-        ],
+        "publication_actions": [{"name": name, "href": _transition_url(publication, name)} for name in steps],
+        # What blocks the rest, said apart from the actions (it is not something to do).
+        "publication_waiting": waiting_on(publication, user, PUBLICATION_TRANSITIONS),
         "publication_submission": visible_submission,
         "publication_submission_history": list(submission_history(visible_submission)) if visible_submission else [],
         "earliest_publication_on": services.earliest_publication_on(publication),

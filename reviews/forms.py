@@ -8,6 +8,7 @@ whose refusals are shown beside the fields the same way (`add_service_errors`).
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Div, Field, Layout, Size, Submit
 from django import forms
+from django.utils.html import format_html
 
 from incidents.choices import Agency
 from incidents.forms import ANY, SMALL_LABEL
@@ -287,6 +288,11 @@ class SignOffForm(TransitionForm):
     submit_label = "Sign off the review"
 
     def __init__(self, *args, record=None, **kwargs):
+        # Without an overview report uploaded, the sign-off asks why (the service requires it too).
+        if record is not None and not record.has_overview_report():
+            self.reason_label = "Why is the review signed off without an overview report uploaded?"
+            self.reason_hint = "No overview report has been uploaded. Upload it first, or give the reason here."
+            self.reason_required = "Enter the reason for signing off without an overview report"
         super().__init__(*args, record=record, **kwargs)
         if record is not None:
             who = term(record, "board_short")
@@ -314,16 +320,39 @@ class ContributionForm(forms.Form):
         name="the date the records were secured",
         required=False,
     )
+    # Shown only with the service's warning (a due date after the review's own): ticked, the request is saved.
+    confirm = forms.BooleanField(label="Yes, request the contribution by this date", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.warning = ""
+        self.helper = _helper(*self._fields_layout(), Submit("submit", "Request the contribution"))
+
+    def _fields_layout(self) -> list:
+        return [
             Field.radios("agency", legend_size=Size.SMALL, small=True),
             Field.text("agency_name", label_size=Size.SMALL),
             Field.text("author", label_size=Size.SMALL),
             date_input("requested_on"),
             date_input("due_on"),
             date_input("records_secured_on"),
+        ]
+
+    def ask_to_confirm(self, warning: str) -> None:
+        """Show the service's warning and the box that confirms it, above the button."""
+        self.warning = warning
+        self.helper = _helper(
+            *self._fields_layout(),
+            HTML(
+                format_html(
+                    '<div class="govuk-warning-text" id="confirm-warning">'
+                    '<span class="govuk-warning-text__icon" aria-hidden="true">!</span>'
+                    '<strong class="govuk-warning-text__text">'
+                    '<span class="govuk-visually-hidden">Warning</span>{}.</strong></div>',
+                    warning,
+                )
+            ),
+            Field.checkbox("confirm"),
             Submit("submit", "Request the contribution"),
         )
 

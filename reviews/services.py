@@ -15,7 +15,14 @@ from incidents.choices import Agency
 from incidents.models import Incident
 from incidents.selectors import incidents_for_user
 from scr_tracker.clock_rows import clock_rows_sync
-from scr_tracker.transitions import EventFloor, InvalidInput, NotAllowedInState, RoleNotPermitted, transition_run
+from scr_tracker.transitions import (
+    Blocked,
+    EventFloor,
+    InvalidInput,
+    NotAllowedInState,
+    RoleNotPermitted,
+    transition_run,
+)
 
 from .choices import (
     OPEN_REVIEW_STATES,
@@ -461,16 +468,31 @@ def review_begin_drafting(*, actor, review_id: int, event_date: date | None) -> 
     )
 
 
-def review_sign_off(*, actor, review_id: int, event_date: date | None) -> SeriousCaseReview:
+NO_OVERVIEW_REPORT = (
+    "No overview report has been uploaded: upload it first, or give the reason for signing off without one"
+)
+
+
+def review_sign_off(*, actor, review_id: int, event_date: date | None, reason: str = "") -> SeriousCaseReview:
     """The chair signs off the overview report; the completion clock is met or missed on this date.
+    Without an overview report uploaded, `reason` says why (it is the audit entry's reason).
     The review's publication opens with it, waiting for the final report to go to the panel (SPEC §4.5)."""
+    reason = (reason or "").strip()
+
+    def validate(review):
+        if not reason and not review.has_overview_report():
+            return {"reason": [NO_OVERVIEW_REPORT]}
+        return {}
+
     return transition_run(
         queryset=reviews_for_user(actor),
         pk=review_id,
         name="sign_off",
         actor=actor,
         event_date=event_date,
+        reason=reason,
         floors=_after_initiation,
+        validate=validate,
         kwargs={"on": event_date},
         after=lambda review: _follow_ons_run(REVIEW_SIGNED_OFF, review),
     )
@@ -486,6 +508,21 @@ def _board_review(actor, review_id: int) -> SeriousCaseReview:
     return review
 
 
+CONTRIBUTION_REQUEST = "request_contribution"
+
+
+def contribution_due_warning(review: SeriousCaseReview, due_on: date) -> str:
+    """Words warning that a contribution is due after the review itself is due; empty when it is not
+    (or while the review clock is stopped, when the review has no due date)."""
+    review_due = review.completion_due()
+    if review_due is None or due_on <= review_due:
+        return ""
+    return (
+        f"The contribution would be due on {due_on:%-d %B %Y}, after the review itself is due "
+        f"({review_due:%-d %B %Y}). Confirm that this is the date agreed with the agency"
+    )
+
+
 def contribution_request(
     *,
     actor,
@@ -496,10 +533,18 @@ def contribution_request(
     requested_on: date | None,
     due_on: date | None,
     records_secured_on: date | None = None,
+    confirm: bool = False,
 ) -> Contribution:
-    """Ask an agency for its contribution (an IMR or agency report) by a due date: a clock of its own."""
+    """Ask an agency for its contribution (an IMR or agency report) by a due date: a clock of its own.
+
+    Refused once the review is signed off (409). A due date after the review's own completion due date
+    is a warning, the `confirm` error, until the request is sent again with `confirm`."""
     with transaction.atomic():
         review = _board_review(actor, review_id)
+        if not review.takes_contributions():
+            raise Blocked(
+                CONTRIBUTION_REQUEST, review.state, [review.takes_contributions.blocked_reason], OPEN_REVIEW_STATES
+            )
         errors: dict[str, list[str]] = {}
         today = timezone.localdate()
         if agency not in Agency.values:
@@ -520,6 +565,9 @@ def contribution_request(
             errors["records_secured_on"] = ["The date must be today or in the past"]
         if errors:
             raise InvalidInput(errors)
+        warning = contribution_due_warning(review, due_on)
+        if warning and not confirm:
+            raise InvalidInput({"confirm": [warning]})
         contribution = Contribution.objects.create(
             review=review,
             agency=agency,

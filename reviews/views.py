@@ -23,10 +23,10 @@ from audit.services import access_record
 from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.note_views import note_page
-from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
+from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock
 from scr_tracker.terms import term
-from scr_tracker.transitions import available_transitions
+from scr_tracker.transitions import available_transitions, transitions_now
 
 from . import selectors, services
 from .choices import OPEN_REVIEW_STATES
@@ -154,8 +154,8 @@ def review_detail(request, public_id):
     access_record(request=request, record=review)
     today = _today()
     stops = list(review.stop_periods.all())
-    steps = available_transitions(review, user, REVIEW_TRANSITIONS)
-    links = {step["name"]: _transition_url(review, step["name"]) for step in steps if not step["blocked_by"]}
+    # Only what the user can do now; a blocked one is not offered (the open stop is explained above it).
+    steps = transitions_now(review, user, REVIEW_TRANSITIONS)
     can_write = user.is_board_user
     can_withdraw = user.is_chair  # records entered by mistake (reviews.withdrawal_views)
     return render(
@@ -169,7 +169,7 @@ def review_detail(request, public_id):
             "stops": _stop_rows(stops, today),
             "open_stop": next((stop for stop in stops if stop.resumed_on is None), None),
             "why_dates_differ": why_due_dates_differ(review, stops, today),
-            "actions": [{**step, "href": links.get(step["name"])} for step in steps],
+            "actions": [{"name": name, "href": _transition_url(review, name)} for name in steps],
             "contributions": [
                 {
                     "contribution": contribution,
@@ -197,6 +197,7 @@ def review_detail(request, public_id):
                 for recommendation in review.recommendations.all()
             ],
             "can_write": can_write,
+            "can_request_contribution": can_write and review.takes_contributions(),
             "can_correct": can_write and user.is_chair,
             "can_withdraw": can_withdraw,
             "timeline_rows": review_timeline_rows(review, reader=request.user),
@@ -315,16 +316,37 @@ def contribution_request(request, public_id):
     """Ask an agency for its contribution to the review."""
     review = selectors.review_for_user(request.user, public_id)
     _board_writes_only(request.user)
-    return _form_page(
+    back = _review_url(review)
+    if not review.takes_contributions():
+        messages.error(request, f"{review.takes_contributions.blocked_reason}.")
+        return redirect(back)
+    form = ContributionForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution, kept = run_for_page(
+                lambda: services.contribution_request(actor=request.user, review_id=review.pk, **form.payload()),
+                form,
+                state_reason=_state_reason,
+                keep=("confirm",),
+            )
+        except PageRefusal as refusal:
+            messages.error(request, f"You cannot request an agency contribution now: {'; '.join(refusal.reasons)}.")
+            return redirect(back)
+        if contribution is not None:
+            messages.success(request, f"Contribution requested from {contribution.agency_name}")
+            return redirect(back)
+        if kept:  # a due date after the review's own: shown as a warning, saved once confirmed
+            form.ask_to_confirm("; ".join(kept["confirm"]))
+    return render(
         request,
-        template="reviews/form.html",
-        form=ContributionForm(_data(request)),
-        run=lambda **payload: services.contribution_request(actor=request.user, review_id=review.pk, **payload),
-        done=lambda contribution: f"Contribution requested from {contribution.agency_name}",
-        back=_review_url(review),
-        review=review,
-        title="Request an agency contribution",
-        intro="An individual management review or agency report. Its due date is a clock of its own.",
+        "reviews/form.html",
+        {
+            "form": form,
+            "back": back,
+            "review": review,
+            "title": "Request an agency contribution",
+            "intro": "An individual management review or agency report. Its due date is a clock of its own.",
+        },
     )
 
 

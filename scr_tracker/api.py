@@ -63,7 +63,10 @@ def transition_refusal(exc: TransitionError, record=None) -> APIException:
         )
     if isinstance(exc, Blocked):
         # The state allows it (so it is among allowed_from) but a rule blocks it now.
-        allowed = sorted(transitions.allowed_from(record, exc.name)) if record is not None else [exc.state]
+        if exc.allowed_from is not None:
+            allowed = list(exc.allowed_from)
+        else:
+            allowed = sorted(transitions.allowed_from(record, exc.name)) if record is not None else [exc.state]
         return Conflict(
             {"detail": str(exc), "state": exc.state, "allowed_from": allowed, "blocked_by": list(exc.reasons)}
         )

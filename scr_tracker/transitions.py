@@ -41,10 +41,12 @@ class NotAllowedInState(TransitionError):
 
 
 class Blocked(TransitionError):
-    """The state allows the transition but a rule blocks it now (409, with the reasons)."""
+    """The state allows the transition but a rule blocks it now (409, with the reasons). A service that
+    is not a django-fsm transition names the states it runs from in `allowed_from`."""
 
-    def __init__(self, name: str, state: str, reasons: list[str]):
+    def __init__(self, name: str, state: str, reasons: list[str], allowed_from: Iterable[str] | None = None):
         self.name, self.state, self.reasons = name, state, reasons
+        self.allowed_from = sorted(allowed_from) if allowed_from is not None else None
         super().__init__("; ".join(reasons))
 
 
@@ -124,6 +126,21 @@ def available_transitions(record, user, names: Iterable[str]) -> list[dict]:
         if state in allowed_from(record, name) and user.role in roles_for(record, name):
             out.append({"name": name, "blocked_by": blocked_by(record, name, user)})
     return out
+
+
+def transitions_now(record, user, names: Iterable[str]) -> list[str]:
+    """The transitions this user can run now: what a page offers under "What you can do now".
+    One the state allows but a rule blocks is not among them (the API still lists it, with why)."""
+    return [step["name"] for step in available_transitions(record, user, names) if not step["blocked_by"]]
+
+
+def waiting_on(record, user, names: Iterable[str]) -> list[str]:
+    """Why the transitions this user's role could run from this state are blocked now, each reason once:
+    what a page may explain, apart from the actions it offers."""
+    reasons: list[str] = []
+    for step in available_transitions(record, user, names):
+        reasons += [reason for reason in step["blocked_by"] if reason not in reasons]
+    return reasons
 
 
 # --- Running one --------------------------------------------------------------------------------

@@ -153,7 +153,12 @@ def build_board_with_reviews(member) -> tuple[User, object, object]:
             )
         elif number % 2 == 0:
             review_begin_drafting(actor=chair, review_id=review.pk, event_date=initiated_on + timedelta(days=120))
-            review_sign_off(actor=chair, review_id=review.pk, event_date=initiated_on + timedelta(days=170))
+            review_sign_off(
+                actor=chair,
+                review_id=review.pk,
+                event_date=initiated_on + timedelta(days=170),
+                reason="Fictional benchmark data: no overview report",
+            )
         for rec in range(1, 4):
             recommendation = recommendation_add(
                 actor=chair, review_id=review.pk, addressed_to="senior_managers", theme_ids=themes[:2],

@@ -142,7 +142,28 @@ def later(days: int, start=date(2015, 1, 12)) -> date:
 # --- Reviews signed off and their publication (SPEC §4.5) ---------------------------------------
 
 SIGNED_OFF_ON = date(2015, 6, 1)
+SIGN_OFF_REASON = "The overview report is held by the board (fictional)"
 REPORT_SENT_ON = date(2015, 6, 5)
+
+
+def overview_report(actor, review):
+    """A fictional overview report on the review, so that it signs off without giving a reason (the row
+    only: no bytes are stored, so it cannot be downloaded)."""
+    from uuid import uuid4
+
+    from reviews.models import Document, DocumentKind, DocumentType
+
+    return Document.objects.create(
+        review=review,
+        kind=DocumentKind.OVERVIEW_REPORT,
+        title="Overview report (fictional)",
+        original_name="overview-report.pdf",
+        stored_name=uuid4().hex,
+        content_type=DocumentType.PDF,
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=actor,
+    )
 
 
 def completed_review(chair, signed_off_on=SIGNED_OFF_ON, **overrides):
@@ -158,7 +179,8 @@ def completed_review(chair, signed_off_on=SIGNED_OFF_ON, **overrides):
         lead_reviewer="A. Reviewer (fictional)",
     )
     review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 5, 1))
-    return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off_on)
+    # No overview report is uploaded here, so the sign-off gives its reason (reviews.services.review_sign_off).
+    return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off_on, reason=SIGN_OFF_REASON)
 
 
 def report_sent(chair, on=REPORT_SENT_ON, planned_publication_on=None, **overrides):

@@ -58,6 +58,13 @@ class ContributionCreateInput(StrictInputSerializer):
     requested_on = serializers.DateField(allow_null=True, default=None, help_text="Required")
     due_on = serializers.DateField(allow_null=True, default=None, help_text="Required: on or after requested_on")
     records_secured_on = serializers.DateField(allow_null=True, default=None)
+    confirm = serializers.BooleanField(
+        default=False,
+        help_text=(
+            "A due date after the review's own completion due date is refused with a 400 `confirm` warning; "
+            "send `true` to request the contribution by that date anyway"
+        ),
+    )
 
 
 class ContributionReceivedInput(StrictInputSerializer):
@@ -85,7 +92,7 @@ class ContributionListApi(RecordListApi):
         request=ContributionCreateInput,
         responses={
             201: ContributionOutput,
-            **error_responses(400, 401, 403),
+            **error_responses(400, 401, 403, 409),
             **NOT_IN_SCOPE,
         },
     )

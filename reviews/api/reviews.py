@@ -20,6 +20,7 @@ from scr_tracker.api import (
     api_url,
     error_responses,
     transition_api_view,
+    transition_reason,
 )
 from scr_tracker.transitions import available_transitions
 
@@ -203,9 +204,13 @@ class ResumeClockInput(TransitionInput):
 
 class SignOffInput(TransitionInput):
     """`sign_off`: the chair signs off the overview report; the completion clock is met or missed on
-    `event_date`."""
+    `event_date`. Without an overview report uploaded, `reason` is required (400 otherwise)."""
 
     event_date = serializers.DateField(allow_null=True, default=None, help_text="Required: the day it was signed off")
+    reason = transition_reason(
+        "Required when no overview report has been uploaded: why the review is signed off without one "
+        "(the audit entry's reason)"
+    )
 
 
 class BeginDraftingInput(TransitionInput):

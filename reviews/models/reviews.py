@@ -17,6 +17,7 @@ from scr_tracker.clock_rows import clock_of, due_of, original_due_of
 from scr_tracker.transitions import blocking, roles
 
 from ..choices import OPEN_REVIEW_STATES, Methodology, ReviewState, StopReason
+from .documents import DocumentKind
 from .withdrawals import Withdrawable
 
 BOARD = roles(Role.BOARD_STAFF, Role.BOARD_CHAIR)
@@ -74,6 +75,19 @@ class SeriousCaseReview(FSMModelMixin, models.Model):
     def clock_running(self) -> bool:
         return not self._has_open_stop()
 
+    @blocking("The review clock is stopped: resume it before drafting begins")
+    def clock_running_to_draft(self) -> bool:
+        return not self._has_open_stop()
+
+    @blocking("The review has been signed off: no more agency contributions can be requested")
+    def takes_contributions(self) -> bool:
+        """Not a transition's condition: `contribution_request` refuses with these words (409)."""
+        return self.state in OPEN_REVIEW_STATES
+
+    def has_overview_report(self) -> bool:
+        """An overview report is uploaded (not withdrawn); signing off without one needs a reason."""
+        return self.documents.filter(kind=DocumentKind.OVERVIEW_REPORT).exists()
+
     # --- Transitions ------------------------------------------------------------------------
 
     @fsm_log_by
@@ -116,7 +130,9 @@ class SeriousCaseReview(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=R.IN_PROGRESS, target=R.DRAFTING, permission=BOARD)
+    @transition(
+        field=state, source=R.IN_PROGRESS, target=R.DRAFTING, permission=BOARD, conditions=[clock_running_to_draft]
+    )
     def begin_drafting(self, *, by=None, description=None):
         """Agency contributions are in; the reviewer is writing the overview report."""
 

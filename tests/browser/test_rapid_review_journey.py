@@ -187,6 +187,10 @@ def test_a_rapid_review_to_a_published_lcspr(new_page, live_server, transactiona
         if name == "start":
             lead.get_by_label("SCIE Learning Together").check()
             lead.get_by_label("Lead reviewer", exact=True).fill("Dr Fictional Reviewer")
+        if name == "sign_off":  # no overview report uploaded: the sign-off asks why
+            lead.get_by_label("Why is the review signed off without an overview report uploaded?").fill(
+                "Fictional: the overview report is held by the board"
+            )
         lead.get_by_role("button", name=button).click()
         assert lead.locator(".govuk-notification-banner").is_visible()
         assert_accessible(lead)

@@ -14,7 +14,7 @@ from reviews.services import review_begin_drafting, review_sign_off, review_star
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_case_journey import sign_in
 from tests.factories import BoardFactory, ChairFactory, TOTPDeviceFactory
-from tests.workflow import decide, notified, submission_of
+from tests.workflow import SIGN_OFF_REASON, decide, notified, submission_of
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def _case(chair):
     review = decision.review
     review_start(actor=chair, review_id=review.pk, event_date=date(2022, 12, 1), methodology="silp", lead_reviewer="R")
     review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2023, 3, 1))
-    review_sign_off(actor=chair, review_id=review.pk, event_date=date(2023, 4, 3))
+    review_sign_off(actor=chair, review_id=review.pk, event_date=date(2023, 4, 3), reason=SIGN_OFF_REASON)
     review.refresh_from_db()
     publication = publication_send_report(
         actor=chair, publication_id=review.publication.pk, event_date=date(2023, 4, 5)

@@ -14,6 +14,7 @@ from accounts.models import ApiToken
 from audit.models import AuditEntry
 from imports.fictional import SCENARIOS, fictional_rows
 from imports.models import ImportRun, ImportState
+from imports.replay import IMPORTED_SIGN_OFF
 from imports.services import import_apply, import_run_create
 from imports.spreadsheets import csv_bytes
 from incidents.choices import IncidentState
@@ -97,7 +98,8 @@ REVIEW_STEPS = (
     ("review_stopped_on", "stop_clock", _payload(reason="stop_reason", detail=_text("stop_detail")), CHAIR),
     ("review_resumed_on", "resume_clock", _payload(), CHAIR),
     ("drafting_on", "begin_drafting", _payload(), CHAIR),
-    ("signed_off_on", "sign_off", _payload(), CHAIR),
+    # The file has no overview report: the import's sign-off gives its reason, and so does the API's.
+    ("signed_off_on", "sign_off", _payload(reason=lambda row: IMPORTED_SIGN_OFF), CHAIR),
 )
 
 SEND_AND_PROPOSE = (

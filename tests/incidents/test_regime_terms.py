@@ -26,7 +26,7 @@ from scr_tracker.regimes import REGIMES, WT2013, WT2018, WT2023
 from tests.api import session_client
 from tests.reminders.conftest import at
 from tests.reports.test_pdf import make, pdf_text
-from tests.workflow import decide, draft, notified, submission_of
+from tests.workflow import SIGN_OFF_REASON, decide, draft, notified, submission_of
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 3, 2)
@@ -101,7 +101,7 @@ def signed_off(chair, code: str):
     review = incident.reviews.get()
     review_start(actor=chair, review_id=review.pk, event_date=decided, methodology="silp", lead_reviewer="A. Reviewer")
     review_begin_drafting(actor=chair, review_id=review.pk, event_date=signed)
-    return incident, review_sign_off(actor=chair, review_id=review.pk, event_date=signed)
+    return incident, review_sign_off(actor=chair, review_id=review.pk, event_date=signed, reason=SIGN_OFF_REASON)
 
 
 @pytest.fixture

@@ -129,7 +129,10 @@ class TestThePublicationPage:
         publication = proposed(chair_a)
         sign_in(chair_a)
         text = client.get(page(publication)).text
-        assert "You cannot record the publication yet: The panel has not yet advised." in text
+        # Said apart from the actions, and not offered as one (issue 17).
+        assert "You cannot" not in text and transition(publication, "publish") not in text
+        assert '<div class="govuk-inset-text" id="publication-waiting">' in text
+        assert "The panel has not yet advised." in text.split('id="publication-waiting"')[1].split("</div>")[0]
         assert reverse("panel:submission", args=[publication.submission.public_id]) in text
 
     @pytest.mark.parametrize(

@@ -31,7 +31,15 @@ from publication.services import (
 from scr_tracker import clocks
 from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, blocked_by
-from tests.workflow import REPORT_SENT_ON, SIGNED_OFF_ON, advise, completed_review, proposed, report_sent
+from tests.workflow import (
+    REPORT_SENT_ON,
+    SIGN_OFF_REASON,
+    SIGNED_OFF_ON,
+    advise,
+    completed_review,
+    proposed,
+    report_sent,
+)
 
 TODAY = date(2015, 11, 2)
 URL = "https://www.example.org/fictional-scr-report"
@@ -116,7 +124,7 @@ class TestOpening:
         from reviews.services import review_sign_off
 
         with pytest.raises(NotAllowedInState):
-            review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2015, 6, 2))
+            review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2015, 6, 2), reason=SIGN_OFF_REASON)
         assert Publication.objects.filter(review=review).count() == 1
 
 

@@ -21,7 +21,7 @@ from publication.services import (
 from reviews.services import review_begin_drafting, review_sign_off, review_start
 from scr_tracker.transitions import Blocked, InvalidInput
 from tests.api import session_client
-from tests.workflow import decide, notified, report_sent
+from tests.workflow import SIGN_OFF_REASON, decide, notified, report_sent
 
 TODAY = date(2019, 12, 2)
 URL = "https://www.example.org/fictional-lcspr"
@@ -65,7 +65,7 @@ def wt2018_report_sent(chair, planned_publication_on=None) -> Publication:
         lead_reviewer="A. Reviewer (fictional)",
     )
     review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2019, 5, 1))
-    review = review_sign_off(actor=chair, review_id=review.pk, event_date=date(2019, 6, 3))
+    review = review_sign_off(actor=chair, review_id=review.pk, event_date=date(2019, 6, 3), reason=SIGN_OFF_REASON)
     return publication_send_report(
         actor=chair,
         publication_id=review.publication.pk,

@@ -26,7 +26,7 @@ from reviews.services import (
     review_sign_off,
     review_start,
 )
-from tests.workflow import advise, decide, notified, proposed, submission_of, submit
+from tests.workflow import SIGN_OFF_REASON, advise, decide, notified, proposed, submission_of, submit
 
 TODAY = date(2015, 11, 2)
 FILE_IMG = '<img src="file:///etc/passwd">'
@@ -94,7 +94,7 @@ def _review_with_actions(chair, initiated_on, recommendations, actions):
         actor=chair, review_id=review.pk, event_date=initiated_on, methodology="silp", lead_reviewer="A. Reviewer"
     )
     review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 8, 1))
-    review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 9, 1))
+    review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 9, 1), reason=SIGN_OFF_REASON)
     theme = Theme.objects.first()
     made = []
     for number in range(1, recommendations + 1):

@@ -28,6 +28,7 @@ from reviews.choices import DecisionKind
 from reviews.services import review_begin_drafting, review_sign_off, review_start
 from tests import workflow
 from tests.factories import BoardFactory, ChairFactory
+from tests.workflow import SIGN_OFF_REASON
 
 FROM, TO = date(2014, 4, 1), date(2015, 3, 31)
 FROZEN = datetime(2015, 6, 1, 12, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -82,7 +83,7 @@ def complete(chair, review, *, started, drafting, signed_off):
         actor=chair, review_id=review.pk, event_date=started, methodology="silp", lead_reviewer="Fictional Reviewer"
     )
     review_begin_drafting(actor=chair, review_id=review.pk, event_date=drafting)
-    return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off)
+    return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off, reason=SIGN_OFF_REASON)
 
 
 def initiated_and_completed(chair, *, incident_on, ofsted, decided_on, started, drafting, signed_off):

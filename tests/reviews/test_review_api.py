@@ -28,7 +28,7 @@ from reviews.services import (
     review_stop_clock,
 )
 from tests.api import assert_matches_schema, decision_url, incident_url, session_client, token_client
-from tests.workflow import decide, notified
+from tests.workflow import decide, notified, overview_report
 
 TODAY = date(2015, 3, 2)
 EVENT = "2015-02-20"  # after every event review_in records, before TODAY
@@ -67,8 +67,8 @@ def frozen_today():
 def review_in(state: str, chair, *, stopped: bool = False) -> SeriousCaseReview:
     """A review of the chair's board in `state`, reached the way users reach it.
 
-    Initiated 2 Feb 2015 (completion due 2 Aug); started 3 Feb, drafting 4 Feb, signed off 5 Feb;
-    `stopped`: its clock stopped on 10 Feb (for an inquest) and not resumed.
+    Initiated 2 Feb 2015 (completion due 2 Aug); started 3 Feb, drafting 4 Feb, signed off 5 Feb (with
+    its overview report); `stopped`: its clock stopped on 10 Feb (for an inquest) and not resumed.
     """
     decision = decide(chair, notified(chair), decision=DecisionKind.INITIATE_SCR, decided_on=date(2015, 2, 2))
     review = SeriousCaseReview.objects.get(decision=decision)
@@ -89,7 +89,10 @@ def review_in(state: str, chair, *, stopped: bool = False) -> SeriousCaseReview:
         ),
         (
             ReviewState.COMPLETED,
-            lambda: review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 2, 5)),
+            lambda: (
+                overview_report(chair, review),
+                review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 2, 5)),
+            ),
         ),
     ]
     order = [ReviewState.COMMISSIONING, ReviewState.IN_PROGRESS, ReviewState.DRAFTING, ReviewState.COMPLETED]
@@ -212,6 +215,8 @@ def review_payload(name: str) -> dict:
             "independence_statement": "No connection with any agency involved.",
         },
         "stop_clock": {"event_date": EVENT, "reason": "parallel_criminal_proceedings", "detail": "Trial listed"},
+        # No overview report is uploaded in review_in's drafting: the sign-off says why (issue 17).
+        "sign_off": {"event_date": EVENT, "reason": "The overview report is held by the board (fictional)"},
     }
     return payloads.get(name, {"event_date": EVENT})
 
@@ -463,6 +468,7 @@ class TestStoppedClock:
 
     def test_sign_off_after_resuming_meets_the_clock(self, chair_a):
         review = review_in("drafting", chair_a, stopped=True)
+        overview_report(chair_a, review)
         chair = session_client(chair_a)
         chair.post(review_transition_url(review, "resume_clock"), {"event_date": "2015-02-12"}, format="json")
         response = chair.post(review_transition_url(review, "sign_off"), {"event_date": EVENT}, format="json")
@@ -1340,6 +1346,7 @@ def test_anonymous_requests_get_401(chair_a):
 
 def test_a_token_works(chair_a):
     review = review_in("drafting", chair_a)
+    overview_report(chair_a, review)
     client = token_client(chair_a)
     assert client.get(REVIEWS).json()["count"] == 1
     response = client.post(review_transition_url(review, "sign_off"), {"event_date": EVENT}, format="json")

@@ -26,7 +26,7 @@ from reviews.services import (
     review_stop_clock,
 )
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted
-from tests.workflow import advise, case_in, decide, notified, submission_of, submit
+from tests.workflow import advise, case_in, decide, notified, overview_report, submission_of, submit
 
 TODAY = date(2015, 11, 2)
 INITIATED = date(2015, 2, 2)
@@ -59,6 +59,7 @@ def review_in(state, chair) -> SeriousCaseReview:
     review = review_begin_drafting(actor=chair, review_id=review.pk, event_date=date(2015, 5, 1))
     if state == "drafting":
         return review
+    overview_report(chair, review)
     return review_sign_off(actor=chair, review_id=review.pk, event_date=date(2015, 6, 1))
 
 
@@ -73,6 +74,7 @@ def run(name, actor, review, event_date=date(2015, 7, 1)):
     if name == "begin_drafting":
         return review_begin_drafting(**common)
     if name == "sign_off":
+        overview_report(actor, review)
         return review_sign_off(**common)
     raise ValueError(name)
 

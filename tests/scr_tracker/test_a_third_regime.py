@@ -29,7 +29,7 @@ from scr_tracker.clocks import ClockRule
 from scr_tracker.models import ClockRow
 from scr_tracker.regimes import WT2013
 from tests.api import incident_url, token_client
-from tests.workflow import decide, notified
+from tests.workflow import SIGN_OFF_REASON, decide, notified
 
 WT = WT2013.clock
 
@@ -129,7 +129,7 @@ def cases(chair_a, monkeypatch):
             lead_reviewer="A. Reviewer (fictional)",
         )
         review_begin_drafting(actor=chair_a, review_id=review.pk, event_date=date(2016, 2, 10))
-        review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2016, 2, 11))
+        review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2016, 2, 11), reason=SIGN_OFF_REASON)
     return {"earlier": earlier, "before": before, "later": later, "reviewed": reviewed, "review": review}
 
 

@@ -17,7 +17,7 @@ from reviews.choices import DecisionKind
 from reviews.services import review_begin_drafting, review_sign_off, review_start
 from scr_tracker.regimes import regime_for
 from tests.incidents.test_pages import banner, date_fields
-from tests.workflow import advise, decide, notified, submission_of, submit
+from tests.workflow import SIGN_OFF_REASON, advise, decide, notified, submission_of, submit
 
 SUMMARY = "Fictional summary: the facts, the immediate actions and the learning."
 # A day when the cases below are history: every event is in the past.
@@ -135,7 +135,7 @@ def test_a_rapid_review_case_from_notification_to_publication(client, sign_in, c
         actor=chair_a, review_id=review.pk, event_date=date(2022, 12, 1), methodology="silp", lead_reviewer="A. R."
     )
     review_begin_drafting(actor=chair_a, review_id=review.pk, event_date=date(2023, 3, 1))
-    review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2023, 4, 3))
+    review_sign_off(actor=chair_a, review_id=review.pk, event_date=date(2023, 4, 3), reason=SIGN_OFF_REASON)
     review.refresh_from_db()
     publication = review.publication
     pub_url = reverse("publication:publication", args=[publication.public_id])
@@ -210,7 +210,7 @@ def test_signing_off_an_lcspr_says_its_completion_clock_runs_on_to_publication(c
         sign_in(chair_a)
         response = client.post(
             reverse("reviews:transition", args=[review.public_id, "sign_off"]),
-            date_fields("event_date", date(2023, 4, 3)),
+            {**date_fields("event_date", date(2023, 4, 3)), "reason": SIGN_OFF_REASON},  # no overview report
             follow=True,
         )
     assert banner(response) == (

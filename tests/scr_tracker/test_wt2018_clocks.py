@@ -27,7 +27,7 @@ from scr_tracker.clocks import ClockRule, add_working_days, working_days_before
 from scr_tracker.models import ClockRow
 from scr_tracker.transitions import InvalidInput
 from tests.api import incident_url, session_client
-from tests.workflow import decide, notified, submission_of
+from tests.workflow import SIGN_OFF_REASON, decide, notified, submission_of
 
 SUMMARY = "Fictional rapid review: the facts, the immediate actions taken and the learning so far."
 URL = "https://www.example.org/fictional-lcspr"
@@ -180,7 +180,7 @@ def lcspr_signed_off(chair, *, decided_on, signed_off_on, notified_on=None, stop
         review_stop_clock(actor=chair, review_id=review.pk, event_date=stopped_on, reason="inquest")
         review_resume_clock(actor=chair, review_id=review.pk, event_date=resumed_on)
     review_begin_drafting(actor=chair, review_id=review.pk, event_date=signed_off_on)
-    return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off_on)
+    return review_sign_off(actor=chair, review_id=review.pk, event_date=signed_off_on, reason=SIGN_OFF_REASON)
 
 
 PLANNED = date(2024, 4, 9)  # a Tuesday after Easter
@@ -387,7 +387,7 @@ def test_two_regimes_side_by_side_for_their_reviews(chair_a):
             actor=chair_a, review_id=old.pk, event_date=date(2015, 2, 10), methodology="silp", lead_reviewer="A. R."
         )
         review_begin_drafting(actor=chair_a, review_id=old.pk, event_date=date(2015, 5, 1))
-        review_sign_off(actor=chair_a, review_id=old.pk, event_date=date(2015, 6, 1))
+        review_sign_off(actor=chair_a, review_id=old.pk, event_date=date(2015, 6, 1), reason=SIGN_OFF_REASON)
         new = lcspr_signed_off(chair_a, decided_on=DECIDED_ON, signed_off_on=date(2019, 6, 3))
         old_row, new_row = row(old, "scr_completion"), row(new, "scr_completion")
         assert (old_row.regime, old_row.due_on, old_row.ended_on) == ("wt2013", date(2015, 8, 2), date(2015, 6, 1))
