@@ -159,7 +159,7 @@ def test_staff_log_a_sin_and_the_chair_decides(page, live_server, transactional_
     sign_in(page, chair.email, CHAIR_KEY)
     assert heading(page) == "Your board's cases"
     assert_accessible(page)
-    page.get_by_role("link", name=incident.reference).click()
+    page.get_by_role("link", name=incident.reference, exact=True).first.click()
     assert_accessible(page)
     page.get_by_role("button", name="Record the decision").click()
     assert heading(page) == "Record the decision"

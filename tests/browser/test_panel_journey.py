@@ -85,7 +85,7 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     # --- The chair decides not to initiate: the case page links to the submission in draft.
     chair_page = new_page()
     sign_in(chair_page, chair.email, CHAIR_KEY)
-    chair_page.get_by_role("link", name=incident.reference).click()
+    chair_page.get_by_role("link", name=incident.reference, exact=True).first.click()
     chair_page.get_by_role("button", name="Record the decision").click()
     fill_date(chair_page, "When did you make the decision?", decided_on)
     chair_page.get_by_label("Do not initiate a local child safeguarding practice review").first.check()
@@ -169,10 +169,10 @@ def test_the_panel_disagrees_and_the_chair_accepts(new_page, live_server, transa
     assert_accessible(member_page)
     member_page.get_by_role("link", name="Meetings", exact=True).click()
     member_page.get_by_role("link", name=long_date(meets_on)).click()
-    agenda = member_page.locator("#agenda ~ table").first.inner_text()
+    agenda = member_page.locator("#agenda ~ .app-table-scroll table").first.inner_text()
     assert incident.reference in agenda and "Panelshire" in agenda and "Delay 20 days" in agenda
     assert_accessible(member_page)
-    member_page.get_by_role("link", name=incident.reference).click()
+    member_page.get_by_role("link", name=incident.reference, exact=True).first.click()
     assert heading(member_page) == f"Submission to the {PANEL}: {incident.reference} Child P"
     member_page.get_by_role("link", name=f"{incident.reference} case page").click()
     assert heading(member_page) == f"{incident.reference}: Child P"

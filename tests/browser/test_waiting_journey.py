@@ -25,6 +25,8 @@ from tests.workflow import draft
 
 pytestmark = pytest.mark.browser
 
+COLLEAGUE_KEY = "7172737475767778797a7b7c7d7e7f8081828384"
+
 
 def waiting_links(page) -> list[str]:
     return page.locator("#waiting-for-you + ul a").all_inner_texts()
@@ -104,8 +106,10 @@ def test_staff_and_chair_do_their_parts_from_waiting_for_you(page, live_server, 
     assert waiting_links(page) == []
     page.get_by_role("button", name="Sign out").click()
 
-    # --- Staff again: the rapid review to send, from the same list, to the page where it is sent.
-    sign_in(page, staff.email, STAFF_KEY)
+    # --- Staff again (a colleague: a security code is never accepted twice), the rapid review to send.
+    colleague = StaffFactory(board=board, email="colleague@waiting.example", full_name="Cleo Colleague")
+    TOTPDeviceFactory(user=colleague, key=COLLEAGUE_KEY)
+    sign_in(page, colleague.email, COLLEAGUE_KEY)
     follow(page, "Send the rapid review to the Child Safeguarding Practice Review Panel")
     assert heading(page) == "Check your answers before sending the submission"
     assert_accessible(page)
