@@ -28,6 +28,22 @@ def _address(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
 
 
+def _event(*, uid: str, day, summary: str, path: str, now: datetime) -> Event:
+    """An all-day event with the address of its page (the page asks for a sign-in)."""
+    address = _address(path)
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    if address:
+        event.add("url", address)
+    event.add("description", f"Sign in to {settings.SERVICE_NAME} for the case: {address or settings.SITE_URL}")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 def deadlines_calendar(deadlines: list[DueClock], *, now: datetime, planned: list | None = None) -> bytes:
     """`planned`: (publication id, reference, planned date, page path) of each publication planned."""
     calendar = Calendar()
@@ -37,29 +53,23 @@ def deadlines_calendar(deadlines: list[DueClock], *, now: datetime, planned: lis
     calendar.add("x-wr-calname", f"{settings.SERVICE_NAME} deadlines")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     for deadline in deadlines:
-        event = Event()
-        event.add("uid", _uid(deadline))
-        event.add("dtstamp", now)
-        event.add("dtstart", deadline.due)
-        event.add("dtend", deadline.due + timedelta(days=1))
         regime = regime_by_code(deadline.regime) if deadline.regime else None  # the case's own words
-        event.add("summary", f"{deadline.reference}: {clock_words(deadline.clock, regime)}")
         source = source_for(deadline.clock)
-        address = _address(source.url(deadline.link_public_id) if source else "")
-        if address:
-            event.add("url", address)
-        event.add("description", f"Sign in to {settings.SERVICE_NAME} for the case: {address or settings.SITE_URL}")
-        event.add("transp", "TRANSPARENT")
+        event = _event(
+            uid=_uid(deadline),
+            day=deadline.due,
+            summary=f"{deadline.reference}: {clock_words(deadline.clock, regime)}",
+            path=source.url(deadline.link_public_id) if source else "",
+            now=now,
+        )
         calendar.add_component(event)
     for publication_id, reference, planned_on, path in planned or ():
-        event = Event()
-        event.add("uid", f"planned-publication-{publication_id}@scr-tracker")
-        event.add("dtstamp", now)
-        event.add("dtstart", planned_on)
-        event.add("dtend", planned_on + timedelta(days=1))
-        event.add("summary", f"{reference}: planned publication of the final report")
-        event.add("url", _address(path))
-        event.add("description", f"Sign in to {settings.SERVICE_NAME} for the case: {_address(path)}")
-        event.add("transp", "TRANSPARENT")
+        event = _event(
+            uid=f"planned-publication-{publication_id}@scr-tracker",
+            day=planned_on,
+            summary=f"{reference}: planned publication of the final report",
+            path=path,
+            now=now,
+        )
         calendar.add_component(event)
     return calendar.to_ical()

@@ -13,7 +13,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from audit.models import NOT_EVENTS, AuditEntry
+from audit.models import AuditEntry
 from incidents.choices import OPEN_STATES as INCIDENT_OPEN
 from incidents.selectors import incidents_for_user
 from panel.models import OPEN_STATES as SUBMISSION_OPEN
@@ -36,8 +36,7 @@ def _entered_on(queryset: QuerySet) -> QuerySet:
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(queryset.model), object_id=OuterRef("pk")
         )
-        .exclude(transition__in=NOT_EVENTS)
-        .filter(corrections__isnull=True)
+        .events()
         .order_by("-event_date", "-pk")
         .values("event_date")[:1]
     )

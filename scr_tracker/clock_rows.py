@@ -240,9 +240,9 @@ _LISTED = ("pk", "starts_on", "due_on", "original_due_on", "ended_on", "stopped"
 def with_clock(queryset: QuerySet, name: str) -> QuerySet:
     """Annotate each record of a list with its row of clock `name`, in the list's own query.
 
-    While recomputing is deferred the list is left as it is: each record reads its rows when one is
-    first asked for (`_row` recomputes what is pending first), so that a service locking one record
-    does not recompute its case's rows only to lock it."""
+    While recomputing is deferred the list is left as it is: each record reads its row when one is
+    first asked for (`clock_row` works a pending case's row out from the record), so that a service
+    locking one record does not recompute its case's rows only to lock it."""
     if _PENDING.get() is not None:
         return queryset
     model = queryset.model._meta
@@ -256,11 +256,7 @@ def with_clock(queryset: QuerySet, name: str) -> QuerySet:
 
 
 def clock_row(record, name: str) -> ClockRow | None:
-    """The row of clock `name` of `record` (None while not started), read as `clock_of` reads it."""
-    return _row(record, name)
-
-
-def _row(record, name: str) -> ClockRow | None:
+    """The row of clock `name` of `record` (None while not started), as every reader reads it."""
     if f"clock_{name}_pk" in record.__dict__:  # annotated by `with_clock`
         if record.__dict__[f"clock_{name}_pk"] is None:
             return None
@@ -290,7 +286,7 @@ def _row_now(record, name: str) -> ClockRow | None:
 
 def clock_of(record, name: str, today: date):
     """Clock `name` of `record` on `today`, read from its row (not started when it has none)."""
-    row = _row(record, name)
+    row = clock_row(record, name)
     if row is None:
         return clock_state(name=name, starts_on=None, due=None, ended_on=None, today=today)
     return row.state(today)
@@ -298,11 +294,11 @@ def clock_of(record, name: str, today: date):
 
 def due_of(record, name: str) -> date | None:
     """The due date of clock `name` of `record`, from its row; None while not started or stopped."""
-    row = _row(record, name)
+    row = clock_row(record, name)
     return row.due_on if row else None
 
 
 def original_due_of(record, name: str) -> date | None:
     """The due date of clock `name` of `record` before any stopped days, from its row; None while not started."""
-    row = _row(record, name)
+    row = clock_row(record, name)
     return row.original_due_on if row else None

@@ -34,6 +34,7 @@ __all__ = [
     "has_open_stop",
     "is_working_day",
     "period_words",
+    "rag_on",
     "stopped_days",
     "working_days_before",
 ]
@@ -214,10 +215,16 @@ def clock_state(
             return Clock(name, starts_on, due, MET, None, None, None)
         return Clock(name, starts_on, due, MISSED, None, (ended_on - due).days, None)
     if today > due:
-        return Clock(name, starts_on, due, MISSED, None, (today - due).days, RED)
+        return Clock(name, starts_on, due, MISSED, None, (today - due).days, rag_on(due, today))
+    return Clock(name, starts_on, due, RUNNING, (due - today).days, None, rag_on(due, today))
+
+
+def rag_on(due: date, today: date) -> str:
+    """The RAG of something still to be done by `due`: red once overdue, amber within AMBER_DAYS."""
     remaining = (due - today).days
-    rag = AMBER if remaining <= AMBER_DAYS else GREEN
-    return Clock(name, starts_on, due, RUNNING, remaining, None, rag)
+    if remaining < 0:
+        return RED
+    return AMBER if remaining <= AMBER_DAYS else GREEN
 
 
 # --- Regimes ------------------------------------------------------------------------------------

@@ -128,8 +128,7 @@ def step_of(record, today: date) -> Step | None:
     if due_on is None and not statutory:
         due_on = _expected(declared, record)
         if due_on is not None:
-            remaining = (due_on - today).days
-            rag = clocks.RED if remaining < 0 else clocks.AMBER if remaining <= clocks.AMBER_DAYS else clocks.GREEN
+            rag = clocks.rag_on(due_on, today)
     return Step(
         record=record,
         declaration=declared,
