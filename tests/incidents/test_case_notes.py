@@ -89,3 +89,14 @@ def test_a_review_takes_notes_too(client, sign_in, chair_a):
         assert _note(client, url, kind="meeting", text="Fictional scoping meeting with agencies.").status_code == 302
         page = client.get(reverse("reviews:review", args=[review.public_id])).text
         assert "Case note: meeting" in page and "Fictional scoping meeting" in page
+
+
+@pytest.mark.django_db
+def test_another_boards_review_has_no_note_page_for_you(client, sign_in, chair_a, staff_b):
+    with time_machine.travel(TODAY, tick=False):
+        review = workflow.decide(chair_a, workflow.notified(chair_a), decision="initiate_scr").review
+        sign_in(staff_b)
+        url = reverse("reviews:note", args=[review.public_id])
+        assert client.get(url).status_code == 404
+        assert _note(client, url, text="Fictional: not this board's review.").status_code == 404
+    assert not AuditEntry.objects.filter(transition=NOTE).exists()

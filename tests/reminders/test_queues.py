@@ -195,3 +195,25 @@ def test_another_boards_case_has_no_lead_officer_page_for_you(client, sign_in, c
         assert client.post(url, {"lead_officer": str(staff_b.pk)}).status_code == 404
     case.refresh_from_db()
     assert case.lead_officer is None
+
+
+@pytest.mark.django_db
+def test_the_full_waiting_page_queries_do_not_grow_with_the_cases(client, sign_in, chair_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reminders:waiting")).status_code == 200
+        return len(queries)
+
+    with time_machine.travel(TODAY, tick=False):
+        sign_in(chair_a)
+        workflow.notified(chair_a)
+        workflow.decide(chair_a, workflow.notified(chair_a), decision="initiate_scr")
+        workflow.decide(chair_a, workflow.notified(chair_a))
+        few = count()
+        for _ in range(4):
+            workflow.notified(chair_a)
+            workflow.decide(chair_a, workflow.notified(chair_a))
+        assert count() == few
