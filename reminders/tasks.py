@@ -1,4 +1,4 @@
-"""Celery tasks of the reminders: the daily sweep and one delivery per reminder.
+"""Celery tasks of the reminders: the daily sweep and the delivery of a chunk of reminders.
 
 They take ids and dates, re-read the database, and are safe to run twice (acks_late: a task cut
 short by a lost worker runs again, and what it already did is not done again).
@@ -41,15 +41,18 @@ def sweep_reminders(on: str | None = None) -> dict:
     retry_jitter=True,
     max_retries=5,
 )
-def deliver_reminder(self, reminder_id: int) -> dict:
-    """Email every recipient of one reminder who has not had it yet."""
+def deliver_reminders(self, *reminder_ids: int) -> dict:
+    """Email every recipient of these reminders (a chunk the sweep queued) who has not had it yet.
+
+    A retry runs the whole chunk again, which sends only what is still pending. A message with a
+    single id, as queued before chunks, is a chunk of one."""
     outcome: dict[str, int] = {}
     busy = False
-    pending = Notification.objects.filter(reminder_id=reminder_id, email_status=EmailStatus.PENDING)
-    for notification_id in pending.order_by("pk").values_list("pk", flat=True):
+    pending = Notification.objects.filter(reminder_id__in=reminder_ids, email_status=EmailStatus.PENDING)
+    for notification_id in pending.order_by("reminder_id", "pk").values_list("pk", flat=True):
         status = notification_email_send(notification_id=notification_id)
         outcome[status] = outcome.get(status, 0) + 1
         busy = busy or status == "busy"
     if busy:
-        raise StillSending(reminder_id)
+        raise StillSending(reminder_ids)
     return outcome

@@ -94,6 +94,11 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's query JIT compiles every plan it estimates as expensive, and our case lists'
+        # plans are estimated so: compiling costs about half a second a query and saves nothing on
+        # queries that run in milliseconds (issue 19's measurements; decision 0025).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

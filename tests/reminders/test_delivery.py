@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from incidents.services import incident_notify, incident_withdraw
+from reminders import services
 from reminders.models import EmailStatus, Notification, Reminder, ReminderPreference
 from reminders.services import notification_email_send, reminders_sweep
-from reminders.tasks import deliver_reminder
+from reminders.tasks import deliver_reminders
 from tests.factories import StaffFactory
 from tests.reminders.conftest import at, received
 from tests.workflow import draft
@@ -82,7 +83,7 @@ def test_delivering_twice_sends_once(draft_sin, sweep, eager_celery, staff_a):
     sweep(MONDAY)
     reminder = Reminder.objects.get()
     assert len(mail.outbox) == 1
-    assert deliver_reminder.apply(args=[reminder.pk]).get() == {}
+    assert deliver_reminders.apply(args=[reminder.pk]).get() == {}
     notification = Notification.objects.get()
     assert notification_email_send(notification_id=notification.pk) == EmailStatus.SENT
     assert len(mail.outbox) == 1
@@ -95,19 +96,19 @@ def test_an_unreachable_mail_server_is_retried_and_the_next_attempt_sends(
         reminders_sweep(today=MONDAY)
     reminder = Reminder.objects.get()
     settings.EMAIL_BACKEND = "tests.reminders.mailbox.UnreachableBackend"
-    with mock.patch.object(deliver_reminder, "retry", side_effect=Retry()) as retry, pytest.raises(Retry):
-        deliver_reminder.run(reminder.pk)
+    with mock.patch.object(deliver_reminders, "retry", side_effect=Retry()) as retry, pytest.raises(Retry):
+        deliver_reminders.run(reminder.pk)
     assert retry.called
     notification = Notification.objects.get()
     assert notification.email_status == EmailStatus.PENDING
     assert notification.email_attempts == 1
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert deliver_reminder.run(reminder.pk) == {EmailStatus.SENT: 1}
+    assert deliver_reminders.run(reminder.pk) == {EmailStatus.SENT: 1}
     assert len(mail.outbox) == 1
 
 
 def test_with_the_broker_down_the_sweep_records_and_the_next_sweep_sends(draft_sin, sweep, staff_a):
-    with mock.patch.object(deliver_reminder, "delay", side_effect=BrokerUnreachable("broker down")):
+    with mock.patch.object(deliver_reminders, "apply_async", side_effect=BrokerUnreachable("broker down")):
         result = sweep(MONDAY)
     assert result.created == 1
     assert Notification.objects.get().email_status == EmailStatus.PENDING  # in the app already
@@ -116,6 +117,21 @@ def test_with_the_broker_down_the_sweep_records_and_the_next_sweep_sends(draft_s
     assert result.created == 0 and result.queued == [Reminder.objects.get().pk]
     assert len(mail.outbox) == 1
     assert Notification.objects.get().email_status == EmailStatus.SENT
+
+
+def test_the_sweep_queues_its_deliveries_in_chunks_and_every_email_goes_once(staff_a, chair_a, sweep, monkeypatch):
+    """Issue 19: one broker message per chunk of reminders, not one per reminder."""
+    with at(MONDAY, hour=6):
+        for day in (date(2015, 2, 25), date(2015, 2, 26), date(2015, 2, 27)):
+            draft(staff_a, incident_on=day, la_aware_on=MONDAY)
+    monkeypatch.setattr(services, "DELIVER_CHUNK", 2)
+    with mock.patch.object(deliver_reminders, "apply_async", wraps=deliver_reminders.apply_async) as queued:
+        result = sweep(MONDAY)
+    assert result.created == 3
+    assert [call.kwargs["args"] for call in queued.call_args_list] == [result.queued[:2], result.queued[2:]]
+    assert all(call.kwargs["producer"] is queued.call_args_list[0].kwargs["producer"] for call in queued.call_args_list)
+    assert sorted(m.to[0] for m in mail.outbox) == ["staff.a@test.example"] * 3
+    assert {n.email_status for n in Notification.objects.all()} == {EmailStatus.SENT}
 
 
 def test_a_sweep_for_a_weekend_or_bank_holiday_records_nothing(draft_sin, sweep):

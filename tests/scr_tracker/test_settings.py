@@ -126,3 +126,16 @@ def test_database_and_broker_follow_the_environment():
         "redis://cache.invalid:6379/0",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_database_connection_has_the_query_jit_off():
+    """Issue 19: the JIT spent ~0.5 s compiling each case-list plan; every connection turns it off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
