@@ -3,7 +3,7 @@
 import statistics
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Board
@@ -63,7 +63,12 @@ def _within(day, start, end) -> bool:
 
 def board_report(board: Board, year: int, today: date) -> dict:
     """A board's year, 1 April to 31 March: reviews initiated, completed and published, the delays,
-    and every recommendation with the status of each of its actions (as it stands today)."""
+    and the year's recommendations with the status of each of their actions (as it stands today).
+
+    The year's recommendations are those recorded in it and those with an action live in it (made
+    by its end and not completed before its start); the year's actions are those live in it. A
+    recommendation whose actions were all done in earlier years is in those years' reports, not
+    this one: the board's whole action plan is the action plan export."""
     start, end = year_bounds(year)
     incidents = Prefetch("incidents", queryset=Incident.objects.order_by("reference"))
     reviews = list(
@@ -103,9 +108,11 @@ def board_report(board: Board, year: int, today: date) -> dict:
         for r in reviews
         if r.signed_off_on is None or _within(r.initiated_on, start, end) or _within(r.signed_off_on, start, end)
     ]
-    actions = Prefetch("actions", queryset=with_clock(Action.objects.order_by("due_on", "pk"), "action_due"))
+    live = Action.objects.filter(created_on__lte=end).filter(Q(completed_on__isnull=True) | Q(completed_on__gte=start))
+    actions = Prefetch("actions", queryset=with_clock(live.order_by("due_on", "pk"), "action_due"))
     recommendations = list(
         Recommendation.objects.filter(review__in=[r.pk for r in reviews])
+        .filter(Q(created_at__date__range=(start, end)) | Exists(live.filter(recommendation=OuterRef("pk"))))
         .select_related("review")
         .prefetch_related("themes", actions)
         .order_by("review__initiated_on", "review_id", "number")

@@ -390,3 +390,51 @@ def test_clocks_in_a_report_are_in_their_cases_regimes_words():
     assert clock_label("scr_completion", earlier) == earlier.clock("scr_completion").described
     assert clock_label("scr_completion", later) == later.clock("scr_completion").described
     assert clock_label("scr_completion", earlier) != clock_label("scr_completion", later)
+
+
+def test_the_annual_report_holds_the_years_recommendations_not_every_one_since_the_board_began(
+    chair_a, recording_fetcher, django_capture_on_commit_callbacks
+):
+    """Issue 19: a recommendation whose actions were all done before the year is in that year's report."""
+    incident = notified(
+        chair_a,
+        received_on=date(2014, 4, 10),
+        ofsted_notified_on=date(2014, 4, 9),
+        incident_on=date(2014, 4, 1),
+        la_aware_on=date(2014, 4, 2),
+    )
+    review = decide(chair_a, incident, decision=DecisionKind.INITIATE_SCR, decided_on=date(2014, 5, 1)).review
+    review_start(
+        actor=chair_a, review_id=review.pk, event_date=date(2014, 5, 1), methodology="silp", lead_reviewer="A. Reviewer"
+    )
+    theme = Theme.objects.first()
+    made = {}
+    with time_machine.travel(date(2014, 9, 2), tick=False):
+        for name in ("done", "open"):
+            recommendation = recommendation_add(
+                actor=chair_a,
+                review_id=review.pk,
+                text=f"Fictional {name} recommendation",
+                addressed_to="senior_managers",
+                theme_ids=[theme.pk],
+            )
+            made[name] = action_add(
+                actor=chair_a,
+                recommendation_id=recommendation.pk,
+                description=f"Fictional {name} action",
+                owner_agency="health",
+                owner_person="Named lead (fictional)",
+                due_on=date(2015, 1, 30),
+            )
+    action_begin(actor=chair_a, action_id=made["done"].pk, event_date=date(2014, 10, 1))
+    action_complete(actor=chair_a, action_id=made["done"].pk, event_date=date(2015, 2, 20))  # 2014-15
+
+    reports = {}
+    for year in (2014, 2015):
+        job = make(chair_a, ReportKind.BOARD_ANNUAL, {"board": "AAA", "year": year}, django_capture_on_commit_callbacks)
+        reports[year] = pdf_text(job)[0]
+    assert "Fictional done recommendation" in reports[2014] and "Fictional open recommendation" in reports[2014]
+    assert "Recommendations 2" in reports[2014].splitlines() and "Actions 2" in reports[2014].splitlines()
+    assert "Fictional open recommendation" in reports[2015] and "Fictional open action" in reports[2015]
+    assert "Fictional done recommendation" not in reports[2015] and "Fictional done action" not in reports[2015]
+    assert "Recommendations 1" in reports[2015].splitlines() and "Actions 1" in reports[2015].splitlines()
