@@ -30,7 +30,7 @@ from django.http import Http404
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
 from .models import Document, DocumentKind, DocumentType
-from .selectors import reviews_for_user
+from .selectors import review_parts_for_user, reviews_for_user
 
 EXTENSIONS = {DocumentType.PDF: ".pdf", DocumentType.DOCX: ".docx", DocumentType.ODT: ".odt"}
 TYPE_OF_EXTENSION = {extension: content_type for content_type, extension in EXTENSIONS.items()}
@@ -272,10 +272,11 @@ class DocumentSizeLimitHandler(FileUploadHandler):
 
 
 def documents_for_user(user, *, withdrawn: bool = False) -> QuerySet[Document]:
-    """The documents of the reviews the user may see (board users: their board's; panel: notified reviews).
-    A withdrawn document is not among them (its download is a 404) unless `withdrawn` (to withdraw it)."""
+    """The documents of the reviews the user may see (board users: their board's; panel: notified reviews
+    whose final report has reached it). A withdrawn document is not among them (its download is a 404)
+    unless `withdrawn` (to withdraw it)."""
     manager = Document.all_objects if withdrawn else Document.objects
-    return manager.select_related("review", "uploaded_by").filter(review__in=reviews_for_user(user).values("pk"))
+    return review_parts_for_user(user, manager.select_related("review", "uploaded_by"))
 
 
 def document_for_user(user, public_id) -> Document:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import board_records_for_user
@@ -73,19 +73,40 @@ def review_list(user, *, today: date) -> QuerySet[SeriousCaseReview]:
 # with its reason) and for the audit trail. Everything else reads the records not withdrawn.
 
 
+# Need to know (SPEC §2, decision 0026): the panel reads a review's initiation notice (its decision,
+# cases, terms and clock) from the notice on, but its contributions, recommendations and documents
+# only once the final report has been sent to the panel. A review's parts are filtered by this.
+PARTS_REACHED_PANEL = "review__publication__report_sent_on__isnull"
+
+
+def _is_panel(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_panel_user
+
+
+def review_parts_for_user(user, parts: QuerySet) -> QuerySet:
+    """A review's contributions, recommendations or documents the user may read: board users their
+    board's; the panel, those of notified reviews whose final report has reached it."""
+    parts = parts.filter(review__in=reviews_for_user(user).values("pk"))
+    if _is_panel(user):
+        parts = parts.filter(**{PARTS_REACHED_PANEL: False})
+    return parts
+
+
+def parts_hidden_from(user, review) -> bool:
+    """Whether the review's parts are withheld from this reader until its final report reaches the panel
+    (`review` from review_page, which reads the report's sent date)."""
+    return _is_panel(user) and review.report_sent_on is None
+
+
 def contributions_for_user(user, *, withdrawn: bool = False) -> QuerySet[Contribution]:
     manager = Contribution.all_objects if withdrawn else Contribution.objects
     contributions = with_clock(manager.select_related("review"), "agency_contribution")
-    return contributions.filter(review__in=reviews_for_user(user).values("pk"))
+    return review_parts_for_user(user, contributions)
 
 
 def recommendations_for_user(user, *, withdrawn: bool = False) -> QuerySet[Recommendation]:
     manager = Recommendation.all_objects if withdrawn else Recommendation.objects
-    return (
-        manager.select_related("review")
-        .prefetch_related("themes")
-        .filter(review__in=reviews_for_user(user).values("pk"))
-    )
+    return review_parts_for_user(user, manager.select_related("review").prefetch_related("themes"))
 
 
 def actions_for_user(user, *, withdrawn: bool = False) -> QuerySet[Action]:
@@ -128,15 +149,19 @@ def review_page(user, public_id) -> SeriousCaseReview:
     open_stop = StopPeriod.objects.filter(review=OuterRef("pk"), resumed_on__isnull=True)
     actions = actions_for_user(user).select_related(None).order_by("due_on", "pk")
     recommendations = Recommendation.objects.prefetch_related("themes", Prefetch("actions", queryset=actions))
+    contributions = with_clock(Contribution.objects.all(), "agency_contribution")
+    if _is_panel(user):  # need to know: the parts reach the panel with the final report
+        recommendations = recommendations.filter(**{PARTS_REACHED_PANEL: False})
+        contributions = contributions.filter(**{PARTS_REACHED_PANEL: False})
     reviews = (
         reviews_for_user(user)
         # The case, for its regime's words (the completion clock's rule).
         .select_related("decision__incident")
-        .annotate(open_stops=Exists(open_stop))
+        .annotate(open_stops=Exists(open_stop), report_sent_on=F("publication__report_sent_on"))
         .prefetch_related(
             Prefetch("incidents", queryset=Incident.objects.order_by("reference")),
             "stop_periods",
-            Prefetch("contributions", queryset=with_clock(Contribution.objects.all(), "agency_contribution")),
+            Prefetch("contributions", queryset=contributions),
             Prefetch("recommendations", queryset=recommendations.order_by("number")),
         )
     )
@@ -243,7 +268,13 @@ def reviews_with_links(user, *, today: date) -> QuerySet[SeriousCaseReview]:
 
 def review_details(user, *, today: date) -> QuerySet[SeriousCaseReview]:
     """The user's reviews with everything one review's detail shows (its contributions and recommendations too)."""
-    return reviews_with_links(user, today=today).prefetch_related("contributions", "recommendations")
+    contributions, recommendations = Contribution.objects.all(), Recommendation.objects.all()
+    if _is_panel(user):  # need to know: the parts reach the panel with the final report
+        contributions = contributions.filter(**{PARTS_REACHED_PANEL: False})
+        recommendations = recommendations.filter(**{PARTS_REACHED_PANEL: False})
+    return reviews_with_links(user, today=today).prefetch_related(
+        Prefetch("contributions", queryset=contributions), Prefetch("recommendations", queryset=recommendations)
+    )
 
 
 def contribution_list(user, *, review=None) -> QuerySet[Contribution]:

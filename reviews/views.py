@@ -158,12 +158,14 @@ def review_detail(request, public_id):
     steps = transitions_now(review, user, REVIEW_TRANSITIONS)
     can_write = user.is_board_user
     can_withdraw = user.is_chair  # records entered by mistake (reviews.withdrawal_views)
+    parts_hidden = selectors.parts_hidden_from(user, review)
     return render(
         request,
         "reviews/review_detail.html",
         {
             "review": review,
-            "documents": list(review_documents(review)),
+            "documents": [] if parts_hidden else list(review_documents(review)),
+            "parts_hidden": parts_hidden,
             "incidents": list(review.incidents.all()),
             "clock": review.completion_clock(today),
             "stops": _stop_rows(stops, today),

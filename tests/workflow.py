@@ -219,3 +219,12 @@ def meeting_arranged(secretariat, meets_on: date, **kwargs):
     tests frozen after it can have one already held."""
     with time_machine.travel(datetime.combine(meets_on, time(9), tzinfo=ZoneInfo("Europe/London")), tick=False):
         return meeting_create(actor=secretariat, meets_on=meets_on, **kwargs)
+
+
+def final_report_reached_panel(review, on=REPORT_SENT_ON):
+    """Mark the review's final report as sent to the panel (the row only, for tests of what the panel
+    reads): its contributions, recommendations and documents reach the panel then (decision 0026)."""
+    from publication.models import Publication
+
+    Publication.objects.update_or_create(review=review, defaults={"report_sent_on": on})
+    return review

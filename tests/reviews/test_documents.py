@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from publication.models import Publication
 from reviews import documents
 from reviews.models import Decision, Document, DocumentKind, DocumentType
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
@@ -446,10 +447,18 @@ def test_another_board_gets_404_for_a_download_and_no_access_event(client, sign_
     assert not AccessEvent.objects.exists()
 
 
-def test_the_panel_downloads_documents_of_a_review_in_its_scope_only(client, sign_in, staff_a, panel_member, review):
+def test_the_panel_downloads_a_reviews_documents_once_its_final_report_has_reached_it(
+    client, sign_in, staff_a, panel_member, review
+):
     document = add(staff_a, review, upload("report.odt", ODT))
     url = reverse("documents:download", args=[document.public_id])
     sign_in(panel_member)
+    # Need to know (decision 0026): a review in progress is an initiation notice to the panel; its
+    # documents come with the final report.
+    assert client.get(url).status_code == 404
+    assert not AccessEvent.objects.exists()
+
+    Publication.objects.create(review=review, report_sent_on=date(2015, 6, 5))
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == ODT
     assert response["Content-Type"] == DocumentType.ODT

@@ -28,7 +28,7 @@ from reviews.services import (
     review_stop_clock,
 )
 from tests.api import assert_matches_schema, decision_url, incident_url, session_client, token_client
-from tests.workflow import decide, notified, overview_report
+from tests.workflow import decide, final_report_reached_panel, notified, overview_report
 
 TODAY = date(2015, 3, 2)
 EVENT = "2015-02-20"  # after every event review_in records, before TODAY
@@ -852,8 +852,13 @@ class TestContributions:
 
     @pytest.mark.parametrize("persona", PANEL)
     def test_the_panel_reads_but_does_not_record(self, request, chair_a, persona):
-        contribution = contribution_of(review_in("in_progress", chair_a), chair_a)
+        running = review_in("in_progress", chair_a)
+        contribution = contribution_of(running, chair_a)
         client = session_client(request.getfixturevalue(persona))
+        # Need to know: the contributions reach the panel with the final report.
+        assert client.get(url("contribution", contribution)).status_code == 404
+        assert client.get(CONTRIBUTIONS).json()["count"] == 0
+        final_report_reached_panel(running)
         assert client.get(url("contribution", contribution)).status_code == 200
         response = client.post(url("contribution", contribution, "received/"), {"received_on": EVENT}, format="json")
         assert response.status_code == 403
@@ -994,9 +999,14 @@ class TestRecommendations:
 
     @pytest.mark.parametrize("persona", PANEL)
     def test_the_panel_reads_recommendations_but_not_the_action_plan(self, request, chair_a, persona):
-        recommendation = recommendation_of(review_in("drafting", chair_a), chair_a)
+        drafting = review_in("drafting", chair_a)
+        recommendation = recommendation_of(drafting, chair_a)
         action_of(recommendation, chair_a)
         client = session_client(request.getfixturevalue(persona))
+        # Need to know: the recommendations reach the panel with the final report.
+        assert client.get(url("recommendation", recommendation)).status_code == 404
+        assert client.get(RECOMMENDATIONS).json()["count"] == 0
+        final_report_reached_panel(drafting)
         response = client.get(url("recommendation", recommendation))
         assert response.status_code == 200
         assert_matches_schema(response, RECOMMENDATION)
@@ -1032,7 +1042,7 @@ class TestRecommendations:
     def test_query_count_does_not_grow_with_the_list(
         self, request, chair_a, django_assert_max_num_queries, cases, persona
     ):
-        reviews = [review_in("drafting", chair_a) for _ in range(3)]
+        reviews = [final_report_reached_panel(review_in("drafting", chair_a)) for _ in range(3)]
         for n in range(cases):
             recommendation = recommendation_of(reviews[n % 3], chair_a)
             if n % 4 == 0:
@@ -1144,7 +1154,7 @@ class TestActions:
 
     @pytest.mark.parametrize("persona", PANEL)
     def test_the_panel_may_not_plan_actions(self, request, chair_a, persona):
-        recommendation = recommendation_of(review_in("drafting", chair_a), chair_a)
+        recommendation = recommendation_of(final_report_reached_panel(review_in("drafting", chair_a)), chair_a)
         response = session_client(request.getfixturevalue(persona)).post(
             ACTIONS, action_json(recommendation), format="json"
         )

@@ -49,6 +49,7 @@ from tests.reviews.test_review_api import (
     review_in,
     theme_ids,
 )
+from tests.workflow import final_report_reached_panel
 
 REASON = "Entered by mistake: a duplicate of another request."
 PANEL = ["panel_member", "secretariat"]
@@ -130,7 +131,7 @@ class TestContributionWithdrawal:
 
     @pytest.mark.parametrize("persona", ["staff_a", *PANEL])
     def test_only_the_chair_withdraws(self, request, chair_a, review, persona):
-        contribution = contribution_of(review, chair_a)
+        contribution = contribution_of(final_report_reached_panel(review), chair_a)
         with pytest.raises(RoleNotPermitted):
             contribution_withdraw(
                 actor=request.getfixturevalue(persona), contribution_id=contribution.pk, reason=REASON
@@ -204,7 +205,7 @@ class TestRecommendationWithdrawal:
 
     @pytest.mark.parametrize("persona", ["staff_a", *PANEL])
     def test_only_the_chair_withdraws(self, request, chair_a, review, persona):
-        recommendation = recommendation_of(review, chair_a)
+        recommendation = recommendation_of(final_report_reached_panel(review), chair_a)
         action = action_of(recommendation, chair_a)
         with pytest.raises(RoleNotPermitted):
             recommendation_withdraw(
