@@ -1006,9 +1006,11 @@ def test_review_page_query_count_does_not_grow(client, sign_in, chair_a, django_
     # Sign-in and the session (6 with its save); the review, its incidents, stops, contributions,
     # recommendations, their themes and actions; the access event; the timeline.
     # 17 = the page (15) + its documents list (one query, however many documents) + its parts' timeline
-    # entries (one query; naming the parts that have entries takes one more a kind: test_corrections.py) + the
-    # parts' content types the first time in a process (cached after).
-    with django_assert_max_num_queries(18):
+    # entries (one query) + the parts' content types the first time in a process (cached after); and the
+    # timeline's parts as recorded, withdrawn ones too, one query a kind (contributions with their receipts,
+    # recommendations, actions, documents), which also name the parts and the withdrawals
+    # (tests/reviews/test_timeline.py).
+    with django_assert_max_num_queries(18 + 4):
         response = client.get(page_url(review))
     assert response.text.count('<th scope="row" class="govuk-table__header">Fictional agency') == n
     assert response.text.count('class="govuk-summary-card" id="recommendation-') == n
