@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.selectors import board_records_for_user
@@ -90,6 +90,15 @@ def review_parts_for_user(user, parts: QuerySet) -> QuerySet:
     if _is_panel(user):
         parts = parts.filter(**{PARTS_REACHED_PANEL: False})
     return parts
+
+
+def _report_withheld_from(user, review) -> bool:
+    """parts_hidden_from for any review: review_page's reads the report's sent date with the review."""
+    if not _is_panel(user):
+        return False
+    if hasattr(review, "report_sent_on"):
+        return review.report_sent_on is None
+    return not SeriousCaseReview.objects.filter(pk=review.pk, publication__report_sent_on__isnull=False).exists()
 
 
 def parts_hidden_from(user, review) -> bool:
@@ -187,20 +196,6 @@ def review_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
     own = Q(content_type=ContentType.objects.get_for_model(SeriousCaseReview), object_id=review.pk)
     entries = AuditEntry.objects.filter(own | withdrawals).select_related("actor", "content_type")
     return entries.order_by("recorded_at", "pk")
-
-
-def withdrawn_records(entries) -> dict[tuple[str, int], object]:
-    """The records withdrawn in `entries` (review_timeline's), by (model name, pk): one query per kind present."""
-    models = {"contribution": Contribution, "recommendation": Recommendation, "action": Action, "document": Document}
-    wanted: dict[str, set[int]] = {}
-    for entry in entries:
-        if entry.transition == WITHDRAW and entry.content_type.model in models:
-            wanted.setdefault(entry.content_type.model, set()).add(entry.object_id)
-    return {
-        (name, record.pk): record
-        for name, pks in wanted.items()
-        for record in models[name].all_objects.filter(pk__in=pks)
-    }
 
 
 def open_reviews_of_board(incident) -> list[SeriousCaseReview]:
@@ -324,3 +319,57 @@ def review_parts_timeline(review: SeriousCaseReview) -> QuerySet[AuditEntry]:
     # Their withdrawals are review_timeline's, in its words.
     entries = AuditEntry.objects.filter(parts).exclude(transition=WITHDRAW).select_related("actor", "content_type")
     return entries.order_by("recorded_at", "pk")
+
+
+@dataclass(frozen=True)
+class ReviewParts:
+    """A review's parts as its timeline reads them, withdrawn ones too (their audit trail stays), each with
+    who recorded it and when: the audit entry is the accountable "who and when" of a change, and these
+    records were never audited as they were made, so the record's own `created_by` and creation time say it
+    (a document's `uploaded_by` and `uploaded_at`; an action's creation time is its first history row's).
+    A contribution's receipt is a change of the record, not a record: who recorded it and when is the
+    first history row that holds its `received_on` (`received_by_name`, `received_by_role`,
+    `received_recorded_at`; empty where no history row names a person: a receipt recorded outside a request
+    before `contribution_receive` named its actor to the history, or written by a bulk update)."""
+
+    contributions: list[Contribution]
+    recommendations: list[Recommendation]
+    actions: list[Action]
+    documents: list[Document]
+
+
+def review_parts(review: SeriousCaseReview, reader=None) -> ReviewParts:
+    """The review's parts, withdrawn or not, that `reader` may read (every part without one): one query a
+    kind, however many there are. Actions are the board's own work: the panel reads none (`actions_for_user`),
+    and so no entry of one."""
+    received = Contribution.history.filter(id=OuterRef("pk"), received_on__isnull=False).order_by(
+        "history_date", "history_id"
+    )
+    contributions = (
+        Contribution.all_objects.filter(review=review)
+        .select_related("created_by")
+        .annotate(
+            received_recorded_at=Subquery(received.values("history_date")[:1]),
+            received_by_name=Subquery(received.values("history_user__full_name")[:1]),
+            received_by_role=Subquery(received.values("history_user__role")[:1]),
+        )
+        .order_by("pk")
+    )
+    actions = Action.all_objects.all() if reader is None else actions_for_user(reader, withdrawn=True)
+    if reader is not None and _report_withheld_from(reader, review):  # need to know (decision 0026)
+        return ReviewParts(contributions=[], recommendations=[], actions=[], documents=[])
+    created = Action.history.filter(id=OuterRef("pk"), history_type="+").order_by("history_date", "history_id")
+    actions = (
+        actions.filter(recommendation__review=review)
+        .select_related("created_by", "recommendation")
+        .annotate(recorded_at=Subquery(created.values("history_date")[:1]))
+        .order_by("pk")
+    )
+    return ReviewParts(
+        contributions=list(contributions),
+        recommendations=list(
+            Recommendation.all_objects.filter(review=review).select_related("created_by").order_by("number")
+        ),
+        actions=list(actions),
+        documents=list(Document.all_objects.filter(review=review).select_related("uploaded_by").order_by("pk")),
+    )

@@ -599,6 +599,8 @@ def contribution_receive(*, actor, contribution_id: int, received_on: date | Non
         if received_on < contribution.requested_on:
             raise InvalidInput({"received_on": ["It cannot be received before it was requested"]})
         contribution.received_on = received_on
+        # Who recorded the receipt: its history row says so (the review's timeline reads it), whatever the caller.
+        contribution._history_user = actor
         contribution.save(update_fields=["received_on"])
         clock_rows_sync(contribution)
     return contribution

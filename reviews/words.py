@@ -2,7 +2,7 @@
 
 from incidents.choices import Agency
 from scr_tracker.regimes import Regime, clock_declaration
-from scr_tracker.terms import term
+from scr_tracker.terms import lower_first, term
 
 from .choices import ActionStatus, AddressedTo, Methodology, ReviewState, StopReason
 
@@ -49,6 +49,15 @@ WITHDRAWAL_STATES = {
     "received": "Received",
     "recorded": "Recorded",
     "uploaded": "Uploaded",
+}
+
+# What the review's timeline says of a part as it was recorded (issue 17): one sentence each, from the record.
+PART_RECORDED = {
+    "contribution_requested": "Agency contribution requested from {agency_name}, due by {due_on}",
+    "contribution_received": "Agency contribution received from {agency_name}",
+    "recommendation_added": "Recommendation {number} added, addressed to {addressed_to}",
+    "action_added": "Action added to recommendation {number}, owned by {owner} and due by {due_on}: {description}",
+    "document_uploaded": "{kind} uploaded: {title} ({file_type})",
 }
 
 # A review's clocks, in their declarations' words (`scr_tracker.regimes`).
@@ -161,3 +170,43 @@ def _shortened(text: str, words: int = 8) -> str:
 
 def withdrawal_state_words(value: str) -> str:
     return WITHDRAWAL_STATES.get(value) or action_status_words(value)
+
+
+def _day(day) -> str:
+    return f"{day:%-d %b %Y}"  # as the timeline writes every date
+
+
+def contribution_requested_words(contribution) -> str:
+    """ "Agency contribution requested from Fictional Constabulary, due by 20 Mar 2015"."""
+    return PART_RECORDED["contribution_requested"].format(
+        agency_name=contribution.agency_name, due_on=_day(contribution.due_on)
+    )
+
+
+def contribution_received_words(contribution) -> str:
+    return PART_RECORDED["contribution_received"].format(agency_name=contribution.agency_name)
+
+
+def recommendation_added_words(recommendation) -> str:
+    """ "Recommendation 2 added, addressed to practitioners"."""
+    return PART_RECORDED["recommendation_added"].format(
+        number=recommendation.number, addressed_to=lower_first(addressed_to_words(recommendation.addressed_to))
+    )
+
+
+def action_added_words(action) -> str:
+    """ "Action added to recommendation 1, owned by Designated nurse (Health) and due by 30 Jun 2015: Train …"."""
+    agency = agency_words(action.owner_agency).split(" (", 1)[0]  # "Health", not its examples
+    return PART_RECORDED["action_added"].format(
+        number=action.recommendation.number,
+        owner=f"{action.owner_person} ({agency})",
+        due_on=_day(action.due_on),
+        description=_shortened(action.description),
+    )
+
+
+def document_uploaded_words(document) -> str:
+    """ "Overview report uploaded: Overview report, final draft (PDF)": its kind and title, never a link."""
+    return PART_RECORDED["document_uploaded"].format(
+        kind=document.get_kind_display(), title=document.title, file_type=document.file_type
+    )

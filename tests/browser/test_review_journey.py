@@ -196,8 +196,9 @@ def test_the_chair_runs_a_serious_case_review(page, live_server, transactional_d
     assert f"Review signed off. {runs}: due by {long(extended_due)}" in banner_text(page)
     assert f"Signed off on\t{long(today)}" in page.locator("#about + dl").inner_text()
     timeline = page.locator("#timeline + table tbody tr")
-    assert timeline.count() == 5
-    assert "Review signed off" in timeline.nth(4).inner_text() and "Robin Chair" in timeline.nth(4).inner_text()
+    assert timeline.count() == 8  # the review's five changes, the recommendation and its two actions added
+    assert "Recommendation 1 added, addressed to practitioners" in timeline.nth(4).inner_text()
+    assert "Review signed off" in timeline.nth(7).inner_text() and "Robin Chair" in timeline.nth(7).inner_text()
     assert_accessible(page)
     review.refresh_from_db()
     assert (review.state, review.signed_off_on, review.completion_due()) == ("completed", today, extended_due)

@@ -361,9 +361,9 @@ def test_the_review_page_query_count_does_not_grow_with_corrections(
         correct(chair_a, action_of(review, chair_a), "owner_person", f"Fictional lead {i}")
         correct(chair_a, recommendation_of(review, chair_a), "text", f"Fictional corrected text {i}")
     sign_in(chair_a)
-    # As the review page's own count (tests/reviews/test_pages.py), with the parts' timeline and the
-    # names of the parts it shows.
-    with django_assert_max_num_queries(20):
+    # As the review page's own count (tests/reviews/test_pages.py): the parts' timeline, and the parts as
+    # recorded (which name them).
+    with django_assert_max_num_queries(21):
         page = client.get(reverse("reviews:review", args=[review.public_id])).text
     assert page.count("Corrected: ") == 3 * n
 

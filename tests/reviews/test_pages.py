@@ -29,7 +29,7 @@ from reviews.services import (
 from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import Blocked, NotAllowedInState
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
-from tests.workflow import advise, case_in, decide, notified, overview_report, submit
+from tests.workflow import advise, case_in, decide, final_report_reached_panel, notified, overview_report, submit
 
 TODAY = date(2015, 3, 2)
 INITIATED = date(2015, 2, 2)  # six months on: 2 August 2015
@@ -226,6 +226,7 @@ def test_the_panel_reads_reviews_and_changes_nothing(request, client, sign_in, p
     contribution = with_contribution(review, chair_a)
     recommendation = with_recommendation(review, chair_a)
     action = with_action(recommendation, chair_a)
+    final_report_reached_panel(review)  # its parts reach the panel with the final report (decision 0026)
     audit_before = AuditEntry.objects.count()
     sign_in(request.getfixturevalue(persona))
     listing = client.get(LIST).text
@@ -272,6 +273,7 @@ def test_another_boards_review_is_not_found_anywhere(request, client, sign_in, p
     contribution = with_contribution(review, chair_a)
     recommendation = with_recommendation(review, chair_a)
     action = with_action(recommendation, chair_a)
+    final_report_reached_panel(review)  # its parts reach the panel with the final report (decision 0026)
     audit_before = AuditEntry.objects.count()
     sign_in(request.getfixturevalue(persona))
     assert client.get(page_url(review)).status_code == 404
@@ -1006,9 +1008,11 @@ def test_review_page_query_count_does_not_grow(client, sign_in, chair_a, django_
     # Sign-in and the session (6 with its save); the review, its incidents, stops, contributions,
     # recommendations, their themes and actions; the access event; the timeline.
     # 17 = the page (15) + its documents list (one query, however many documents) + its parts' timeline
-    # entries (one query; naming the parts that have entries takes one more a kind: test_corrections.py) + the
-    # parts' content types the first time in a process (cached after).
-    with django_assert_max_num_queries(18):
+    # entries (one query) + the parts' content types the first time in a process (cached after); and the
+    # timeline's parts as recorded, withdrawn ones too, one query a kind (contributions with their receipts,
+    # recommendations, actions, documents), which also name the parts and the withdrawals
+    # (tests/reviews/test_timeline.py).
+    with django_assert_max_num_queries(18 + 4):
         response = client.get(page_url(review))
     assert response.text.count('<th scope="row" class="govuk-table__header">Fictional agency') == n
     assert response.text.count('class="govuk-summary-card" id="recommendation-') == n

@@ -477,8 +477,8 @@ class TestPages:
             recommendation_withdraw(actor=chair_a, recommendation_id=recommendation.pk, reason=REASON)
             document_withdraw(actor=chair_a, document_id=a_document(chair_a, review).pk, reason=REASON)
         sign_in(chair_a)
-        # The page's 16 (tests/reviews/test_pages.py) and, for the timeline's withdrawals, one read of each
-        # kind of record withdrawn, to name them.
+        # The page's 16 (tests/reviews/test_pages.py) and the timeline's parts as recorded, withdrawn ones too,
+        # one read of each kind (which also names the withdrawals).
         with django_assert_max_num_queries(16 + 4):
             response = client.get(page(review))
         assert response.text.count("Agency contribution request withdrawn") == n
