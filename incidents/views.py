@@ -32,7 +32,7 @@ from scr_tracker import clocks
 from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.note_views import note_page
-from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
+from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import regime_for
 from scr_tracker.terms import lower_first, term
 from scr_tracker.transitions import (
@@ -469,12 +469,13 @@ def case_correct(request, public_id, field: str):
         raise PermissionDenied(CHAIR_ONLY)
     label = sin_rows({}, [field], incident.regime_rules)[0]["label"]
     form = CorrectionForm(request.POST if request.method == "POST" else None, item=CORRECTABLE[field], label=label)
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident_correct(actor=request.user, incident_id=incident.pk, field=field, **form.cleaned_data)
-        except InvalidInput as exc:
-            add_service_errors(form, exc.errors)
-        else:
+    if request.method == "POST":
+        result, _ = run_for_page(
+            lambda: incident_correct(actor=request.user, incident_id=incident.pk, field=field, **form.cleaned_data),
+            form,
+            state_reason=_state_reason,
+        )
+        if result is not None:
             messages.success(request, f"{label} corrected. The clocks and the case's timeline show the change.")
             return redirect(_case_url(incident))
     recorded = getattr(incident, field)

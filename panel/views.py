@@ -235,7 +235,7 @@ def submission_check(request, public_id):
     try:
         _check(request, submission, "submit")
         form = SubmitForm(request.POST if request.method == "POST" else None, record=submission)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST":
             sent, kept = run_for_page(
                 lambda: services.submission_submit(actor=request.user, submission_id=submission.pk, **form.payload()),
                 form,
@@ -493,7 +493,7 @@ def submission_correct_page(request, public_id):
         raise PermissionDenied(CHAIR_ONLY)
     back = _submission_url(submission)
     form = CorrectionForm(request.POST if request.method == "POST" else None, item=SUBMITTED_ON)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         result, _ = run_for_page(
             lambda: submission_correct(actor=request.user, submission_id=submission.pk, **form.cleaned_data),
             form,
