@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
+from accounts.selectors import board_members
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.words import submission_state_words, submission_transition_words
@@ -512,7 +513,7 @@ def case_lead_officer(request, public_id):
     incident = selectors.incident_for_user(request.user, public_id)
     if not request.user.is_board_user:
         raise PermissionDenied("Only the board's staff and chair choose a case's lead officer")
-    people = services.lead_officer_choices(incident.board)
+    people = list(board_members(request.user, incident.board, by_name=True))
     initial = {"lead_officer": str(incident.lead_officer_id) if incident.lead_officer_id else NO_LEAD}
     form = LeadOfficerForm(request.POST if request.method == "POST" else None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
