@@ -51,10 +51,12 @@ def get_board_record_or_404(user: User, queryset: QuerySet, *, board_field: str 
         raise Http404("Not found") from exc
 
 
-def board_members(user: User, board: Board) -> QuerySet[User]:
-    """The people of a board, for its own chair and staff only (need-to-know)."""
+def board_members(user: User, board: Board, *, by_name: bool = False) -> QuerySet[User]:
+    """The active people of a board (its staff and chairs), for its own chair and staff only (need-to-know):
+    by role, then name; `by_name` for a choice of one of them (a case's lead officer)."""
     if user.is_board_user and user.board_id == board.pk:
-        return board.users.filter(is_active=True).order_by("role", "full_name")
+        order = ("full_name", "pk") if by_name else ("role", "full_name", "pk")
+        return board.users.filter(is_active=True).order_by(*order)
     return User.objects.none()
 
 

@@ -11,7 +11,8 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Board, Role, User
+from accounts.models import Board
+from accounts.selectors import board_members
 from audit.models import LEAD_OFFICER, AuditEntry
 from scr_tracker import regimes
 from scr_tracker.clock_rows import clock_rows_sync
@@ -294,15 +295,6 @@ def incident_close(*, actor, incident_id: int, event_date: date | None, reason: 
     )
 
 
-def lead_officer_choices(board) -> list:
-    """Who can lead a case: the board's active staff and chairs, by name."""
-    return list(
-        User.objects.filter(board=board, is_active=True, role__in=(Role.BOARD_STAFF, Role.BOARD_CHAIR)).order_by(
-            "full_name", "pk"
-        )
-    )
-
-
 def incident_set_lead_officer(*, actor, incident_id: int, officer_id: int | None) -> Incident:
     """Staff or the chair choose (or clear) the case's lead officer: one of the board's active people."""
     with transaction.atomic():
@@ -313,7 +305,8 @@ def incident_set_lead_officer(*, actor, incident_id: int, officer_id: int | None
             raise RoleNotPermitted("Only the board's staff and chair choose a case's lead officer")
         officer = None
         if officer_id is not None:
-            officer = next((u for u in lead_officer_choices(incident.board) if u.pk == officer_id), None)
+            # Who can lead a case: one of the board's active staff and chairs.
+            officer = board_members(actor, incident.board).filter(pk=officer_id).first()
             if officer is None:
                 raise InvalidInput({"lead_officer": ["Choose one of the board's staff or its chair"]})
         if officer == incident.lead_officer:

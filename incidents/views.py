@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
+from accounts.selectors import board_members
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.words import submission_state_words, submission_transition_words
@@ -32,7 +33,7 @@ from scr_tracker import clocks
 from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.note_views import note_page
-from scr_tracker.pages import TransitionPage, TransitionPages, transition_view
+from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import regime_for
 from scr_tracker.terms import lower_first, term
 from scr_tracker.transitions import (
@@ -469,12 +470,13 @@ def case_correct(request, public_id, field: str):
         raise PermissionDenied(CHAIR_ONLY)
     label = sin_rows({}, [field], incident.regime_rules)[0]["label"]
     form = CorrectionForm(request.POST if request.method == "POST" else None, item=CORRECTABLE[field], label=label)
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident_correct(actor=request.user, incident_id=incident.pk, field=field, **form.cleaned_data)
-        except InvalidInput as exc:
-            add_service_errors(form, exc.errors)
-        else:
+    if request.method == "POST":
+        result, _ = run_for_page(
+            lambda: incident_correct(actor=request.user, incident_id=incident.pk, field=field, **form.cleaned_data),
+            form,
+            state_reason=_state_reason,
+        )
+        if result is not None:
             messages.success(request, f"{label} corrected. The clocks and the case's timeline show the change.")
             return redirect(_case_url(incident))
     recorded = getattr(incident, field)
@@ -511,7 +513,7 @@ def case_lead_officer(request, public_id):
     incident = selectors.incident_for_user(request.user, public_id)
     if not request.user.is_board_user:
         raise PermissionDenied("Only the board's staff and chair choose a case's lead officer")
-    people = services.lead_officer_choices(incident.board)
+    people = list(board_members(request.user, incident.board, by_name=True))
     initial = {"lead_officer": str(incident.lead_officer_id) if incident.lead_officer_id else NO_LEAD}
     form = LeadOfficerForm(request.POST if request.method == "POST" else None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -98,7 +98,8 @@ class ScheduleForm(TransitionForm):
         return [Field.radios("meeting", legend_size=Size.SMALL)]
 
     def payload(self):
-        return {"event_date": self.cleaned_data["event_date"], "meeting_id": self.cleaned_data["meeting"].pk}
+        meeting = self.cleaned_data["meeting"]
+        return {"event_date": self.cleaned_data["event_date"], "meeting_id": meeting.pk if meeting else None}
 
 
 class AdviceForm(TransitionForm):

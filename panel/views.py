@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.models import last_event_on
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from incidents.forms import SIN_STEPS
@@ -26,11 +27,13 @@ from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.pages import PageRefusal, TransitionPages, check_transition, run_for_page, transition_view
 from scr_tracker.pages import TransitionPage as BaseTransitionPage
+from scr_tracker.steps import step_of
 from scr_tracker.terms import lower_first, term
 from scr_tracker.transitions import (
     InvalidInput,
     RoleNotPermitted,
-    available_transitions,
+    transitions_now,
+    waiting_on,
 )
 
 from . import selectors, services
@@ -165,13 +168,22 @@ def submission_list(request):
 # --- One submission ------------------------------------------------------------------------------
 
 
+def _waits_on_words(step) -> str:
+    """Whose move it is, in words, when it is not the reader's: "Waiting on the panel's secretariat: schedule
+    the submission for a meeting of the panel. Expected by 3 March 2015"."""
+    who = step.owner_words if step.person is not None else lower_first(step.owner_words)
+    return f"Waiting on {who}: {lower_first(step.action)}" + (f". {step.due_words}" if step.due_words else "")
+
+
 @require_http_methods(["GET"])
 def submission_detail(request, public_id):
     submission = selectors.submission_for_user(request.user, public_id)
     access_record(request=request, record=submission)
     history = list(selectors.submission_history(submission))
-    actions = available_transitions(submission, request.user, SUBMISSION_TRANSITIONS)
-    links = {a["name"]: _transition_url(submission, a["name"]) for a in actions if not a["blocked_by"]}
+    # Only what the user can do now (a transition a rule blocks is not offered); what it waits on is said apart.
+    steps = transitions_now(submission, request.user, SUBMISSION_TRANSITIONS)
+    submission.entered_on = last_event_on(submission)  # when it came to its step: an expected date runs from it
+    step = step_of(submission, _today())
     draft = submission.state == SubmissionState.DRAFT
     return render(
         request,
@@ -190,7 +202,9 @@ def submission_detail(request, public_id):
             else None,
             "opened_on": f"{submission.created_at:%-d %B %Y}",
             "clocks": selectors.submission_clocks(submission, today=_today()),
-            "actions": [{**action, "href": links.get(action["name"])} for action in actions],
+            "actions": [{"name": name, "href": _transition_url(submission, name)} for name in steps],
+            "waiting": waiting_on(submission, request.user, SUBMISSION_TRANSITIONS),
+            "waits_on": _waits_on_words(step) if step is not None and not step.is_for(request.user) else "",
             "missing": services.submission_missing(submission) if draft else [],
             "can_edit_note": draft and request.user.is_board_user,
         },
@@ -235,7 +249,7 @@ def submission_check(request, public_id):
     try:
         _check(request, submission, "submit")
         form = SubmitForm(request.POST if request.method == "POST" else None, record=submission)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST":
             sent, kept = run_for_page(
                 lambda: services.submission_submit(actor=request.user, submission_id=submission.pk, **form.payload()),
                 form,
@@ -493,7 +507,7 @@ def submission_correct_page(request, public_id):
         raise PermissionDenied(CHAIR_ONLY)
     back = _submission_url(submission)
     form = CorrectionForm(request.POST if request.method == "POST" else None, item=SUBMITTED_ON)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         result, _ = run_for_page(
             lambda: submission_correct(actor=request.user, submission_id=submission.pk, **form.cleaned_data),
             form,

@@ -297,7 +297,7 @@ def publication_plan(request, public_id):
     try:
         if publication.state != PublicationState.AWAITING_REPORT:
             raise PageRefusal([_state_reason(publication.state)])
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST":
             result, _ = run_for_page(
                 lambda: services.publication_plan(actor=request.user, publication_id=publication.pk, **form.payload()),
                 form,
@@ -329,7 +329,7 @@ def publication_record(request, public_id):
         raise PermissionDenied("Only the board records its response")
     initial = {"board_response": publication.board_response, "nspcc_deposited_on": publication.nspcc_deposited_on}
     form = RecordForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         result, _ = run_for_page(
             lambda: services.publication_record(actor=request.user, publication_id=publication.pk, **form.payload()),
             form,
@@ -352,7 +352,7 @@ def publication_correct_page(request, public_id, field: str):
     if not (request.user.is_board_user and request.user.is_chair):
         raise PermissionDenied(CHAIR_ONLY)
     form = CorrectionForm(request.POST if request.method == "POST" else None, item=item)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         result, _ = run_for_page(
             lambda: publication_correct(
                 actor=request.user, publication_id=publication.pk, field=field, **form.cleaned_data

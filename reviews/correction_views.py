@@ -56,7 +56,7 @@ def record_correct_page(request, record: str, public_id, field: str):
     form = CorrectionForm(
         request.POST if request.method == "POST" else None, item=item, initial={"new_value": old} if as_typed else None
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         result, _ = run_for_page(
             lambda: record_correct(
                 actor=request.user, record=record, record_id=found.pk, field=field, **form.cleaned_data
@@ -92,7 +92,7 @@ def decision_correct_page(request, public_id):
         raise PermissionDenied(CHAIR_ONLY)
     back = reverse("incidents:case", args=[incident.public_id])
     form = CorrectionForm(request.POST if request.method == "POST" else None, item=DECIDED_ON)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         result, _ = run_for_page(
             lambda: decision_correct(actor=request.user, decision_id=decision.pk, **form.cleaned_data),
             form,

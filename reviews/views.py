@@ -301,7 +301,7 @@ review_transition = transition_view(
 
 def _form_page(request, *, template: str, form, run: Callable, done: Callable[[object], str], back: str, **context):
     """A page with one form that calls one service: field errors on the form, else back with a message."""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         result, _ = run_for_page(lambda: run(**form.payload()), form, state_reason=_state_reason)
         if result is not None:
             messages.success(request, done(result))
@@ -323,7 +323,7 @@ def contribution_request(request, public_id):
         messages.error(request, f"{review.takes_contributions.blocked_reason}.")
         return redirect(back)
     form = ContributionForm(_data(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
             contribution, kept = run_for_page(
                 lambda: services.contribution_request(actor=request.user, review_id=review.pk, **form.payload()),

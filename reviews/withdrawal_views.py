@@ -44,7 +44,7 @@ def _chair_only(user) -> None:
 def _page(request, withdrawal: Withdrawal, run, done: str):
     back = reverse("reviews:review", args=[withdrawal.review.public_id])
     form = WithdrawalForm(request.POST if request.method == "POST" else None, what=withdrawal.what)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
             result, _ = run_for_page(
                 lambda: run(**form.payload()),

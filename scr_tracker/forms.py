@@ -1,6 +1,8 @@
 """Form pieces every app's pages share: the GOV.UK date input, the transition pages' form and
 service errors shown on a form."""
 
+import logging
+from collections.abc import Callable
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
@@ -8,12 +10,17 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from audit.models import NoteKind
 
 from .corrections import CHOICE, DATE, TEXT, Correctable
 from .notes import NOTE_MAX_LENGTH
+from .transitions import InvalidInput, TransitionError
+
+logger = logging.getLogger(__name__)
 
 PARTS = ("day", "month", "year")
 
@@ -137,6 +144,57 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]], aliases: 
         target = (aliases or {}).get(name, name)
         for message in messages:
             form.add_error(target if target in form.fields else None, message)
+
+
+class _RolledBack(Exception):
+    """Ends a service run made only to read its refusals: everything it wrote is undone."""
+
+
+def _unanswered(field: forms.Field):
+    """What a field that did not parse stands as while its service is asked about the others: its empty value."""
+    if hasattr(field, "empty_value"):
+        return field.empty_value
+    try:
+        return field.to_python(None)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
+def add_service_errors_for_parsed(form: forms.Form, run: Callable[[], object], keep: tuple[str, ...] = ()) -> None:
+    """Show a service's refusals about the fields that parsed, while other fields have errors of their own.
+
+    A page that asked its service only once the form was valid would show a date out of order (before the
+    case's previous event, a due date before its start) only after the other errors were mended. So the
+    service runs on what parsed, each field that did not standing as its empty value, inside a transaction
+    that is always rolled back, and its messages about the fields that parsed join the form's. Nothing is
+    saved. `run` reads the form's `cleaned_data` (through `payload()`); `keep` names refusals that the page
+    handles itself once the form is valid (a warning to confirm), left out here.
+    """
+    failed = set(form.errors)
+    parsed = form.cleaned_data
+    form.cleaned_data = {
+        **{name: _unanswered(field) for name, field in form.fields.items() if name not in parsed},
+        **parsed,
+    }
+    errors: dict[str, list[str]] = {}
+    try:
+        with transaction.atomic():
+            run()
+            raise _RolledBack
+    except InvalidInput as exc:
+        errors = exc.errors
+    except (_RolledBack, TransitionError, Http404):
+        pass  # accepted (and undone), or refused for a reason the page gives once the form is valid
+    except (AttributeError, KeyError, TypeError, ValueError):
+        # A payload that needs every field: its service's checks wait for the field errors to be mended.
+        logger.warning("A service could not be asked about a partly answered form", exc_info=True)
+    finally:
+        form.cleaned_data = parsed
+    for name, messages in errors.items():
+        if name in form.fields and name not in failed and name not in keep:
+            for message in messages:
+                if message not in form.errors.get(name, []):
+                    form.add_error(name, message)
 
 
 class CorrectionForm(forms.Form):

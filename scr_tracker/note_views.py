@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from .forms import NoteForm, add_service_errors
+from .forms import NoteForm
 from .notes import note_add
+from .pages import run_for_page
 from .regimes import regime_of
-from .transitions import InvalidInput, RoleNotPermitted
 
 
 def note_page(request, *, record, queryset, back: str, caption: str, about: str):
@@ -15,14 +15,13 @@ def note_page(request, *, record, queryset, back: str, caption: str, about: str)
     if not request.user.is_board_user:
         raise PermissionDenied("Only the board's chair and staff write case notes")
     form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            note_add(actor=request.user, queryset=queryset, pk=record.pk, **form.cleaned_data)
-        except InvalidInput as exc:
-            add_service_errors(form, exc.errors)
-        except RoleNotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        else:
+    if request.method == "POST":
+        added, _ = run_for_page(
+            lambda: note_add(actor=request.user, queryset=queryset, pk=record.pk, **form.cleaned_data),
+            form,
+            state_reason=lambda state: "notes cannot be added now",
+        )
+        if added is not None:
             messages.success(request, "Note added. It is in the timeline.")
             return redirect(f"{back}#timeline")
     status = 400 if form.is_bound else 200

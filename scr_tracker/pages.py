@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from scr_tracker.forms import add_service_errors
+from scr_tracker.forms import add_service_errors, add_service_errors_for_parsed
 from scr_tracker.transitions import (
     Blocked,
     InvalidInput,
@@ -63,9 +63,14 @@ def check_transition(user, record, name: str, *, action: str, state_reason: Call
 
 
 def run_for_page(run: Callable[[], object], form, *, state_reason: Callable[[str], str], keep: tuple[str, ...] = ()):
-    """Run a service for a page. Its field errors go onto `form` and None is returned (nothing was
-    saved); errors named in `keep` are returned to the caller instead as `(None, {name: messages})`.
-    A refusal in a race becomes a PageRefusal; a role refusal the 403 page."""
+    """Run a service for a page's submitted `form`. Its field errors go onto `form` and None is returned
+    (nothing was saved); errors named in `keep` are returned to the caller instead as `(None, {name: messages})`.
+    A form with field errors is not saved, and shows with them what the service says of the fields that
+    parsed (a date out of order), all in one submission. A refusal in a race becomes a PageRefusal; a role
+    refusal the 403 page."""
+    if not form.is_valid():
+        add_service_errors_for_parsed(form, run, keep=keep)
+        return None, {}
     try:
         return run(), {}
     except InvalidInput as exc:
@@ -124,7 +129,7 @@ def transition_view(transitions: TransitionPages):
                 record=record,
                 **page.form_kwargs(request, record),
             )
-            if request.method == "POST" and form.is_valid():
+            if request.method == "POST":
                 result, _ = run_for_page(
                     lambda: page.run(actor=request.user, **{f"{transitions.record}_id": record.pk}, **form.payload()),
                     form,
