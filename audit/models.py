@@ -53,6 +53,11 @@ class ImportMark:
 _IMPORTING: ContextVar[ImportMark | None] = ContextVar("importing", default=None)
 
 
+def importing_now() -> bool:
+    """True inside an import's row (`importing`)."""
+    return _IMPORTING.get() is not None
+
+
 @contextmanager
 def importing(file_name: str, line: int) -> Iterator[None]:
     """Every entry written inside is marked as imported from this file and line; the actor is the

@@ -1,6 +1,8 @@
 """The serious incident notification (SIN) and its state machine (SPEC §4.1)."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
@@ -193,22 +195,49 @@ class Incident(FSMModelMixin, models.Model):
     def clock_case(self):
         return self
 
+    def _decisions_in_order(self):
+        held = self.__dict__.get("_held_decisions")
+        if held is not None:
+            return held
+        return self.decisions.select_related("submission", "review").order_by("decided_on", "pk")
+
+    @contextmanager
+    def clock_reading(self) -> Iterator[None]:
+        """While the case's rows are recomputed (`scr_tracker.clock_rows`), its decisions, with their
+        submissions and reviews, are read once, not again for each clock that asks."""
+        self.__dict__["_held_decisions"] = list(self._decisions_in_order())
+        try:
+            yield
+        finally:
+            del self.__dict__["_held_decisions"]
+
     def clock_children(self) -> list:
         """The submissions and reviews the case's decisions opened."""
         children = []
-        for decision in self.decisions.select_related("submission", "review").order_by("decided_on", "pk"):
+        for decision in self._decisions_in_order():
             children.extend(getattr(decision, name) for name in ("submission", "review") if hasattr(decision, name))
         return children
 
     @property
     def first_decided_on(self) -> date | None:
         """The date of the case's first decision: it ends the initiation clock, whatever came later."""
+        held = self.__dict__.get("_held_decisions")
+        if held is not None:
+            return held[0].decided_on if held else None
         return self.decisions.order_by("decided_on", "pk").values_list("decided_on", flat=True).first()
 
     @property
     def first_submission_sent_on(self) -> date | None:
         """When a submission about one of the case's decisions first reached the panel (a rapid review
         is sent with the decision it reports)."""
+        held = self.__dict__.get("_held_decisions")
+        if held is not None:
+            sent = [
+                decision.submission.first_submitted_on
+                for decision in held
+                if hasattr(decision, "submission") and decision.submission.first_submitted_on is not None
+            ]
+            return min(sent, default=None)
         sent = self.decisions.filter(submission__first_submitted_on__isnull=False)
         return sent.aggregate(first=models.Min("submission__first_submitted_on"))["first"]
 

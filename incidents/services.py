@@ -16,7 +16,7 @@ from accounts.selectors import board_members
 from audit.models import LEAD_OFFICER, AuditEntry
 from scr_tracker import regimes
 from scr_tracker.clock_rows import clock_rows_sync
-from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, transition_run
+from scr_tracker.transitions import EventFloor, InvalidInput, RoleNotPermitted, atomic, transition_run
 
 from .choices import (
     Agency,
@@ -188,7 +188,7 @@ def incident_create(
     errors = incident_check_fields(data)
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
+    with atomic():
         board = actor.board
         incident = Incident(
             board=board,

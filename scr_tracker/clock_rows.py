@@ -10,13 +10,14 @@ report has no report-to-panel clock).
 
 Records take part by declaring `clock_record` (the kind the declarations name), `clock_case`
 (the incident whose regime they follow) and `clock_children()` (the records below them in the
-case); this module imports no app.
+case); a case may offer `clock_reading()`, a context in which it reads what its clocks share once.
+This module imports no app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import date
 
@@ -161,6 +162,11 @@ def clock_rows_sync(record) -> None:
 
 def _sync(record) -> None:
     incident = record.clock_case
+    with getattr(incident, "clock_reading", nullcontext)():
+        _sync_case(incident)
+
+
+def _sync_case(incident) -> None:
     regime = incident.regime_rules
     existing = {
         (row.content_type_id, row.object_id, row.name): row for row in ClockRow.objects.filter(incident=incident)

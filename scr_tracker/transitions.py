@@ -6,6 +6,7 @@ django-fsm transition, save, write the audit entry, and queue side effects with 
 Services call it; pages and the API turn its exceptions into messages, 400, 403 or 409.
 """
 
+import functools
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -17,10 +18,9 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.http import Http404
 from django.utils import timezone
-from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
-from audit.models import AuditEntry, last_event_on
+from audit.models import AuditEntry, importing_now, last_event_on
 from scr_tracker.clock_rows import clock_rows_sync
 
 
@@ -71,12 +71,27 @@ def roles(*allowed: str) -> Callable:
     return permitted
 
 
+# While `transition_run` runs one transition, each condition's answer for its record is kept: the run
+# asks them before the change, and django-fsm asks them again as it changes the state (a query each).
+_CHECKED: ContextVar[dict | None] = ContextVar("conditions_checked", default=None)
+
+
 def blocking(reason: str) -> Callable:
     """Mark a django-fsm condition with the sentence shown when it blocks a transition."""
 
     def decorate(condition: Callable) -> Callable:
-        condition.blocked_reason = reason
-        return condition
+        @functools.wraps(condition)
+        def checked(record) -> bool:
+            answers = _CHECKED.get()
+            if answers is None:
+                return condition(record)
+            key = (id(record), condition)
+            if key not in answers:
+                answers[key] = condition(record)
+            return answers[key]
+
+        checked.blocked_reason = reason
+        return checked
 
     return decorate
 
@@ -195,6 +210,13 @@ def _state_log_of(record, name: str) -> StateLog | None:
     )
 
 
+def atomic():
+    """`transaction.atomic()` for a service's writes. Inside an import's row it takes no savepoint of its own:
+    the row is one savepoint, and any refusal ends the row's replay and rolls the whole row back at once, so
+    a savepoint an event (two statements each) would only be released (SPEC §8 "Import")."""
+    return transaction.atomic(savepoint=not importing_now())
+
+
 def transition_run(
     *,
     queryset: QuerySet,
@@ -217,7 +239,7 @@ def transition_run(
     locked record; `after` writes dependent rows once the new state is saved. Raises Http404 when
     the record is not in scope, and a TransitionError when refused; nothing is saved then.
     """
-    with transaction.atomic():
+    with atomic():
         try:
             record = queryset.select_for_update(of=("self",)).get(pk=pk)
         except queryset.model.DoesNotExist as exc:
@@ -228,19 +250,24 @@ def transition_run(
         if record.state not in sources:
             raise NotAllowedInState(name, record.state, sources)
         method, _ = _meta(record, name)
-        if not can_proceed(method):
-            raise Blocked(name, record.state, blocked_by(record, name))
-        errors = {**check_event_date(record, event_date, floors(record)), **validate(record)}
-        if errors:
-            raise InvalidInput(errors)
-        from_state = record.state
-        before(record)
-        written: list[StateLog] = []
-        token = _STATE_LOGS.set(written)
+        checked = _CHECKED.set({})
         try:
-            method(by=actor, description=reason or None, **(kwargs or {}))
+            reasons = blocked_by(record, name)
+            if reasons:
+                raise Blocked(name, record.state, reasons)
+            errors = {**check_event_date(record, event_date, floors(record)), **validate(record)}
+            if errors:
+                raise InvalidInput(errors)
+            from_state = record.state
+            before(record)
+            written: list[StateLog] = []
+            token = _STATE_LOGS.set(written)
+            try:
+                method(by=actor, description=reason or None, **(kwargs or {}))
+            finally:
+                _STATE_LOGS.reset(token)
         finally:
-            _STATE_LOGS.reset(token)
+            _CHECKED.reset(checked)
         record.save()
         state_log = next(
             (log for log in reversed(written) if str(log.object_id) == str(record.pk) and log.transition == name),

@@ -1,0 +1,72 @@
+"""What keeps an import quick without changing what it writes (SPEC §8 "Import", decision 0022): a row is
+one savepoint, a transition asks each of its conditions once, and a case's clock rows read its decisions
+once. `test_same_as_api.py` shows that the cases it writes are those entered through the API."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEntry
+from imports.fictional import SCENARIOS, fictional_rows
+from imports.models import ImportState
+from imports.services import import_apply, import_run_create
+from imports.spreadsheets import csv_bytes
+from incidents.models import Incident
+from incidents.services import incident_close
+from reviews.choices import DecisionKind
+from scr_tracker.clock_rows import clock_rows_sync
+from tests.workflow import decide, notified, settle_submission, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _statements(queries, start: str) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].upper().startswith(start)]
+
+
+def test_an_import_row_is_one_savepoint_and_its_events_take_none_of_their_own(chair_a):
+    rows = fictional_rows(len(SCENARIOS), board_code="AAA")
+    run = import_run_create(actor=chair_a, board=chair_a.board, file_name="history.csv", content=csv_bytes(rows))
+    with CaptureQueriesContext(connection) as queries:
+        run = import_apply(actor=chair_a, run_id=run.pk)
+    assert run.state == ImportState.IMPORTED
+    events = AuditEntry.objects.filter(imported_line__isnull=False).count()
+    assert events > 3 * len(rows), "each row replays several events"
+    # One a row, beside the few of the import's own steps (savepoints here, inside the test's transaction).
+    assert len(rows) <= len(_statements(queries, "SAVEPOINT")) <= len(rows) + 4
+
+
+def test_a_refusal_late_in_a_row_rolls_the_whole_row_back_and_the_rows_after_it_are_replayed(chair_a):
+    rows = fictional_rows(len(SCENARIOS), board_code="AAA")
+    late = next(i for i, row in enumerate(rows) if row.get("published_on"))
+    rows[late]["published_on"] = rows[late]["signed_off_on"].replace(year=rows[late]["signed_off_on"].year - 1)
+    run = import_run_create(actor=chair_a, board=chair_a.board, file_name="history.csv", content=csv_bytes(rows))
+    run = import_apply(actor=chair_a, run_id=run.pk)
+    assert run.state == ImportState.REFUSED
+    assert {(p["line"], p["column"]) for p in run.problems} == {(late + 2, "published_on")}
+    assert not Incident.objects.exists()
+    assert not AuditEntry.objects.filter(imported_line__isnull=False).exists()
+
+
+def test_a_transition_asks_each_of_its_conditions_once(chair_a):
+    incident = notified(chair_a)
+    decide(chair_a, incident, decision=DecisionKind.NOT_INITIATE)
+    settle_submission(incident, chair_a)
+    with CaptureQueriesContext(connection) as queries:
+        incident_close(actor=chair_a, incident_id=incident.pk, event_date=date(2015, 2, 5))
+    open_submission = [sql for sql in _statements(queries, "SELECT") if '"panel_panelsubmission"."state" IN' in sql]
+    assert len(open_submission) == 1  # `no_open_submission`, asked by the runner and not again by django-fsm
+
+
+def test_a_cases_clock_rows_read_its_decisions_once(chair_a):
+    incident = notified(chair_a)
+    decide(chair_a, incident, decision=DecisionKind.NOT_INITIATE)
+    submit(chair_a, incident)
+    incident = Incident.objects.get(pk=incident.pk)
+    with CaptureQueriesContext(connection) as queries:
+        clock_rows_sync(incident)
+    decisions = [sql for sql in _statements(queries, "SELECT") if 'FROM "reviews_decision"' in sql]
+    assert len(decisions) == 1
+    assert "_held_decisions" not in incident.__dict__, "nothing is held once the rows are written"
