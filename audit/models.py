@@ -43,11 +43,13 @@ class ImportMark:
     """Where an imported entry came from: the file's name and the line of its row (SPEC §8 "Import").
 
     `latest` remembers, for the row's records, the date of each one's latest event (see
-    `last_event_on`): a row replays a dozen events on the same few records."""
+    `last_event_on`): a row replays a dozen events on the same few records. `pending` holds the row's
+    entries until its end, when they are written in one statement."""
 
     file_name: str
     line: int
     latest: dict = field(default_factory=dict, compare=False, repr=False)
+    pending: list = field(default_factory=list, compare=False, repr=False)
 
 
 _IMPORTING: ContextVar[ImportMark | None] = ContextVar("importing", default=None)
@@ -61,12 +63,28 @@ def importing_now() -> bool:
 @contextmanager
 def importing(file_name: str, line: int) -> Iterator[None]:
     """Every entry written inside is marked as imported from this file and line; the actor is the
-    importing user, as for any entry."""
-    token = _IMPORTING.set(ImportMark(file_name, line))
+    importing user, as for any entry. They are written together when the row's replay ends (in its
+    transaction); a row that fails writes none."""
+    mark = ImportMark(file_name, line)
+    token = _IMPORTING.set(mark)
     try:
         yield
+        _write_pending(mark)
     finally:
         _IMPORTING.reset(token)
+
+
+def _write_pending(mark: ImportMark) -> None:
+    if mark.pending:
+        AuditEntry.objects.bulk_create(mark.pending)
+        mark.pending.clear()
+
+
+def _note_new_record(sender, instance, created, **kwargs) -> None:
+    """A record made inside an import's row has no event before the row's own (none to read back)."""
+    mark = _IMPORTING.get()
+    if created and mark is not None and sender is not AuditEntry:
+        mark.latest.setdefault((ContentType.objects.get_for_model(sender).pk, instance.pk), None)
 
 
 class AuditQuerySet(models.QuerySet):
@@ -131,11 +149,17 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("Audit entries cannot be changed")
         mark = _IMPORTING.get()
-        if mark is not None and not self.imported_from:
+        if mark is None:
+            super().save(*args, **kwargs)
+            return
+        if not self.imported_from:
             self.imported_from, self.imported_line = mark.file_name, mark.line
-        super().save(*args, **kwargs)
-        if mark is not None:
-            _remember_event(mark.latest, self)
+        if self.corrects is None:
+            mark.pending.append(self)  # written with the row's others when it ends (`importing`)
+        else:
+            _write_pending(mark)  # the entry it corrects, first
+            super().save(*args, **kwargs)
+        _remember_event(mark.latest, self)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted")
@@ -163,6 +187,8 @@ def last_event_on(record) -> date | None:
     key = (ContentType.objects.get_for_model(type(record)).pk, record.pk)
     if mark is not None and key in mark.latest:
         return mark.latest[key]
+    if mark is not None:
+        _write_pending(mark)  # the row's entries so far, to be read with the others
     entry = AuditEntry.objects.for_object(record).events().order_by("-event_date").only("event_date").first()
     on = entry.event_date if entry else None
     if mark is not None:
@@ -209,3 +235,6 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Access events cannot be deleted")
+
+
+models.signals.post_save.connect(_note_new_record, dispatch_uid="audit_note_new_record_in_import")

@@ -37,17 +37,19 @@ def test_inside_an_import_the_latest_event_is_remembered_and_kept_up_to_date(cha
         assert last_event_on(incident) == received
         with django_assert_num_queries(0):
             assert last_event_on(incident) == received  # remembered
-        _entry(incident, chair_a, date(2015, 2, 2))
+        latest = _entry(incident, chair_a, date(2015, 2, 2))
         with django_assert_num_queries(0):
             assert last_event_on(incident) == date(2015, 2, 2)  # kept up to date as entries are written
+        assert not AuditEntry.objects.for_object(incident).filter(event_date=date(2015, 2, 2)).exists()
         _entry(incident, chair_a, date(2015, 1, 20))
         _entry(incident, chair_a, date(2015, 3, 1), transition=CORRECT_FACT)  # a fact, not an event
         _entry(incident, chair_a, date(2015, 3, 2), transition=NOTE)  # a case note, not an event
         assert last_event_on(incident) == date(2015, 2, 2)
-        latest = AuditEntry.objects.for_object(incident).get(event_date=date(2015, 2, 2))
         _entry(incident, chair_a, date(2015, 1, 25), transition=CORRECT_DATE, corrects=latest)
         # A corrected date is read again from the entries: the correction's date holds.
         assert last_event_on(incident) == date(2015, 1, 25)
+    # The row's entries are all written when it ends.
+    assert AuditEntry.objects.for_object(incident).filter(imported_line=2).count() == 5
     # Each row of an import remembers its own; outside one, every question reads the entries.
     with importing("history.csv", 3), django_assert_num_queries(1):
         assert last_event_on(incident) == date(2015, 1, 25)

@@ -1,6 +1,6 @@
 """What keeps an import quick without changing what it writes (SPEC §8 "Import", decision 0022): a row is
-one savepoint, a transition asks each of its conditions once, and a case's clock rows read its decisions
-once. `test_same_as_api.py` shows that the cases it writes are those entered through the API."""
+one savepoint, its audit entries are written in one statement at its end, a transition asks each of its
+conditions once, and a case's clock rows read its decisions once. `test_same_as_api.py` shows that the cases it writes are those entered through the API."""
 
 from datetime import date
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _statements(queries, start: str) -> list[str]:
-    return [q["sql"] for q in queries if q["sql"].upper().startswith(start)]
+    return [q["sql"] for q in queries if q["sql"].upper().startswith(start.upper())]
 
 
 def test_an_import_row_is_one_savepoint_and_its_events_take_none_of_their_own(chair_a):
@@ -36,6 +36,8 @@ def test_an_import_row_is_one_savepoint_and_its_events_take_none_of_their_own(ch
     assert events > 3 * len(rows), "each row replays several events"
     # One a row, beside the few of the import's own steps (savepoints here, inside the test's transaction).
     assert len(rows) <= len(_statements(queries, "SAVEPOINT")) <= len(rows) + 4
+    # A row's entries are written together at its end, one statement, beside the import's own entries.
+    assert len(rows) <= len(_statements(queries, 'INSERT INTO "audit_auditentry"')) <= len(rows) + 2
 
 
 def test_a_refusal_late_in_a_row_rolls_the_whole_row_back_and_the_rows_after_it_are_replayed(chair_a):
