@@ -44,12 +44,14 @@ class ImportMark:
 
     `latest` remembers, for the row's records, the date of each one's latest event (see
     `last_event_on`): a row replays a dozen events on the same few records. `pending` holds the row's
-    entries until its end, when they are written in one statement."""
+    entries, and `pending_logs` django-fsm-log's StateLog rows they point at, until its end, when each
+    kind is written in one statement."""
 
     file_name: str
     line: int
     latest: dict = field(default_factory=dict, compare=False, repr=False)
     pending: list = field(default_factory=list, compare=False, repr=False)
+    pending_logs: list = field(default_factory=list, compare=False, repr=False)
 
 
 _IMPORTING: ContextVar[ImportMark | None] = ContextVar("importing", default=None)
@@ -58,6 +60,15 @@ _IMPORTING: ContextVar[ImportMark | None] = ContextVar("importing", default=None
 def importing_now() -> bool:
     """True inside an import's row (`importing`)."""
     return _IMPORTING.get() is not None
+
+
+def hold_state_log(log: StateLog) -> bool:
+    """Inside an import's row, keep a StateLog row to be written with the row's entries; False outside."""
+    mark = _IMPORTING.get()
+    if mark is None:
+        return False
+    mark.pending_logs.append(log)
+    return True
 
 
 @contextmanager
@@ -75,6 +86,9 @@ def importing(file_name: str, line: int) -> Iterator[None]:
 
 
 def _write_pending(mark: ImportMark) -> None:
+    if mark.pending_logs:
+        StateLog.objects.bulk_create(mark.pending_logs)  # first: the entries point at them
+        mark.pending_logs.clear()
     if mark.pending:
         AuditEntry.objects.bulk_create(mark.pending)
         mark.pending.clear()

@@ -18,9 +18,11 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.http import Http404
 from django.utils import timezone
+from django_fsm_log.backends import SimpleBackend
+from django_fsm_log.backends import _pre_transition_callback as build_state_log
 from django_fsm_log.models import StateLog
 
-from audit.models import AuditEntry, importing_now, last_event_on
+from audit.models import AuditEntry, hold_state_log, importing_now, last_event_on
 from scr_tracker.clock_rows import clock_rows_sync
 
 
@@ -201,6 +203,34 @@ def _note_state_log(sender, instance, created, **kwargs) -> None:
 
 
 post_save.connect(_note_state_log, sender=StateLog, dispatch_uid="transitions_note_state_log")
+
+
+class _HeldStateLogs:
+    """Where django-fsm-log writes a StateLog row inside an import's row: the row is made as it would be,
+    handed to the transition's audit entry, and written with the row's entries at its end."""
+
+    @staticmethod
+    def create(**values) -> StateLog:
+        log = StateLog(**values)
+        if not hold_state_log(log):
+            log.save()
+            return log
+        written = _STATE_LOGS.get()
+        if written is not None:
+            written.append(log)
+        return log
+
+
+class StateLogStorage(SimpleBackend):
+    """django-fsm-log's storage (`DJANGO_FSM_LOG_STORAGE_METHOD`): its own simple one, but inside an
+    import's row the StateLog rows are held and written together (SPEC §8 "Import")."""
+
+    @staticmethod
+    def post_transition_callback(sender, instance, name, source, target, **kwargs):
+        if not importing_now():
+            return SimpleBackend.post_transition_callback(sender, instance, name, source, target, **kwargs)
+        # django-fsm-log's own builder of the row (its by, description and states), with our manager.
+        return build_state_log(sender, instance, name, source, target, _HeldStateLogs, **kwargs)
 
 
 def _state_log_of(record, name: str) -> StateLog | None:

@@ -110,6 +110,9 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- django-fsm-log: its simple storage, except that an import's row writes its StateLog rows together.
+DJANGO_FSM_LOG_STORAGE_METHOD = "scr_tracker.transitions.StateLogStorage"
+
 # --- Redis: Celery broker and cache when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
 

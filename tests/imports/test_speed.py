@@ -1,12 +1,14 @@
 """What keeps an import quick without changing what it writes (SPEC §8 "Import", decision 0022): a row is
-one savepoint, its audit entries are written in one statement at its end, a transition asks each of its
-conditions once, and a case's clock rows read its decisions once. `test_same_as_api.py` shows that the cases it writes are those entered through the API."""
+one savepoint, its audit entries and StateLog rows are written together at its end, a transition asks
+each of its conditions once, and a case's clock rows read its decisions once. `test_same_as_api.py`
+shows that the cases it writes are those entered through the API."""
 
 from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_fsm_log.models import StateLog
 
 from audit.models import AuditEntry
 from imports.fictional import SCENARIOS, fictional_rows
@@ -38,6 +40,24 @@ def test_an_import_row_is_one_savepoint_and_its_events_take_none_of_their_own(ch
     assert len(rows) <= len(_statements(queries, "SAVEPOINT")) <= len(rows) + 4
     # A row's entries are written together at its end, one statement, beside the import's own entries.
     assert len(rows) <= len(_statements(queries, 'INSERT INTO "audit_auditentry"')) <= len(rows) + 2
+    assert 1 <= len(_statements(queries, 'INSERT INTO "django_fsm_log_statelog"')) <= len(rows)
+
+
+def test_each_imported_entry_points_at_the_state_log_row_of_its_own_transition(chair_a):
+    rows = fictional_rows(len(SCENARIOS), board_code="AAA")
+    run = import_run_create(actor=chair_a, board=chair_a.board, file_name="history.csv", content=csv_bytes(rows))
+    assert import_apply(actor=chair_a, run_id=run.pk).state == ImportState.IMPORTED
+    entries = AuditEntry.objects.filter(imported_line__isnull=False).exclude(state_log=None).select_related("state_log")
+    assert entries.count() == StateLog.objects.count() > 3 * len(rows)
+    for entry in entries:
+        log = entry.state_log
+        assert (log.content_type_id, int(log.object_id), log.transition) == (
+            entry.content_type_id,
+            entry.object_id,
+            entry.transition,
+        )
+        assert (log.source_state, log.state, log.by_id) == (entry.from_state, entry.to_state, chair_a.pk)
+        assert (log.description or "") == entry.reason
 
 
 def test_a_refusal_late_in_a_row_rolls_the_whole_row_back_and_the_rows_after_it_are_replayed(chair_a):
