@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django_fsm_log.models import StateLog
+from simple_history.signals import pre_create_historical_record
 
 
 class AppendOnlyError(RuntimeError):
@@ -44,14 +45,16 @@ class ImportMark:
 
     `latest` remembers, for the row's records, the date of each one's latest event (see
     `last_event_on`): a row replays a dozen events on the same few records. `pending` holds the row's
-    entries, and `pending_logs` django-fsm-log's StateLog rows they point at, until its end, when each
-    kind is written in one statement."""
+    entries, `pending_logs` django-fsm-log's StateLog rows they point at and `pending_history`
+    django-simple-history's rows of the records' versions, until its end, when each kind is written in
+    one statement."""
 
     file_name: str
     line: int
     latest: dict = field(default_factory=dict, compare=False, repr=False)
     pending: list = field(default_factory=list, compare=False, repr=False)
     pending_logs: list = field(default_factory=list, compare=False, repr=False)
+    pending_history: list = field(default_factory=list, compare=False, repr=False)
 
 
 _IMPORTING: ContextVar[ImportMark | None] = ContextVar("importing", default=None)
@@ -92,6 +95,21 @@ def _write_pending(mark: ImportMark) -> None:
     if mark.pending:
         AuditEntry.objects.bulk_create(mark.pending)
         mark.pending.clear()
+    by_model: dict[type, list] = {}
+    for version in mark.pending_history:
+        by_model.setdefault(type(version), []).append(version)
+    for model, versions in by_model.items():
+        model.objects.bulk_create(versions)
+    mark.pending_history.clear()
+
+
+def _hold_history(sender, history_instance, **kwargs) -> None:
+    """Inside an import's row, django-simple-history's row of a record's version is made as it would be
+    (its date, user and values, at the save it records) and written with the row's others at its end."""
+    mark = _IMPORTING.get()
+    if mark is not None:
+        mark.pending_history.append(history_instance)
+        history_instance.save = _written_at_the_rows_end
 
 
 def _note_new_record(sender, instance, created, **kwargs) -> None:
@@ -251,4 +269,9 @@ class AccessEvent(models.Model):
         raise AppendOnlyError("Access events cannot be deleted")
 
 
+def _written_at_the_rows_end(*args, **kwargs) -> None:
+    """The save of a held version: it is written by `_write_pending`."""
+
+
 models.signals.post_save.connect(_note_new_record, dispatch_uid="audit_note_new_record_in_import")
+pre_create_historical_record.connect(_hold_history, dispatch_uid="audit_hold_history_in_import")

@@ -1,23 +1,27 @@
-"""What keeps an import quick without changing what it writes (SPEC §8 "Import", decision 0022): a row is
-one savepoint, its audit entries and StateLog rows are written together at its end, a transition asks
-each of its conditions once, and a case's clock rows read its decisions once. `test_same_as_api.py`
-shows that the cases it writes are those entered through the API."""
+"""What keeps an import quick without changing what it writes (SPEC §8 "Import", decision 0022): a row
+is one savepoint; its audit entries, StateLog rows and versions are written together at its end; a
+transition asks each of its conditions once; a case's clock rows read its decisions once.
+`test_same_as_api.py` shows that the cases it writes are those entered through the API."""
 
 from datetime import date
 
 import pytest
 from django.db import connection
+from django.db.models import DateTimeField
 from django.test.utils import CaptureQueriesContext
 from django_fsm_log.models import StateLog
+from simple_history.signals import pre_create_historical_record
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, _hold_history
 from imports.fictional import SCENARIOS, fictional_rows
 from imports.models import ImportState
 from imports.services import import_apply, import_run_create
 from imports.spreadsheets import csv_bytes
 from incidents.models import Incident
 from incidents.services import incident_close
+from publication.models import Publication
 from reviews.choices import DecisionKind
+from reviews.models import SeriousCaseReview
 from scr_tracker.clock_rows import clock_rows_sync
 from tests.workflow import decide, notified, settle_submission, submit
 
@@ -41,6 +45,8 @@ def test_an_import_row_is_one_savepoint_and_its_events_take_none_of_their_own(ch
     # A row's entries are written together at its end, one statement, beside the import's own entries.
     assert len(rows) <= len(_statements(queries, 'INSERT INTO "audit_auditentry"')) <= len(rows) + 2
     assert 1 <= len(_statements(queries, 'INSERT INTO "django_fsm_log_statelog"')) <= len(rows)
+    # So are the versions django-simple-history keeps: one statement a row for each kind of record.
+    assert len(_statements(queries, 'INSERT INTO "incidents_historicalincident"')) == len(rows)
 
 
 def test_each_imported_entry_points_at_the_state_log_row_of_its_own_transition(chair_a):
@@ -92,3 +98,42 @@ def test_a_cases_clock_rows_read_its_decisions_once(chair_a):
     decisions = [sql for sql in _statements(queries, "SELECT") if 'FROM "reviews_decision"' in sql]
     assert len(decisions) == 1
     assert "_held_decisions" not in incident.__dict__, "nothing is held once the rows are written"
+
+
+def _versions(board) -> dict[str, list[tuple]]:
+    """Every historical row of the board's cases, reviews and publications, in the order written, without
+    what differs between boards and runs (ids, references, the moments of writing)."""
+    out = {}
+    for model, scope in (
+        (Incident, {"board": board}),
+        (SeriousCaseReview, {"board": board}),
+        (Publication, {"review__board": board}),
+    ):
+        history = model.history.model
+        ids = model.objects.filter(**scope).values_list("pk", flat=True)
+        versions = history.objects.filter(id__in=list(ids)).order_by("history_date", "history_id")
+        skip = {"id", "history_id", "history_date", "public_id", "reference", "history_user", "external_reference"}
+        names = [
+            f.attname
+            for f in history._meta.fields
+            if f.name not in skip and not f.attname.endswith("_id") and not isinstance(f, DateTimeField)
+        ]
+        out[model.__name__] = [tuple(getattr(v, name) for name in names) for v in versions]
+    return out
+
+
+def test_an_imports_versions_are_those_its_saves_write_one_at_a_time(chair_a, chair_b):
+    """A row's django-simple-history rows are held and written together at its end (decision 0022); they
+    are the rows that writing each version as it is saved gives."""
+    for chair in (chair_a, chair_b):
+        rows = fictional_rows(len(SCENARIOS), board_code=chair.board.code)
+        run = import_run_create(actor=chair, board=chair.board, file_name="history.csv", content=csv_bytes(rows))
+        if chair is chair_b:  # one version at a time, as outside an import
+            assert pre_create_historical_record.disconnect(dispatch_uid="audit_hold_history_in_import")
+        try:
+            assert import_apply(actor=chair, run_id=run.pk).state == ImportState.IMPORTED
+        finally:
+            pre_create_historical_record.connect(_hold_history, dispatch_uid="audit_hold_history_in_import")
+    held, one_at_a_time = _versions(chair_a.board), _versions(chair_b.board)
+    assert len(held["Incident"]) > 2 * len(SCENARIOS) and held["SeriousCaseReview"] and held["Publication"]
+    assert held == one_at_a_time
