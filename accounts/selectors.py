@@ -60,6 +60,11 @@ def board_members(user: User, board: Board, *, by_name: bool = False) -> QuerySe
     return User.objects.none()
 
 
+def reads_as_panel(user) -> bool:
+    """An active, signed-in panel member or secretariat: who reads what the boards send the panel."""
+    return user.is_authenticated and user.is_active and user.is_panel_user
+
+
 def chairs_of(board: Board) -> QuerySet[User]:
     return board.users.filter(role=Role.BOARD_CHAIR, is_active=True)
 

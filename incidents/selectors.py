@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
-from accounts.selectors import board_records_for_user
+from accounts.selectors import board_records_for_user, reads_as_panel
 from audit.models import AuditEntry
 from incidents.choices import IncidentState, PostMortem
 from panel.models import OPEN_STATES as SUBMISSION_OPEN_STATES
@@ -125,7 +125,7 @@ def panel_can_see(incidents: QuerySet) -> QuerySet:
 def incidents_for_user(user) -> QuerySet:
     """Board users: their board's incidents. Panel: those linked to what the board sent. Nobody else."""
     incidents = Incident.objects.select_related("board")
-    if user.is_authenticated and user.is_active and user.is_panel_user:
+    if reads_as_panel(user):
         return panel_can_see(incidents)
     return board_records_for_user(user, incidents)
 

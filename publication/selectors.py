@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import F, QuerySet
 from django.http import Http404
 
-from accounts.selectors import board_records_for_user
+from accounts.selectors import board_records_for_user, reads_as_panel
 from audit.models import AuditEntry
 from scr_tracker import clocks
 from scr_tracker.clock_rows import clock_of, with_clock
@@ -22,7 +22,7 @@ from .models import Publication
 def publications_for_user(user) -> QuerySet[Publication]:
     publications = Publication.objects.select_related("review__board", "review__decision__incident", "submission")
     publications = with_clock(with_clock(publications, "report_to_panel"), "online_period")
-    if user.is_authenticated and user.is_active and user.is_panel_user:
+    if reads_as_panel(user):
         return publications.filter(report_sent_on__isnull=False, review__decision__panel_notified_on__isnull=False)
     return board_records_for_user(user, publications, board_field="review__board")
 

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.selectors import board_records_for_user
+from accounts.selectors import board_records_for_user, reads_as_panel
 from audit.models import AuditEntry
 from incidents.models import Incident
 from scr_tracker.clock_rows import with_clock
@@ -27,7 +27,7 @@ def decisions_for_user(user) -> QuerySet[Decision]:
     decisions = Decision.objects.select_related("incident", "submission", "review", "joined_review").prefetch_related(
         "incident__case_clock_rows", "joined_review__clock_rows"
     )
-    if user.is_authenticated and user.is_active and user.is_panel_user:
+    if reads_as_panel(user):
         return decisions.filter(incident__in=incidents_for_user(user).values("pk"))
     return board_records_for_user(user, decisions, board_field=BOARD_FIELD)
 
@@ -51,7 +51,7 @@ def decision_for_user(user, public_id) -> Decision:
 def reviews_for_user(user) -> QuerySet[SeriousCaseReview]:
     """Board users: their board's reviews. Panel: reviews the board told them it initiated (the notice)."""
     reviews = with_clock(SeriousCaseReview.objects.select_related("board", "decision__incident"), "scr_completion")
-    if user.is_authenticated and user.is_active and user.is_panel_user:
+    if reads_as_panel(user):
         return reviews.filter(decision__panel_notified_on__isnull=False)
     return board_records_for_user(user, reviews)
 
@@ -79,32 +79,25 @@ def review_list(user, *, today: date) -> QuerySet[SeriousCaseReview]:
 PARTS_REACHED_PANEL = "review__publication__report_sent_on__isnull"
 
 
-def _is_panel(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_panel_user
+def _parts_reached(user, parts: QuerySet) -> QuerySet:
+    """Of a review's parts, those this reader may know of: for the panel, once the final report has reached it."""
+    return parts.filter(**{PARTS_REACHED_PANEL: False}) if reads_as_panel(user) else parts
 
 
 def review_parts_for_user(user, parts: QuerySet) -> QuerySet:
     """A review's contributions, recommendations or documents the user may read: board users their
     board's; the panel, those of notified reviews whose final report has reached it."""
-    parts = parts.filter(review__in=reviews_for_user(user).values("pk"))
-    if _is_panel(user):
-        parts = parts.filter(**{PARTS_REACHED_PANEL: False})
-    return parts
+    return _parts_reached(user, parts.filter(review__in=reviews_for_user(user).values("pk")))
 
 
-def _report_withheld_from(user, review) -> bool:
-    """parts_hidden_from for any review: review_page's reads the report's sent date with the review."""
-    if not _is_panel(user):
+def parts_hidden_from(user, review) -> bool:
+    """Whether the review's parts are withheld from this reader until its final report reaches the panel.
+    A review from `review_page` has the report's sent date read with it; any other costs a query."""
+    if not reads_as_panel(user):
         return False
     if hasattr(review, "report_sent_on"):
         return review.report_sent_on is None
     return not SeriousCaseReview.objects.filter(pk=review.pk, publication__report_sent_on__isnull=False).exists()
-
-
-def parts_hidden_from(user, review) -> bool:
-    """Whether the review's parts are withheld from this reader until its final report reaches the panel
-    (`review` from review_page, which reads the report's sent date)."""
-    return _is_panel(user) and review.report_sent_on is None
 
 
 def contributions_for_user(user, *, withdrawn: bool = False) -> QuerySet[Contribution]:
@@ -158,10 +151,8 @@ def review_page(user, public_id) -> SeriousCaseReview:
     open_stop = StopPeriod.objects.filter(review=OuterRef("pk"), resumed_on__isnull=True)
     actions = actions_for_user(user).select_related(None).order_by("due_on", "pk")
     recommendations = Recommendation.objects.prefetch_related("themes", Prefetch("actions", queryset=actions))
-    contributions = with_clock(Contribution.objects.all(), "agency_contribution")
-    if _is_panel(user):  # need to know: the parts reach the panel with the final report
-        recommendations = recommendations.filter(**{PARTS_REACHED_PANEL: False})
-        contributions = contributions.filter(**{PARTS_REACHED_PANEL: False})
+    contributions = _parts_reached(user, with_clock(Contribution.objects.all(), "agency_contribution"))
+    recommendations = _parts_reached(user, recommendations)
     reviews = (
         reviews_for_user(user)
         # The case, for its regime's words (the completion clock's rule).
@@ -263,10 +254,8 @@ def reviews_with_links(user, *, today: date) -> QuerySet[SeriousCaseReview]:
 
 def review_details(user, *, today: date) -> QuerySet[SeriousCaseReview]:
     """The user's reviews with everything one review's detail shows (its contributions and recommendations too)."""
-    contributions, recommendations = Contribution.objects.all(), Recommendation.objects.all()
-    if _is_panel(user):  # need to know: the parts reach the panel with the final report
-        contributions = contributions.filter(**{PARTS_REACHED_PANEL: False})
-        recommendations = recommendations.filter(**{PARTS_REACHED_PANEL: False})
+    contributions = _parts_reached(user, Contribution.objects.all())
+    recommendations = _parts_reached(user, Recommendation.objects.all())
     return reviews_with_links(user, today=today).prefetch_related(
         Prefetch("contributions", queryset=contributions), Prefetch("recommendations", queryset=recommendations)
     )
@@ -355,9 +344,9 @@ def review_parts(review: SeriousCaseReview, reader=None) -> ReviewParts:
         )
         .order_by("pk")
     )
-    actions = Action.all_objects.all() if reader is None else actions_for_user(reader, withdrawn=True)
-    if reader is not None and _report_withheld_from(reader, review):  # need to know (decision 0026)
+    if reader is not None and parts_hidden_from(reader, review):  # need to know (decision 0026)
         return ReviewParts(contributions=[], recommendations=[], actions=[], documents=[])
+    actions = Action.all_objects.all() if reader is None else actions_for_user(reader, withdrawn=True)
     created = Action.history.filter(id=OuterRef("pk"), history_type="+").order_by("history_date", "history_id")
     actions = (
         actions.filter(recommendation__review=review)
