@@ -244,7 +244,8 @@ def _member_pieces(file: IO[bytes], member: zipfile.ZipInfo):
     while not inflater.eof:
         data = inflater.unconsumed_tail
         if not data:
-            data = file.read(CHUNK)
+            # What the directory says is compressed, then on, in case it says too little.
+            data = file.read(min(CHUNK, member.compress_size - read) if read < member.compress_size else CHUNK)
             read += len(data)
         piece = inflater.decompress(data, CHUNK)
         if not data and not piece:  # the file ends before the member's compressed stream does

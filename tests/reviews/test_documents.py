@@ -24,6 +24,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from audit.models import AccessEvent
 from publication.models import Publication
@@ -592,6 +595,227 @@ def test_the_upload_page_refuses_with_the_message_beside_the_field(
     assert 'href="#id_file"' in page
     assert not Document.objects.exists()
     assert stored_files(private_root) == []
+
+
+def ole_file(stream: str, data: bytes) -> bytes:
+    """A Compound File (the format of Office's embedded objects and VBA projects) holding one 4,096-byte
+    stream in ordinary sectors: header, one FAT sector, one directory sector, then the stream."""
+    free, end, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = struct.pack(
+        "<8s16sHHHHH6s10I",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        bytes(16),
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),
+        *(0, 1, 1, 0, 4096, end, 0, end, 0, 0),  # the last is the first FAT sector's number, 0
+    ) + struct.pack("<108I", *([free] * 108))
+    fat = struct.pack("<128I", fat_sector, end, 3, 4, 5, 6, 7, 8, 9, end, *([free] * 118))
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\x00\x00" if name else b""
+        return struct.pack(
+            "<64sHBBIII16sIQQIII", raw, len(raw), kind, 1, free, free, child, bytes(16), 0, 0, 0, start, size, 0
+        )
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry(stream, 2, free, 2, 4096) + entry("", 0, free, 0, 0) * 2
+    return header + fat + directory + data.ljust(4096, b"\x00")[:4096]
+
+
+VBA_MODULE = b'Attribut\x00e VB_Name = "Module1"\r\nSub AutoOpen()\r\n  Shell "calc.exe"\r\nEnd Sub\r\n'
+
+
+def test_vba_in_an_ole_part_of_any_name_is_found_by_olevba(staff_a, review, private_root):
+    """No content type, relationship or name says "macros" here: olevba finds the VBA in the OLE part."""
+    file = docx(("word/embeddings/oleObject1.bin", ole_file("Module1", VBA_MODULE)))
+    with pytest.raises(InvalidInput) as refused:
+        add(staff_a, review, upload("report.docx", file))
+    assert refused.value.errors == {"file": [documents.MACROS]}
+    assert not Document.objects.exists() and stored_files(private_root) == []
+
+
+class CountingFile(io.BytesIO):
+    """Counts the bytes read from it."""
+
+    read_bytes = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def test_the_bomb_is_stopped_on_bytes_inflated_long_before_its_end():
+    """The budget is spent on what actually comes out (100 MB here, the file being about 1 MB), so the
+    checker stops having read a small part of the 1 GiB member's compressed stream."""
+    bomb = understated_bomb()
+    (member,) = [m for m in zipfile.ZipFile(io.BytesIO(bomb)).infolist() if m.filename == "word/media/image1.png"]
+    assert member.file_size == MIB and len(bomb) < 1.1 * MIB  # the headers' word, and what is on disk
+    file = CountingFile(bomb)
+    with pytest.raises(documents.DocumentRefused) as refused:
+        documents.detect_type(file, len(bomb))
+    assert refused.value.message == documents.NOT_SAFE
+    # 64 KB of this stream inflates to 64 MB: the 100 MB budget is spent within the second chunk read.
+    assert file.read_bytes < 3 * documents.CHUNK < member.compress_size / 5
+
+
+def test_the_budget_counts_real_bytes_not_the_headers(monkeypatch):
+    """Under a budget of 1 MB, 2 MB of real zeros is refused although the headers claim only 1 KB."""
+    content = bytes(2 * MIB)
+    members = [(name, deflated(data), zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data)) for name, data in DOCX_MEMBERS]
+    members.append(("word/media/image1.png", deflated(content), zipfile.ZIP_DEFLATED, zlib.crc32(content[:1024]), 1024))
+    file = raw_zip(members)
+    monkeypatch.setattr(documents, "ZIP_MAX_UNCOMPRESSED", MIB)
+    with pytest.raises(documents.DocumentRefused) as refused:
+        documents.detect_type(io.BytesIO(file), len(file))
+    assert refused.value.message == documents.NOT_SAFE
+
+
+def pdf_with_an_incremental_update() -> bytes:
+    """A PDF saved twice (an update appended, with its own cross-reference section and %%EOF)."""
+    first = pdf()
+    start = first.rindex(b"startxref\n") + len(b"startxref\n")
+    previous = int(first[start:].split(b"\n", 1)[0])
+    offset = len(first)
+    update = b"4 0 obj\n<< /Title (Overview report) >>\nendobj\n"
+    xref = offset + len(update)
+    update += b"xref\n4 1\n%010d 00000 n \ntrailer\n<< /Size 5 /Root 1 0 R /Info 4 0 R /Prev %d >>\n" % (
+        offset,
+        previous,
+    )
+    update += b"startxref\n%d\n%%%%EOF\r\n\r\n" % xref
+    return first + update
+
+
+def pdf_from_pikepdf() -> bytes:
+    """A PDF as a PDF library writes it: object streams, a cross-reference stream, a web link."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=[0, 0, 100, 100],
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://www.gov.uk/")),
+    )
+    document.pages[0].Annots = document.make_indirect(pikepdf.Array([link]))
+    out = io.BytesIO()
+    document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        pytest.param("report.pdf", pdf_with_an_incremental_update(), DocumentType.PDF, id="pdf-updated-twice"),
+        pytest.param("report.pdf", pdf_from_pikepdf(), DocumentType.PDF, id="pdf-object-streams-and-a-link"),
+        pytest.param("report.pdf", PDF + b"\r\n \n\x00\x0c", DocumentType.PDF, id="pdf-whitespace-after-eof"),
+        pytest.param(
+            "report.docx",
+            docx(
+                ("word/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+                (
+                    "word/embeddings/oleObject1.bin",
+                    ole_file("Workbook", b"no code here, only cells"),
+                ),
+                document_rels=relationships(
+                    ("hyperlink", "https://www.gov.uk/government/publications/working-together", "External"),
+                    ("hyperlink", "mailto:safeguarding@example.invalid", "External"),
+                    ("image", "media/image1.png", None),
+                    ("oleObject", "embeddings/oleObject1.bin", None),
+                ),
+            ),
+            DocumentType.DOCX,
+            id="docx-links-picture-and-embedded-object",
+        ),
+        pytest.param(
+            "report.docx",
+            zipped([(name, content) for name, content in reversed(DOCX_MEMBERS)]),
+            DocumentType.DOCX,
+            id="docx-parts-in-another-order",
+        ),
+        pytest.param(
+            "report.odt",
+            odt(("Pictures/1.png", b"\x89PNG\r\n\x1a\n"), manifest=("Pictures/1.png",)),
+            DocumentType.ODT,
+            id="odt-picture-and-empty-scripts",
+        ),
+    ],
+)
+def test_ordinary_documents_are_still_accepted(staff_a, review, private_root, name, content, content_type):
+    document = add(staff_a, review, upload(name, content))
+    assert document.content_type == content_type
+    assert [path.read_bytes() for path in stored_files(private_root)] == [content]
+
+
+@pytest.mark.parametrize(
+    ("library", "name", "content"),
+    [
+        pytest.param(
+            lambda monkeypatch: monkeypatch.setattr(documents.pikepdf, "open", _explode),
+            "report.pdf",
+            PDF,
+            id="pikepdf",
+        ),
+        pytest.param(
+            lambda monkeypatch: monkeypatch.setattr(documents.olevba, "VBA_Parser", _explode),
+            "report.docx",
+            DOCX,
+            id="olevba",
+        ),
+    ],
+)
+def test_a_library_failing_on_a_file_is_a_refusal_not_a_server_error(
+    client, sign_in, staff_a, review, private_root, monkeypatch, library, name, content
+):
+    library(monkeypatch)
+    sign_in(staff_a)
+    response = client.post(upload_url(review), form_data(upload(name, content)))
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        documents.MISMATCH if name.endswith(".pdf") else documents.NOT_SAFE
+    ]
+    assert not Document.objects.exists() and stored_files(private_root) == []
+
+
+def _explode(*args, **kwargs):
+    raise RuntimeError("the library fell over")
+
+
+def mutations(base: bytes):
+    return st.lists(
+        st.tuples(st.integers(0, len(base) - 1), st.binary(min_size=1, max_size=8)), min_size=1, max_size=6
+    ).map(lambda edits: _mutate(base, edits))
+
+
+def _mutate(base: bytes, edits) -> bytes:
+    data = bytearray(base)
+    for position, replacement in edits:
+        data[position : position + len(replacement)] = replacement
+    return bytes(data)
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.tuples(st.just("report.pdf"), mutations(PDF)),
+        st.tuples(st.just("report.pdf"), mutations(pdf_from_pikepdf())),
+        st.tuples(st.just("report.docx"), mutations(DOCX)),
+        st.tuples(st.just("report.odt"), mutations(ODT)),
+        st.tuples(st.sampled_from(["report.pdf", "report.docx", "report.odt"]), st.binary(max_size=512)),
+    )
+)
+def test_damaged_files_are_refused_or_accepted_never_an_error(upload_file):
+    """Bytes changed here and there in real files: the check says yes or gives a reason, nothing else."""
+    name, content = upload_file
+    try:
+        checked = documents.document_check_file(upload(name, content), max_bytes=20 * MIB)
+    except documents.DocumentRefused as refused:
+        assert refused.message
+    else:
+        assert checked.content_type in DocumentType.values
 
 
 def test_a_total_unpacked_size_over_the_limit_is_refused(staff_a, review, monkeypatch):
