@@ -359,7 +359,9 @@ def _relationships(kept: dict[str, bytes], names: set[str]) -> list[tuple[str, s
     return found
 
 
-def _docx_check(file: IO[bytes], kept: dict[str, bytes], names: set[str]) -> str | None:
+def _ooxml_package(file: IO[bytes], kept: dict[str, bytes], names: set[str]):
+    """(default types, override types, relationships) of an Office Open XML package, None when it is not
+    one; `DocumentRefused` for macros (by type, relationship, name or olevba), ActiveX or external content."""
     types = _xml(kept["[Content_Types].xml"])
     if types is None or types.tag != f"{{{OPC_CONTENT_TYPES}}}Types":
         return None
@@ -397,6 +399,17 @@ def _docx_check(file: IO[bytes], kept: dict[str, bytes], names: set[str]) -> str
             if not is_link or not re.match(r"(https?|mailto):", target.strip(), re.IGNORECASE):
                 raise DocumentRefused(EXTERNAL)
 
+    # VBA in any OLE part, by any name (olevba looks into every part of the package).
+    if _has_vba(file):
+        raise DocumentRefused(MACROS)
+    return defaults, overrides, relationships
+
+
+def _docx_check(file: IO[bytes], kept: dict[str, bytes], names: set[str]) -> str | None:
+    package = _ooxml_package(file, kept, names)
+    if package is None:
+        return None
+    defaults, overrides, relationships = package
     # The main part: named by the package's officeDocument relationship, declared as a Word document
     # (not a template or another application's part) and really a Word document's XML.
     main = [
@@ -412,10 +425,6 @@ def _docx_check(file: IO[bytes], kept: dict[str, bytes], names: set[str]) -> str
     declared = overrides.get(f"/{part.lower()}") or defaults.get(part.rsplit(".", 1)[-1].lower(), "")
     if declared != WORD_MAIN_TYPE or _root_tag(kept[part]) not in WORD_DOCUMENT_ROOTS:
         return None
-
-    # VBA in any OLE part, by any name (olevba looks into every part of the package).
-    if _has_vba(file):
-        raise DocumentRefused(MACROS)
     return DocumentType.DOCX
 
 
@@ -431,8 +440,10 @@ def _has_vba(file: IO[bytes]) -> bool:
         raise DocumentRefused(NOT_SAFE) from exc
 
 
-def _zip_type(file: IO[bytes], size: int) -> str | None:
-    """DOCX, ODT or None for a ZIP archive; `DocumentRefused` when opening it could do harm."""
+def _archive_members(file: IO[bytes], size: int) -> list[zipfile.ZipInfo] | None:
+    """The members of a ZIP archive, or None when it is not a readable one with members; `NOT_SAFE` for
+    an archive whose directory alone shows it is unsafe to open (too many members, too big by the
+    headers' own word, a name with a path of its own, two members of one name)."""
     file.seek(0)
     try:
         members = zipfile.ZipFile(file).infolist()
@@ -443,23 +454,50 @@ def _zip_type(file: IO[bytes], size: int) -> str | None:
         return None
     if len(members) > ZIP_MAX_MEMBERS:
         raise DocumentRefused(NOT_SAFE)
-    # First what the headers claim (cheap), then, below, what the members really unpack to.
+    # First what the headers claim (cheap), then, in `_unpack`, what the members really unpack to.
     claimed = sum(member.file_size for member in members)
     if claimed > ZIP_MAX_UNCOMPRESSED or claimed > ZIP_MAX_RATIO * size:
         raise DocumentRefused(NOT_SAFE)
     names = {member.filename for member in members}
     if any(_unsafe_member_name(name) for name in names) or len(names) != len(members):
         raise DocumentRefused(NOT_SAFE)
+    return members
+
+
+def _unpack_or_refuse(file, size, members, markers=()):
+    try:
+        return _unpack(file, size, members, markers)
+    except (zlib.error, OSError, EOFError) as exc:
+        raise DocumentRefused(NOT_SAFE) from exc
+
+
+def office_package_check(file: IO[bytes], size: int) -> None:
+    """The checks every Office Open XML file gets, whatever its application (a DOCX document here, an
+    XLSX import in `imports.files`): a readable package (`MISMATCH` otherwise), no zip bomb however its
+    headers understate it, nothing unsafe about its members (`NOT_SAFE`), no macros (`MACROS`), no
+    ActiveX (`ACTIVEX`) and nothing fetched from outside when it opens (`EXTERNAL`)."""
+    members = _archive_members(file, size)
+    names = {member.filename for member in members or ()}
+    if "[Content_Types].xml" not in names:
+        raise DocumentRefused(MISMATCH)
+    kept, _ = _unpack_or_refuse(file, size, members)
+    if _ooxml_package(file, kept, names) is None:
+        raise DocumentRefused(MISMATCH)
+
+
+def _zip_type(file: IO[bytes], size: int) -> str | None:
+    """DOCX, ODT or None for a ZIP archive; `DocumentRefused` when opening it could do harm."""
+    members = _archive_members(file, size)
+    if members is None:
+        return None
+    names = {member.filename for member in members}
     if members[0].filename == "mimetype":
         kind = DocumentType.ODT
     elif "[Content_Types].xml" in names:
         kind = DocumentType.DOCX
     else:
         return None
-    try:
-        kept, scripted = _unpack(file, size, members, ODF_SCRIPT_MARKERS if kind == DocumentType.ODT else ())
-    except (zlib.error, OSError, EOFError) as exc:
-        raise DocumentRefused(NOT_SAFE) from exc
+    kept, scripted = _unpack_or_refuse(file, size, members, ODF_SCRIPT_MARKERS if kind == DocumentType.ODT else ())
     file.seek(0)
     if PDF_MAGIC in file.read(PDF_SEARCH):  # a PDF reader would open it as a PDF (a polyglot)
         return None
