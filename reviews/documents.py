@@ -1,11 +1,14 @@
 """A review's uploaded documents: checked by their contents, stored privately, read through scope (SECURITY row 14).
 
-What a file is comes from its bytes, never from the browser's content type: a PDF starts with
-`%PDF-`; DOCX and ODT are ZIP archives (a DOCX holds `[Content_Types].xml` and
-`word/document.xml`; an ODT's first member is `mimetype`, holding exactly the ODT type). The
-name's extension must say the same thing the contents do. Archives are looked into without being
-unpacked, and refused when they could harm whoever opens them (a zip bomb, a member named with an
-absolute path or `..`, Word macros).
+What a file is comes from its bytes, never from the browser's content type: a PDF is what qpdf
+(through pikepdf) can parse as one, with nothing after its last `%%EOF` and no ZIP archive inside;
+DOCX and ODT are ZIP archives (a DOCX a real Office Open XML word-processing package, an ODT's
+first member `mimetype`, holding exactly the ODT type). The name's extension must say the same
+thing the contents do. Every archive member is inflated here, into memory and on a budget of the
+bytes that actually come out (never the headers' word), and the file is refused when it could harm
+whoever opens it: a zip bomb, a member named with a path, macros under any name (olevba as well),
+ActiveX, content fetched from outside when it opens, and in a PDF JavaScript, launch actions and
+embedded files. Decision 0012 lists every check.
 
 An accepted file is stored under a name the server makes (a random UUID and the extension of
 the detected type) in `settings.PRIVATE_DOCUMENTS_ROOT`, which no URL serves: the download view
@@ -378,10 +381,11 @@ def _ooxml_package(file: IO[bytes], kept: dict[str, bytes], names: set[str]):
     relationship_types = {kind.rsplit("/", 1)[-1].lower() for _, kind, _, _ in relationships}
     lowered = {name.lower() for name in names}
 
-    # Macros, whatever the part is called: a macro-enabled type, a VBA project declared or related.
+    # Macros, whatever the part is called: a macro-enabled type, a VBA project declared or related, an
+    # Excel 4 macro sheet.
     if (
-        any("macroenabled" in value or "vbaproject" in value for value in content_types)
-        or relationship_types & {"vbaproject", "vbaprojectsignature", "wordvbadata"}
+        any(marker in value for value in content_types for marker in ("macroenabled", "vbaproject", "macrosheet"))
+        or relationship_types & {"vbaproject", "vbaprojectsignature", "wordvbadata", "xlmacrosheet", "xlintlmacrosheet"}
         or any(name.endswith("vbaproject.bin") for name in lowered)
     ):
         raise DocumentRefused(MACROS)
@@ -394,7 +398,8 @@ def _ooxml_package(file: IO[bytes], kept: dict[str, bytes], names: set[str]):
     # Anything fetched from outside when the file opens (an attached template, a linked picture or
     # object, a frame): refused. A hyperlink is only followed when clicked, as in a PDF.
     for _, kind, target, mode in relationships:
-        if mode.lower() == "external":
+        # A target with a scheme or a network path is outside the package whatever its mode says.
+        if mode.lower() == "external" or re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*:|\\\\|//)", target):
             is_link = kind.rsplit("/", 1)[-1] == "hyperlink"
             if not is_link or not re.match(r"(https?|mailto):", target.strip(), re.IGNORECASE):
                 raise DocumentRefused(EXTERNAL)

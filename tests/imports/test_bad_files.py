@@ -397,6 +397,15 @@ def workbook_refusals():
             id="macro-enabled-workbook",
         ),
         pytest.param(
+            repacked(
+                good,
+                ("xl/macrosheets/sheet2.xml", b"<xm:macrosheet/>"),
+                replace=add_type("/xl/macrosheets/sheet2.xml", "application/vnd.ms-excel.macrosheet+xml"),
+            ),
+            WORKBOOK_MACROS,
+            id="excel-4-macro-sheet",
+        ),
+        pytest.param(
             repacked(good, ("xl/embeddings/oleObject1.bin", ole_file("Module1", VBA_MODULE))),
             WORKBOOK_MACROS,
             id="vba-in-an-ole-part",

@@ -387,6 +387,18 @@ def unsafe_contents():
         ),
         pytest.param(
             "report.docx",
+            docx(("word/_rels/settings.xml.rels", relationships(("attachedTemplate", METADATA_SERVICE, None)))),
+            documents.EXTERNAL,
+            id="attached-template-url-without-target-mode",
+        ),
+        pytest.param(
+            "report.docx",
+            docx(("word/_rels/settings.xml.rels", relationships(("attachedTemplate", "\\\\host\\t.dotm", None)))),
+            documents.EXTERNAL,
+            id="attached-template-on-a-network-share",
+        ),
+        pytest.param(
+            "report.docx",
             docx(document_rels=relationships(("image", "http://example.invalid/pixel.png", "External"))),
             documents.EXTERNAL,
             id="linked-picture",
