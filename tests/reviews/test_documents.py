@@ -238,6 +238,9 @@ def odt(*extra: tuple[str, bytes], manifest: tuple[str, ...] = (), content: byte
     )
 
 
+XFA = b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><script>app.alert(1)</script></xdp:xdp>'
+
+
 def pdf_active(kind: str) -> bytes:
     """PDFs that run something or carry files, written by hand (the checker's library does not make them)."""
     files = b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream"
@@ -248,6 +251,10 @@ def pdf_active(kind: str) -> bytes:
             b"<< /S /JavaScript /JS 6 0 R >>",
             b"<< /Length 12 >>\nstream\napp.alert(1)\nendstream",
             catalog=b"/Names << /JavaScript 4 0 R >>",
+        ),
+        "xfa-form": pdf(
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(XFA), XFA),
+            catalog=b"/AcroForm << /Fields [] /XFA 4 0 R >>",
         ),
         "obfuscated-name": pdf(b"<< /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>", catalog=b"/OpenAction 4 0 R"),
         "launch": pdf(
@@ -421,6 +428,7 @@ def unsafe_contents():
                 ("open-action-js", documents.PDF_SCRIPTS),
                 ("names-javascript", documents.PDF_SCRIPTS),
                 ("obfuscated-name", documents.PDF_SCRIPTS),
+                ("xfa-form", documents.PDF_SCRIPTS),
                 ("launch", documents.PDF_SCRIPTS),
                 ("embedded-files", documents.PDF_ATTACHMENTS),
                 ("attachment-annotation", documents.PDF_ATTACHMENTS),
