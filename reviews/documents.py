@@ -455,8 +455,8 @@ def _archive_members(file: IO[bytes], size: int) -> list[zipfile.ZipInfo] | None
     except Exception:
         # Damaged or not a ZIP archive at all: not a document we accept.
         return None
-    if not members:
-        return None
+    if not members or min(member.header_offset for member in members) != 0:
+        return None  # empty, or something put in front of the archive
     if len(members) > ZIP_MAX_MEMBERS:
         raise DocumentRefused(NOT_SAFE)
     # First what the headers claim (cheap), then, in `_unpack`, what the members really unpack to.

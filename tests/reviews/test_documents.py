@@ -310,6 +310,9 @@ def unsafe_contents():
             id="docx-first-member-a-pdf",
         ),
         pytest.param(
+            "report.docx", b"PK\x03\x04" + HTML + DOCX, documents.MISMATCH, id="docx-behind-a-fake-local-header"
+        ),
+        pytest.param(
             "report.docx",
             zipped([*DOCX_MEMBERS[:2], ("word/document.xml", PDF)]),
             documents.MISMATCH,
