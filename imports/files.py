@@ -1,5 +1,6 @@
-"""Reading an import file: checked like an uploaded document (size cap, content type, no formula run),
-then its header and rows, every problem found at once (SPEC §8 "Import")."""
+"""Reading an import file: checked like an uploaded document (size cap, content type, no formula run;
+an XLSX gets the same package checks as a DOCX, `reviews.documents.office_package_check`), then its
+header and rows, every problem found at once (SPEC §8 "Import")."""
 
 import csv
 import io
@@ -9,12 +10,26 @@ from dataclasses import dataclass
 from django.conf import settings
 from openpyxl import load_workbook
 
-from reviews.documents import ZIP_MAGIC, ZIP_MAX_MEMBERS, ZIP_MAX_RATIO, ZIP_MAX_UNCOMPRESSED, size_limit
+from reviews import documents
+from reviews.documents import ZIP_MAGIC, DocumentRefused, office_package_check, size_limit
 
 from .columns import BY_NAME, FORMULA, REQUIRED, looks_like_formula
 
 FILE = "file"  # the "column" of a problem with the file as a whole
 HEADER_LINE = 1
+
+NOT_A_WORKBOOK = "The file is not an XLSX workbook"
+# What the shared package checks find, said of a workbook.
+PACKAGE_REFUSALS = {
+    documents.MISMATCH: "The file is not an XLSX workbook that can be read",
+    documents.NOT_SAFE: "The workbook is not safe to open: open it in a spreadsheet and save it again as .xlsx",
+    documents.MACROS: "The workbook contains macros: save it as a plain .xlsx workbook",
+    documents.ACTIVEX: "The workbook contains ActiveX controls: save it as a plain .xlsx workbook",
+    documents.EXTERNAL: (
+        "The workbook fetches content from outside itself when it is opened, such as a link to another "
+        "workbook: remove the link and save it again"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -148,21 +163,15 @@ def _csv_table(content: bytes) -> list[tuple[int, list[tuple[object, bool]]]]:
 
 def _xlsx_table(content: bytes) -> list[tuple[int, list[tuple[object, bool]]]]:
     if not content.startswith(ZIP_MAGIC):
-        raise _refuse("The file is not an XLSX workbook")
+        raise _refuse(NOT_A_WORKBOOK)
     stream = io.BytesIO(content)
     try:
-        with zipfile.ZipFile(stream) as archive:
-            members = archive.infolist()
-            unpacked = sum(member.file_size for member in members)
-            names = {member.filename for member in members}
-    except zipfile.BadZipFile as exc:
-        raise _refuse("The file is not an XLSX workbook that can be read") from exc
-    if len(members) > ZIP_MAX_MEMBERS or unpacked > ZIP_MAX_UNCOMPRESSED or unpacked > ZIP_MAX_RATIO * len(content):
-        raise _refuse("The workbook is not safe to open (it unpacks to far more than its size)")
-    if "xl/workbook.xml" not in names:
-        raise _refuse("The file is not an XLSX workbook")
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise _refuse("The workbook contains macros: save it as a plain .xlsx workbook")
+        office_package_check(stream, len(content))
+    except DocumentRefused as exc:
+        raise _refuse(PACKAGE_REFUSALS.get(exc.message, exc.message)) from exc
+    if not _is_workbook(stream):
+        raise _refuse(NOT_A_WORKBOOK)
+    stream.seek(0)
     try:
         # Formulas are read as formulas (data_only=False) so that they are refused, never run.
         workbook = load_workbook(stream, read_only=True, data_only=False)
@@ -178,3 +187,10 @@ def _xlsx_table(content: bytes) -> list[tuple[int, list[tuple[object, bool]]]]:
     except Exception as exc:  # a damaged workbook: whatever openpyxl raises, it is the file's problem
         raise _refuse("The workbook cannot be read: open it in a spreadsheet and save it again as .xlsx") from exc
     return table
+
+
+def _is_workbook(stream: io.BytesIO) -> bool:
+    """Whether the package (already checked) holds a workbook."""
+    stream.seek(0)
+    with zipfile.ZipFile(stream) as archive:
+        return "xl/workbook.xml" in archive.namelist()

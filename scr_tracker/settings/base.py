@@ -353,5 +353,8 @@ LOGGING = {
         # WeasyPrint reports every step of a render at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # The upload checks' libraries (decision 0012) say at INFO what they open, for each upload.
+        "olevba": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
     },
 }

@@ -1,11 +1,13 @@
 """A bad file names each problem exactly (line, column, value, rule), all of them at once, and saves nothing."""
 
 import io
+import zipfile
+import zlib
 from datetime import date
 
 import pytest
 from django.test import override_settings
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEntry
 from imports.columns import FORMULA
@@ -14,6 +16,7 @@ from imports.models import ImportState
 from imports.services import import_apply, import_check, import_run_create
 from imports.spreadsheets import HEADER, csv_bytes, xlsx_bytes
 from incidents.models import Incident
+from tests.reviews.test_documents import OFFICE_RELATIONSHIP, VBA_MODULE, deflated, ole_file, raw_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +326,120 @@ def test_a_value_and_its_date_come_together(chair_a):
     made[line - 2].update(published_on=published, url=None)
     found = refused(run_file(chair_a, csv_bytes(made)))
     assert found == [(line, "url", "", f"Enter the 'url' given on {published:%-d %B %Y}")]
+
+
+# --- An XLSX gets the document upload's package checks (issue 18, finding 3) -------------------------
+
+
+def repacked(content: bytes, *extra: tuple[str, bytes], replace: dict | None = None) -> bytes:
+    """The workbook's parts, some replaced (name: function of the old bytes), others added."""
+    replace = replace or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            target.writestr(member.filename, replace.get(member.filename, lambda old: old)(data))
+        for name, data in extra:
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def add_type(part: str, content_type: str):
+    override = f'<Override PartName="{part}" ContentType="{content_type}"/></Types>'.encode()
+    return {"[Content_Types].xml": lambda old: old.replace(b"</Types>", override)}
+
+
+def workbook_rels(kind: str, target: str, mode: str | None = None):
+    relationship = (
+        f'<Relationship Id="rId99" Type="{OFFICE_RELATIONSHIP}/{kind}" Target="{target}"'
+        + (f' TargetMode="{mode}"' if mode else "")
+        + "/></Relationships>"
+    ).encode()
+    return {"xl/_rels/workbook.xml.rels": lambda old: old.replace(b"</Relationships>", relationship)}
+
+
+def understated_workbook_bomb() -> bytes:
+    """The workbook with a part that claims 1 KB and inflates to 200 MB (the budget is 100 MB)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows(2)))) as source:
+        parts = [(m.filename, source.read(m)) for m in source.infolist()]
+    members = [(name, deflated(data), zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data)) for name, data in parts]
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = compressor.compress(bytes(16 * 1024 * 1024)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    members.append(("xl/media/image1.png", block * 13 + compressor.flush(), zipfile.ZIP_DEFLATED, 0, 1024))
+    return raw_zip(members)
+
+
+MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+WORKBOOK_NOT_SAFE = "The workbook is not safe to open: open it in a spreadsheet and save it again as .xlsx"
+WORKBOOK_MACROS = "The workbook contains macros: save it as a plain .xlsx workbook"
+
+
+def workbook_refusals():
+    good = xlsx_bytes(rows(2))
+    return [
+        pytest.param(understated_workbook_bomb(), WORKBOOK_NOT_SAFE, id="bomb-with-understated-sizes"),
+        pytest.param(
+            repacked(good, ("xl/macros.bin", b"\xd0\xcf\x11\xe0"), replace=workbook_rels("vbaProject", "macros.bin")),
+            WORKBOOK_MACROS,
+            id="macros-bin-related-as-vba-project",
+        ),
+        pytest.param(
+            repacked(
+                good,
+                replace={
+                    "[Content_Types].xml": lambda old: old.replace(
+                        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                        MACRO_MAIN.encode(),
+                    )
+                },
+            ),
+            WORKBOOK_MACROS,
+            id="macro-enabled-workbook",
+        ),
+        pytest.param(
+            repacked(
+                good,
+                ("xl/macrosheets/sheet2.xml", b"<xm:macrosheet/>"),
+                replace=add_type("/xl/macrosheets/sheet2.xml", "application/vnd.ms-excel.macrosheet+xml"),
+            ),
+            WORKBOOK_MACROS,
+            id="excel-4-macro-sheet",
+        ),
+        pytest.param(
+            repacked(good, ("xl/embeddings/oleObject1.bin", ole_file("Module1", VBA_MODULE))),
+            WORKBOOK_MACROS,
+            id="vba-in-an-ole-part",
+        ),
+        pytest.param(
+            repacked(
+                good,
+                ("xl/activeX/activeX1.xml", b"<ax/>"),
+                replace=add_type("/xl/activeX/activeX1.xml", "application/vnd.ms-office.activeX+xml"),
+            ),
+            "The workbook contains ActiveX controls: save it as a plain .xlsx workbook",
+            id="activex",
+        ),
+        pytest.param(
+            repacked(good, replace=workbook_rels("externalLinkPath", "http://169.254.169.254/book.xlsx", "External")),
+            "The workbook fetches content from outside itself when it is opened, such as a link to another "
+            "workbook: remove the link and save it again",
+            id="external-link",
+        ),
+        pytest.param(good[:-30], "The file is not an XLSX workbook that can be read", id="truncated"),
+    ]
+
+
+@pytest.mark.parametrize(("content", "message"), workbook_refusals())
+def test_an_unsafe_workbook_is_refused_like_an_unsafe_document(chair_a, content, message):
+    assert refused(run_file(chair_a, content, name="history.xlsx")) == [(None, "file", "", message)]
+
+
+def test_a_workbook_with_a_web_link_in_a_cell_is_still_imported(chair_a):
+    workbook = load_workbook(io.BytesIO(xlsx_bytes(rows())))
+    workbook.active["A1"].hyperlink = "https://www.gov.uk/"
+    out = io.BytesIO()
+    workbook.save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as package:  # the link is an external relationship
+        assert b'TargetMode="External"' in package.read("xl/worksheets/_rels/sheet1.xml.rels")
+    run = run_file(chair_a, out.getvalue(), name="history.xlsx")
+    assert run.state == ImportState.IMPORTED, run.problems
