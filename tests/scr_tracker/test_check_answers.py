@@ -325,6 +325,7 @@ def test_continue_shows_the_answers_and_saves_nothing(client, sign_in, chair_a, 
     assert all(any(shown in value for value in values) for shown in case.shown), values
     assert "govuk-warning-text" in response.text and "cannot be undone" in response.text
     assert f">{case.button}</button>" in response.text
+    assert f'action="{case.url(record)}"' in response.text  # posts to the page itself, never to a Change link
     assert len(change_links(response)) >= len(case.shown)
     assert case.changed(record) == before and audit_count() == entries
 
