@@ -33,7 +33,7 @@ from scr_tracker import clocks
 from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
 from scr_tracker.note_views import note_page
-from scr_tracker.pages import TransitionPage, TransitionPages, run_for_page, transition_view
+from scr_tracker.pages import Confirm, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import regime_for
 from scr_tracker.terms import lower_first, term
 from scr_tracker.transitions import (
@@ -433,6 +433,11 @@ TRANSITION_PAGES = {
         services.incident_withdraw,
         lambda incident: "Case withdrawn",
         "A withdrawn case leaves the workflow. Its history is kept.",
+        confirm=Confirm(
+            "withdraw",
+            "A withdrawal cannot be undone: the case leaves the workflow for good. Its history is kept.",
+            red=True,
+        ),
     ),
     "close": TransitionPage(
         CloseForm,

@@ -25,7 +25,7 @@ from incidents.services import SIN_FIELDS
 from incidents.words import sin_rows
 from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm, add_service_errors
-from scr_tracker.pages import PageRefusal, TransitionPages, check_transition, run_for_page, transition_view
+from scr_tracker.pages import Confirm, PageRefusal, TransitionPages, check_transition, run_for_page, transition_view
 from scr_tracker.pages import TransitionPage as BaseTransitionPage
 from scr_tracker.steps import step_of
 from scr_tracker.terms import lower_first, term
@@ -342,6 +342,11 @@ TRANSITION_PAGES = {
         services.submission_withdraw,
         lambda submission: "Submission withdrawn",
         "A withdrawn submission leaves the panel's work. Its history is kept.",
+        confirm=Confirm(
+            "withdraw",
+            "A withdrawal cannot be undone: the submission leaves the panel's work. Its history is kept.",
+            red=True,
+        ),
     ),
 }
 

@@ -21,7 +21,7 @@ from audit.timeline import timeline_rows
 from panel.selectors import submission_history
 from scr_tracker.corrections import CHAIR_ONLY, field_words
 from scr_tracker.forms import CorrectionForm
-from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
+from scr_tracker.pages import Confirm, PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock, regime_of
 from scr_tracker.terms import term
 from scr_tracker.transitions import transitions_now, waiting_on
@@ -229,18 +229,30 @@ TRANSITION_PAGES = {
             "Record where and when the report was published. It must stay online for at least "
             f"{record_clock('online_period', p).length()}."
         ),
+        confirm=Confirm(
+            "publish",
+            "A publication cannot be undone: the report is recorded as published at this address, from this date.",
+        ),
     ),
     "withhold": TransitionPage(
         WithholdForm,
         services.publication_withhold,
         lambda p: "Report withheld: it will not be published",
         _withhold_intro,
+        confirm=Confirm(
+            "withhold",
+            "A decision not to publish cannot be undone: the report will not be published.",
+        ),
     ),
     "take_down": TransitionPage(
         TakeDownForm,
         services.publication_take_down,
         lambda p: f"Report recorded as taken down on {_on(p.taken_down_on)}",
         lambda p: f"A published report stays online for at least {record_clock('online_period', p).length()}.",
+        confirm=Confirm(
+            "take down",
+            "Taking the report down cannot be undone: it is recorded as no longer online from this date.",
+        ),
     ),
 }
 

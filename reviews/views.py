@@ -23,7 +23,7 @@ from audit.services import access_record
 from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.note_views import note_page
-from scr_tracker.pages import PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
+from scr_tracker.pages import Confirm, PageRefusal, TransitionPage, TransitionPages, run_for_page, transition_view
 from scr_tracker.regimes import record_clock
 from scr_tracker.terms import term
 from scr_tracker.transitions import available_transitions, transitions_now
@@ -266,6 +266,12 @@ TRANSITION_PAGES = {
         services.review_sign_off,
         _signed_off,
         _sign_off_intro,
+        confirm=Confirm(
+            "sign off",
+            lambda review: (
+                f"A sign-off cannot be undone: the {term(review, 'review')} is complete and cannot go back to drafting."
+            ),
+        ),
     ),
 }
 
@@ -460,6 +466,12 @@ ACTION_PAGES = {
         services.action_withdraw,
         lambda action: "Action withdrawn. It has left the action plan and its clock has gone",
         "Withdraw an action only if it was agreed by mistake.",
+        confirm=Confirm(
+            "withdraw",
+            "A withdrawal cannot be undone: the action leaves the review, the action plan, exports, reminders and "
+            "statistics, and it cannot be put back. The review's history keeps it, with your reason.",
+            red=True,
+        ),
     ),
 }
 

@@ -2,10 +2,11 @@
 a recommendation (with its actions) or a document. An action is withdrawn through its own transition page
 (`reviews.views.ACTION_PAGES["withdraw"]`).
 
-Each is a confirmation page: what will be withdrawn, a warning, the reason (required), a red button, then
-back to the review with a banner. Only the chair may withdraw: anyone else who can see the record gets the
-403 page, whatever the method. A record out of the user's scope, or already withdrawn, is not found (404):
-a withdrawn record is in no list and has no page (see `reviews.models.withdrawals`).
+Each page shows what will be withdrawn, a warning and the reason (required); "Continue" shows the check
+page (the reason, a warning, a red "Confirm and withdraw"), then back to the review with a banner. Only
+the chair may withdraw: anyone else who can see the record gets the 403 page, whatever the method. A
+record out of the user's scope, or already withdrawn, is not found (404): a withdrawn record is in no
+list and has no page (see `reviews.models.withdrawals`).
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from scr_tracker.pages import PageRefusal, run_for_page
+from scr_tracker.pages import ANSWERS_GONE, AnswersGone, Confirm, PageRefusal, submit_page_form
 
 from . import selectors, services
 from .documents import document_for_user
@@ -41,26 +42,44 @@ def _chair_only(user) -> None:
         raise PermissionDenied("Only the chair withdraws a record entered by mistake")
 
 
+WITHDRAWAL_CONFIRM = Confirm(
+    "withdraw",
+    "A withdrawal cannot be undone: the record leaves the review's lists, exports, reminders and statistics, "
+    "and it cannot be put back. The review's history keeps it, with your reason.",
+    red=True,
+)
+
+
 def _page(request, withdrawal: Withdrawal, run, done: str):
     back = reverse("reviews:review", args=[withdrawal.review.public_id])
-    form = WithdrawalForm(request.POST if request.method == "POST" else None, what=withdrawal.what)
-    if request.method == "POST":
-        try:
-            result, _ = run_for_page(
-                lambda: run(**form.payload()),
-                form,
-                state_reason=lambda state: f"the {withdrawal.what} has already been withdrawn",
-            )
-        except PageRefusal as refusal:
-            messages.error(request, f"You cannot withdraw the {withdrawal.what}: {'; '.join(refusal.reasons)}.")
-            return redirect(back)
-        if result is not None:
-            messages.success(request, done)
-            return redirect(back)
+    try:
+        submitted = submit_page_form(
+            request,
+            lambda data: WithdrawalForm(data, what=withdrawal.what),
+            lambda form: run(**form.payload()),
+            state_reason=lambda state: f"the {withdrawal.what} has already been withdrawn",
+            confirm=WITHDRAWAL_CONFIRM,
+            what=f"Withdraw the {withdrawal.what}",
+        )
+    except PageRefusal as refusal:
+        messages.error(request, f"You cannot withdraw the {withdrawal.what}: {'; '.join(refusal.reasons)}.")
+        return redirect(back)
+    except AnswersGone:
+        messages.error(request, f"{ANSWERS_GONE}.")
+        return redirect(request.path)
+    if submitted.result is not None:
+        messages.success(request, done)
+        return redirect(back)
     return render(
         request,
         "reviews/withdraw.html",
-        {"form": form, "back": back, "review": withdrawal.review, "withdrawal": withdrawal},
+        {
+            "form": submitted.form,
+            "check": submitted.check,
+            "back": back,
+            "review": withdrawal.review,
+            "withdrawal": withdrawal,
+        },
     )
 
 

@@ -149,6 +149,20 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]], aliases: 
 class _RolledBack(Exception):
     """Ends a service run made only to read its refusals: everything it wrote is undone."""
 
+    def __init__(self, result=None):
+        self.result = result
+        super().__init__("rolled back")
+
+
+def dry_run(run: Callable[[], object]) -> object:
+    """Run a service inside a transaction that is always rolled back, and return what it returned: nothing
+    it wrote (its record, its audit entry) is kept. Its refusals are raised as a real run raises them."""
+    try:
+        with transaction.atomic():
+            raise _RolledBack(run())
+    except _RolledBack as undone:
+        return undone.result
+
 
 def _unanswered(field: forms.Field):
     """What a field that did not parse stands as while its service is asked about the others: its empty value."""
@@ -178,12 +192,10 @@ def add_service_errors_for_parsed(form: forms.Form, run: Callable[[], object], k
     }
     errors: dict[str, list[str]] = {}
     try:
-        with transaction.atomic():
-            run()
-            raise _RolledBack
+        dry_run(run)
     except InvalidInput as exc:
         errors = exc.errors
-    except (_RolledBack, TransitionError, Http404):
+    except (TransitionError, Http404):
         pass  # accepted (and undone), or refused for a reason the page gives once the form is valid
     except (AttributeError, KeyError, TypeError, ValueError):
         # A payload that needs every field: its service's checks wait for the field errors to be mended.

@@ -113,14 +113,19 @@ def test_a_summary_only_publication_through_the_panel(new_page, live_server, tra
     assert_accessible(chair_page)
     fill_date(chair_page, "When was the report published?", TOO_EARLY_ON)
     chair_page.get_by_label("Web address of the published report").fill("not a web address")
-    chair_page.get_by_role("button", name="Record the publication").click()
+    chair_page.get_by_role("button", name="Continue").click()
     errors = chair_page.locator(".govuk-error-summary").inner_text()
     assert "Enter a web address starting https://" in errors
     assert regime.clock("report_to_panel").duration in errors and "12 June 2015" in errors  # the 7-day rule
     assert_accessible(chair_page)
     fill_date(chair_page, "When was the report published?", PUBLISHED_ON)
     chair_page.get_by_label("Web address of the published report").fill(URL)
-    chair_page.get_by_role("button", name="Record the publication").click()
+    chair_page.get_by_role("button", name="Continue").click()
+    assert heading(chair_page) == "Check your answers before you record the publication"
+    assert URL in chair_page.locator(".govuk-summary-list").inner_text()
+    assert Publication.objects.get(pk=publication.pk).state != "published"
+    assert_accessible(chair_page)
+    chair_page.get_by_role("button", name="Confirm and publish").click()
     assert "(summary only)" in banner_text(chair_page)
     published = Publication.objects.get(pk=publication.pk)
     assert (published.state, published.mode, published.url) == ("published", "summary_only", URL)

@@ -191,7 +191,22 @@ def test_the_chair_runs_a_serious_case_review(page, live_server, transactional_d
     page.get_by_label("Why is the review signed off without an overview report uploaded?").fill(
         "Fictional: the overview report is held by the independent reviewer and follows by post."
     )
-    page.get_by_role("button", name="Sign off the review").click()
+    page.get_by_role("button", name="Continue").click()
+    # Nothing is saved yet: the answers are shown to check, with a warning, before "Confirm and sign off".
+    assert heading(page) == "Check your answers before you sign off the review"
+    answers = page.locator(".govuk-summary-list").inner_text()
+    assert long(today) in answers and "follows by post" in answers
+    assert "cannot be undone" in page.locator(".govuk-warning-text").inner_text()
+    assert_accessible(page)
+    assert SeriousCaseReview.objects.get(pk=review.pk).state == "drafting"
+    page.get_by_role("link", name="Change why is the review signed off without an overview report uploaded?").click()
+    assert heading(page) == "Sign off the review"
+    assert (
+        "follows by post"
+        in page.get_by_label("Why is the review signed off without an overview report uploaded?").input_value()
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Confirm and sign off").click()
     runs = "The completion clock runs until the report is published"
     assert f"Review signed off. {runs}: due by {long(extended_due)}" in banner_text(page)
     assert f"Signed off on\t{long(today)}" in page.locator("#about + dl").inner_text()

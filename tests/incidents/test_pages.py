@@ -18,6 +18,7 @@ from incidents.models import INCIDENT_TRANSITIONS, Incident
 from reviews.choices import RATIONALE_LIMBS, DecisionKind
 from reviews.models import Decision
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState
+from tests.check_answers import post_and_confirm
 from tests.workflow import case_in, decide, notified, reconsidered, settle_submission
 
 TODAY = date(2015, 2, 10)
@@ -418,7 +419,9 @@ def test_each_transition_page_runs_its_service(client, sign_in, chair_a, state, 
         settle_submission(incident, chair_a)  # closing waits for the panel submission
     sign_in(chair_a)
     assert client.get(transition_url(incident, name)).status_code == 200
-    response = client.post(transition_url(incident, name), {**date_fields("event_date", date(2015, 2, 9)), **post})
+    response = post_and_confirm(
+        client, transition_url(incident, name), {**date_fields("event_date", date(2015, 2, 9)), **post}
+    )
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.state == to_state

@@ -23,6 +23,7 @@ from panel.services import (
 )
 from reviews.models import Decision
 from scr_tracker.transitions import Blocked, NotAllowedInState
+from tests.check_answers import post_and_confirm
 from tests.factories import SecretariatFactory
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, case_in, meeting_arranged, submission_of, submit
@@ -681,7 +682,8 @@ def test_the_chair_withdraws_a_submission(client, sign_in, chair_a, secretariat)
     sign_in(chair_a)
     response = client.post(transition_url(submission, "withdraw"), date_fields("event_date", TODAY))
     assert field_errors(response, "reason") == ["Enter the reason"]
-    response = client.post(
+    response = post_and_confirm(
+        client,
         transition_url(submission, "withdraw"),
         {**date_fields("event_date", TODAY), "reason": "The board reconsidered its decision."},
         follow=True,

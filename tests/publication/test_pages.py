@@ -14,6 +14,7 @@ from audit.models import AccessEvent
 from panel.choices import Advice
 from publication.models import Publication
 from publication.services import publication_publish
+from tests.check_answers import post_and_confirm
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, completed_review, proposed, report_sent
 
@@ -193,8 +194,8 @@ class TestTransitionPages:
             "The final report must reach the panel at least 7 days before publication: publish on or after 12 June 2015"
         ]
         assert Publication.objects.get(pk=publication.pk).state == "report_sent"
-        response = client.post(
-            transition(publication, "publish"), {**date_fields("event_date", date(2015, 6, 12)), "url": URL}
+        response = post_and_confirm(
+            client, transition(publication, "publish"), {**date_fields("event_date", date(2015, 6, 12)), "url": URL}
         )
         assert response.status_code == 302
         assert banner(client.get(response.url)) == "Report published on 12 June 2015 (full publication)"

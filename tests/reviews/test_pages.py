@@ -28,6 +28,7 @@ from reviews.services import (
 )
 from scr_tracker.clock_rows import clock_rows_sync
 from scr_tracker.transitions import Blocked, NotAllowedInState
+from tests.check_answers import post_and_confirm
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.workflow import advise, case_in, decide, final_report_reached_panel, notified, overview_report, submit
 
@@ -644,7 +645,9 @@ def test_the_chair_signs_off(client, sign_in, staff_a, chair_a, signed_on, words
     sign_in(staff_a)
     assert "Sign off the review" not in client.get(page_url(review)).text
     sign_in(chair_a)
-    response = client.post(transition_url(review, "sign_off"), date_fields("event_date", signed_on), follow=True)
+    response = post_and_confirm(
+        client, transition_url(review, "sign_off"), date_fields("event_date", signed_on), follow=True
+    )
     assert banner(response) == f"Review signed off. The completion clock was {words}"
     review = reload(review)
     assert (review.state, review.signed_off_on) == ("completed", signed_on)

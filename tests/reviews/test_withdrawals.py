@@ -36,6 +36,7 @@ from reviews.timeline import review_timeline_rows
 from scr_tracker.models import ClockRow
 from scr_tracker.transitions import InvalidInput, NotAllowedInState, RoleNotPermitted
 from tests.api import assert_matches_schema, session_client
+from tests.check_answers import post_and_confirm
 from tests.incidents.test_pages import banner, date_fields, error_summary, field_errors
 from tests.reviews.test_documents import PDF
 from tests.reviews.test_review_api import (
@@ -384,14 +385,17 @@ class TestPages:
         assert not any(href in text for href in urls.values())
 
     @pytest.mark.parametrize("kind", ["contribution", "recommendation", "action", "document"])
-    def test_the_confirmation_page_warns_asks_why_and_has_a_red_button(self, client, sign_in, chair_a, records, kind):
+    def test_the_page_warns_asks_why_and_its_check_page_has_a_red_button(self, client, sign_in, chair_a, records, kind):
         sign_in(chair_a)
         response = client.get(withdraw_urls(*records)[kind])
         assert response.status_code == 200
         text = response.text
-        assert "govuk-warning-text" in text and "govuk-button--warning" in text
+        assert "govuk-warning-text" in text and 'value="Continue"' in text and "govuk-button--warning" not in text
         assert '<textarea name="reason"' in text and 'for="id_reason"' in text
         assert "govuk-back-link" in text
+        check = client.post(withdraw_urls(*records)[kind], {"reason": REASON, **date_fields("event_date", TODAY)})
+        assert "govuk-warning-text" in check.text and "govuk-button--warning" in check.text
+        assert ">Confirm and withdraw<" in check.text
 
     @pytest.mark.parametrize("kind", ["contribution", "recommendation", "action", "document"])
     @pytest.mark.parametrize("method", ["get", "post"])
@@ -431,8 +435,8 @@ class TestPages:
         }
         sign_in(chair_a)
         assert names[kind] in client.get(page(review)).text
-        response = client.post(
-            withdraw_urls(*records)[kind], {"reason": REASON, **date_fields("event_date", TODAY)}, follow=True
+        response = post_and_confirm(
+            client, withdraw_urls(*records)[kind], {"reason": REASON, **date_fields("event_date", TODAY)}, follow=True
         )
         assert response.redirect_chain[-1][0] == page(review)
         assert "withdrawn" in banner(response)

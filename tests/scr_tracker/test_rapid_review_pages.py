@@ -16,6 +16,7 @@ from publication.services import publication_propose, publication_publish, publi
 from reviews.choices import DecisionKind
 from reviews.services import review_begin_drafting, review_sign_off, review_start
 from scr_tracker.regimes import regime_for
+from tests.check_answers import post_and_confirm
 from tests.incidents.test_pages import banner, date_fields
 from tests.workflow import SIGN_OFF_REASON, advise, decide, notified, submission_of, submit
 
@@ -208,7 +209,8 @@ def test_signing_off_an_lcspr_says_its_completion_clock_runs_on_to_publication(c
     # Signed off on the day, before the clock's due date: the clock is not met yet, nor missed.
     with time_machine.travel(datetime(2023, 4, 3, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         sign_in(chair_a)
-        response = client.post(
+        response = post_and_confirm(
+            client,
             reverse("reviews:transition", args=[review.public_id, "sign_off"]),
             {**date_fields("event_date", date(2023, 4, 3)), "reason": SIGN_OFF_REASON},  # no overview report
             follow=True,
