@@ -259,11 +259,21 @@ class ClockRule:
         return _ADDERS[self.unit](starts_on, self.amount)
 
     def reverse(self, due: date) -> date:
-        """The rule read the other way round: the start a due date implies (for a rule counted back
-        from a planned date, the earliest planned date an event on `due` allows)."""
+        """The rule read the other way round: the earliest start whose due date is `due` or later (for a
+        rule counted back from a planned date, the earliest planned date an event on `due` allows).
+
+        Counting the working days forward from a weekend or a bank holiday is not enough: a report sent
+        on a Saturday is 7 working days before a publication only from the Monday, so the earliest start
+        is the one `apply` itself says is due on or after `due`."""
         if self.amount > 0 and self.unit == "working_days":
             raise ValueError("working days cannot be counted back from a due date")
-        return _ADDERS[self.unit](due, -self.amount)
+        start = _ADDERS[self.unit](due, -self.amount)
+        day = timedelta(days=1)
+        while self.apply(start) < due:
+            start += day
+        while self.apply(start - day) >= due:
+            start -= day
+        return start
 
     def words(self) -> str:
         """The rule in words: "5 working days", "1 month", "7 days before" (counted back)."""

@@ -1,10 +1,12 @@
 """The clocks of Working Together 2018 (SPEC §10) as rows, on the API and by status, across bank
 holidays and month ends, under frozen time; and a 2013 case beside a 2018 one, each by its own rules."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from incidents.selectors import with_case_facts
 from panel.services import submission_submit
@@ -92,6 +94,71 @@ def test_a_working_days_rule_counted_back_and_read_the_other_way():
     assert rule.apply(date(2024, 4, 9)) == date(2024, 3, 27)
     assert rule.reverse(date(2024, 3, 27)) == date(2024, 4, 9)
     assert rule.words() == "7 working days before"
+
+
+@pytest.mark.parametrize(
+    ("sent_on", "earliest"),
+    [
+        (date(2026, 12, 4), date(2026, 12, 15)),  # a Friday: the seventh working day after is Tuesday 15
+        (date(2026, 12, 5), date(2026, 12, 16)),  # a Saturday counts from the Monday: Wednesday 16
+        (date(2026, 12, 6), date(2026, 12, 16)),  # a Sunday too
+        # A Saturday before Christmas: the seven working days before New Year's Day are 21 to 31 December.
+        (date(2026, 12, 19), date(2027, 1, 1)),
+        (date(2026, 12, 31), date(2027, 1, 12)),  # across New Year's Day
+    ],
+    ids=str,
+)
+def test_a_report_sent_on_a_weekend_or_bank_holiday_allows_the_publication_its_clock_would_call_in_time(
+    sent_on, earliest
+):
+    """The earliest planned date a report sent on `sent_on` allows is the first whose report_to_panel due
+    date is not before it: one rule for the plan's check and the clock's row."""
+    rule = ClockRule("report_to_panel", "working_days", -7)
+    assert rule.reverse(sent_on) == earliest
+    assert rule.apply(earliest) >= sent_on
+    assert rule.apply(earliest - timedelta(days=1)) < sent_on
+
+
+RULES = (
+    ClockRule("report_to_panel", "working_days", -7),
+    ClockRule("report_to_panel", "days", -7),
+    ClockRule("a_month_before", "months", -1),
+    ClockRule("online_period", "months", 12),
+    ClockRule("a_week", "days", 7),
+)
+
+
+@given(due=st.dates(min_value=date(2013, 1, 1), max_value=date(2030, 12, 31)), rule=st.sampled_from(RULES))
+def test_a_rule_read_the_other_way_is_the_earliest_start_due_on_or_after_the_date(due, rule):
+    start = rule.reverse(due)
+    assert rule.apply(start) >= due
+    assert rule.apply(start - timedelta(days=1)) < due
+
+
+def test_a_plan_accepted_for_a_report_sent_on_a_saturday_is_one_the_clock_calls_in_time(chair_a):
+    sent_on = date(2026, 12, 5)  # a Saturday
+    with time_machine.travel(date(2026, 12, 7), tick=False):
+        review = lcspr_signed_off(chair_a, decided_on=date(2026, 6, 1), signed_off_on=date(2026, 12, 1))
+        with pytest.raises(InvalidInput) as refused:
+            publication_send_report(
+                actor=chair_a,
+                publication_id=review.publication.pk,
+                event_date=sent_on,
+                planned_publication_on=date(2026, 12, 15),
+            )
+        assert refused.value.errors["planned_publication_on"] == [
+            "The final report must reach the panel at least 7 working days before publication: "
+            "plan publication for 16 December 2026 or later"
+        ]
+        publication = publication_send_report(
+            actor=chair_a,
+            publication_id=review.publication.pk,
+            event_date=sent_on,
+            planned_publication_on=date(2026, 12, 16),
+        )
+        report = row(publication, "report_to_panel")
+        assert (report.due_on, report.ended_on) == (date(2026, 12, 7), sent_on)
+        assert report.state(date(2026, 12, 7)).status == clocks.MET
 
 
 # --- rapid_review: 15 working days from notification, over Christmas 2022 ----------------------------------
@@ -233,20 +300,21 @@ def test_a_report_to_panel_clock_running_before_the_planned_date(chair_a):
 
 
 def test_publish_is_refused_before_seven_working_days_after_the_report(chair_a):
-    # Sent Wednesday 20 March 2024: 7 working days later, over Easter, is Tuesday 2 April.
+    # Sent Wednesday 20 March 2024: over Easter, the first day it is 7 working days before is Good Friday,
+    # 29 March (the seven working days before it are 20 to 28 March), as its clock counts them.
     with time_machine.travel(date(2024, 4, 3), tick=False):
         review = lcspr_signed_off(chair_a, decided_on=date(2023, 10, 2), signed_off_on=date(2024, 3, 1))
         publication = publication_send_report(
             actor=chair_a, publication_id=review.publication.pk, event_date=date(2024, 3, 20)
         )
-        for too_soon in (date(2024, 3, 28), date(2024, 4, 1)):
+        for too_soon in (date(2024, 3, 27), date(2024, 3, 28)):
             with pytest.raises(InvalidInput) as refused:
                 publication_publish(actor=chair_a, publication_id=publication.pk, event_date=too_soon, url=URL)
-            assert "publish on or after 2 April 2024" in refused.value.errors["event_date"][0]
+            assert "publish on or after 29 March 2024" in refused.value.errors["event_date"][0]
         published = publication_publish(
-            actor=chair_a, publication_id=publication.pk, event_date=date(2024, 4, 2), url=URL
+            actor=chair_a, publication_id=publication.pk, event_date=date(2024, 3, 29), url=URL
         )
-        assert (published.state, published.published_on) == ("published", date(2024, 4, 2))
+        assert (published.state, published.published_on) == ("published", date(2024, 3, 29))
 
 
 # --- scr_completion of an LCSPR ends at publication ---------------------------------------------------------
