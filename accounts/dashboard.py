@@ -6,9 +6,13 @@ it), and the dashboard view adds them up without importing the apps.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date
 
 _sections: list[Callable[[object, date], dict]] = []
+
+# What the sections of one dashboard read, for the others to reuse (see `dashboard_reads`).
+_READS: ContextVar[dict | None] = ContextVar("dashboard_reads", default=None)
 
 
 def dashboard_section_register(section: Callable[[object, date], dict]) -> None:
@@ -19,6 +23,16 @@ def dashboard_section_register(section: Callable[[object, date], dict]) -> None:
 def dashboard_sections(user, today: date) -> dict:
     """The registered sections' context for this user, in the order the apps were made ready."""
     context: dict = {}
-    for section in _sections:
-        context.update(section(user, today))
+    token = _READS.set({})
+    try:
+        for section in _sections:
+            context.update(section(user, today))
+    finally:
+        _READS.reset(token)
     return context
+
+
+def dashboard_reads() -> dict | None:
+    """While one dashboard is put together, a place where its sections keep what more than one of them
+    reads (the user's open records), keyed by what was read; None outside a dashboard."""
+    return _READS.get()

@@ -13,6 +13,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from accounts.dashboard import dashboard_reads
 from audit.models import AuditEntry
 from incidents.choices import OPEN_STATES as INCIDENT_OPEN
 from incidents.selectors import incidents_for_user
@@ -21,6 +22,7 @@ from panel.selectors import submissions_for_user
 from publication.choices import FINISHED_STATES
 from publication.selectors import publications_for_user
 from reviews.choices import OPEN_REVIEW_STATES, ActionStatus
+from reviews.models import Action, Contribution
 from reviews.selectors import actions_for_user, contributions_for_user, reviews_for_user
 from scr_tracker.clock_rows import hand_out
 from scr_tracker.models import ClockRow
@@ -100,11 +102,34 @@ def _open_records(user, incident_pks: list | None = None) -> list:
     return _with_rows(records)
 
 
+def _every_open_record(user) -> list:
+    """`_open_records(user)`, read once for all of a dashboard's sections."""
+    reads = dashboard_reads()
+    if reads is None:
+        return _open_records(user)
+    key = ("open_records", user.pk)
+    if key not in reads:
+        reads[key] = _open_records(user)
+    return reads[key]
+
+
+def _case_path_records(user, incident_pks: list) -> list:
+    """The open records on the listed cases' own path: on a dashboard, those of the records its queue reads."""
+    if dashboard_reads() is None:
+        return _open_records(user, incident_pks)
+    wanted = set(incident_pks)
+    return [
+        record
+        for record in _every_open_record(user)
+        if record.clock_case.pk in wanted and not isinstance(record, (Contribution, Action))
+    ]
+
+
 def next_steps_of_cases(user, incident_pks: list, today: date) -> dict:
     """Each listed case's next move: the nearest step of the case, its submissions, review and
     publication (registered with `scr_tracker.steps.case_steps_register`)."""
     steps: dict = {}
-    for record in _open_records(user, incident_pks):
+    for record in _case_path_records(user, incident_pks):
         step = step_of(record, today)
         if step is None:
             continue
@@ -134,7 +159,7 @@ def queue_for(user, *, today: date) -> Queue:
     """The user's "waiting for you" and "waiting for others", the nearest date first."""
     if not (user.is_authenticated and user.is_active) or not (user.is_board_user or user.is_panel_user):
         return Queue([], [])
-    steps = [step for step in (step_of(record, today) for record in _open_records(user)) if step is not None]
+    steps = [step for step in (step_of(record, today) for record in _every_open_record(user)) if step is not None]
     steps.sort(key=lambda step: step.sort_key)
     mine = [step for step in steps if step.is_for(user)]
     others = [step for step in steps if not step.is_for(user)]

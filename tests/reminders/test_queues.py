@@ -217,3 +217,26 @@ def test_the_full_waiting_page_queries_do_not_grow_with_the_cases(client, sign_i
             workflow.notified(chair_a)
             workflow.decide(chair_a, workflow.notified(chair_a))
         assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_dashboard_reads_the_users_open_records_once_for_its_queue_and_its_cases(
+    client, sign_in, chair_a, monkeypatch
+):
+    """Its "waiting for you" and its cases' next moves are worked out from the same read."""
+    from reminders import queues
+
+    reads = []
+    read = queues._open_records
+    monkeypatch.setattr(queues, "_open_records", lambda *args, **kwargs: reads.append(args) or read(*args, **kwargs))
+    with time_machine.travel(TODAY, tick=False):
+        sign_in(chair_a)
+        workflow.decide(chair_a, workflow.notified(chair_a), decision="initiate_scr")
+        workflow.decide(chair_a, workflow.notified(chair_a))
+        page = client.get(DASHBOARD)
+    assert page.status_code == 200
+    assert len(reads) == 1
+    # The cases' next moves are still there, from that read.
+    assert [case.next_step is not None for case in page.context["cases"]] == [True, True]
+    queue = page.context["queue"]
+    assert len(queue.mine) + len(queue.others) >= 2
