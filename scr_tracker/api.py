@@ -8,8 +8,10 @@ only here.
 """
 
 import inspect
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -17,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
@@ -102,8 +105,31 @@ class ApiView(ApiAccess, APIView):
         return super().handle_exception(exc)
 
 
+_schema_lock = threading.Lock()
+
+
+@cache
+def _generated_schema() -> dict:
+    return spectacular_settings.DEFAULT_GENERATOR_CLASS().get_schema(request=None, public=True)
+
+
+def openapi_schema() -> dict:
+    """The API's OpenAPI schema, generated once per process and then served as stored.
+
+    One thread generates it while the others wait: drf-spectacular loads its extensions' classes
+    lazily and not thread-safely, so concurrent first generations fail (500) or lose extensions.
+    It depends on no request or user (the schema is public to whoever may read it).
+    """
+    with _schema_lock:
+        return _generated_schema()
+
+
 class SchemaApi(ApiAccess, SpectacularAPIView):
     """The OpenAPI 3 schema, for signed-in users and tokens only (deny by default)."""
+
+    def _get_schema_response(self, request):
+        filename = self._get_filename(request, None)
+        return Response(data=openapi_schema(), headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 # --- Lists --------------------------------------------------------------------------------------
