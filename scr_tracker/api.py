@@ -149,6 +149,54 @@ def paginated_response(*, view: ApiView, request, queryset, serializer_class, co
     return paginator.get_paginated_response(serializer.data)
 
 
+# --- Query parameters ---------------------------------------------------------------------------
+
+# Taken by every list besides its filters: the page (the paginator answers 404 for a page that is
+# not there) and DRF's `format` (JSON only: another is 404).
+LIST_PARAMETERS = frozenset({"page", "format"})
+
+
+def _with_value(message: str, value) -> str:
+    shown = str(value)[:100]
+    if value is None or f'"{shown}"' in message:
+        return message
+    return f'{message}{"" if message.endswith(".") else "."} Given: "{shown}".'
+
+
+def query_input(request, serializer_class: type[serializers.Serializer] | None, *, also=frozenset({"format"})) -> dict:
+    """The query parameters, validated by `serializer_class`: 400 with field errors otherwise.
+
+    Nothing is silently ignored: a name the endpoint does not take, a parameter given twice and a
+    value not allowed are each a field error under the parameter's name, with the value given.
+    """
+    params = request.query_params
+    fields = serializer_class().fields if serializer_class is not None else {}
+    taken = sorted({*fields, *also} - {"format"})
+    errors: dict[str, list[str]] = {}
+    for name in params:
+        values = params.getlist(name)
+        if name not in fields and name not in also:
+            takes = f"it takes {', '.join(taken)}" if taken else "it takes none"
+            errors[name] = [_with_value(f"Not a parameter of this endpoint ({takes}).", values[-1])]
+        elif len(values) > 1:
+            errors[name] = [f"Give one value only. Given: {', '.join(f'{v[:100]!r}' for v in values)}."]
+    validated: dict = {}
+    if serializer_class is not None:
+        data = params.copy()  # a QueryDict still, so that a blank value means no filter
+        for name in set(params) - set(fields):
+            del data[name]
+        serializer = serializer_class(data=data)
+        if serializer.is_valid():
+            validated = serializer.validated_data
+        else:
+            for name, messages in serializer.errors.items():
+                given = params.get(name)
+                errors.setdefault(name, []).extend(_with_value(str(message), given) for message in messages)
+    if errors:
+        raise ValidationError(errors)
+    return validated
+
+
 # --- Serializers --------------------------------------------------------------------------------
 
 
@@ -250,8 +298,21 @@ FIELD_ERRORS_SCHEMA = {
     },
 }
 
+BAD_INPUT = OpenApiResponse(
+    FIELD_ERRORS_SCHEMA,
+    description="Bad input, nothing saved: field errors for a field this endpoint does not take (`This field "
+    "cannot be set`), a required one missing or left blank, or a value not allowed; `non_field_errors` for the "
+    "body as a whole, `detail` for a body that is not JSON",
+)
+
+BAD_QUERY = OpenApiResponse(
+    FIELD_ERRORS_SCHEMA,
+    description="A bad query parameter, each error under the parameter's name with the value given: a value "
+    "not allowed, a parameter given twice, or a name this endpoint does not take",
+)
+
 ERROR_RESPONSES = {
-    400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Bad input: field errors; nothing saved"),
+    400: BAD_INPUT,
     401: OpenApiResponse(ErrorOutput, description="Not signed in and no valid token"),
     403: OpenApiResponse(
         ErrorOutput, description="Not permitted: in scope but this role may not do it, or a session without CSRF token"
@@ -270,8 +331,9 @@ def error_responses(*codes: int) -> dict:
 
 class RecordListApi(ApiView):
     # `GET <nouns>/`: one page of the user's records of one kind. A subclass declares its `noun`
-    # (operation id `<noun>s_list`), `summary`, `output` (one row), `filters` (the query parameters,
-    # or None) and `records`: the scoped selector, narrowed by the filters and in the list's order.
+    # (operation id `<noun>s_list`), `summary`, `output` (one row), `filters` (the query parameters
+    # besides `page`, or None; any other is 400) and `records`: the scoped selector, narrowed by the
+    # filters and in the list's order.
     # Each subclass is documented with its own metadata when it is declared.
 
     pagination_class = ApiPagination
@@ -283,13 +345,13 @@ class RecordListApi(ApiView):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        codes = (400, 401, 403, 404) if cls.filters is not None else (401, 403, 404)
         extend_schema_view(
             get=extend_schema(
                 operation_id=f"{cls.noun}s_list",
                 summary=cls.summary,
                 parameters=[cls.filters] if cls.filters is not None else None,
-                responses={200: cls.output(many=True), **error_responses(*codes)},
+                # 404 for a page that is not there.
+                responses={200: cls.output(many=True), 400: BAD_QUERY, **error_responses(401, 403, 404)},
             )
         )(cls)
 
@@ -301,11 +363,7 @@ class RecordListApi(ApiView):
 
     def get(self, request):
         self.today = timezone.localdate()
-        filters = {}
-        if self.filters is not None:
-            serializer = self.filters(data=request.query_params)
-            serializer.is_valid(raise_exception=True)
-            filters = serializer.validated_data
+        filters = query_input(request, self.filters, also=LIST_PARAMETERS)
         return paginated_response(
             view=self,
             request=request,
