@@ -326,6 +326,44 @@ def error_responses(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
 
 
+def document_strict_input(result, generator, **kwargs):
+    """drf-spectacular post-processing hook: every request body takes its documented fields only.
+
+    `StrictInputSerializer` refuses any other field (400 `This field cannot be set`); the schema says
+    so with `additionalProperties: false` on each component a request body refers to.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                name = content.get("schema", {}).get("$ref", "").rpartition("/")[2]
+                component = components.get(name)
+                if component is not None and component.get("type") == "object":
+                    component["additionalProperties"] = False
+    return result
+
+
+BLANK = {"type": "string", "maxLength": 0}
+
+
+def _takes_blank(schema: dict) -> bool:
+    if "enum" in schema:
+        return "" in schema["enum"]
+    return schema.get("type") == "string" and not ({"format", "pattern", "minLength"} & set(schema))
+
+
+def document_blank_filters(result, generator, **kwargs):
+    """drf-spectacular post-processing hook: a list's filter left blank means no filter, as the schema says."""
+    for item in result.get("paths", {}).values():
+        operation = item.get("get", {})
+        if not operation.get("operationId", "").endswith("s_list"):
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query" and parameter["name"] != "page" and not _takes_blank(parameter["schema"]):
+                parameter["schema"] = {"anyOf": [parameter["schema"], BLANK]}
+    return result
+
+
 # --- Lists and details ---------------------------------------------------------------------------
 
 

@@ -3,17 +3,19 @@
 - a malformed id in a path is the API's JSON 404, not the pages' HTML one;
 - a bad query parameter on a list (a value not allowed, given twice, or not a parameter at all) is
   400 naming the parameter and the value, never silently ignored;
-- the schema documents the 400s (unknown body fields, blanks, `to` before `from`), 404s and 409s.
+- the schema documents the 400s (unknown body fields, blanks, `to` before `from`), 404s and 409s,
+  and that a request body takes its documented fields only (`additionalProperties: false`).
 """
 
 import re
 
 import pytest
+from jsonschema import Draft202012Validator
 from rest_framework import serializers
 
 from scr_tracker import api_urls
 from scr_tracker.api import RecordListApi
-from tests.api import assert_matches_schema, openapi_schema, token_client
+from tests.api import _as_json_schema, assert_matches_schema, openapi_schema, token_client
 
 PREFIX = "/api/v1/"
 WITH_ID = [pattern for pattern in api_urls.urlpatterns if "<uuid:public_id>" in str(pattern.pattern)]
@@ -102,10 +104,14 @@ def test_a_parameter_given_twice_is_400_not_the_last_one_taken(chair_a, pattern)
     assert_matches_schema(response, schema_path(pattern))
 
 
-def test_blank_filters_still_mean_no_filter(chair_a):
+def test_blank_filters_still_mean_no_filter_as_the_schema_says(chair_a):
     for pattern in FILTERED:
         blanks = dict.fromkeys(pattern.callback.cls.filters().fields, "")
         assert token_client(chair_a).get(schema_path(pattern), blanks).status_code == 200, pattern.name
+        operation = openapi_schema()["paths"][schema_path(pattern)]["get"]
+        documented = {parameter["name"]: parameter["schema"] for parameter in operation["parameters"]}
+        for name in blanks:
+            assert Draft202012Validator(_as_json_schema(documented[name])).is_valid(""), (pattern.name, name)
 
 
 @pytest.mark.parametrize(
@@ -141,6 +147,8 @@ def test_every_operation_with_a_body_documents_its_400_field_errors():
         assert documented, f"{method.upper()} {path} documents no 400"
         body = documented["content"]["application/json"]["schema"]
         assert body.get("additionalProperties"), f"{method.upper()} {path}: 400 is not field errors"
+        request = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rpartition("/")[2]
+        assert schema["components"]["schemas"][request]["additionalProperties"] is False, f"{method.upper()} {path}"
         assert "cannot be set" in documented["description"] and "blank" in documented["description"], path
     assert "cannot be set" in schema["paths"][f"{PREFIX}incidents/"]["post"]["responses"]["400"]["description"]
 
