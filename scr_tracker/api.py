@@ -200,6 +200,26 @@ def query_input(request, serializer_class: type[serializers.Serializer] | None, 
 # --- Serializers --------------------------------------------------------------------------------
 
 
+def _json_type_error(field: serializers.Field, value) -> str | None:
+    """The message when `value` is not of the JSON type the field is documented with (null is the field's call)."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.ListField | serializers.MultipleChoiceField):
+        if not isinstance(value, list):
+            return "Must be a list"
+        child = field.child if isinstance(field, serializers.ListField) else serializers.ChoiceField(choices=[])
+        error = next((error for item in value if (error := _json_type_error(child, item))), None)
+        return f"Each item {error[0].lower()}{error[1:]}" if error else None
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false"
+    if isinstance(field, serializers.IntegerField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "Must be a whole number"
+    text = (serializers.CharField, serializers.ChoiceField, serializers.DateField, serializers.UUIDField)
+    if isinstance(field, text):
+        return None if isinstance(value, str) else "Must be text (a JSON string)"
+    return None
+
+
 class StrictInputSerializer(serializers.Serializer):
     # Input that names a field the API does not accept is refused, not silently dropped. No mass
     # assignment (SECURITY row 4): `state`, `reference`, `regime`, owners and audit fields are
@@ -208,6 +228,10 @@ class StrictInputSerializer(serializers.Serializer):
     def to_internal_value(self, data):
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
         errors = {field: ["This field cannot be set"] for field in unknown}
+        # JSON types as the schema documents them: DRF would take 0 for a text or "1" for a number.
+        for name, field in self.fields.items() if isinstance(data, Mapping) else ():
+            if name in data and not field.read_only and (expected := _json_type_error(field, data[name])):
+                errors[name] = [expected]
         try:
             value = super().to_internal_value(data)
         except ValidationError as exc:
