@@ -40,8 +40,9 @@ check-deploy: $(VENV)/.stamp-runtime
 	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-scr-tracker.invalid} \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# pip-audit --strict: exit 0 audited and clean, 1 vulnerabilities found, 3 NOT AUDITED (the reason printed).
 pip-audit: $(VENV)/.stamp-dev
-	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+	$(PY) scripts/dependency_audit.py -r requirements.txt
 
 system-packages:
 	@scripts/install-system-packages.sh runtime

@@ -17,6 +17,7 @@ from rest_framework import serializers, status
 
 from accounts.models import User
 from scr_tracker.api import (
+    BAD_INPUT,
     FIELD_ERRORS_SCHEMA,
     ApiUrlField,
     AvailableTransitionOutput,
@@ -327,8 +328,7 @@ class SubmissionDetailApi(RecordDetailApi):
 
 SUBMIT_BAD_INPUT = OpenApiResponse(
     FIELD_ERRORS_SCHEMA,
-    description="Bad input: field errors, or `missing`: what the panel needs that the submission does not "
-    "have yet; nothing saved",
+    description=f"{BAD_INPUT.description}; or `missing`: what the panel needs that the submission does not have yet",
 )
 
 

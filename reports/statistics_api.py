@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from scr_tracker.api import ApiView, error_responses
+from scr_tracker.api import FIELD_ERRORS_SCHEMA, ApiView, error_responses, query_input
 
 from .statistics import NATURES, as_json, national_statistics
 from .statistics_views import statistics_scope
@@ -186,7 +186,12 @@ class NationalStatisticsApi(ApiView):
         ],
         responses={
             200: OpenApiResponse(NationalStatisticsOutput, description="The figures"),
-            **error_responses(400, 401, 403),
+            **error_responses(401, 403),
+            400: OpenApiResponse(
+                FIELD_ERRORS_SCHEMA,
+                description="A bad period, each error under the parameter's name: `from` or `to` missing or not a "
+                "date written YYYY-MM-DD, `to` before `from`, a parameter given twice, or another parameter",
+            ),
         },
     )
     def get(self, request):
@@ -194,11 +199,6 @@ class NationalStatisticsApi(ApiView):
             board = statistics_scope(request.user)
         except DjangoPermissionDenied as exc:  # answered by DRF as JSON
             raise PermissionDenied(str(exc)) from exc
-        query = PeriodQuery(
-            data={key: request.query_params.get(key) for key in ("from", "to") if key in request.query_params}
-        )
-        query.is_valid(raise_exception=True)
-        figures = national_statistics(
-            date_from=query.validated_data["from"], date_to=query.validated_data["to"], board=board
-        )
+        period = query_input(request, PeriodQuery)
+        figures = national_statistics(date_from=period["from"], date_to=period["to"], board=board)
         return Response(as_json(figures))

@@ -8,8 +8,10 @@ only here.
 """
 
 import inspect
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -17,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
@@ -102,8 +105,31 @@ class ApiView(ApiAccess, APIView):
         return super().handle_exception(exc)
 
 
+_schema_lock = threading.Lock()
+
+
+@cache
+def _generated_schema() -> dict:
+    return spectacular_settings.DEFAULT_GENERATOR_CLASS().get_schema(request=None, public=True)
+
+
+def openapi_schema() -> dict:
+    """The API's OpenAPI schema, generated once per process and then served as stored.
+
+    One thread generates it while the others wait: drf-spectacular loads its extensions' classes
+    lazily and not thread-safely, so concurrent first generations fail (500) or lose extensions.
+    It depends on no request or user (the schema is public to whoever may read it).
+    """
+    with _schema_lock:
+        return _generated_schema()
+
+
 class SchemaApi(ApiAccess, SpectacularAPIView):
     """The OpenAPI 3 schema, for signed-in users and tokens only (deny by default)."""
+
+    def _get_schema_response(self, request):
+        filename = self._get_filename(request, None)
+        return Response(data=openapi_schema(), headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 # --- Lists --------------------------------------------------------------------------------------
@@ -123,7 +149,75 @@ def paginated_response(*, view: ApiView, request, queryset, serializer_class, co
     return paginator.get_paginated_response(serializer.data)
 
 
+# --- Query parameters ---------------------------------------------------------------------------
+
+# Taken by every list besides its filters: the page (the paginator answers 404 for a page that is
+# not there) and DRF's `format` (JSON only: another is 404).
+LIST_PARAMETERS = frozenset({"page", "format"})
+
+
+def _with_value(message: str, value) -> str:
+    shown = str(value)[:100]
+    if value is None or f'"{shown}"' in message:
+        return message
+    return f'{message}{"" if message.endswith(".") else "."} Given: "{shown}".'
+
+
+def query_input(request, serializer_class: type[serializers.Serializer] | None, *, also=frozenset({"format"})) -> dict:
+    """The query parameters, validated by `serializer_class`: 400 with field errors otherwise.
+
+    Nothing is silently ignored: a name the endpoint does not take, a parameter given twice and a
+    value not allowed are each a field error under the parameter's name, with the value given.
+    """
+    params = request.query_params
+    fields = serializer_class().fields if serializer_class is not None else {}
+    taken = sorted({*fields, *also} - {"format"})
+    errors: dict[str, list[str]] = {}
+    for name in params:
+        values = params.getlist(name)
+        if name not in fields and name not in also:
+            takes = f"it takes {', '.join(taken)}" if taken else "it takes none"
+            errors[name] = [_with_value(f"Not a parameter of this endpoint ({takes}).", values[-1])]
+        elif len(values) > 1:
+            errors[name] = [f"Give one value only. Given: {', '.join(f'{v[:100]!r}' for v in values)}."]
+    validated: dict = {}
+    if serializer_class is not None:
+        data = params.copy()  # a QueryDict still, so that a blank value means no filter
+        for name in set(params) - set(fields):
+            del data[name]
+        serializer = serializer_class(data=data)
+        if serializer.is_valid():
+            validated = serializer.validated_data
+        else:
+            for name, messages in serializer.errors.items():
+                given = params.get(name)
+                errors.setdefault(name, []).extend(_with_value(str(message), given) for message in messages)
+    if errors:
+        raise ValidationError(errors)
+    return validated
+
+
 # --- Serializers --------------------------------------------------------------------------------
+
+
+def _json_type_error(field: serializers.Field, value) -> str | None:
+    """The message when `value` is not of the JSON type the field is documented with (null is the field's call)."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.ListField | serializers.MultipleChoiceField):
+        if not isinstance(value, list):
+            return "Must be a list"
+        child = field.child if isinstance(field, serializers.ListField) else serializers.ChoiceField(choices=[])
+        error = next((error for item in value if (error := _json_type_error(child, item))), None)
+        return f"Each item {error[0].lower()}{error[1:]}" if error else None
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false"
+    if isinstance(field, serializers.IntegerField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "Must be a whole number"
+    text = (serializers.CharField, serializers.ChoiceField, serializers.DateField, serializers.UUIDField)
+    if isinstance(field, text):
+        return None if isinstance(value, str) else "Must be text (a JSON string)"
+    return None
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -134,6 +228,10 @@ class StrictInputSerializer(serializers.Serializer):
     def to_internal_value(self, data):
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
         errors = {field: ["This field cannot be set"] for field in unknown}
+        # JSON types as the schema documents them: DRF would take 0 for a text or "1" for a number.
+        for name, field in self.fields.items() if isinstance(data, Mapping) else ():
+            if name in data and not field.read_only and (expected := _json_type_error(field, data[name])):
+                errors[name] = [expected]
         try:
             value = super().to_internal_value(data)
         except ValidationError as exc:
@@ -224,8 +322,21 @@ FIELD_ERRORS_SCHEMA = {
     },
 }
 
+BAD_INPUT = OpenApiResponse(
+    FIELD_ERRORS_SCHEMA,
+    description="Bad input, nothing saved: field errors for a field this endpoint does not take (`This field "
+    "cannot be set`), a required one missing or left blank, or a value not allowed; `non_field_errors` for the "
+    "body as a whole, `detail` for a body that is not JSON",
+)
+
+BAD_QUERY = OpenApiResponse(
+    FIELD_ERRORS_SCHEMA,
+    description="A bad query parameter, each error under the parameter's name with the value given: a value "
+    "not allowed, a parameter given twice, or a name this endpoint does not take",
+)
+
 ERROR_RESPONSES = {
-    400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Bad input: field errors; nothing saved"),
+    400: BAD_INPUT,
     401: OpenApiResponse(ErrorOutput, description="Not signed in and no valid token"),
     403: OpenApiResponse(
         ErrorOutput, description="Not permitted: in scope but this role may not do it, or a session without CSRF token"
@@ -239,13 +350,52 @@ def error_responses(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
 
 
+def document_strict_input(result, generator, **kwargs):
+    """drf-spectacular post-processing hook: every request body takes its documented fields only.
+
+    `StrictInputSerializer` refuses any other field (400 `This field cannot be set`); the schema says
+    so with `additionalProperties: false` on each component a request body refers to.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                name = content.get("schema", {}).get("$ref", "").rpartition("/")[2]
+                component = components.get(name)
+                if component is not None and component.get("type") == "object":
+                    component["additionalProperties"] = False
+    return result
+
+
+BLANK = {"type": "string", "maxLength": 0}
+
+
+def _takes_blank(schema: dict) -> bool:
+    if "enum" in schema:
+        return "" in schema["enum"]
+    return schema.get("type") == "string" and not ({"format", "pattern", "minLength"} & set(schema))
+
+
+def document_blank_filters(result, generator, **kwargs):
+    """drf-spectacular post-processing hook: a list's filter left blank means no filter, as the schema says."""
+    for item in result.get("paths", {}).values():
+        operation = item.get("get", {})
+        if not operation.get("operationId", "").endswith("s_list"):
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query" and parameter["name"] != "page" and not _takes_blank(parameter["schema"]):
+                parameter["schema"] = {"anyOf": [parameter["schema"], BLANK]}
+    return result
+
+
 # --- Lists and details ---------------------------------------------------------------------------
 
 
 class RecordListApi(ApiView):
     # `GET <nouns>/`: one page of the user's records of one kind. A subclass declares its `noun`
-    # (operation id `<noun>s_list`), `summary`, `output` (one row), `filters` (the query parameters,
-    # or None) and `records`: the scoped selector, narrowed by the filters and in the list's order.
+    # (operation id `<noun>s_list`), `summary`, `output` (one row), `filters` (the query parameters
+    # besides `page`, or None; any other is 400) and `records`: the scoped selector, narrowed by the
+    # filters and in the list's order.
     # Each subclass is documented with its own metadata when it is declared.
 
     pagination_class = ApiPagination
@@ -257,13 +407,13 @@ class RecordListApi(ApiView):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        codes = (400, 401, 403, 404) if cls.filters is not None else (401, 403, 404)
         extend_schema_view(
             get=extend_schema(
                 operation_id=f"{cls.noun}s_list",
                 summary=cls.summary,
                 parameters=[cls.filters] if cls.filters is not None else None,
-                responses={200: cls.output(many=True), **error_responses(*codes)},
+                # 404 for a page that is not there.
+                responses={200: cls.output(many=True), 400: BAD_QUERY, **error_responses(401, 403, 404)},
             )
         )(cls)
 
@@ -275,11 +425,7 @@ class RecordListApi(ApiView):
 
     def get(self, request):
         self.today = timezone.localdate()
-        filters = {}
-        if self.filters is not None:
-            serializer = self.filters(data=request.query_params)
-            serializer.is_valid(raise_exception=True)
-            filters = serializer.validated_data
+        filters = query_input(request, self.filters, also=LIST_PARAMETERS)
         return paginated_response(
             view=self,
             request=request,

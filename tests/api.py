@@ -6,13 +6,13 @@ from functools import cache
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from jsonschema import Draft202012Validator
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.tokens import token_create
+from scr_tracker.api import openapi_schema as served_schema
 from tests.conftest import sign_in_with_both_factors
 
 
@@ -51,8 +51,8 @@ def decision_url(decision) -> str:
 
 @cache
 def openapi_schema() -> dict:
-    generated = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(generated))
+    """The schema as the API serves it, as plain JSON."""
+    return json.loads(OpenApiJsonRenderer().render(served_schema()))
 
 
 def _as_json_schema(node):

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 
 from incidents.choices import Agency
 from scr_tracker.api import (
+    BAD_INPUT,
     FIELD_ERRORS_SCHEMA,
     ApiUrlField,
     ApiView,
@@ -130,8 +131,7 @@ class ContributionReceivedApi(ApiView):
             200: OpenApiResponse(ContributionOutput, description="The contribution as it now is"),
             **error_responses(401, 403, 404),
             400: OpenApiResponse(
-                FIELD_ERRORS_SCHEMA,
-                description="Bad input: field errors (also when it was already received); nothing saved",
+                FIELD_ERRORS_SCHEMA, description=f"{BAD_INPUT.description}; also when it was already received"
             ),
         },
     )

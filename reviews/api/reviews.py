@@ -8,7 +8,6 @@ from rest_framework import serializers
 
 from scr_tracker import clocks
 from scr_tracker.api import (
-    FIELD_ERRORS_SCHEMA,
     ApiUrlField,
     AvailableTransitionOutput,
     ClockOutput,
@@ -260,8 +259,7 @@ class ReviewDetailApi(RecordDetailApi):
         request=ReviewTermsInput,
         responses={
             200: OpenApiResponse(ReviewOutput, description="The review as it now is"),
-            **error_responses(401, 403, 404, 409),
-            400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Bad input: field errors; nothing saved"),
+            **error_responses(400, 401, 403, 404, 409),
         },
     )
     def patch(self, request, public_id):

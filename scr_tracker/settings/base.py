@@ -316,6 +316,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Serious Case Review workflow for Local Safeguarding Children Boards and the national panel.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "scr_tracker.api.document_strict_input",
+        "scr_tracker.api.document_blank_filters",
+    ],
     # One name per choice set that several fields share.
     "ENUM_NAME_OVERRIDES": {
         "DecisionKindEnum": "reviews.choices.DecisionKind",

@@ -72,10 +72,11 @@ REVERSED = "The end of the period must be the same as or after the start"
     [
         ({}, {"from": [NO_FROM], "to": [NO_TO]}),
         ({"from": "2014-04-01"}, {"to": [NO_TO]}),
-        ({"from": "01/04/2014", "to": "2015-03-31"}, {"from": [BAD_FROM]}),
-        ({"from": "2014-04-01", "to": "2015-02-30"}, {"to": [BAD_TO]}),
-        ({"from": "2014-04-01", "to": ""}, {"to": [BAD_TO]}),
-        ({"from": "2015-04-01", "to": "2015-03-31"}, {"to": [REVERSED]}),
+        # A bad value is named in the message (issue 18, finding 8).
+        ({"from": "01/04/2014", "to": "2015-03-31"}, {"from": [f'{BAD_FROM}. Given: "01/04/2014".']}),
+        ({"from": "2014-04-01", "to": "2015-02-30"}, {"to": [f'{BAD_TO}. Given: "2015-02-30".']}),
+        ({"from": "2014-04-01", "to": ""}, {"to": [f'{BAD_TO}. Given: "".']}),
+        ({"from": "2015-04-01", "to": "2015-03-31"}, {"to": [f'{REVERSED}. Given: "2015-03-31".']}),
     ],
 )
 def test_bad_periods_are_400_with_field_errors(secretariat, query, errors):

@@ -60,3 +60,30 @@ def test_every_list_detail_and_transition_endpoint_is_declared_on_the_shared_bas
     assert all(issubclass(views[name], RecordListApi) for name in lists)
     assert all(issubclass(views[name], RecordDetailApi) for name in details)
     assert all(issubclass(views[name].spec.input, TransitionInput) for name in transitions)
+
+
+class Typed(StrictInputSerializer):
+    name = serializers.CharField()
+    age = serializers.IntegerField()
+    kinds = serializers.ListField(child=serializers.ChoiceField(choices=["a", "b"]))
+    on = serializers.DateField()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", 0, "Must be text (a JSON string)"),
+        ("age", "5", "Must be a whole number"),
+        ("age", True, "Must be a whole number"),
+        ("kinds", "a", "Must be a list"),
+        ("kinds", ["a", 1], "Each item must be text (a JSON string)"),
+        ("on", 20150302, "Must be text (a JSON string)"),
+    ],
+)
+def test_strict_input_takes_the_json_types_the_schema_documents(field, value, message):
+    # DRF alone would take 0 for a text and "5" for a number: the schema says otherwise (issue 18).
+    data = {"name": "x", "age": 5, "kinds": ["a"], "on": "2015-03-02", field: value}
+    serializer = Typed(data=data)
+    assert not serializer.is_valid()
+    assert serializer.errors[field] == [message]
+    assert Typed(data={"name": "x", "age": 5, "kinds": ["a"], "on": "2015-03-02"}).is_valid()
