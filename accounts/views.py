@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors, services, signin, tokens
+from accounts import selectors, services, signin, throttles, tokens
 from accounts.dashboard import dashboard_sections
 from accounts.forms import (
     ApiTokenForm,
@@ -130,6 +130,14 @@ class ResetRequestView(auth_views.PasswordResetView):
     html_email_template_name = "emails/password_reset.html"
     subject_template_name = "emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        """Limited per address and per client IP, known or not: past either limit, the same
+        message for every address and no email sent."""
+        if not throttles.reset_request_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error("email", throttles.RESET_LIMIT_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class ResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -219,15 +219,51 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "scr_session"
 CSRF_COOKIE_HTTPONLY = True
 
-# django-axes: five failed sign-ins for one email address, whether or not it has an account (so
-# the response tells nothing), or from one IP address across addresses, lock for 30 minutes.
+# django-axes: five failed sign-ins for one email address from one client IP address, whether or
+# not the address has an account (so the response tells nothing), lock that pair for 30 minutes.
+# A pair, not either alone: failures for other addresses from the chair's IP, or for the chair's
+# address from elsewhere, never lock the chair out where they are.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# The client's IP address (sign-in lockout, password-reset limits), found by django-ipware. With
+# TRUSTED_PROXY_COUNT = 0 it is REMOTE_ADDR and X-Forwarded-For is never read: anyone can send one.
+# Behind N proxies that each append the address they were reached from to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for), the client is the Nth entry from the right: entries to its left are
+# whatever the client sent. django-ipware counts the proxies after the client in the header, one
+# fewer than the proxies in front of gunicorn (the last one is REMOTE_ADDR), and, not strict, it
+# allows the client's own entries on the left.
+
+
+def client_ip_settings(trusted_proxy_count: int) -> dict:
+    """django-axes' django-ipware settings for this many trusted proxies in front of gunicorn."""
+    if trusted_proxy_count < 0:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+    if trusted_proxy_count == 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",), "AXES_IPWARE_PROXY_COUNT": None}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxy_count - 1,
+    }
+
+
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+_client_ip = client_ip_settings(TRUSTED_PROXY_COUNT)
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_ip["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+AXES_IPWARE_PROXY_COUNT = _client_ip["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_PROXY_ORDER = "left-most"
+IPWARE_STRICT = False
+
+# Password reset: at most this many requests an hour for one email address and from one client IP
+# address, counted whether or not the address has an account.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
+PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
 
 # django-otp: TOTP codes, single use (the device remembers the last time step it accepted).
 OTP_TOTP_ISSUER = "SCR Tracker"
@@ -310,7 +346,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # One API token (or one signed-in user's session) makes at most API_RATE requests; past it,
+    # 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.TokenRateThrottle"],
 }
+API_RATE = env_str("API_RATE", "600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCR Tracker API",
     "DESCRIPTION": "Serious Case Review workflow for Local Safeguarding Children Boards and the national panel.",

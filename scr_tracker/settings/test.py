@@ -12,3 +12,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"},
 }
+# Limits the suite never reaches by accident; their own tests set low ones.
+API_RATE = None  # DRF: no rate, no counting
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 1000
+PASSWORD_RESET_LIMIT_PER_IP = 1000
