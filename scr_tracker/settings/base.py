@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "django_fsm_log",
+    "pgtrigger",
     "rest_framework",
     "drf_spectacular",
     "accounts",
