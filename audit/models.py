@@ -3,6 +3,14 @@
 Every transition writes one entry beside django-fsm-log's StateLog row: the StateLog keeps the
 state history django-fsm-log knows about; the entry adds what the workflow needs (the actor's
 role, the board, the event date, the reason). Entries are never edited or deleted.
+
+Append-only twice over: the models refuse a change or a removal in Python (`AppendOnlyError`), and on
+PostgreSQL a trigger of each table (django-pgtrigger, installed by this app's migrations) refuses any
+UPDATE or DELETE whoever sends it: raw SQL, a queryset that bypasses ours, a cascade. The same
+triggers guard django-fsm-log's StateLog table, declared on a proxy (`AppendOnlyStateLog`), the way
+pgtrigger installs triggers on a model another app owns. On SQLite they do not apply (pgtrigger's
+migrations skip any other database) and the Python guards stand alone. TRUNCATE fires no row trigger:
+the test suite's flush still works.
 """
 
 from collections.abc import Iterator
@@ -11,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +31,17 @@ from simple_history.signals import pre_create_historical_record
 
 class AppendOnlyError(RuntimeError):
     """Audit rows are never changed or removed, through the app or the admin."""
+
+
+def append_only_triggers() -> list[pgtrigger.Protect]:
+    """The database's refusal of every UPDATE and every DELETE of a table's rows (PostgreSQL only).
+
+    Two triggers, not one, so that a job that must rewrite text (anonymisation, SPEC §9) can be let
+    through for updates alone, by name, with `pgtrigger.ignore`, and deletes stay refused."""
+    return [
+        pgtrigger.Protect(name="refuse_update", operation=pgtrigger.Update),
+        pgtrigger.Protect(name="refuse_delete", operation=pgtrigger.Delete),
+    ]
 
 
 CORRECT_DATE = "correct_date"  # an event's date corrected: the entry `corrects` the event's entry
@@ -173,6 +193,7 @@ class AuditEntry(models.Model):
         ordering = ["recorded_at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "recorded_at"])]
         verbose_name_plural = "audit entries"
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.from_state} → {self.to_state} on {self.event_date}"
@@ -256,6 +277,7 @@ class AccessEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"]), models.Index(fields=["user", "at"])]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.content_type_id}:{self.object_id}"
@@ -267,6 +289,21 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Access events cannot be deleted")
+
+
+class AppendOnlyStateLog(StateLog):
+    """django-fsm-log's StateLog table, append-only in the database too: the proxy only carries the
+    triggers (a model of another app gets its triggers from a proxy in ours, so that the migration
+    that installs them is ours). Nothing reads or writes through it.
+
+    A StateLog's `by` is SET_NULL when its user is deleted, an UPDATE the trigger refuses: people are
+    deactivated, never deleted (SPEC §2, decision 0027), and a user who made a transition is already
+    kept by `AuditEntry.actor` (PROTECT) before any SQL is sent."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "state log (append-only)"
+        triggers = append_only_triggers()
 
 
 def _written_at_the_rows_end(*args, **kwargs) -> None:

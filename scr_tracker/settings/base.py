@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "django_fsm_log",
+    "pgtrigger",
     "rest_framework",
     "drf_spectacular",
     "accounts",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Right inside the sessions: a lost database's 503 does not read the session again (decision 0029).
+    "scr_tracker.errors.DatabaseLostMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
