@@ -191,9 +191,13 @@ class _Replay:
             self.problems.append((date_column, str(exc) or "This event cannot be recorded"))
         raise _Stop
 
+    def given(self, prefix: str) -> list[str]:
+        """The date columns of a submission's events (by their prefix) that the row gives, in column order."""
+        return [c.name for c in COLUMNS if c.name.startswith(prefix) and c.kind == DATE and self.row.get(c.name)]
+
     def none_of(self, prefix: str, message: str) -> None:
         """A submission's events where the case has no such submission: refused, naming the first."""
-        present = [c.name for c in COLUMNS if c.name.startswith(prefix) and c.kind == DATE and self.row.get(c.name)]
+        present = self.given(prefix)
         if present:
             self.problems.append((present[0], message))
             raise _Stop
@@ -279,20 +283,21 @@ class _Replay:
                 "panel_notified_on": "decided_on",
             },
         )
-        submission = PanelSubmission.objects.filter(decision=decision).order_by("pk").first()
-        if submission is not None:
-            self.submission(submission, "submission_")
-        else:
-            self.none_of("submission_", "The decision opened no submission to the panel")
-        review = SeriousCaseReview.objects.filter(incidents=incident).order_by("-initiated_on", "-pk").first()
-        if review is not None:
-            self.review(review)
-        else:
-            later = ("report_sent_on", "proposed_on", "published_on", "withheld_on", "taken_down_on")
-            present = [name for name in (*REVIEW_EVENTS, *later) if row.get(name)]
-            if present:
+        # The submission and the review are read only for a row that gives some of their events.
+        if self.given("submission_"):
+            submission = PanelSubmission.objects.filter(decision=decision).order_by("pk").first()
+            if submission is not None:
+                self.submission(submission, "submission_")
+            else:
+                self.none_of("submission_", "The decision opened no submission to the panel")
+        later = ("report_sent_on", "proposed_on", "published_on", "withheld_on", "taken_down_on")
+        present = [name for name in (*REVIEW_EVENTS, *later) if row.get(name)]
+        if present:
+            review = SeriousCaseReview.objects.filter(incidents=incident).order_by("-initiated_on", "-pk").first()
+            if review is None:
                 self.problems.append((present[0], "The case has no review: the decision was not to initiate one"))
                 raise _Stop
+            self.review(review)
 
     # --- A submission to the panel -------------------------------------------------------------
 

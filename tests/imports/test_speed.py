@@ -15,6 +15,7 @@ from simple_history.signals import pre_create_historical_record
 from audit.models import AuditEntry, _hold_history
 from imports.fictional import SCENARIOS, fictional_rows
 from imports.models import ImportState
+from imports.replay import REVIEW_EVENTS
 from imports.services import import_apply, import_run_create
 from imports.spreadsheets import csv_bytes
 from incidents.models import Incident
@@ -137,3 +138,25 @@ def test_an_imports_versions_are_those_its_saves_write_one_at_a_time(chair_a, ch
     held, one_at_a_time = _versions(chair_a.board), _versions(chair_b.board)
     assert len(held["Incident"]) > 2 * len(SCENARIOS) and held["SeriousCaseReview"] and held["Publication"]
     assert held == one_at_a_time
+
+
+def test_a_row_without_review_events_looks_for_no_review(chair_a):
+    """The replay reads a case's review (and its submission) only for a row that gives some of their events."""
+    rows = fictional_rows(len(SCENARIOS), board_code="AAA")
+    not_initiated = [
+        row
+        for n, row in enumerate(rows)
+        if SCENARIOS[n].startswith("not_initiated") and not any(row.get(name) for name in REVIEW_EVENTS)
+    ]
+    assert len(not_initiated) >= 3
+    content = csv_bytes(not_initiated)
+    run = import_run_create(actor=chair_a, board=chair_a.board, file_name="history.csv", content=content)
+    with CaptureQueriesContext(connection) as queries:
+        assert import_apply(actor=chair_a, run_id=run.pk).state == ImportState.IMPORTED
+    looked_for = [
+        sql
+        for sql in _statements(queries, "SELECT")
+        if 'FROM "reviews_seriouscasereview" INNER JOIN "reviews_seriouscasereview_incidents"' in sql
+        and 'ORDER BY "reviews_seriouscasereview"."initiated_on" DESC' in sql  # the case's latest review
+    ]
+    assert looked_for == []
