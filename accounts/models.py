@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 
@@ -85,7 +86,46 @@ BOARD_ROLES = (Role.BOARD_STAFF, Role.BOARD_CHAIR)
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Deactivating in bulk ends access as a save does (`User.save`): `update(is_active=False)` and
+    `bulk_update(..., ["is_active"])` skip `save()`, so they end it themselves, in their transaction."""
+
+    def update(self, **kwargs):
+        if "is_active" not in kwargs or kwargs["is_active"]:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            leaving = list(self.filter(is_active=True).select_for_update().values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            people = self.model._default_manager.filter(pk__in=leaving)
+            people.update(last_deactivated_at=timezone.now())
+            _access_end(list(people))
+        return updated
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if "is_active" not in fields:
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        with transaction.atomic(using=self.db):
+            active = set(self.filter(pk__in=[o.pk for o in objs], is_active=True).values_list("pk", flat=True))
+            leaving = [o for o in objs if o.pk in active and not o.is_active]
+            now = timezone.now()
+            for person in leaving:
+                person.last_deactivated_at = now
+            fields = (
+                list(fields) if not leaving or "last_deactivated_at" in fields else [*fields, "last_deactivated_at"]
+            )
+            updated = super().bulk_update(objs, fields, batch_size=batch_size)
+            _access_end(leaving)
+        return updated
+
+
+def _access_end(people) -> None:
+    from accounts.access import access_end  # the sessions and signal; a module above models
+
+    for person in people:
+        access_end(person)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **fields):
@@ -116,6 +156,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the administration pages")
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the account was last deactivated: part of what a session is signed with, so that no session
+    # from before it works again after a reactivation, recorded at sign-in or not.
+    last_deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -157,11 +200,23 @@ class User(AbstractBaseUser, PermissionsMixin):
                 and not self.is_active
                 and type(self)._default_manager.filter(pk=self.pk, is_active=True).exists()
             )
+            if deactivating:
+                self.last_deactivated_at = timezone.now()
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "last_deactivated_at"}
             super().save(*args, **kwargs)
             if deactivating:
-                from accounts.access import access_end  # the sessions and signal; a module above models
+                _access_end([self])
 
-                access_end(self)
+    def _get_session_auth_hash(self, secret=None):
+        """What a session is signed with (django.contrib.auth checks it on every request): the password,
+        as Django's own, and the last deactivation, so a deactivation ends every earlier session."""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}|{self.last_deactivated_at.isoformat() if self.last_deactivated_at else ''}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, User, UserSession
 from accounts.tokens import token_create
 from tests.conftest import sign_in_with_both_factors
 
@@ -51,7 +51,17 @@ def by_shell_save(user, administrator, chair):
     person.save()
 
 
-PATHS = [by_admin, by_api, by_people_page, by_shell_save]
+def by_queryset_update(user, administrator, chair):
+    assert User.objects.filter(pk=user.pk).update(is_active=False) == 1
+
+
+def by_bulk_update(user, administrator, chair):
+    person = User.objects.get(pk=user.pk)
+    person.is_active = False
+    User.objects.bulk_update([person], ["is_active"])
+
+
+PATHS = [by_admin, by_api, by_people_page, by_shell_save, by_queryset_update, by_bulk_update]
 
 
 @pytest.mark.parametrize("deactivate", PATHS, ids=[p.__name__ for p in PATHS])
@@ -79,3 +89,35 @@ def test_deactivation_ends_sessions_and_tokens_and_reactivation_revives_neither(
     response = replay.get(DASHBOARD)
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:sign_in"))
     assert token_client(secret).get(API_LIST).status_code == 401
+
+
+def test_a_session_whose_key_was_never_recorded_does_not_work_again_after_a_reactivation(staff_a):
+    """Deactivation deletes the sessions recorded at sign-in; one that was not (a key lost, a session
+    made another way) is inactive while the account is, and signed with what the deactivation changed."""
+    browser = sign_in_with_both_factors(Client(), staff_a)
+    assert browser.get(DASHBOARD).status_code == 200
+    cookie = browser.cookies["scr_session"].value
+    UserSession.objects.filter(user=staff_a).delete()  # the key was never recorded
+
+    person = User.objects.get(pk=staff_a.pk)
+    person.is_active = False
+    person.save()
+    assert Session.objects.filter(session_key=cookie).exists(), "not found, so not deleted"
+    person.is_active = True
+    person.save()
+
+    replay = Client()
+    replay.cookies["scr_session"] = cookie
+    response = replay.get(DASHBOARD)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def test_a_sign_in_after_the_reactivation_works(staff_a):
+    person = User.objects.get(pk=staff_a.pk)
+    person.is_active = False
+    person.save()
+    person.is_active = True
+    person.save()
+    person.refresh_from_db()
+    browser = sign_in_with_both_factors(Client(), person)
+    assert browser.get(DASHBOARD).status_code == 200
