@@ -110,9 +110,8 @@ class UserQuerySet(models.QuerySet):
             now = timezone.now()
             for person in leaving:
                 person.last_deactivated_at = now
-            fields = (
-                list(fields) if not leaving or "last_deactivated_at" in fields else [*fields, "last_deactivated_at"]
-            )
+            if leaving and "last_deactivated_at" not in fields:
+                fields = [*fields, "last_deactivated_at"]
             updated = super().bulk_update(objs, fields, batch_size=batch_size)
             _access_end(leaving)
         return updated

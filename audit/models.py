@@ -85,13 +85,9 @@ def importing_now() -> bool:
     return _IMPORTING.get() is not None
 
 
-def hold_state_log(log: StateLog) -> bool:
-    """Inside an import's row, keep a StateLog row to be written with the row's entries; False outside."""
-    mark = _IMPORTING.get()
-    if mark is None:
-        return False
-    mark.pending_logs.append(log)
-    return True
+def hold_state_log(log: StateLog) -> None:
+    """Keep a StateLog row of an import's row (`importing`) to be written with the row's entries."""
+    _IMPORTING.get().pending_logs.append(log)
 
 
 @contextmanager

@@ -284,12 +284,13 @@ class _Replay:
             },
         )
         # The submission and the review are read only for a row that gives some of their events.
-        if self.given("submission_"):
+        given = self.given("submission_")
+        if given:
             submission = PanelSubmission.objects.filter(decision=decision).order_by("pk").first()
-            if submission is not None:
-                self.submission(submission, "submission_")
-            else:
-                self.none_of("submission_", "The decision opened no submission to the panel")
+            if submission is None:
+                self.problems.append((given[0], "The decision opened no submission to the panel"))
+                raise _Stop
+            self.submission(submission, "submission_")
         later = ("report_sent_on", "proposed_on", "published_on", "withheld_on", "taken_down_on")
         present = [name for name in (*REVIEW_EVENTS, *later) if row.get(name)]
         if present:

@@ -212,9 +212,7 @@ class _HeldStateLogs:
     @staticmethod
     def create(**values) -> StateLog:
         log = StateLog(**values)
-        if not hold_state_log(log):
-            log.save()
-            return log
+        hold_state_log(log)
         written = _STATE_LOGS.get()
         if written is not None:
             written.append(log)
