@@ -4,7 +4,6 @@ header and rows, every problem found at once (SPEC §8 "Import")."""
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -166,10 +165,10 @@ def _xlsx_table(content: bytes) -> list[tuple[int, list[tuple[object, bool]]]]:
         raise _refuse(NOT_A_WORKBOOK)
     stream = io.BytesIO(content)
     try:
-        office_package_check(stream, len(content))
+        names = office_package_check(stream, len(content))
     except DocumentRefused as exc:
         raise _refuse(PACKAGE_REFUSALS.get(exc.message, exc.message)) from exc
-    if not _is_workbook(stream):
+    if "xl/workbook.xml" not in names:
         raise _refuse(NOT_A_WORKBOOK)
     stream.seek(0)
     try:
@@ -187,10 +186,3 @@ def _xlsx_table(content: bytes) -> list[tuple[int, list[tuple[object, bool]]]]:
     except Exception as exc:  # a damaged workbook: whatever openpyxl raises, it is the file's problem
         raise _refuse("The workbook cannot be read: open it in a spreadsheet and save it again as .xlsx") from exc
     return table
-
-
-def _is_workbook(stream: io.BytesIO) -> bool:
-    """Whether the package (already checked) holds a workbook."""
-    stream.seek(0)
-    with zipfile.ZipFile(stream) as archive:
-        return "xl/workbook.xml" in archive.namelist()

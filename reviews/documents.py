@@ -296,10 +296,15 @@ def _unpack(file: IO[bytes], size: int, members: list[zipfile.ZipInfo], markers:
     return kept, marked
 
 
-def _xml(data: bytes):
-    """The parsed element, or None when it is not well-formed XML; DTDs (entity bombs) are refused."""
+def _refuse_a_dtd(data: bytes) -> None:
+    """XML with a DTD could declare entities that expand without end or fetch from outside: `NOT_SAFE`."""
     if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
         raise DocumentRefused(NOT_SAFE)
+
+
+def _xml(data: bytes):
+    """The parsed element, or None when it is not well-formed XML; DTDs (entity bombs) are refused."""
+    _refuse_a_dtd(data)
     try:
         return ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entities to expand or fetch
     except ElementTree.ParseError:
@@ -308,8 +313,7 @@ def _xml(data: bytes):
 
 def _root_tag(head: bytes) -> str | None:
     """The root element's name from the first bytes of an XML part, or None."""
-    if re.search(rb"<!(DOCTYPE|ENTITY)", head, re.IGNORECASE):
-        raise DocumentRefused(NOT_SAFE)
+    _refuse_a_dtd(head)
     parser = ElementTree.XMLPullParser(events=("start",))
     try:
         parser.feed(head)
@@ -476,11 +480,12 @@ def _unpack_or_refuse(file, size, members, markers=()):
         raise DocumentRefused(NOT_SAFE) from exc
 
 
-def office_package_check(file: IO[bytes], size: int) -> None:
+def office_package_check(file: IO[bytes], size: int) -> set[str]:
     """The checks every Office Open XML file gets, whatever its application (a DOCX document here, an
     XLSX import in `imports.files`): a readable package (`MISMATCH` otherwise), no zip bomb however its
     headers understate it, nothing unsafe about its members (`NOT_SAFE`), no macros (`MACROS`), no
-    ActiveX (`ACTIVEX`) and nothing fetched from outside when it opens (`EXTERNAL`)."""
+    ActiveX (`ACTIVEX`) and nothing fetched from outside when it opens (`EXTERNAL`). Returns the
+    package's member names, for the caller to see which application's it is."""
     members = _archive_members(file, size)
     names = {member.filename for member in members or ()}
     if "[Content_Types].xml" not in names:
@@ -488,6 +493,7 @@ def office_package_check(file: IO[bytes], size: int) -> None:
     kept, _ = _unpack_or_refuse(file, size, members)
     if _ooxml_package(file, kept, names) is None:
         raise DocumentRefused(MISMATCH)
+    return names
 
 
 def _zip_type(file: IO[bytes], size: int) -> str | None:
