@@ -4,10 +4,12 @@ Services take keyword arguments, check the domain rules that pages and API share
 `InvalidInput` (field → messages) or another `TransitionError`; nothing is saved on any error.
 """
 
+import re
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import BigIntegerField, Max
+from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -167,8 +169,12 @@ def _next_reference(board: Board, year: int) -> str:
     """`{BOARD}-{YYYY}-{NNN}`, numbered per board and year; the board row is locked while counting."""
     Board.objects.select_for_update().filter(pk=board.pk).first()
     prefix = f"{board.code}-{year}-"
-    last = Incident.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    # The highest number, not the highest text: "-1000" sorts before "-999" as text. An imported
+    # reference of another shape (kept as the board had it) is not a number of this series.
+    last = Incident.objects.filter(reference__regex=rf"^{re.escape(prefix)}[0-9]+$").aggregate(
+        n=Max(Cast(Substr("reference", len(prefix) + 1), BigIntegerField()))
+    )["n"]
+    number = last + 1 if last else 1
     return f"{prefix}{number:03d}"
 
 

@@ -40,6 +40,15 @@ class TestCreate:
                 "AAA-2016-001"
             )
 
+    def test_numbering_goes_past_999_and_skips_imported_references_of_another_shape(self, chair_a):
+        with time_machine.travel(date(2015, 3, 1), tick=False):
+            draft(chair_a)
+            Incident.objects.filter(reference="AAA-2015-001").update(reference="AAA-2015-999")
+            assert draft(chair_a).reference == "AAA-2015-1000"  # as text, "-1000" sorts before "-999"
+            Incident.objects.filter(reference="AAA-2015-1000").update(reference="AAA-2015-1000a")
+            assert draft(chair_a).reference == "AAA-2015-1000"
+            assert draft(chair_a).reference == "AAA-2015-1001"
+
     @pytest.mark.parametrize(
         ("overrides", "field", "message"),
         [
