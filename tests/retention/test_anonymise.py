@@ -6,22 +6,30 @@ from io import StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pgtrigger
 import pytest
 import time_machine
+from celery.schedules import crontab
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.core.management.base import CommandError
+from django.db import ProgrammingError, connection, transaction
+from django.test import RequestFactory
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
-from audit.models import ANONYMISE, SYSTEM_ROLE, AppendOnlyError, AuditEntry, retention_erase
+from audit.models import ANONYMISE, RETENTION_TRIGGERS, SYSTEM_ROLE, AppendOnlyError, AuditEntry, retention_erase
+from audit.services import access_record
 from incidents.choices import IncidentState
 from incidents.models import Incident
 from incidents.services import incident_close
 from reports.statistics import national_statistics
 from retention.services import ANONYMISED, anonymise_expired, kept_until
+from retention.tasks import anonymise_expired_cases
 from reviews.models import Document, SeriousCaseReview
+from scr_tracker.celery import app
 from tests.retention.canary_case import CANARY, CLOSED_ON, canary_case
 from tests.retention.test_every_store import file_hits, table_hits, tables
+from tests.scr_tracker.conftest import need
 from tests.workflow import advise, case_in, decide, notified, submission_of, submit
 
 
@@ -200,8 +208,6 @@ def test_a_dry_run_lists_the_cases_and_counts_and_changes_nothing(chair_a, staff
 
 
 def test_the_command_refuses_a_bad_date(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="--date must be YYYY-MM-DD"):
         call_command("anonymise_expired", "--date", "2 September 2030")
 
@@ -277,11 +283,6 @@ def test_the_page_of_a_case_not_anonymised_says_nothing_of_it(chair_a, sign_in, 
 
 
 def test_beat_runs_the_job_daily_and_the_task_is_the_job(chair_a, settings):
-    from celery.schedules import crontab
-
-    from retention.tasks import anonymise_expired_cases
-    from scr_tracker.celery import app
-
     entry = settings.CELERY_BEAT_SCHEDULE["retention-daily-anonymise"]
     assert entry["task"] == "retention.anonymise_expired"
     assert isinstance(entry["schedule"], crontab)
@@ -325,15 +326,6 @@ def test_after_the_job_the_audit_tables_still_refuse_changes(chair_a, staff_a):
 
 @pytest.mark.postgres
 def test_on_postgresql_the_triggers_refuse_every_other_change_during_and_after_the_job(chair_a, staff_a):
-    import pgtrigger
-    from django.db import ProgrammingError
-
-    from django.test import RequestFactory
-
-    from audit.models import RETENTION_TRIGGERS
-    from audit.services import access_record
-    from tests.scr_tracker.conftest import need
-
     if connection.vendor != "postgresql":
         need("PostgreSQL (set DATABASE_URL)")
     incident = canary_case(chair_a, staff_a)
@@ -345,9 +337,10 @@ def test_on_postgresql_the_triggers_refuse_every_other_change_during_and_after_t
     event = access_record(request=request, record=incident)
 
     def refused(sql: str, *params, operation="update"):
-        with pytest.raises(ProgrammingError, match=f"pgtrigger: Cannot {operation} rows"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, params)
+        # The savepoint is rolled back by the error: pytest.raises sits outside it.
+        refusal = pytest.raises(ProgrammingError, match=f"pgtrigger: Cannot {operation} rows")
+        with refusal, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
     # After the job: a plain UPDATE or DELETE of an entry or a state log, as from a psql prompt.
     refused("UPDATE audit_auditentry SET reason = 'changed' WHERE id = %s", entry.pk)
