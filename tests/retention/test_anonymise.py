@@ -258,7 +258,8 @@ def test_the_case_page_of_an_anonymised_case_says_so_and_opens(chair_a, staff_a,
         assert page.status_code == 200
         text = page.content.decode()
         assert "This case was anonymised on 2 September 2030 under the retention rule" in text
-        assert "Anonymised under the retention rule" in text  # the timeline's row
+        assert "Anonymised under the retention rule" in text  # the timeline's row, by the service itself
+        assert ">System<" in text.replace("\n", "").replace(" ", "")
         assert CANARY not in text
         for url in (
             reverse("reviews:review", args=[review.public_id]),
@@ -352,3 +353,33 @@ def test_on_postgresql_the_triggers_refuse_every_other_change_during_and_after_t
         refused("DELETE FROM django_fsm_log_statelog WHERE id = %s", log.pk, operation="delete")
         refused("UPDATE audit_accessevent SET request_id = 'x' WHERE id = %s", event.pk)
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_case_pdf_still_kept_is_deleted_with_the_case(chair_a, private_root):
+    from django.core.files.base import ContentFile
+
+    from reports.models import JobState, ReportJob, ReportKind
+    from reports.services import report_storage
+
+    incident = closed_case(chair_a, date(2015, 2, 5))
+    other = closed_case(chair_a, date(2016, 2, 5))
+    storage = report_storage()
+    jobs = {}
+    for case in (incident, other):
+        name = storage.save(f"reports/{case.reference}.pdf", ContentFile(b"%PDF-1.4 fictional"))
+        jobs[case] = ReportJob.objects.create(
+            kind=ReportKind.CASE_CHRONOLOGY,
+            title="Case chronology",
+            reference=case.reference,
+            requested_by=chair_a,
+            board=case.board,
+            state=JobState.READY,
+            stored_name=name,
+            size=18,
+        )
+    run = anonymise_expired(today=date(2030, 2, 6))
+    assert run.cases[0].counts["files"] == 1
+    gone, kept = (ReportJob.objects.get(pk=jobs[case].pk) for case in (incident, other))
+    assert (gone.state, gone.stored_name) == (JobState.EXPIRED, "")
+    assert not storage.exists(jobs[incident].stored_name)
+    assert kept.state == JobState.READY and storage.exists(kept.stored_name)
