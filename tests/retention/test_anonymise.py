@@ -383,3 +383,45 @@ def test_a_case_pdf_still_kept_is_deleted_with_the_case(chair_a, private_root):
     assert (gone.state, gone.stored_name) == (JobState.EXPIRED, "")
     assert not storage.exists(jobs[incident].stored_name)
     assert kept.state == JobState.READY and storage.exists(kept.stored_name)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_anonymise_a_case_once(chair_a):
+    """Two threads released together (PostgreSQL: SQLite serialises writers and proves nothing): the second
+    waits on the case's row lock, then finds it anonymised."""
+    import threading
+    import time as clock
+    from unittest import mock
+
+    from retention import services
+
+    if connection.vendor != "postgresql":
+        need("PostgreSQL (set DATABASE_URL)")
+    incident = closed_case(chair_a, date(2015, 2, 5))
+    real_erase = services._erase
+
+    def slow_erase(records):
+        clock.sleep(0.5)  # hold the row lock long enough for the other run to arrive
+        real_erase(records)
+
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(services.anonymise_expired(today=date(2030, 2, 6)))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "_erase", slow_erase):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert errors == []
+    assert sorted(len(result.cases) for result in results) == [0, 1]
+    assert AuditEntry.objects.for_object(incident).filter(transition=ANONYMISE).count() == 1
