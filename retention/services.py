@@ -170,8 +170,8 @@ class CaseRecords:
         for model, pks in self.ids.items():
             if pks and hasattr(model, "history"):
                 historical = model.history.model
-                kept = {name for name in ERASED[model] if any(f.name == name for f in historical._meta.fields)}
-                values = {name: ERASED[model][name] for name in kept}
+                copied = {f.name for f in historical._meta.fields}  # a history may leave fields out
+                values = {name: value for name, value in ERASED[model].items() if name in copied}
                 found.append((historical.objects.filter(id__in=pks), values))
         return found
 
