@@ -23,7 +23,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 from simple_history.signals import pre_create_historical_record
@@ -48,7 +48,9 @@ CORRECT_DATE = "correct_date"  # an event's date corrected: the entry `corrects`
 CORRECT_FACT = "correct_fact"  # a fact typed by mistake corrected (not an event of the record)
 NOTE = "note"  # a case note: a contact, meeting or call logged on the case (not an event of its workflow)
 LEAD_OFFICER = "set_lead_officer"  # the case's lead officer chosen or changed (not an event of its workflow)
-NOT_EVENTS = (CORRECT_FACT, NOTE, LEAD_OFFICER)
+ANONYMISE = "anonymise"  # a closed case anonymised under the retention rule (SPEC §9; not an event of its workflow)
+NOT_EVENTS = (CORRECT_FACT, NOTE, LEAD_OFFICER, ANONYMISE)
+SYSTEM_ROLE = "system"  # the actor role of an entry the service writes by itself, with no person (`actor` empty)
 
 
 class NoteKind(models.TextChoices):
@@ -300,6 +302,33 @@ class AppendOnlyStateLog(StateLog):
         proxy = True
         verbose_name = "state log (append-only)"
         triggers = append_only_triggers()
+
+
+# The retention job's one way through the append-only guards (SPEC §9, decision 0032): updates of these
+# tables' rows, by the triggers' names; their `refuse_delete` triggers, and AccessEvent's, stay on.
+RETENTION_TRIGGERS = ("audit.AuditEntry:refuse_update", "audit.AppendOnlyStateLog:refuse_update")
+RETENTION_ERASABLE = frozenset({"reason", "old_value", "new_value"})
+
+
+def retention_erase(*, entries: models.QuerySet, logs: models.QuerySet, **values: str) -> tuple[int, int]:
+    """Rewrite the case words of a case's audit entries and StateLog rows at the end of its retention period:
+    the entries' `values` (only `reason`, `old_value`, `new_value`) and the logs' descriptions.
+
+    The one sanctioned rewrite of the append-only tables, for the retention job alone: it must run inside the
+    job's transaction, lifts the PostgreSQL triggers' refusal of updates by name for these statements only,
+    and goes round the Python guard (`AuditQuerySet.update`) for the named text fields alone. Dates, states,
+    actors and the rows themselves stay as they are. Returns (entries, logs) changed."""
+    unknown = set(values) - RETENTION_ERASABLE
+    if unknown:
+        raise AppendOnlyError(f"Retention may erase only {sorted(RETENTION_ERASABLE)}, not {sorted(unknown)}")
+    if not connection.in_atomic_block:
+        raise AppendOnlyError("Retention rewrites audit rows only inside its own transaction")
+    if entries.model is not AuditEntry or logs.model is not StateLog:
+        raise AppendOnlyError("Retention rewrites audit entries and state logs only")
+    with pgtrigger.ignore(*RETENTION_TRIGGERS):
+        changed = models.QuerySet.update(entries, **values) if values else 0  # round AuditQuerySet.update
+        logged = logs.exclude(description=None).update(description=None)
+    return changed, logged
 
 
 def _written_at_the_rows_end(*args, **kwargs) -> None:

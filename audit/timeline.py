@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from accounts.models import Role
-from audit.models import CORRECT_DATE, CORRECT_FACT, NOTE, AuditEntry, NoteKind
+from audit.models import CORRECT_DATE, CORRECT_FACT, NOTE, SYSTEM_ROLE, AuditEntry, NoteKind
 
 CORRECTIONS = (CORRECT_DATE, CORRECT_FACT)
 
@@ -59,6 +59,8 @@ def timeline_rows(
     for entry in entries:
         who = entry.actor.full_name if entry.actor_id else "Unknown"
         role = Role(entry.actor_role).label if entry.actor_role in Role.values else entry.actor_role
+        if entry.actor_role == SYSTEM_ROLE:  # written by the service itself (the retention job), no person
+            who, role = "SCR Tracker", "System"
         if entry.transition == NOTE:
             kind = NoteKind(entry.note_kind).label if entry.note_kind in NoteKind.values else "Note"
             what, change = f"Case note: {kind.lower()}", ""

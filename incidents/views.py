@@ -16,6 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import board_members
+from audit.models import ANONYMISE
 from audit.services import access_record
 from audit.timeline import timeline_rows
 from panel.words import submission_state_words, submission_transition_words
@@ -255,6 +256,8 @@ def case_detail(request, public_id):
     access_record(request=request, record=incident)
     decisions = selectors.incident_decisions(incident)
     timeline = list(selectors.incident_timeline(incident).readable_by(request.user))
+    # A case anonymised at the end of its retention period (SPEC §9) says so, and when.
+    anonymised = next((entry for entry in timeline if entry.transition == ANONYMISE), None)
     # Only what the user can do now: a transition a rule blocks is not offered.
     links = {
         name: _transition_url(incident, name) for name in transitions_now(incident, request.user, INCIDENT_TRANSITIONS)
@@ -293,6 +296,7 @@ def case_detail(request, public_id):
             "review_due": _review_due(review, today),
             "timeline_rows": _case_timeline(timeline, publication, incident.regime_rules),
             "logged_on": f"{incident.created_at:%-d %B %Y}",
+            "anonymised_on": f"{anonymised.event_date:%-d %B %Y}" if anonymised else "",
             "actions": [{"name": name, "href": href} for name, href in links.items()],
             "stages": case_stages(
                 incident,

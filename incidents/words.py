@@ -111,6 +111,7 @@ TRANSITIONS = {
     "reconsider": "Decision reopened",
     "withdraw": "Case withdrawn",
     "close": "Case closed",
+    "anonymise": "Anonymised under the retention rule",
 }
 
 ACTIONS = {

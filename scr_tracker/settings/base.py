@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "imports",
+    "retention",
     "scr_tracker",
 ]
 
@@ -192,6 +193,17 @@ REPORT_MAX_HTML_BYTES = env_int("REPORT_MAX_HTML_BYTES", 4 * 1024 * 1024)
 # sweep also fails jobs that no worker finished within an hour, so no page waits for ever.
 REPORT_KEEP_DAYS = env_int("REPORT_KEEP_DAYS", 7)
 CELERY_BEAT_SCHEDULE["reports-hourly-purge"] = {"task": "reports.purge_reports", "schedule": crontab(minute=20)}
+# Retention (SPEC §9, decision 0032): a closed case is kept this many whole years after the day it was
+# closed, then anonymised by the daily job (free text, pseudonym and documents removed; counts and dates
+# kept). It runs at 02:30 London time, away from the reminder sweep; `manage.py anonymise_expired
+# --dry-run` lists what it would do.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 15)
+if RETENTION_YEARS < 1:
+    raise ImproperlyConfigured(f"RETENTION_YEARS must be 1 or more, not {RETENTION_YEARS}")
+CELERY_BEAT_SCHEDULE["retention-daily-anonymise"] = {
+    "task": "retention.anonymise_expired",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 # --- Authentication
 AUTH_USER_MODEL = "accounts.User"
