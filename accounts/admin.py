@@ -1,9 +1,13 @@
 """Administration of boards and user accounts (superusers only; no case records here)."""
 
+from collections import Counter
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import router
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +27,15 @@ class BoardAdmin(SimpleHistoryAdmin):
     list_filter = ("region",)
     search_fields = ("name", "code")
     ordering = ("name",)
+
+    def get_deleted_objects(self, objs, request):
+        """A board with people or case records is not deleted (they protect it); the page that says so
+        counts what protects it rather than naming each record: no case record is shown here."""
+        deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        tally = Counter(str(record._meta.verbose_name_plural) for record in collector.protected)
+        return deleted, counts, perms_needed, [f"{name}: {count}" for name, count in sorted(tally.items())]
 
 
 class UserCreationForm(forms.ModelForm):

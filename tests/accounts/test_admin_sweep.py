@@ -200,3 +200,22 @@ def test_access_records_are_read_only_in_the_admin(administrator, staff_a, chair
     assert b"delete_selected" not in client.get(changelist).content
     client.post(changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
     assert mine.values().get() == before
+
+
+@pytest.mark.django_db
+def test_a_boards_delete_page_counts_its_case_records_without_showing_them(administrator, chair_a, board_a, board_b):
+    from accounts.models import Board, User
+    from incidents.choices import IncidentState
+    from tests.workflow import case_in
+
+    incident = case_in(IncidentState.NOTIFIED, chair_a)
+    User.objects.filter(pk=chair_a.pk).update(board=board_b)  # board_a: case records and nobody
+    client = sign_in_with_both_factors(Client(), administrator)
+    delete = reverse("admin:accounts_board_delete", args=[board_a.pk])
+    page = client.get(delete)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert str(incident) not in text and incident.reference not in text
+    assert "incidents: 1" in text
+    assert client.post(delete, {"post": "yes"}).status_code in (200, 403)
+    assert Board.objects.filter(pk=board_a.pk).exists()
