@@ -86,11 +86,34 @@ BOARD_ROLES = (Role.BOARD_STAFF, Role.BOARD_CHAIR)
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
 
 
+ROLE_FIXED_ACROSS_ADMINISTRATOR = (
+    "An account cannot change to or from service administrator: administrators hold no case records. "
+    "Make a separate account"
+)
+CASE_ROLE_NOT_STAFF = (
+    "Only a service administrator can use the administration pages or be a superuser; "
+    "people with a board or panel role cannot"
+)
+
+
+def _crosses_administrator(stored_role: str, role: str) -> bool:
+    """Whether a role change would turn an administrator into a case-holding account, or back."""
+    return (stored_role == Role.ADMINISTRATOR) != (role == Role.ADMINISTRATOR)
+
+
 class UserQuerySet(models.QuerySet):
     """Deactivating in bulk ends access as a save does (`User.save`): `update(is_active=False)` and
     `bulk_update(..., ["is_active"])` skip `save()`, so they end it themselves, in their transaction."""
 
     def update(self, **kwargs):
+        if "role" in kwargs:
+            crossing = (
+                ~models.Q(role=Role.ADMINISTRATOR)
+                if kwargs["role"] == Role.ADMINISTRATOR
+                else models.Q(role=Role.ADMINISTRATOR)
+            )
+            if self.filter(crossing).exists():
+                raise ValidationError({"role": ROLE_FIXED_ACROSS_ADMINISTRATOR})
         if "is_active" not in kwargs or kwargs["is_active"]:
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
@@ -102,6 +125,10 @@ class UserQuerySet(models.QuerySet):
         return updated
 
     def bulk_update(self, objs, fields, batch_size=None):
+        if "role" in fields:
+            stored = dict(self.filter(pk__in=[o.pk for o in objs]).values_list("pk", "role"))
+            if any(o.pk in stored and _crosses_administrator(stored[o.pk], o.role) for o in objs):
+                raise ValidationError({"role": ROLE_FIXED_ACROSS_ADMINISTRATOR})
         if "is_active" not in fields:
             return super().bulk_update(objs, fields, batch_size=batch_size)
         with transaction.atomic(using=self.db):
@@ -175,7 +202,13 @@ class User(AbstractBaseUser, PermissionsMixin):
                     | (~models.Q(role__in=[r.value for r in BOARD_ROLES]) & models.Q(board__isnull=True))
                 ),
                 name="user_board_iff_board_role",
-            )
+            ),
+            # Superusers hold no case records (SPEC §2): only a service administrator's account is
+            # staff or superuser, and an administrator holds no case role and no board (above).
+            models.CheckConstraint(
+                condition=models.Q(role=Role.ADMINISTRATOR.value) | models.Q(is_staff=False, is_superuser=False),
+                name="user_staff_only_administrator",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,17 +221,26 @@ class User(AbstractBaseUser, PermissionsMixin):
             raise ValidationError({"board": "Board staff and chairs must belong to a board"})
         if self.role not in BOARD_ROLES and self.board_id is not None:
             raise ValidationError({"board": "Only board staff and chairs belong to a board"})
+        if self.pk is not None:
+            stored = type(self)._default_manager.filter(pk=self.pk).values_list("role", flat=True).first()
+            if stored is not None and _crosses_administrator(stored, self.role):
+                raise ValidationError({"role": ROLE_FIXED_ACROSS_ADMINISTRATOR})
+        if self.role != Role.ADMINISTRATOR:
+            for field in ("is_superuser", "is_staff"):
+                if getattr(self, field):
+                    raise ValidationError({field: CASE_ROLE_NOT_STAFF})
 
     def save(self, *args, **kwargs):
         # Deactivation must end the person's access on every path that saves the row (the people
         # pages, the API, the admin's change form, a shell), so it is noticed here rather than in
         # one service: same transaction, from active in the database to inactive in this save.
         with transaction.atomic(using=kwargs.get("using")):
-            deactivating = (
-                self.pk is not None
-                and not self.is_active
-                and type(self)._default_manager.filter(pk=self.pk, is_active=True).exists()
-            )
+            stored = None
+            if self.pk is not None:
+                stored = type(self)._default_manager.filter(pk=self.pk).values("is_active", "role").first()
+            if stored is not None and _crosses_administrator(stored["role"], self.role):
+                raise ValidationError({"role": ROLE_FIXED_ACROSS_ADMINISTRATOR})
+            deactivating = stored is not None and not self.is_active and stored["is_active"]
             if deactivating:
                 self.last_deactivated_at = timezone.now()
                 if kwargs.get("update_fields") is not None:
