@@ -10,8 +10,9 @@ PYTEST_ARGS ?=
 run: system-packages $(VENV)/.stamp-runtime assets
 	DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py seed_demo
-	# Today's reminders at once, so that the notifications page is not empty on day one (beat sweeps daily).
-	DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py send_reminders
+	# Today's reminders at once (the last working day's on a weekend), so that the notifications page is
+	# not empty on day one (beat sweeps daily).
+	DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev $(PY) manage.py send_reminders --last-working-day
 	scripts/run-dev.sh
 
 test: system-packages-test $(VENV)/.stamp-dev assets lint

@@ -1,4 +1,4 @@
-"""Run the reminder sweep by hand: `manage.py send_reminders [--date YYYY-MM-DD] [--dry-run]`."""
+"""Run the reminder sweep by hand: `manage.py send_reminders [--date YYYY-MM-DD] [--last-working-day] [--dry-run]`."""
 
 from datetime import date
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from reminders.services import reminders_sweep
 from reminders.stages import stage_words
+from scr_tracker.clocks import is_working_day, working_days_before
 
 
 def _date(value: str) -> date:
@@ -24,10 +25,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=_date, help="The London date to sweep for (YYYY-MM-DD)")
+        parser.add_argument(
+            "--last-working-day",
+            action="store_true",
+            help=(
+                "On a weekend or bank holiday, sweep the working day before, as the daily sweep did "
+                "(reminders go out on working days; `make run` uses it so day one is never empty)"
+            ),
+        )
         parser.add_argument("--dry-run", action="store_true", help="List what would be recorded; change nothing")
 
-    def handle(self, *args, date=None, dry_run=False, **options):
+    def handle(self, *args, date=None, dry_run=False, last_working_day=False, **options):
         today = date or timezone.localdate()
+        if last_working_day and not is_working_day(today):
+            today = working_days_before(today, 1)
         result = reminders_sweep(today=today, dry_run=dry_run)
         if result.locked:
             raise CommandError("Another reminder sweep is running; try again when it has finished")
