@@ -6,7 +6,7 @@
     backup_tool.py dump DIR                   pg_dump -Fc and every table's row count, in one snapshot
     backup_tool.py files DIR                  add the file list (path, size) to DIR/manifest.json
     backup_tool.py verify DIR                 the files in DIR are those the manifest and SHA256SUMS name
-    backup_tool.py create-scratch NAME DIR    create the scratch database NAME (refused if it exists or is the source)
+    backup_tool.py create-scratch NAME [DIR]  create the database NAME (refused if it exists or is DIR's source)
     backup_tool.py scratch-url NAME           DATABASE_URL with NAME as its database
     backup_tool.py restore DIR NAME           pg_restore DIR/database.dump into NAME
     backup_tool.py drop-scratch NAME          drop NAME (only a name create-scratch would accept)
@@ -236,7 +236,7 @@ def maintenance(url: str):
     return connect(url, name=os.environ.get("DRILL_MAINTENANCE_DB", "postgres"), autocommit=True)
 
 
-def create_scratch(name: str, directory: Path) -> None:
+def create_scratch(name: str, directory: Path | None) -> None:
     from psycopg import sql
 
     check_scratch_name(name, directory)
@@ -372,7 +372,7 @@ def main(argv: list[str]) -> int:
         elif command == "verify":
             verify(Path(args[0]))
         elif command == "create-scratch":
-            create_scratch(args[0], Path(args[1]))
+            create_scratch(args[0], Path(args[1]) if len(args) > 1 else None)
         elif command == "scratch-url":
             check_scratch_name(args[0])
             print(with_database(database_url(), args[0]))
