@@ -15,6 +15,12 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 tool() { "$PY" scripts/backup_tool.py "$@"; }
 
+# As the settings do (scr_tracker/env.py), DATABASE_URL_FILE wins over DATABASE_URL.
+if [ -n "${DATABASE_URL_FILE:-}" ]; then
+  DATABASE_URL=$(<"$DATABASE_URL_FILE")
+  export DATABASE_URL
+  unset DATABASE_URL_FILE
+fi
 : "${DATABASE_URL:?DATABASE_URL must name the PostgreSQL database to back up}"
 root=${1:-${BACKUP_ROOT:-var/backups}}
 mkdir -p "$root"

@@ -12,7 +12,7 @@ server=${server%/}
 source_db="scr_ci_backup_source_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 work=$(mktemp -d "${TMPDIR:-/tmp}/scr-ci-drill.XXXXXX")
 
-unset REDIS_URL DRILL_DATABASE DRILL_USER_EMAIL
+unset REDIS_URL DRILL_DATABASE DRILL_USER_EMAIL DATABASE_URL_FILE PRIVATE_DOCUMENTS_ROOT_FILE
 export DJANGO_SETTINGS_MODULE=scr_tracker.settings.dev SCR_VAR_DIR="$work/var" PRIVATE_DOCUMENTS_ROOT="$work/private-documents"
 created=""
 cleanup() {

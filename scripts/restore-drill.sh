@@ -23,6 +23,14 @@ since() { awk -v start="$1" -v end="$(now)" 'BEGIN { printf "%.1f", end - start 
 
 [ $# -eq 1 ] || { echo "usage: scripts/restore-drill.sh BACKUP_DIR" >&2; exit 2; }
 [ -d "$1" ] || { echo "restore drill: $1 is not a directory" >&2; exit 2; }
+# As the settings do (scr_tracker/env.py), DATABASE_URL_FILE wins over DATABASE_URL.
+if [ -n "${DATABASE_URL_FILE:-}" ]; then
+  DATABASE_URL=$(<"$DATABASE_URL_FILE")
+  export DATABASE_URL
+  unset DATABASE_URL_FILE
+fi
+# The drill's documents go to a scratch directory, never the live one a file may name.
+unset PRIVATE_DOCUMENTS_ROOT_FILE
 : "${DATABASE_URL:?DATABASE_URL must name the PostgreSQL server to restore into (any database on it)}"
 backup=$(cd "$1" && pwd)
 server_url=$DATABASE_URL

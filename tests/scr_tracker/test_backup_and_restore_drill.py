@@ -131,8 +131,17 @@ def test_the_backup_holds_the_dump_the_documents_a_manifest_and_checksums(source
     assert secret not in source["backup_run"].stdout + source["backup_run"].stderr
 
 
+def sign_in_traces(url: str) -> tuple[int, int]:
+    """What the drill's sign-in writes (sessions, django-axes' access log), in the database it signed in on."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT (SELECT count(*) FROM django_session), (SELECT count(*) FROM axes_accesslog)"
+        ).fetchone()
+
+
 def test_the_drill_restores_with_no_row_lost_and_signs_in_to_a_case_page(source):
     scratch = unique("scr_drill_test")
+    before = sign_in_traces(source["url"])
     done = drill(source["backup"], source["url"], source["documents"], DRILL_DATABASE=scratch)
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert "rows lost: 0" in done.stdout
@@ -144,6 +153,19 @@ def test_the_drill_restores_with_no_row_lost_and_signs_in_to_a_case_page(source)
     )
     assert f"scratch database {scratch} dropped" in done.stdout
     assert not exists(source["url"], scratch)
+    assert sign_in_traces(source["url"]) == before  # signed in on the scratch database, not the source
+
+
+def test_the_drill_reads_database_url_file_as_the_settings_do_and_never_touches_the_source(source, tmp_path):
+    """The compose file gives DATABASE_URL_FILE (which the settings prefer): the drill's migrate and sign-in must
+    still reach the scratch database, not the database the file names."""
+    url_file = tmp_path / "database_url"
+    url_file.write_text(source["url"] + "\n")
+    before = sign_in_traces(source["url"])
+    done = drill(source["backup"], "", source["documents"], DATABASE_URL_FILE=str(url_file))
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    assert "rows lost: 0" in done.stdout
+    assert sign_in_traces(source["url"]) == before
 
 
 def test_a_tampered_dump_fails_the_drill_before_anything_is_restored(source):
