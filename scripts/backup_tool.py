@@ -11,6 +11,7 @@
     backup_tool.py restore DIR NAME           pg_restore DIR/database.dump into NAME
     backup_tool.py drop-scratch NAME          drop NAME (only a name create-scratch would accept)
     backup_tool.py compare DIR                every table's row count in DATABASE_URL against the manifest
+    backup_tool.py documents                  every document row's file restored, with its size and SHA-256
     backup_tool.py smoke                      sign in a demo user and open a case page (Django's test client)
 
 The server is DATABASE_URL's. Its password reaches pg_dump and pg_restore through PGPASSWORD, never
@@ -288,16 +289,49 @@ def compare(directory: Path) -> bool:
     return True
 
 
-def smoke() -> None:
-    """Sign a demo user in through both steps (password, then the current TOTP code) and open a case page.
-
-    DRILL_USER_EMAIL picks the user (default chair@northfield.example). A user who is not a demo user
-    (a real backup holds none) is signed in as the tests do: force_login with their confirmed device."""
+def django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr_tracker.settings.dev")
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+
+
+def documents() -> None:
+    """Every stored document's row (withdrawn ones too) against its restored file: there, same size, same SHA-256."""
+    import hashlib
+
+    django_setup()
+    from django.conf import settings
+
+    from reviews.models import Document
+
+    root = Path(settings.PRIVATE_DOCUMENTS_ROOT)
+    problems = []
+    checked = 0
+    for stored_name, size, sha256 in Document.all_objects.values_list("stored_name", "size", "sha256").iterator():
+        checked += 1
+        path = root / stored_name
+        if not path.is_file():
+            problems.append(f"  {stored_name}: its row is restored, its file is not")
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as file:
+            for block in iter(lambda file=file: file.read(1 << 20), b""):
+                digest.update(block)
+        if path.stat().st_size != size or digest.hexdigest() != sha256:
+            problems.append(f"  {stored_name}: the restored file's size or SHA-256 is not its row's")
+    print(f"documents checked against their rows: {checked}")
+    if problems:
+        raise Refused("documents that differ from their rows:\n" + "\n".join(problems))
+
+
+def smoke() -> None:
+    """Sign a demo user in through both steps (password, then the current TOTP code) and open a case page.
+
+    DRILL_USER_EMAIL picks the user (default chair@northfield.example). A user who is not a demo user
+    (a real backup holds none) is signed in as the tests do: force_login with their confirmed device."""
+    django_setup()
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
     from django.urls import reverse
@@ -382,6 +416,8 @@ def main(argv: list[str]) -> int:
             drop_scratch(args[0])
         elif command == "compare":
             return 0 if compare(Path(args[0])) else 1
+        elif command == "documents":
+            documents()
         elif command == "smoke":
             smoke()
         else:

@@ -8,7 +8,8 @@
 # 2. Creates a scratch database on DATABASE_URL's server: DRILL_DATABASE, or a new unique name.
 #    Refuses a database that already exists, the backup's source and DATABASE_URL's own database.
 # 3. pg_restore into it, copies the documents into a scratch directory and checks their checksums,
-#    runs `manage.py migrate` against it, and compares every table's row count with the manifest.
+#    runs `manage.py migrate` against it, compares every table's row count with the manifest, and checks
+#    every document's row against its restored file (there, same size and SHA-256).
 # 4. Smoke test through Django's test client (nothing long-lived): a demo user (DRILL_USER_EMAIL,
 #    default chair@northfield.example) signs in with password and TOTP code and opens a case page,
 #    expecting 200 and the case's reference.
@@ -81,5 +82,6 @@ restore_seconds=$(since "$started")
 echo "restore time: $restore_seconds s (pg_restore, $restored documents copied and checked, migrate)"
 
 on_scratch tool compare "$backup"
+on_scratch tool documents
 on_scratch tool smoke
 echo "restore drill passed: restore time $restore_seconds s, rows lost: 0"

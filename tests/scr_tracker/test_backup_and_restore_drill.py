@@ -73,6 +73,23 @@ def drill(backup: Path, url: str, documents: Path, **extra: str) -> subprocess.C
     return run(["bash", "scripts/restore-drill.sh", str(backup)], url, documents, **extra)
 
 
+# A review's stored document (its row and its file in the private documents directory), as an upload leaves it.
+STORED_NAME = "0123456789abcdef0123456789abcdef.pdf"
+STORED_BYTES = b"%PDF-1.4 a fictional overview report\n"
+DOCUMENT_ROW = f"""
+import hashlib, django
+django.setup()
+from accounts.models import User
+from reviews.models import Document, DocumentKind, DocumentType, SeriousCaseReview
+Document.objects.create(
+    review=SeriousCaseReview.objects.order_by("pk").first(), kind=DocumentKind.OVERVIEW_REPORT,
+    title="Overview report (fictional)", original_name="overview.pdf", stored_name="{STORED_NAME}",
+    content_type=DocumentType.PDF, size={len(STORED_BYTES)}, sha256="{hashlib.sha256(STORED_BYTES).hexdigest()}",
+    uploaded_by=User.objects.get(email="chair@northfield.example"),
+)
+"""
+
+
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
     """A migrated database with the demo data and two fictional documents, and its backup."""
@@ -84,10 +101,11 @@ def source(tmp_path_factory):
     (documents / "ab").mkdir(parents=True)
     (documents / "ab" / "fictional-report.pdf").write_bytes(b"%PDF-1.4 fictional demo document\n")
     (documents / "notes with a space.txt").write_text("Fictional notes for the drill.\n")
+    (documents / STORED_NAME).write_bytes(STORED_BYTES)
     with admin(server) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        for command in (["manage.py", "migrate", "--noinput"], ["manage.py", "seed_demo"]):
+        for command in (["manage.py", "migrate", "--noinput"], ["manage.py", "seed_demo"], ["-c", DOCUMENT_ROW]):
             done = run([PY, *command], url, documents)
             assert done.returncode == 0, done.stderr
         done = run(["bash", "scripts/backup.sh", str(base / "backups")], url, documents)
@@ -116,13 +134,14 @@ def test_the_backup_holds_the_dump_the_documents_a_manifest_and_checksums(source
         "database.dump": (backup / "database.dump").stat().st_size,
         "documents/ab/fictional-report.pdf": 33,
         "documents/notes with a space.txt": 31,
+        f"documents/{STORED_NAME}": len(STORED_BYTES),
     }
     assert (backup / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
     check = subprocess.run(
         ["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=backup, capture_output=True, text=True
     )
     assert check.returncode == 0, check.stdout
-    assert check.stdout.count(": OK") == 4  # the dump, two documents and the manifest
+    assert check.stdout.count(": OK") == 5  # the dump, three documents and the manifest
     # The password of the URL is never printed (the machine's server may need none; this one is made up).
     secret = "not-a-real-password-1234"
     with_password = source["url"].replace("postgres@", f"postgres:{secret}@", 1)
@@ -146,13 +165,14 @@ def test_the_drill_restores_with_no_row_lost_and_signs_in_to_a_case_page(source)
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert "rows lost: 0" in done.stdout
     assert re.search(
-        r"^restore time: \d+\.\d s \(pg_restore, 2 documents copied and checked, migrate\)$", done.stdout, re.M
+        r"^restore time: \d+\.\d s \(pg_restore, 3 documents copied and checked, migrate\)$", done.stdout, re.M
     )
     assert re.search(
         r"^smoke test: chair@northfield\.example signed in \(password and TOTP code\); case NFD-", done.stdout, re.M
     )
     assert f"scratch database {scratch} dropped" in done.stdout
     assert not exists(source["url"], scratch)
+    assert "documents checked against their rows: 1" in done.stdout
     assert sign_in_traces(source["url"]) == before  # signed in on the scratch database, not the source
 
 
@@ -236,3 +256,23 @@ def test_the_drill_refuses_the_backups_source_database(source):
     assert "is the backup's source database" in done.stderr
     with psycopg.connect(source["url"]) as conn:
         assert conn.execute("SELECT count(*) FROM accounts_user").fetchone() == (8,)
+
+
+def test_a_document_whose_file_was_not_backed_up_fails_the_drill(source, tmp_path):
+    """A backup taken while a stored document's file was missing checks by its own checksums; the drill still
+    finds the document's row without its file."""
+    stored = source["documents"] / STORED_NAME
+    aside = tmp_path / STORED_NAME
+    stored.rename(aside)
+    try:
+        made = run(["bash", "scripts/backup.sh", str(tmp_path / "backups")], source["url"], source["documents"])
+    finally:
+        aside.rename(stored)
+    assert made.returncode == 0, made.stderr
+    scratch = unique("scr_drill_test")
+    done = drill(Path(made.stdout.strip().splitlines()[-1]), source["url"], source["documents"], DRILL_DATABASE=scratch)
+    assert done.returncode != 0
+    assert "rows lost: 0" in done.stdout
+    assert f"  {STORED_NAME}: its row is restored, its file is not" in done.stderr
+    assert "smoke test" not in done.stdout
+    assert not exists(source["url"], scratch)
