@@ -31,6 +31,7 @@ work="$dir.partial"
 [ ! -e "$dir" ] || { echo "backup: $dir already exists" >&2; exit 1; }
 mkdir "$work"
 trap 'status=$?; if [ "$status" -ne 0 ]; then rm -rf "$work"; echo "backup FAILED (exit $status); nothing kept" >&2; fi' EXIT
+trap 'exit 130' INT TERM
 
 started=$(date +%s.%N)
 echo "backup of $(tool mask) into $dir"
