@@ -38,6 +38,7 @@ DOCUMENTS = "documents"
 SCRATCH_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Tables a migration newer than the backup may add rows to without anything being lost.
 MAY_GROW = {"django_migrations"}
+STATIC_AS_THEY_ARE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 class Refused(Exception):
@@ -332,6 +333,7 @@ def smoke() -> None:
     DRILL_USER_EMAIL picks the user (default chair@northfield.example). A user who is not a demo user
     (a real backup holds none) is signed in as the tests do: force_login with their confirmed device."""
     django_setup()
+    from django.conf import settings
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
     from django.urls import reverse
@@ -358,8 +360,13 @@ def smoke() -> None:
     if incident is None:
         raise Refused(f"Smoke test: {email} can see no case in the restored database.")
     memory = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    # The drill's requests touch no shared cache (the restored service's Redis may be the live one's).
-    with override_settings(CACHES={"default": memory, "progress": {**memory, "LOCATION": "progress"}}):
+    drill_settings = {
+        # The drill's requests touch no shared cache (the restored service's Redis may be the live one's).
+        "CACHES": {"default": memory, "progress": {**memory, "LOCATION": "progress"}},
+        # The static files' names as they are, with or without a collectstatic manifest on this host.
+        "STORAGES": {**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_AS_THEY_ARE}},
+    }
+    with override_settings(**drill_settings):
         client = Client()
         if is_demo_email(email):
             answer = client.post(

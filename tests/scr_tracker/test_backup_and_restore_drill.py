@@ -76,6 +76,7 @@ def drill(backup: Path, url: str, documents: Path, **extra: str) -> subprocess.C
 # A review's stored document (its row and its file in the private documents directory), as an upload leaves it.
 STORED_NAME = "0123456789abcdef0123456789abcdef.pdf"
 STORED_BYTES = b"%PDF-1.4 a fictional overview report\n"
+NOT_DEMO = "fictional.person@board.invalid"
 DOCUMENT_ROW = f"""
 import hashlib, django
 django.setup()
@@ -87,6 +88,13 @@ Document.objects.create(
     content_type=DocumentType.PDF, size={len(STORED_BYTES)}, sha256="{hashlib.sha256(STORED_BYTES).hexdigest()}",
     uploaded_by=User.objects.get(email="chair@northfield.example"),
 )
+# A board user who is not a demo user, as a real backup holds: no known password.
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from accounts.models import Board, Role
+person = User.objects.create_user(
+    email="{NOT_DEMO}", full_name="Fictional Person", role=Role.BOARD_STAFF, board=Board.objects.get(code="EMR")
+)
+TOTPDevice.objects.create(user=person, name="Authenticator", confirmed=True)
 """
 
 
@@ -128,7 +136,7 @@ def test_the_backup_holds_the_dump_the_documents_a_manifest_and_checksums(source
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["database"]["name"] == source["name"]
     assert manifest["pg_dump_version"].startswith("pg_dump (PostgreSQL)")
-    assert manifest["tables"]["accounts_user"] == 8
+    assert manifest["tables"]["accounts_user"] == 9  # the demo users and one who is not
     assert manifest["tables"]["incidents_incident"] > 0
     assert {entry["path"]: entry["size"] for entry in manifest["files"]} == {
         "database.dump": (backup / "database.dump").stat().st_size,
@@ -176,16 +184,28 @@ def test_the_drill_restores_with_no_row_lost_and_signs_in_to_a_case_page(source)
     assert sign_in_traces(source["url"]) == before  # signed in on the scratch database, not the source
 
 
-def test_the_drill_reads_database_url_file_as_the_settings_do_and_never_touches_the_source(source, tmp_path):
+def test_the_drill_reads_database_url_file_and_signs_in_a_user_who_is_not_a_demo_user(source, tmp_path):
     """The compose file gives DATABASE_URL_FILE (which the settings prefer): the drill's migrate and sign-in must
-    still reach the scratch database, not the database the file names."""
+    still reach the scratch database, not the database the file names. A real backup holds no demo user: a real
+    one is signed in with a session of both factors, as the tests do."""
     url_file = tmp_path / "database_url"
     url_file.write_text(source["url"] + "\n")
     before = sign_in_traces(source["url"])
-    done = drill(source["backup"], "", source["documents"], DATABASE_URL_FILE=str(url_file))
+    done = drill(source["backup"], "", source["documents"], DATABASE_URL_FILE=str(url_file), DRILL_USER_EMAIL=NOT_DEMO)
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert "rows lost: 0" in done.stdout
+    assert re.search(
+        rf"^smoke test: {re.escape(NOT_DEMO)} signed in \(a session with both factors\); case EMR-", done.stdout, re.M
+    )
     assert sign_in_traces(source["url"]) == before
+
+
+def test_the_drill_fails_when_its_user_is_not_in_the_backup(source):
+    done = drill(source["backup"], source["url"], source["documents"], DRILL_USER_EMAIL="nobody@board.invalid")
+    assert done.returncode != 0
+    assert "Smoke test: no active user nobody@board.invalid in the restored database." in done.stderr
+    assert "rows lost: 0" in done.stdout
+    assert "scratch database scr_drill_" in done.stdout  # dropped all the same
 
 
 def test_a_tampered_dump_fails_the_drill_before_anything_is_restored(source):
@@ -225,7 +245,7 @@ def test_a_table_with_fewer_rows_than_the_manifest_fails_the_drill_and_the_scrat
     done = drill(short, source["url"], source["documents"], DRILL_DATABASE=scratch)
     assert done.returncode != 0
     assert "rows lost: 2; tables that differ from the manifest:" in done.stdout
-    assert "  accounts_user: 10 in the backup, 8 restored" in done.stdout
+    assert "  accounts_user: 11 in the backup, 9 restored" in done.stdout
     assert "smoke test" not in done.stdout
     assert f"scratch database {scratch} dropped" in done.stdout
     assert not exists(source["url"], scratch)
@@ -255,7 +275,7 @@ def test_the_drill_refuses_the_backups_source_database(source):
     assert done.returncode != 0
     assert "is the backup's source database" in done.stderr
     with psycopg.connect(source["url"]) as conn:
-        assert conn.execute("SELECT count(*) FROM accounts_user").fetchone() == (8,)
+        assert conn.execute("SELECT count(*) FROM accounts_user").fetchone() == (9,)
 
 
 def test_a_document_whose_file_was_not_backed_up_fails_the_drill(source, tmp_path):
