@@ -177,7 +177,7 @@ def test_an_account_with_only_a_passkey_is_offered_it(client, sign_in, secretari
 
 
 def test_the_sign_in_ceremony_refuses_anyone_before_the_password_step(client, sign_in, secretariat):
-    _, soft, _ = with_passkey(client, sign_in, secretariat)
+    with_passkey(client, sign_in, secretariat)
     for url in (AUTH_BEGIN, AUTH_COMPLETE):
         response = post_json(client, url)
         assert response.status_code == 403 and response.json()["code"] == "not_authenticated"
