@@ -131,30 +131,41 @@ def test_secretariat_adds_a_passkey_and_signs_in_with_it(chromium, live_server, 
     cdp.send("WebAuthn.addCredential", {"authenticatorId": authenticator, "credential": credentials[0]})
     password_step(page, user.email)
     passkey_step(page, live_server)
-    User.objects.filter(pk=user.pk).update(totp_recovery=True)  # the page with both ways in
-    shots = {"account-passkeys": "/account/#passkeys"}
+    User.objects.filter(pk=user.pk).update(totp_recovery=True)  # the account page's choice, shown
+    pages = {"account-passkeys": "/account/#passkeys", "passkey-name": f"/account/passkeys/{passkey.pk}/name/"}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        for name, url in shots.items():
+        for name, url in pages.items():
             page.goto(url)
-            assert page.locator("#passkey-list dt", has_text="Work laptop").is_visible()
-            assert page.get_by_role("button", name="Add a passkey").is_visible()
-            page.locator("#passkeys").scroll_into_view_if_needed()
-            if out:
-                page.screenshot(path=str(Path(out) / f"{name}-{width}.png"), full_page=True)
+            if name == "account-passkeys":
+                assert page.locator("#passkey-list dt", has_text="Work laptop").is_visible()
+                assert page.get_by_role("button", name="Add a passkey").is_visible()
+                assert page.get_by_role("link", name="Remove Work laptop").is_visible()
+            else:
+                assert page.get_by_label("Name").input_value() == "Work laptop"
+            shot(page, out, f"{name}-{width}")
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
             assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
+
+    # The second step: passkey only, then with codes kept as recovery.
     password_step(page, user.email)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.get_by_role("button", name="Sign in with your passkey").is_visible()
-        assert page.get_by_label("Security code").is_visible()  # they kept codes as recovery
-        if out:
-            page.screenshot(path=str(Path(out) / f"sign-in-second-step-{width}.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
-        assert_accessible(page)
+    for recovery in (False, True):
+        User.objects.filter(pk=user.pk).update(totp_recovery=recovery)
+        page.reload()
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            assert page.get_by_role("button", name="Sign in with your passkey").is_visible()
+            assert page.get_by_label("Security code").count() == (1 if recovery else 0)
+            shot(page, out, f"sign-in-second-step{'-with-codes' if recovery else ''}-{width}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+            assert_accessible(page)
     context.close()
+
+
+def shot(page, out: str | None, name: str) -> None:
+    if out:
+        page.screenshot(path=str(Path(out) / f"{name}.png"), full_page=True)
 
 
 def test_a_browser_without_webauthn_is_told_so(chromium, live_server, transactional_db, webauthn_origin):
@@ -173,4 +184,27 @@ def test_a_browser_without_webauthn_is_told_so(chromium, live_server, transactio
     assert "ask the service administrator" in warning.inner_text()
     assert page.get_by_role("button", name="Sign in with your passkey").count() == 0
     assert_accessible(page)
+    context.close()
+
+
+def test_a_passkey_the_browser_does_not_hold_is_explained_in_plain_words(
+    chromium, live_server, transactional_db, webauthn_origin
+):
+    user = SecretariatFactory(email="kim.otherdevice@panel.example")
+    TOTPDeviceFactory(user=user, key=KEY)
+    WebAuthnCredential.objects.create(
+        user=user, name="Phone", credential_id=b"\x03" * 16, public_key=b"\x04" * 16, sign_count=0
+    )
+    context = chromium.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    virtual_authenticator(page)  # an authenticator that holds no passkey for this account
+    password_step(page, user.email)
+    assert "contact the service administrator" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Sign in with your passkey").click()
+    status = page.locator("#passkey-verification-status-message")
+    status.filter(has_text="Select the button to try again").wait_for()
+    assert status.inner_text() == "The passkey check was cancelled or took too long. Select the button to try again."
+    assert page.get_by_role("button", name="Sign in with your passkey").is_enabled()
+    assert "/sign-in/code/" in page.url
     context.close()
