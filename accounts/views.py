@@ -474,7 +474,8 @@ def person_reinvite(request, pk: int):
         title=f"Send {person.full_name} a new invitation?",
         intro=f"We will email {person.email} a new link that works once, for {services.invitation_valid_for()}. "
         "Earlier links stop "
-        "working. Use this when an invitation has expired or someone has lost their authenticator app.",
+        "working. Use this when an invitation has expired or someone has lost their authenticator app or passkey: "
+        "when they accept, their earlier authenticator app and passkeys stop working.",
         done=f"A new invitation was sent to {person.email}",
         submit_label="Send new invitation",
     )

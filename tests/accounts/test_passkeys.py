@@ -7,12 +7,13 @@ own WebAuthn verification decides; tests/browser/test_passkey_journey.py does th
 import json
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import passkeys
+from accounts import passkeys, services
 from accounts.middleware import SIGNED_IN_AT
 from accounts.models import User
 from audit.models import AuditEntry
@@ -379,3 +380,44 @@ def test_board_users_have_no_recovery_choice(client, sign_in, chair_a):
 def test_the_recovery_page_is_post_only(client, sign_in, secretariat):
     sign_in(secretariat)
     assert client.get(RECOVERY).status_code == 405
+
+
+# --- A lost device: the new invitation replaces the passkeys too; reactivation keeps none
+
+
+def test_accepting_a_new_invitation_removes_the_passkeys(client, sign_in, secretariat, administrator):
+    """The panel user lost the phone holding their passkey and authenticator app: the administrator's
+    new invitation links a new app, and the old passkey no longer signs in (nor bars the new codes)."""
+    with_passkey(client, sign_in, secretariat)
+    invitation, _ = services.invitation_resend(actor=administrator, user=secretariat)
+    assert passkeys.has_passkey(secretariat)  # still works until they accept
+    new_app = TOTPDeviceFactory(user=secretariat, confirmed=False)
+    services.invitation_accept(invitation=invitation, encoded_password=make_password(TEST_PASSWORD), device=new_app)
+    assert not passkeys.has_passkey(secretariat) and passkeys.totp_accepted(secretariat)
+    entry = audit_of(secretariat, "accept_invitation").get()
+    assert entry.reason.endswith("earlier passkeys removed")
+    password_step(client, secretariat.email)
+    assert post_json(client, AUTH_BEGIN).status_code == 403
+    response = client.post(CODE, {"code": current_code(new_app)})
+    assert response.status_code == 302 and signed_in(client)
+
+
+def test_reactivation_brings_back_no_passkey(client, sign_in, secretariat, administrator):
+    with_passkey(client, sign_in, secretariat)
+    services.user_deactivate(actor=administrator, user=secretariat)
+    services.user_reactivate(actor=administrator, user=secretariat)
+    assert not WebAuthnCredential.objects.filter(user=secretariat).exists()
+
+
+def test_the_admin_has_no_passkey_pages(client, sign_in, secretariat, administrator):
+    with_passkey(client, sign_in, secretariat)
+    passkey = WebAuthnCredential.objects.get(user=secretariat)
+    admin = sign_in(administrator)
+    for url in (
+        "/admin/django_otp_webauthn/",
+        "/admin/django_otp_webauthn/webauthncredential/",
+        f"/admin/django_otp_webauthn/webauthncredential/{passkey.pk}/change/",
+        "/admin/django_otp_webauthn/webauthnattestation/",
+    ):
+        assert admin.get(url).status_code == 404, url
+    assert b"django_otp_webauthn" not in admin.get("/admin/").content
