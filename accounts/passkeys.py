@@ -169,11 +169,12 @@ class PasskeyHelper(WebAuthnHelper):
 
 
 class PasskeyRegistrationBegin(BeginCredentialRegistrationView):
-    """For a signed-in person with both factors only: the middleware refuses everyone else first."""
+    """For a signed-in person with both factors only: unlike the sign-in ceremony these views are not
+    `login_not_required`, so the sign-in and two-factor middleware refuse everyone else before them."""
 
 
 class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):
-    pass
+    """As `PasskeyRegistrationBegin`; the helper names the new passkey and audits it."""
 
 
 class _PendingUserMixin:
@@ -192,7 +193,7 @@ class _PendingUserMixin:
 
 @method_decorator(login_not_required, name="dispatch")
 class PasskeyAuthenticationBegin(_PendingUserMixin, BeginCredentialAuthenticationView):
-    pass
+    """The challenge, listing only the pending person's passkeys."""
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -540,7 +540,6 @@ def _account_page(request, form, status=200, recovery_form=None):
             "form": form,
             "api_tokens": selectors.api_tokens_of(user),
             "passkeys": passkeys.passkeys_of(user),
-            "passkey_required": passkeys.passkey_required(user),
             "may_choose_recovery": passkeys.may_choose_recovery(user),
             "passkey_config": passkeys.script_config(request),
             "recovery_form": recovery_form
