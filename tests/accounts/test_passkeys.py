@@ -427,3 +427,15 @@ def test_the_admin_has_no_passkey_pages(client, sign_in, secretariat, administra
     ):
         assert admin.get(url).status_code == 404, url
     assert b"django_otp_webauthn" not in admin.get("/admin/").content
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_account_page_query_count_does_not_grow_with_passkeys(
+    client, sign_in, secretariat, n, django_assert_max_num_queries
+):
+    sign_in(secretariat)
+    for _ in range(n):
+        register(client)
+    with django_assert_max_num_queries(8):
+        page = client.get(ACCOUNT)
+    assert page.text.count("Rename<span") == n
