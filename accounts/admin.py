@@ -9,6 +9,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import router
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import BOARD_ROLES, PANEL_ROLES, Board, User
@@ -19,6 +20,12 @@ PASSWORDS_ARE_PERSONAL = "Passwords are set by the person through the reset link
 # second factor (issue 18). Devices are linked and reset through the people pages only.
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
+# django-otp-webauthn's admin would let an administrator move a passkey to another person's account
+# (its user field is editable), a second factor given to someone else: passkeys are added and removed
+# by their owner on the account page, and all of them go when the person accepts a new invitation.
+for _model in (WebAuthnCredential, WebAuthnAttestation):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Board)

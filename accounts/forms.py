@@ -249,3 +249,52 @@ class ApiTokenForm(forms.Form):
         if not name:
             raise forms.ValidationError("Enter a name for the token")
         return name
+
+
+class PasskeyNameForm(forms.Form):
+    """Name a passkey, so its owner can tell it apart from their others."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=64,
+        help_text="Where the passkey is kept, so you can tell it apart later (for example, work laptop)",
+        error_messages={
+            "required": "Enter a name for the passkey",
+            "max_length": "The name must be 64 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("name", field_width=Fluid.TWO_THIRDS), Submit("submit", "Save name"))
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter a name for the passkey")
+        return name
+
+
+class TotpRecoveryForm(forms.Form):
+    """Whether a panel user with a passkey may still sign in with their authenticator app's codes."""
+
+    accept_codes = forms.ChoiceField(
+        label="If you cannot use your passkey, can you sign in with a code from your authenticator app?",
+        choices=[
+            ("yes", "Yes, keep codes as a way to sign in if I lose my passkey"),
+            ("no", "No, only my passkey (recommended)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether codes from your authenticator app are still accepted"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("accept_codes", legend_size=Size.SMALL),
+            Submit("submit", "Save choice", css_class="govuk-button--secondary"),
+        )

@@ -185,6 +185,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # When the account was last deactivated: part of what a session is signed with, so that no session
     # from before it works again after a reactivation, recorded at sign-in or not.
     last_deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A panel user with a passkey signs in with it alone unless they chose to keep their authenticator
+    # app's codes as a way in when the passkey is lost (decision 0034). Set on their account page, audited.
+    totp_recovery = models.BooleanField(
+        default=False, help_text="Security codes are still accepted at sign-in although the person has a passkey"
+    )
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

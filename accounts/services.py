@@ -22,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.access import sessions_end
 from accounts.models import BOARD_ROLES, INVITATION_VALID_FOR, PANEL_ROLES, Board, Invitation, Role, User
@@ -274,6 +275,9 @@ def invitation_accept(*, invitation: Invitation, encoded_password: str, device: 
     user.password = encoded_password
     user.save(update_fields=["password"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    # A new invitation is how a lost device is replaced: the passkeys go with the old authenticator
+    # app, so one on a lost phone no longer signs in, and the new app's codes are accepted again.
+    passkeys_removed, _ = WebAuthnCredential.objects.filter(user=user).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     invitation.used_at = timezone.now()
@@ -286,7 +290,8 @@ def invitation_accept(*, invitation: Invitation, encoded_password: str, device: 
         from_state=status,
         to_state="active",
         actor=user,
-        reason="Invitation accepted: password set and authenticator app linked",
+        reason="Invitation accepted: password set and authenticator app linked"
+        + ("; earlier passkeys removed" if passkeys_removed else ""),
     )
     return user
 
@@ -385,7 +390,7 @@ def user_deactivate(*, actor, user: User, reason: str = "") -> User:
 @transaction.atomic
 def user_reactivate(*, actor, user: User):
     """Let a deactivated person back in. Nothing of the old account's access comes back: its
-    password and authenticator are removed and a new invitation is sent, with which the person
+    password, authenticator and passkeys are removed and a new invitation is sent, with which the person
     sets both again. Returns `(invitation, token)`."""
     _require_manager(actor, user)
     user = User.objects.select_for_update(of=("self",)).select_related("board").get(pk=user.pk)
@@ -397,6 +402,7 @@ def user_reactivate(*, actor, user: User):
     user.set_unusable_password()
     user.save(update_fields=["is_active", "password"])
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     sessions_end(user)
     invitation, token = _invite(user=user, actor=actor)
     _audit(

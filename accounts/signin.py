@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import segno
 from django.contrib.auth import get_user_model, login
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,6 +20,7 @@ PENDING_USER = "pending_sign_in_user"
 PENDING_BACKEND = "pending_sign_in_backend"
 PENDING_AT = "pending_sign_in_at"
 PENDING_LIMIT = timedelta(minutes=5)
+NEXT = "sign_in_next"  # where to go once signed in (checked again by safe_next when used)
 
 
 def start_pending_sign_in(request, user) -> None:
@@ -42,6 +44,15 @@ def pending_user(request):
     if user is not None:
         user.backend = request.session[PENDING_BACKEND]
     return user
+
+
+def safe_next(request, candidate: str | None) -> str | None:
+    """Where to go after signing in, if it is on this site."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
 
 
 def clear_pending(request) -> None:
@@ -71,8 +82,8 @@ def check_code(device: TOTPDevice, code: str) -> tuple[bool, str | None]:
     return False, "The security code is not correct. Enter the newest code from your app."
 
 
-def complete_sign_in(request, user, device: TOTPDevice) -> None:
-    """Both factors passed: sign in with a fresh session id and start the 12-hour limit."""
+def complete_sign_in(request, user, device) -> None:
+    """Both factors passed (a TOTP device or a passkey): sign in with a fresh session id and start the 12-hour limit."""
     clear_pending(request)
     login(request, user)
     otp_login(request, device)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import passkeys, views
 
 app_name = "accounts"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
+    path("sign-in/passkey/begin/", passkeys.PasskeyAuthenticationBegin.as_view(), name="passkey_sign_in_begin"),
+    path(
+        "sign-in/passkey/complete/", passkeys.PasskeyAuthenticationComplete.as_view(), name="passkey_sign_in_complete"
+    ),
     path("sign-in/set-up-authenticator/", views.set_up_authenticator, name="set_up_authenticator"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
@@ -27,6 +31,13 @@ urlpatterns = [
     path("invitation/authenticator/", views.invitation_authenticator, name="invitation_authenticator"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("account/", views.account, name="account"),
+    path("account/passkeys/begin/", passkeys.PasskeyRegistrationBegin.as_view(), name="passkey_register_begin"),
+    path(
+        "account/passkeys/complete/", passkeys.PasskeyRegistrationComplete.as_view(), name="passkey_register_complete"
+    ),
+    path("account/passkeys/<int:pk>/name/", views.passkey_name, name="passkey_name"),
+    path("account/passkeys/<int:pk>/remove/", views.passkey_remove, name="passkey_remove"),
+    path("account/passkeys/codes/", views.totp_recovery, name="totp_recovery"),
     path("account/tokens/", views.api_token_create, name="api_token_create"),
     path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("boards/", views.board_list, name="boards"),

@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors, services, signin, throttles, tokens
+from accounts import passkeys, selectors, services, signin, throttles, tokens
 from accounts.dashboard import dashboard_sections
 from accounts.forms import (
     ApiTokenForm,
@@ -27,22 +26,20 @@ from accounts.forms import (
     InvitationPasswordForm,
     InviteForm,
     NewPasswordForm,
+    PasskeyNameForm,
     ResetRequestForm,
     RoleForm,
     SecurityCodeForm,
     SignInForm,
+    TotpRecoveryForm,
 )
 from accounts.models import BOARD_ROLES, PANEL_ROLES, Invitation, Role
 
-NEXT = "sign_in_next"
+NEXT = signin.NEXT
 
 
 def _safe_next(request, candidate: str | None) -> str | None:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return None
+    return signin.safe_next(request, candidate)
 
 
 @login_not_required
@@ -61,7 +58,7 @@ def sign_in(request):
         signin.start_pending_sign_in(request, user)
         if next_url:
             request.session[NEXT] = next_url
-        if signin.confirmed_device(user) is None:
+        if signin.confirmed_device(user) is None and not passkeys.has_passkey(user):
             return redirect("accounts:set_up_authenticator")
         return redirect("accounts:sign_in_code")
     return render(request, "registration/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
@@ -79,20 +76,33 @@ def _finish(request, user, device):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_code(request):
-    """Step two: the security code from the user's authenticator app."""
+    """Step two: a passkey, or the security code from the user's authenticator app where that is
+    still accepted for them (accounts.passkeys: not for a panel user with a passkey, unless they
+    chose to keep codes as a recovery path)."""
     user = signin.pending_user(request)
     if user is None:
         return redirect("accounts:sign_in")
     device = signin.confirmed_device(user)
-    if device is None:
+    has_passkey = passkeys.has_passkey(user)
+    if device is None and not has_passkey:
         return redirect("accounts:set_up_authenticator")
-    form = SecurityCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ok, error = signin.check_code(device, form.cleaned_data["code"])
-        if ok:
-            return _finish(request, user, device)
-        form.add_error("code", error)
-    return render(request, "registration/sign_in_code.html", {"form": form})
+    totp_accepted = device is not None and passkeys.totp_accepted(user)
+    form = SecurityCodeForm(request.POST or None) if totp_accepted else None
+    refused = None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            # Refused before the code is looked at: it is neither checked nor used up.
+            refused, status = passkeys.TOTP_REFUSED, 403
+        elif form.is_valid():
+            ok, error = signin.check_code(device, form.cleaned_data["code"])
+            if ok:
+                return _finish(request, user, device)
+            form.add_error("code", error)
+    context = {"form": form, "has_passkey": has_passkey, "refused": refused}
+    if has_passkey:
+        context["passkey_config"] = passkeys.script_config(request)
+    return render(request, "registration/sign_in_code.html", context, status=status)
 
 
 @login_not_required
@@ -105,7 +115,7 @@ def set_up_authenticator(request):
     user = signin.pending_user(request)
     if user is None:
         return redirect("accounts:sign_in")
-    if signin.confirmed_device(user) is not None:
+    if signin.confirmed_device(user) is not None or passkeys.has_passkey(user):
         return redirect("accounts:sign_in_code")
     signin.clear_pending(request)
     request.session.pop(NEXT, None)
@@ -464,7 +474,8 @@ def person_reinvite(request, pk: int):
         title=f"Send {person.full_name} a new invitation?",
         intro=f"We will email {person.email} a new link that works once, for {services.invitation_valid_for()}. "
         "Earlier links stop "
-        "working. Use this when an invitation has expired or someone has lost their authenticator app.",
+        "working. Use this when an invitation has expired or someone has lost their authenticator app or passkey: "
+        "when they accept, their earlier authenticator app and passkeys stop working.",
         done=f"A new invitation was sent to {person.email}",
         submit_label="Send new invitation",
     )
@@ -520,11 +531,20 @@ def account(request):
     return _account_page(request, ApiTokenForm())
 
 
-def _account_page(request, form, status=200):
+def _account_page(request, form, status=200, recovery_form=None):
+    user = request.user
     return render(
         request,
         "accounts/account.html",
-        {"form": form, "api_tokens": selectors.api_tokens_of(request.user)},
+        {
+            "form": form,
+            "api_tokens": selectors.api_tokens_of(user),
+            "passkeys": passkeys.passkeys_of(user),
+            "may_choose_recovery": passkeys.may_choose_recovery(user),
+            "passkey_config": passkeys.script_config(request),
+            "recovery_form": recovery_form
+            or TotpRecoveryForm(initial={"accept_codes": "yes" if user.totp_recovery else "no"}),
+        },
         status=status,
     )
 
@@ -551,3 +571,52 @@ def api_token_revoke(request, pk: int):
             messages.success(request, f"Token \u201c{token.name}\u201d revoked. It no longer works.")
         return redirect("accounts:account")
     return render(request, "accounts/api_token_revoke.html", {"token": token})
+
+
+# --- Passkeys (accounts.passkeys): registered on the account page through the package's script
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def passkey_name(request, pk: int):
+    """Name (or rename) one of your own passkeys; the page a new passkey comes to. Anyone else's is 404."""
+    passkey = passkeys.own_passkey_or_404(request.user, pk)
+    form = PasskeyNameForm(_posted(request), initial={"name": passkey.name})
+    if request.method == "POST" and form.is_valid():
+        passkeys.passkey_rename(passkey, name=form.cleaned_data["name"], actor=request.user)
+        messages.success(request, f"Passkey \u201c{passkey.name}\u201d saved")
+        return redirect(reverse("accounts:account") + "#passkeys")
+    return render(request, "accounts/passkey_name.html", {"form": form, "passkey": passkey})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def passkey_remove(request, pk: int):
+    """Confirm, then remove one of your own passkeys. Anyone else's is 404."""
+    passkey = passkeys.own_passkey_or_404(request.user, pk)
+    if request.method == "POST":
+        passkeys.passkey_remove(passkey, actor=request.user)
+        messages.success(request, f"Passkey \u201c{passkey.name}\u201d removed. It can no longer be used to sign in.")
+        return redirect(reverse("accounts:account") + "#passkeys")
+    remaining = passkeys.passkeys_of(request.user).exclude(pk=passkey.pk).exists()
+    return render(request, "accounts/passkey_remove.html", {"passkey": passkey, "last_one": not remaining})
+
+
+@never_cache
+@require_http_methods(["POST"])
+def totp_recovery(request):
+    """A panel user's recorded choice: are codes still a way in once they have a passkey?"""
+    if not passkeys.may_choose_recovery(request.user):
+        raise PermissionDenied("Your role always signs in with codes from an authenticator app")
+    form = TotpRecoveryForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, ApiTokenForm(), status=400, recovery_form=form)
+    accepted = form.cleaned_data["accept_codes"] == "yes"
+    passkeys.totp_recovery_set(request.user, accepted=accepted, actor=request.user)
+    messages.success(
+        request,
+        "Codes from your authenticator app can still be used to sign in"
+        if accepted
+        else "Only your passkey can be used to sign in once you have one",
+    )
+    return redirect(reverse("accounts:account") + "#passkeys")

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "crispy_forms",
@@ -283,6 +284,17 @@ PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
 # django-otp: TOTP codes, single use (the device remembers the last time step it accepted).
 OTP_TOTP_ISSUER = "SCR Tracker"
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# django-otp-webauthn: passkeys as the second factor, beside TOTP (decision 0034). Never passwordless:
+# a passkey is checked only after the password step. The relying party ID is the site's host name
+# (a passkey works only there and on its subdomains); the origins are the exact scheme://host[:port]
+# the browser shows. Outside production both default to the first ALLOWED_HOSTS entry and SITE_URL.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_RP_NAME = "SCR Tracker"
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS else "localhost")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", [env_str("SITE_URL", "http://localhost:8000").rstrip("/")])
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
 
 # --- Email
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -1,6 +1,6 @@
 """Production: refuses to start without SECRET_KEY; HTTPS-only cookies, HSTS, manifest statics."""
 
-from scr_tracker.env import env_bool, env_int, env_required
+from scr_tracker.env import env_bool, env_int, env_list, env_required, env_str
 
 from .base import *  # noqa: F403
 
@@ -11,6 +11,11 @@ SECRET_KEY = env_required("SECRET_KEY")
 env_required("DATABASE_URL")
 env_required("REDIS_URL")
 env_required("ALLOWED_HOSTS")
+
+# Passkeys (decision 0034): the relying party is the site's own host name, WEBAUTHN_RP_ID or else the
+# first ALLOWED_HOSTS entry, and the only origin is its https:// address unless WEBAUTHN_ORIGINS names others.
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", ALLOWED_HOSTS[0].lstrip("."))
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", [f"https://{OTP_WEBAUTHN_RP_ID}"])
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # The TLS-terminating proxy in front of gunicorn sets this header.

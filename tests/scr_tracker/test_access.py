@@ -9,6 +9,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 ANONYMOUS_ALLOWED = {
     "sign-in/",  # signing in
     "sign-in/code/",  # second step (redirects back without a pending password step)
+    # The passkey ceremony of the second step (accounts.passkeys): it answers only for the person who
+    # has just passed the password step and has a passkey; anyone else gets 403 JSON and nothing
+    # else (tests/accounts/test_passkeys.py). A signed-in session cannot use it either.
+    "sign-in/passkey/begin/",
+    "sign-in/passkey/complete/",
     "sign-in/set-up-authenticator/",  # tells a password-only account to use its invitation (same)
     # Accepting an invitation: the link's single-use secret is the credential; an unknown, used or
     # expired one gets one page that tells nothing (tests/accounts/test_invitations.py).

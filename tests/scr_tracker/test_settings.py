@@ -56,6 +56,33 @@ def test_production_passes_the_deployment_checklist_with_no_warnings(tmp_path):
     assert "no issues" in result.stdout
 
 
+PASSKEY_SETTINGS = (
+    "from django.conf import settings; print(settings.OTP_WEBAUTHN_RP_ID, *settings.OTP_WEBAUTHN_ALLOWED_ORIGINS)"
+)
+
+
+def test_production_passkeys_belong_to_the_first_allowed_host():
+    """Decision 0034: the relying party is the site's host name and the only origin its https address."""
+    env = {**PRODUCTION, "ALLOWED_HOSTS": "scr.example.org,scr-tracker.invalid"}
+    result = run_manage(
+        "shell", "--no-imports", "-c", PASSKEY_SETTINGS, env_overrides=env, drop=("WEBAUTHN_RP_ID", "WEBAUTHN_ORIGINS")
+    )
+    assert result.stdout.split() == ["scr.example.org", "https://scr.example.org"], result.stderr
+
+
+def test_production_passkey_settings_from_the_environment():
+    env = {**PRODUCTION, "WEBAUTHN_RP_ID": "example.org", "WEBAUTHN_ORIGINS": "https://scr.example.org"}
+    result = run_manage("shell", "--no-imports", "-c", PASSKEY_SETTINGS, env_overrides=env)
+    assert result.stdout.split() == ["example.org", "https://scr.example.org"], result.stderr
+
+
+def test_production_refuses_a_passkey_origin_without_https():
+    env = {**PRODUCTION, "WEBAUTHN_ORIGINS": "http://scr-tracker.invalid"}
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "otp_webauthn.E031" in result.stderr
+
+
 def test_secret_from_a_file(tmp_path, monkeypatch):
     secret = tmp_path / "secret"
     secret.write_text("from-a-file\n")
