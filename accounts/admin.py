@@ -12,9 +12,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import BOARD_ROLES, PANEL_ROLES, Board, User
+from accounts.models import BOARD_ROLES, PANEL_ROLES, Board, Role, User
 
 PASSWORDS_ARE_PERSONAL = "Passwords are set by the person through the reset link"
+# A case-role account's role, board and access change only through the people pages' services, which
+# record the change in the audit trail and, on a reactivation, remove the old password, authenticator
+# and passkeys and send a new invitation (decision 0030). Ticking "active" here did none of that.
+PEOPLE_PAGE_FIELDS = ("role", "board")
+CHANGED_ON_THE_PEOPLE_PAGE = (
+    "Change this person's role or board, or reactivate them, on the people page (People, in the "
+    "service's menu): it records the change, and a reactivation sends a new invitation so no old "
+    'password or authenticator works again. Unticking "active" here ends their access at once'
+)
+REACTIVATE_ON_THE_PEOPLE_PAGE = (
+    "Reactivate this person on the people page: it sends a new invitation, so their old password, "
+    "authenticator and passkeys do not work again"
+)
 
 # django-otp's device admin shows each device's key and QR code: whoever reads it holds the person's
 # second factor (issue 18). Devices are linked and reset through the people pages only.
@@ -80,6 +93,13 @@ class UserEditForm(forms.ModelForm):
     def clean_email(self):
         return self.cleaned_data["email"].lower()
 
+    def clean_is_active(self):
+        active = self.cleaned_data["is_active"]
+        stored = self.instance
+        if active and stored.pk and not stored.is_active and stored.role != Role.ADMINISTRATOR:
+            raise forms.ValidationError(REACTIVATE_ON_THE_PEOPLE_PAGE)
+        return active
+
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
@@ -103,6 +123,22 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     @admin.display(description="Password")
     def password_note(self, obj):
         return PASSWORDS_ARE_PERSONAL
+
+    @admin.display(description="Role, board and access")
+    def people_page_note(self, obj):
+        return CHANGED_ON_THE_PEOPLE_PAGE
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None or obj.role == Role.ADMINISTRATOR:
+            return fields  # administrators are managed here (`createsuperuser`, decision 0030)
+        return (*fields, *PEOPLE_PAGE_FIELDS, "people_page_note")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.role == Role.ADMINISTRATOR:
+            return fieldsets
+        return (*fieldsets, ("Changed on the people page", {"fields": ("people_page_note",)}))
 
     def get_urls(self):
         # Django's "change password" page lets an administrator set someone's password: gone.

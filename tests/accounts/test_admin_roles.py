@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 from rest_framework.test import APIClient
 
+from accounts.admin import REACTIVATE_ON_THE_PEOPLE_PAGE
 from accounts.models import CASE_ROLE_NOT_STAFF, ROLE_FIXED_ACROSS_ADMINISTRATOR, Role, User
 from incidents.choices import IncidentState
 from tests.conftest import sign_in_with_both_factors
@@ -193,3 +194,41 @@ def test_no_account_is_deleted_in_the_admin(administrator, chair_a, panel_member
     change = client.get(reverse("admin:accounts_user_change", args=[chair_a.pk]))
     assert change.status_code == 200
     assert reverse("admin:accounts_user_delete", args=[chair_a.pk]) not in change.content.decode()
+
+
+def test_a_case_role_accounts_role_board_and_reactivation_change_only_on_the_people_page(
+    administrator, chair_a, board_b
+):
+    """Ticking "active" in the admin reactivated a person with their old password and authenticator,
+    sent no invitation and recorded nothing; a role or board changed there was not recorded either. The
+    admin shows role and board as read-only for a case-role account, refuses a reactivation with a field
+    error, and says where they are changed. (Unticking "active" still ends access: the model does that.)"""
+    from audit.models import AuditEntry
+
+    chair_a.is_active = False
+    chair_a.save()
+    entries = AuditEntry.objects.count()
+    client = sign_in_with_both_factors(Client(), administrator)
+    url = reverse("admin:accounts_user_change", args=[chair_a.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not {"role", "board"} & set(page.context["adminform"].form.fields)
+    assert "people page" in page.content.decode()
+    response = client.post(url, _change_form(chair_a, is_active="on", full_name="Renamed"))
+    assert _field_errors(response, "is_active") == [REACTIVATE_ON_THE_PEOPLE_PAGE]
+    assert User.objects.get(pk=chair_a.pk).full_name != "Renamed"  # nothing half-saved
+    response = client.post(
+        url, _change_form(chair_a, is_active=None, role=Role.BOARD_STAFF, board=board_b.pk, full_name="Renamed")
+    )
+    assert response.status_code == 302
+    stored = User.objects.get(pk=chair_a.pk)
+    assert (stored.is_active, stored.role, stored.board_id) == (False, Role.BOARD_CHAIR, chair_a.board_id)
+    assert stored.full_name == "Renamed"  # the other fields still save
+    assert AuditEntry.objects.count() == entries
+
+
+def test_an_administrators_access_is_still_managed_in_the_admin(administrator):
+    other = User.objects.create_superuser("third.admin@test.example", full_name="Third Admin")
+    response = _admin_post(administrator, other, is_active=None)
+    assert response.status_code == 302
+    assert not User.objects.get(pk=other.pk).is_active
