@@ -63,6 +63,7 @@ class Personas:
     that signs out (or rotates the session) does not change the next one."""
 
     def __init__(self, users: dict):
+        self.users = users
         self.clients = {}
         self.cookies = {}
         for persona in PERSONAS:

@@ -14,6 +14,9 @@ Each request runs in a transaction rolled back after it, so the world is the sam
 a request answered with a refusal (or on a row that does not act) must write nothing but bookkeeping.
 """
 
+import re
+from urllib.parse import unquote
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -1009,3 +1012,90 @@ def test_the_matrix(worlds):
     assert not unexpected, f"{len(unexpected)} unexpected answers:\n" + "\n".join(unexpected)
     assert not writes, "Requests that may not change anything wrote:\n" + "\n".join(writes)
     assert cross_board > 100 and tried > 2000  # the matrix ran in full
+
+
+# --- The header sweep (SECURITY row 9) -----------------------------------------------------------
+
+DOWNLOADS = ("application/pdf", "text/csv", "application/vnd.openxmlformats", "text/calendar", "application/vnd.oasis")
+LINK = re.compile(r"""\b(?:href|src|action|formaction)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+
+
+def header_problems(response, *, personal: list[str]) -> list[str]:
+    """What a page or download lacks of SECURITY row 9, or the personal data its links carry."""
+    problems = []
+    content_type = response.get("Content-Type", "")
+    if "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"Cache-Control is {response.get('Cache-Control')!r}, not no-store")
+    if response.get("X-Content-Type-Options") != "nosniff":
+        problems.append("no X-Content-Type-Options: nosniff")
+    if content_type.startswith(DOWNLOADS):
+        if not response.get("Content-Disposition", "").startswith("attachment"):
+            problems.append(f"a download ({content_type}) without Content-Disposition: attachment")
+        return problems
+    if not content_type.startswith("text/html"):
+        return problems
+    csp = response.get("Content-Security-Policy", "")
+    script_src = next((part for part in csp.split(";") if part.strip().startswith("script-src")), "")
+    if "frame-ancestors 'none'" not in csp:
+        problems.append("CSP without frame-ancestors 'none'")
+    if not script_src or "unsafe-inline" in script_src:
+        problems.append(f"CSP script-src is {script_src!r}")
+    if response.get("Referrer-Policy") != "same-origin":
+        problems.append(f"Referrer-Policy is {response.get('Referrer-Policy')!r}")
+    if response.get("X-Frame-Options") != "DENY":
+        problems.append("no X-Frame-Options: DENY")
+    text = response.content.decode()
+    if INLINE_SCRIPT.search(text):
+        problems.append("an inline script")
+    for link in LINK.findall(text):
+        if link.startswith(("mailto:", "#")):
+            continue
+        address = unquote(link.split("#")[0]).lower()
+        found = [value for value in personal if value.lower() in address] + (["@"] if "@" in address else [])
+        if found:
+            problems.append(f"a link with personal data ({', '.join(found)}): {link}")
+    return problems
+
+
+def personal_data(world, users) -> list[str]:
+    """The personal data the world holds: people's names and addresses, and the text typed into cases."""
+    values = [world.mark]
+    for user in users:
+        values += [user.email, user.full_name]
+    return values
+
+
+def test_security_headers_on_every_page_and_download(worlds, django_capture_on_commit_callbacks):
+    world_a, _, personas = worlds
+    from reports.tasks import render_report
+
+    with time_machine.travel(TODAY, tick=False):
+        render_report(world_a.objects["job"].pk)  # so that its PDF can be downloaded
+    users = [personas.users[persona] for persona in PERSONAS if persona != "anon"] + [world_a.objects["colleague"]]
+    personal = personal_data(world_a, users)
+    problems, pages, downloads, seen = [], 0, 0, set()
+    extra = [(reverse("reports:job_download", args=[world_a.objects["job"].public_id]), "staff_a")]
+    with time_machine.travel(TODAY, tick=False):
+        matrix = [
+            (path, persona)
+            for route, row, method, path, _ in requests_of_the_matrix(world_a)
+            if method == "GET"
+            for persona, code in zip(PERSONAS, row.codes("GET"), strict=True)
+            if code == "200"
+        ]
+        for path, persona in matrix + extra:
+            if (path, persona) in seen:
+                continue
+            seen.add((path, persona))
+            answer = personas.request(persona, "GET", path, api=path.startswith("/api/"))
+            assert answer.status == 200, f"GET {path} as {persona}: {answer.status}"
+            content_type = answer.response.get("Content-Type", "")
+            downloads += content_type.startswith(DOWNLOADS)
+            pages += content_type.startswith("text/html")
+            problems += [
+                f"GET {path} as {persona}: {problem}" for problem in header_problems(answer.response, personal=personal)
+            ]
+    print(f"\nHeader sweep: {len(seen)} answers (HTML pages {pages}, downloads {downloads}); {len(problems)} problems")
+    assert not problems, f"{len(problems)} missing headers or personal data in links:\n" + "\n".join(problems)
+    assert pages > 100 and downloads >= 5
