@@ -4,7 +4,10 @@
 board's cases in several states, a decision and its submissions, a running review with a
 contribution, recommendation, action and document, a completed review whose publication is with the
 panel, a panel meeting, an import run, a report job, a calendar feed and an API token. Every free
-text typed into them carries `mark`, so that a response can be searched for another board's records.
+text typed into them carries a canary, so that a response can be searched for a board's records:
+`mark` in what reaches the national panel (through a sent submission, an initiation notice or a final
+report), `hidden` in what the panel must not read (SPEC §2, decision 0026), `people` in the names of
+the board's people (which the administrator manages, and no other board or the panel reads).
 """
 
 from dataclasses import dataclass, field
@@ -46,6 +49,8 @@ class World:
     chair: object
     staff: object
     mark: str
+    hidden: str
+    people: str
     cases: dict = field(default_factory=dict)  # state -> Incident
     objects: dict = field(default_factory=dict)  # label -> record
     calendar_token: str = ""
@@ -58,26 +63,25 @@ def _text(mark: str, what: str) -> str:
 def board_world(chair, staff, secretariat, mark: str, *, meeting: bool = True) -> World:
     from tests.reviews.test_documents import ODT
 
-    world = World(board=chair.board, chair=chair, staff=staff, mark=mark)
-    sin = {
-        "child_pseudonym": _text(mark, "Child"),
-        "outline": _text(mark, "A fictional outline,"),
-        "regulation_5": ["abuse_or_neglect", "child_died"],
-    }
-    for state in (IncidentState.DRAFT, IncidentState.NOTIFIED, IncidentState.DECIDED, IncidentState.CLOSED):
-        world.cases[state] = case_in(state, chair, **sin)
-    considered = notified(chair, **sin)
+    hidden = mark.replace("CANARY", "SECRET")
+    people = mark.replace("CANARY", "PERSON")
+    world = World(board=chair.board, chair=chair, staff=staff, mark=mark, hidden=hidden, people=people)
+    sin = _sin(mark)
+    for state in (IncidentState.DRAFT, IncidentState.NOTIFIED, IncidentState.DECIDED):
+        world.cases[state] = case_in(state, chair, **_sin(hidden))
+    world.cases[IncidentState.CLOSED] = case_in(IncidentState.CLOSED, chair, **sin)  # its submission was sent
+    considered = notified(chair, **_sin(hidden))
     world.cases[IncidentState.UNDER_CONSIDERATION] = incident_refer_to_subgroup(
-        actor=chair, incident_id=considered.pk, event_date=date(2015, 1, 12), comment=_text(mark, "Sub-group,")
+        actor=chair, incident_id=considered.pk, event_date=date(2015, 1, 12), comment=_text(hidden, "Sub-group,")
     )
-    withdrawn = notified(chair, **sin)
+    withdrawn = notified(chair, **_sin(hidden))
     world.cases[IncidentState.WITHDRAWN] = incident_withdraw(
-        actor=chair, incident_id=withdrawn.pk, event_date=date(2015, 1, 12), reason=_text(mark, "Duplicate,")
+        actor=chair, incident_id=withdrawn.pk, event_date=date(2015, 1, 12), reason=_text(hidden, "Duplicate,")
     )
     decided = world.cases[IncidentState.DECIDED]
     world.objects["decision"] = decided.decisions.get()
     world.objects["draft_submission"] = submission_update_note(
-        actor=chair, submission_id=submission_of(decided).pk, covering_note=_text(mark, "Covering note,")
+        actor=chair, submission_id=submission_of(decided).pk, covering_note=_text(hidden, "Covering note,")
     )
     # A case whose non-initiation notice is with the panel: the panel reads it and what it links to.
     sent = notified(chair, **sin)
@@ -91,7 +95,7 @@ def board_world(chair, staff, secretariat, mark: str, *, meeting: bool = True) -
     # The closed case's submission has the panel's advice.
     world.objects["advised_submission"] = submission_of(world.cases[IncidentState.CLOSED])
 
-    world.objects["review"] = review = _running_review(chair, staff, mark, sin)
+    world.objects["review"] = review = _running_review(chair, staff, mark, hidden, sin)
     world.objects["review_decision"] = review.decision
     world.objects["contribution"] = review.contributions.get()
     world.objects["recommendation"] = recommendation = review.recommendations.get()
@@ -101,7 +105,7 @@ def board_world(chair, staff, secretariat, mark: str, *, meeting: bool = True) -
         actor=staff,
         review_id=review.pk,
         kind=DocumentKind.TERMS_OF_REFERENCE,
-        title=_text(mark, "Terms of reference,"),
+        title=_text(hidden, "Terms of reference,"),
         uploaded_file=SimpleUploadedFile("terms.odt", ODT),
     )
     publication = proposed(chair, **sin)
@@ -119,18 +123,27 @@ def board_world(chair, staff, secretariat, mark: str, *, meeting: bool = True) -
     world.objects["job"] = job_create(
         user=staff, kind=ReportKind.CASE_CHRONOLOGY, parameters={"incident": str(decided.public_id)}
     )
-    world.objects["api_token"], _ = token_create(user=staff, name=_text(mark, "Nightly export,"))
+    world.objects["api_token"], _ = token_create(user=staff, name=_text(hidden, "Nightly export,"))
     world.calendar_token = calendar_feed_create(user=staff)
     world.objects["colleague"] = StaffFactory(
         board=chair.board,
         email=f"colleague.{chair.board.code.lower()}@test.example",
-        full_name=_text(mark, "Colleague"),
+        full_name=_text(people, "Colleague"),
     )
     return world
 
 
-def _running_review(chair, staff, mark, sin):
-    """A Serious Case Review being drafted, with a contribution, a recommendation and an action."""
+def _sin(mark: str) -> dict:
+    return {
+        "child_pseudonym": _text(mark, "Child"),
+        "outline": _text(mark, "A fictional outline,"),
+        "regulation_5": ["abuse_or_neglect", "child_died"],
+    }
+
+
+def _running_review(chair, staff, mark, hidden, sin):
+    """A Serious Case Review being drafted, with a contribution, a recommendation and an action: the
+    review reaches the panel as its initiation notice, its parts only with the final report."""
     review = decide(chair, notified(chair, **sin), decision=DecisionKind.INITIATE_SCR).review
     review_start(
         actor=chair,
@@ -152,24 +165,24 @@ def _running_review(chair, staff, mark, sin):
         actor=chair,
         review_id=review.pk,
         agency="health",
-        agency_name=_text(mark, "Hospitals Trust"),
-        author=_text(mark, "Named nurse"),
+        agency_name=_text(hidden, "Hospitals Trust"),
+        author=_text(hidden, "Named nurse"),
         requested_on=date(2015, 5, 4),
         due_on=date(2015, 6, 4),
     )
     recommendation = recommendation_add(
         actor=chair,
         review_id=review.pk,
-        text=_text(mark, "Health visitors should see the child,"),
+        text=_text(hidden, "Health visitors should see the child,"),
         addressed_to="practitioners",
         theme_ids=[Theme.objects.first().pk],
     )
     action_add(
         actor=chair,
         recommendation_id=recommendation.pk,
-        description=_text(mark, "Audit home visits,"),
+        description=_text(hidden, "Audit home visits,"),
         owner_agency="health",
-        owner_person=_text(mark, "Head of visiting"),
+        owner_person=_text(hidden, "Head of visiting"),
         due_on=date(2015, 12, 30),
     )
     return type(review).objects.get(pk=review.pk)

@@ -17,7 +17,6 @@ a request answered with a refusal (or on a row that does not act) must write not
 import re
 from urllib.parse import unquote
 
-import pytest
 import time_machine
 from django.urls import reverse
 
@@ -26,13 +25,12 @@ from tests.scr_tracker.matrix import (
     API_METHODS,
     PAGE_METHODS,
     PERSONAS,
-    Personas,
     Row,
     fill,
     payload,
     target_values,
 )
-from tests.scr_tracker.matrix_world import TODAY, board_world
+from tests.scr_tracker.matrix_world import TODAY
 
 NO_API = "405 405 405 405 405 405 401"  # the API refuses the method for everyone
 NO_PAGE = "405 405 405 405 405 405 302"  # the page refuses the method (anonymous visitors sign in first)
@@ -937,24 +935,6 @@ def test_the_table_names_only_real_patterns_with_every_method():
                 assert row.codes(method), f"{route.key} {row.target}: no codes for {method}"
 
 
-@pytest.fixture
-def worlds(settings, tmp_path, chair_a, staff_a, chair_b, staff_b, panel_member, secretariat, administrator):
-    """Board A's and board B's records, and each persona signed in with both factors."""
-    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
-    with time_machine.travel(TODAY, tick=False):
-        world_a = board_world(chair_a, staff_a, secretariat, "CANARY-A-7f3e")
-        world_b = board_world(chair_b, staff_b, secretariat, "CANARY-B-9c1d", meeting=False)
-        users = {
-            "staff_a": staff_a,
-            "chair_a": chair_a,
-            "staff_b": staff_b,
-            "panel": panel_member,
-            "secretariat": secretariat,
-            "admin": administrator,
-        }
-        yield world_a, world_b, Personas(users)
-
-
 def requests_of_the_matrix(world):
     """(route, row, method, path, data) for every row of EXPECT, board A's records filled in."""
     for route in ROUTES:
@@ -1060,7 +1040,7 @@ def header_problems(response, *, personal: list[str]) -> list[str]:
 
 def personal_data(world, users) -> list[str]:
     """The personal data the world holds: people's names and addresses, and the text typed into cases."""
-    values = [world.mark]
+    values = [world.mark, world.hidden, world.people]
     for user in users:
         values += [user.email, user.full_name]
     return values
