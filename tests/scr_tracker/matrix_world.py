@@ -43,6 +43,36 @@ TODAY = date(2015, 11, 2)  # every record below is dated on or before it
 MEETS_ON = date(2015, 11, 20)
 
 
+# What a row of the access matrix may name as its `target` (see `World` and tests/scr_tracker/matrix.py).
+TARGETS = (
+    *(f"case:{state}" for state in ("draft", "notified", "under_consideration", "withdrawn", "decided", "closed")),
+    "case:sent",  # its non-initiation notice is with the panel
+    "case:review",  # its Serious Case Review is being drafted
+    "case:published",  # its review is completed and the publication proposed to the panel
+    "decision",
+    "sent_decision",
+    "review_decision",
+    "draft_submission",
+    "sent_submission",
+    "advised_submission",
+    "publication_submission",
+    "review",
+    "completed_review",
+    "contribution",
+    "recommendation",
+    "action",
+    "document",
+    "publication",
+    "meeting",
+    "import_run",
+    "job",  # staff_a's
+    "api_token",  # staff_a's
+    "colleague",  # another member of the board's staff
+    "board",
+    "calendar",  # staff_a's calendar feed
+)
+
+
 @dataclass
 class World:
     board: object

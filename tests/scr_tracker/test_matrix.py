@@ -30,7 +30,7 @@ from tests.scr_tracker.matrix import (
     payload,
     target_values,
 )
-from tests.scr_tracker.matrix_world import TODAY
+from tests.scr_tracker.matrix_world import TARGETS, TODAY
 
 NO_API = "405 405 405 405 405 405 401"  # the API refuses the method for everyone
 NO_PAGE = "405 405 405 405 405 405 302"  # the page refuses the method (anonymous visitors sign in first)
@@ -911,7 +911,7 @@ def methods_of(route) -> tuple[str, ...]:
 def _entry_hint(route) -> str:
     methods = ", ".join(f'{method}="<7 codes>"' for method in methods_of(route))
     kwargs = f" filling {', '.join(route.kwargs)}" if route.kwargs else ""
-    return f'    "{route.key}": [Row("<record{kwargs}, e.g. case:notified>", {methods})],'
+    return f'    "{route.key}": [Row("<record{kwargs}>", {methods})],'
 
 
 def test_every_url_pattern_has_an_expectation():
@@ -920,7 +920,8 @@ def test_every_url_pattern_has_an_expectation():
     assert not missing, (
         f"{len(missing)} URL pattern(s) have no entry in tests/scr_tracker/test_matrix.py EXPECT. Add, with the "
         f"code each persona should get ({' '.join(PERSONAS)}) and a board-A record of "
-        "tests/scr_tracker/matrix_world.py for the pattern's kwargs:\n" + "\n".join(map(_entry_hint, missing))
+        f'tests/scr_tracker/matrix_world.py for the pattern\'s kwargs (one of: {", ".join(TARGETS)}; "" for '
+        "none; args={...} for the others):\n" + "\n".join(map(_entry_hint, missing))
     )
     covered = sum(1 for route in ROUTES if route.key in EXPECT)
     assert covered == len(ROUTES)  # URL coverage 100%
@@ -931,6 +932,7 @@ def test_the_table_names_only_real_patterns_with_every_method():
     assert set(EXPECT) <= keys, f"EXPECT names patterns that no longer exist: {sorted(set(EXPECT) - keys)}"
     for route in ROUTES:
         for row in EXPECT.get(route.key, []):
+            assert row.target in (*TARGETS, ""), f"{route.key}: no record {row.target!r} in the world"
             for method in methods_of(route):
                 assert row.codes(method), f"{route.key} {row.target}: no codes for {method}"
 
@@ -957,6 +959,8 @@ def _cross_board(route, row, method) -> bool:
 
 def test_the_matrix(worlds):
     world_a, _, personas = worlds
+    built = {f"case:{state}" for state in world_a.cases} | set(world_a.objects) | {"board", "calendar"}
+    assert built == set(TARGETS)  # the table's records are the world's
     unexpected, writes, tried, cross_board, cross_board_404 = [], [], 0, 0, 0
     sign_in_pages = (reverse("accounts:sign_in"), "/admin/login/")
     with time_machine.travel(TODAY, tick=False):
