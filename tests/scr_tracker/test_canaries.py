@@ -29,6 +29,7 @@ from tests.scr_tracker.matrix_world import TODAY
 from tests.scr_tracker.test_matrix import requests_of_the_matrix
 
 BOARD_A = ("staff_a", "chair_a")
+STATISTICS = "/api/v1/statistics/national/"
 PANEL = ("panel", "secretariat")
 
 
@@ -116,6 +117,20 @@ def test_no_response_shows_a_canary_its_reader_may_not_see(worlds, eager_celery,
             answer = personas.request(persona, "GET", path, api=path.startswith("/api/"))
             if answer.status == 200:
                 answers.append((persona, f"GET {path}", body_text(answer.response)))
+        counts = {
+            persona: personas.request(persona, "GET", f"{STATISTICS}?from=2014-04-01&to=2015-03-31", api=True)
+            for persona in ("staff_a", "chair_a", "staff_b", "secretariat", "panel")
+        }
+    # Counts carry no canary: the two boards hold the same records, so a board's own count is half the nation's.
+    sins = {persona: answer.response.json()["sins"] for persona, answer in counts.items()}
+    national = sins["secretariat"]
+    assert national > 0 and sins == {
+        "staff_a": national // 2,
+        "chair_a": national // 2,
+        "staff_b": national // 2,
+        "secretariat": national,
+        "panel": national,
+    }, sins
     emails = {user.email: persona for persona, user in personas.users.items()}
     emails |= {world_a.staff.email: "staff_a", world_a.chair.email: "chair_a"}
     for message in mail.outbox:
