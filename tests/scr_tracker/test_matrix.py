@@ -77,6 +77,7 @@ EXPECT: dict[str, list[Row]] = {
             args={"?": "from=2015-04-01&to=2016-03-31"},
         ),
     ],
+    # A chair reads their own board (as `boards_visible_to`); staff and the panel are refused.
     "api:board-list": [
         Row(
             "",
@@ -128,6 +129,8 @@ EXPECT: dict[str, list[Row]] = {
             acts=True,
         ),
     ],
+    # With {} everyone gets the field errors; with a whole SIN naming board A, board B's staff get 400
+    # ("your own board": the code is compared with their own, never looked up) and the panel 403.
     "api:incident-list": [
         Row(
             "",
@@ -329,6 +332,7 @@ EXPECT: dict[str, list[Row]] = {
     "incidents:sin_step": [
         Row("", GET="200 200 200 404 404 404 302", POST="200 200 200 404 404 404 302", args={"step": "child"}),
     ],
+    # The panel reads a case only through what was sent to it (SPEC §2): a draft case is 404 to it.
     "incidents:case": [
         Row("case:draft", GET="200 200 404 404 404 404 302", POST=NO_PAGE),
         Row("case:sent", GET="200 200 404 200 200 404 302", POST=NO_PAGE),
@@ -389,6 +393,7 @@ EXPECT: dict[str, list[Row]] = {
             args={"name": "record_advice"},
         ),
     ],
+    # Meetings are the panel's: board users get 404; only the secretariat arranges one.
     "panel:meetings": [
         Row("", GET="404 404 404 200 200 404 302", POST="404 404 404 403 200 404 302"),
     ],
@@ -512,6 +517,7 @@ EXPECT: dict[str, list[Row]] = {
     "reminders:calendar_revoke": [
         Row("", GET=NO_PAGE, POST="302 302 302 404 404 404 302", acts=True),
     ],
+    # The feed's secret address is its credential: whoever holds it reads staff_a's own deadlines.
     "reminders:calendar": [
         Row("calendar", GET="200 200 200 200 200 200 200", POST="405 405 405 405 405 405 405"),
     ],
@@ -544,6 +550,7 @@ EXPECT: dict[str, list[Row]] = {
     "reports:board_report": [
         Row("", GET="200 200 200 404 404 404 302", POST=NO_PAGE),
     ],
+    # A report job is its requester's (staff_a) alone: the chair of the same board gets 404.
     "reports:job": [
         Row("job", GET="200 404 404 404 404 404 302", POST=NO_PAGE),
     ],
@@ -631,6 +638,7 @@ EXPECT: dict[str, list[Row]] = {
     "accounts:board_create": [
         Row("", GET="403 403 403 403 403 200 302", POST="403 403 403 403 403 200 302"),
     ],
+    # The panel and the administrator read a board's name and region, never its people.
     "accounts:board": [
         Row("board", GET="200 200 404 200 200 200 302", POST=NO_PAGE),
     ],
