@@ -969,7 +969,7 @@ def test_the_matrix(worlds):
     world_a, _, personas = worlds
     built = {f"case:{state}" for state in world_a.cases} | set(world_a.objects) | {"board", "calendar"}
     assert built == set(TARGETS)  # the table's records are the world's
-    unexpected, writes, tried, cross_board, cross_board_404 = [], [], 0, 0, 0
+    unexpected, writes, tried, cross_board, cross_board_404, acted = [], [], 0, 0, 0, 0
     sign_in_pages = (reverse("accounts:sign_in"), "/admin/login/")
     with time_machine.travel(TODAY, tick=False):
         for route, row, method, path, data in requests_of_the_matrix(world_a):
@@ -988,6 +988,7 @@ def test_the_matrix(worlds):
                 may_write = row.acts and persona != "anon" and answer.status in ACCEPTED
                 if method != "GET" and answer.writes and not may_write:
                     writes.append(f"{where}: answered {answer.status} and wrote to {', '.join(answer.writes)}")
+                acted += bool(method != "GET" and answer.writes and may_write)
                 if persona == "staff_b" and _cross_board(route, row, method):
                     cross_board += 1
                     everyone_refused = all(code == "405" for code in codes[:6])
@@ -999,11 +1000,12 @@ def test_the_matrix(worlds):
     print(
         f"\nAccess matrix: {patterns} patterns, {len(PERSONAS)} personas, {tried} requests tried; "
         f"{cross_board} cross-board attempts ({cross_board_404} answered 404, the rest 405 for everyone), "
-        f"0 succeeded; {len(unexpected)} unexpected; {len(writes)} refused requests that wrote"
+        f"0 succeeded; {len(unexpected)} unexpected; {len(writes)} refused that wrote ({acted} allowed did)"
     )
     assert not unexpected, f"{len(unexpected)} unexpected answers:\n" + "\n".join(unexpected)
     assert not writes, "Requests that may not change anything wrote:\n" + "\n".join(writes)
     assert cross_board > 100 and tried > 2000  # the matrix ran in full
+    assert acted > 20  # the writes are seen: the requests that may act did
 
 
 # --- The header sweep (SECURITY row 9) -----------------------------------------------------------
