@@ -15,7 +15,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import passkeys, selectors, services, signin, throttles, tokens
 from accounts.dashboard import dashboard_sections
@@ -159,6 +159,7 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
+@require_GET
 def dashboard(request):
     """The signed-in home page, by role (SPEC §8)."""
     user = request.user
@@ -181,12 +182,14 @@ def dashboard(request):
     return render(request, templates[user.role], context)
 
 
+@require_GET
 def board_list(request):
     if request.user.is_board_user:
         return redirect("accounts:board", code=request.user.board.code)
     return render(request, "accounts/board_list.html", {"boards": selectors.boards_visible_to(request.user)})
 
 
+@require_GET
 def board_detail(request, code: str):
     user = request.user
     board = selectors.board_for_user(user, code)

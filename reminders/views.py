@@ -139,6 +139,7 @@ def calendar_feed(request, token: str):
         planned=selectors.planned_publications_for_user(user, today=today),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="scr-tracker-deadlines.ics"'
+    # A file to a browser (SECURITY row 9); calendar programs that subscribe ignore the header.
+    response["Content-Disposition"] = 'attachment; filename="scr-tracker-deadlines.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

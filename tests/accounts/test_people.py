@@ -419,6 +419,15 @@ class TestPages:
         staff_a.refresh_from_db()
         assert staff_a.is_active and len(mail.outbox) == 2
 
+    def test_reactivating_an_active_account_says_so_on_the_confirmation_page(self, client, sign_in, chair_a, staff_a):
+        """The confirmation page has no field to link the error to; it answered 500 before (the access
+        matrix found it, tests/scr_tracker/test_matrix.py)."""
+        sign_in(chair_a)
+        response = client.post(reverse("accounts:person_reactivate", args=[staff_a.pk]))
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.text and "account is already active" in response.text
+        assert not Invitation.objects.filter(user=staff_a).exists()
+
     def test_the_superuser_adds_and_changes_a_board(self, client, sign_in, administrator):
         sign_in(administrator)
         url = reverse("accounts:board_create")

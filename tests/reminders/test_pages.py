@@ -117,6 +117,8 @@ def make_feed(client, sign_in, user) -> str:
 
 def events(response) -> list:
     assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"].startswith("attachment;")  # a download, never shown in the page
+    assert "no-store" in response["Cache-Control"]
     return Calendar.from_ical(response.content).walk("VEVENT")
 
 

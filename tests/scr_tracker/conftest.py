@@ -5,6 +5,10 @@ import subprocess
 import time
 
 import pytest
+import time_machine
+
+from tests.scr_tracker.matrix import Personas
+from tests.scr_tracker.matrix_world import TODAY, board_world
 
 
 def free_port() -> int:
@@ -48,3 +52,21 @@ def redis_url():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def worlds(settings, tmp_path, chair_a, staff_a, chair_b, staff_b, panel_member, secretariat, administrator):
+    """Board A's and board B's records, and each persona signed in with both factors."""
+    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
+    with time_machine.travel(TODAY, tick=False):
+        world_a = board_world(chair_a, staff_a, secretariat, "CANARY-A-7f3e")
+        world_b = board_world(chair_b, staff_b, secretariat, "CANARY-B-9c1d", meeting=False)
+        users = {
+            "staff_a": staff_a,
+            "chair_a": chair_a,
+            "staff_b": staff_b,
+            "panel": panel_member,
+            "secretariat": secretariat,
+            "admin": administrator,
+        }
+        yield world_a, world_b, Personas(users)

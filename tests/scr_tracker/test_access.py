@@ -1,9 +1,9 @@
 """Deny by default (SECURITY rows 2 and 9): every URL needs sign-in except an explicit list."""
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.routes import concrete, walk
 
 # The only pages an anonymous visitor may reach, and why.
 ANONYMOUS_ALLOWED = {
@@ -31,24 +31,6 @@ ANONYMOUS_ALLOWED = {
     # unknown or revoked token answers 404 (tests/reminders).
     "notifications/calendar/<str:token>.ics",
 }
-
-
-def walk(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from walk(entry, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern)
-
-
-def concrete(route: str) -> str:
-    route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\/", "/")
-    route = re.sub(r"<uuid:\w+>", "00000000-0000-4000-8000-000000000001", route)  # so the route resolves
-    route = re.sub(r"<(?:\w+:)?(\w+)>", "x1", route)
-    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
-    route = re.sub(r"[\^$?*+()\[\]\\]", "", route)
-    return "/" + route
 
 
 ROUTES = sorted(set(walk()))
