@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.tokens import token_create
 from imports.fictional import fictional_rows
@@ -67,6 +68,7 @@ TARGETS = (
     "import_run",
     "job",  # staff_a's
     "api_token",  # staff_a's
+    "passkey",  # staff_a's
     "colleague",  # another member of the board's staff
     "board",
     "calendar",  # staff_a's calendar feed
@@ -154,6 +156,9 @@ def board_world(chair, staff, secretariat, mark: str, *, meeting: bool = True) -
         user=staff, kind=ReportKind.CASE_CHRONOLOGY, parameters={"incident": str(decided.public_id)}
     )
     world.objects["api_token"], _ = token_create(user=staff, name=_text(hidden, "Nightly export,"))
+    world.objects["passkey"] = WebAuthnCredential.objects.create(
+        user=staff, name="Work laptop", credential_id=b"matrix-" + chair.board.code.encode(), public_key=b"-"
+    )
     world.calendar_token = calendar_feed_create(user=staff)
     world.objects["colleague"] = StaffFactory(
         board=chair.board,
