@@ -1,20 +1,12 @@
 """Run the reminder sweep by hand: `manage.py send_reminders [--date YYYY-MM-DD] [--last-working-day] [--dry-run]`."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reminders.services import reminders_sweep
 from reminders.stages import stage_words
 from scr_tracker.clocks import is_working_day, working_days_before
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}") from exc
+from scr_tracker.management.arguments import iso_date
 
 
 class Command(BaseCommand):
@@ -24,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=_date, help="The London date to sweep for (YYYY-MM-DD)")
+        parser.add_argument("--date", type=iso_date, help="The London date to sweep for (YYYY-MM-DD)")
         parser.add_argument(
             "--last-working-day",
             action="store_true",

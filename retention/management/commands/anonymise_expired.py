@@ -1,19 +1,11 @@
 """Run the retention job by hand: `manage.py anonymise_expired [--date YYYY-MM-DD] [--dry-run]`."""
 
-from datetime import date
-
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from retention.services import anonymise_expired
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}") from exc
+from scr_tracker.management.arguments import iso_date
 
 
 class Command(BaseCommand):
@@ -23,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=_date, help="The London date to run for (YYYY-MM-DD); today by default")
+        parser.add_argument("--date", type=iso_date, help="The London date to run for (YYYY-MM-DD); today by default")
         parser.add_argument("--dry-run", action="store_true", help="List what would be anonymised; change nothing")
 
     def handle(self, *args, date=None, dry_run=False, **options):
