@@ -33,6 +33,7 @@ from accounts.forms import (
     SignInForm,
 )
 from accounts.models import BOARD_ROLES, PANEL_ROLES, Invitation, Role
+from accounts.signals import sign_in_code_failed
 
 NEXT = "sign_in_next"
 
@@ -91,6 +92,7 @@ def sign_in_code(request):
         ok, error = signin.check_code(device, form.cleaned_data["code"])
         if ok:
             return _finish(request, user, device)
+        sign_in_code_failed.send(sender=type(user), request=request, user=user)
         form.add_error("code", error)
     return render(request, "registration/sign_in_code.html", {"form": form})
 
