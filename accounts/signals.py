@@ -25,3 +25,7 @@ api_token_revoked = Signal()
 # step's failures come by Django's own `user_login_failed`. Arguments: `request`, `user` (the
 # account that passed the password step).
 sign_in_code_failed = Signal()
+# Sent by a page of this app that shows case records of the apps above (the dashboard), so the
+# audit app writes their access events, one per record, in one INSERT. Arguments: `request`,
+# `records` (model instances; a record listed twice is recorded once).
+records_shown = Signal()

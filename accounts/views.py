@@ -33,7 +33,7 @@ from accounts.forms import (
     SignInForm,
 )
 from accounts.models import BOARD_ROLES, PANEL_ROLES, Invitation, Role
-from accounts.signals import sign_in_code_failed
+from accounts.signals import records_shown, sign_in_code_failed
 
 NEXT = "sign_in_next"
 
@@ -162,7 +162,9 @@ def dashboard(request):
         context["members"] = selectors.board_members(user, board) if user.is_chair else None
     else:
         context["boards"] = selectors.boards_visible_to(user)
-    context.update(dashboard_sections(user, today))  # cases, submissions, the panel's meetings (their apps')
+    shown: list = []
+    context.update(dashboard_sections(user, today, shown))  # cases, submissions, the panel's meetings (their apps')
+    records_shown.send(sender=dashboard, request=request, records=shown)  # their access events (audit, above)
     templates = {
         Role.BOARD_CHAIR: "accounts/dashboard_chair.html",
         Role.BOARD_STAFF: "accounts/dashboard_staff.html",

@@ -6,9 +6,9 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts.signals import api_token_created, api_token_revoked, sign_in_code_failed
+from accounts.signals import api_token_created, api_token_revoked, records_shown, sign_in_code_failed
 from audit.models import AuditEntry, SignInFailure
-from audit.services import sign_in_failure_record
+from audit.services import access_record_many, sign_in_failure_record
 
 
 def account_change_audit(
@@ -70,3 +70,9 @@ def sign_in_second_factor_failed(sender, request, user, **kwargs):
 @receiver(user_locked_out, dispatch_uid="audit.sign_in_locked_out")
 def sign_in_locked_out(sender, request, username=None, **kwargs):
     sign_in_failure_record(request=request, step=SignInFailure.Step.LOCKED_OUT, email=username or "")
+
+
+@receiver(records_shown, dispatch_uid="audit.records_shown")
+def records_shown_events(sender, request, records, **kwargs):
+    """`accounts.signals.records_shown`: one access event per case record a page of accounts showed."""
+    access_record_many(request=request, records=records)

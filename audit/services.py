@@ -11,10 +11,19 @@ from audit.models import AccessEvent, AccessRefusal, SignInFailure
 USER_AGENT_KEPT = 200  # characters of the User-Agent header a failed sign-in keeps
 
 
+def _board_id(record) -> int | None:
+    """The record's own board, else its case's (a contribution, a publication: their case is loaded
+    with them wherever they are listed)."""
+    if hasattr(record, "board_id"):
+        return record.board_id
+    case = getattr(record, "clock_case", None)
+    return getattr(case, "board_id", None)
+
+
 def _event(request, record, *, user, action: str, board_id: int | None) -> AccessEvent:
     return AccessEvent(
         record=record,
-        board_id=board_id if board_id is not None else getattr(record, "board_id", None),
+        board_id=board_id if board_id is not None else _board_id(record),
         user=user,
         user_role=user.role,
         user_board_id=user.board_id,

@@ -16,7 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import board_members
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from audit.timeline import timeline_rows
 from panel.words import submission_state_words, submission_transition_words
 from publication.corrections import CORRECTABLE as PUBLICATION_DATES
@@ -105,6 +105,7 @@ def case_list(request):
     form, cases = case_list_rows(request)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = with_next_steps(request.user, page.object_list, _today())
+    access_record_many(request=request, records=page.object_list)
     return render(
         request,
         "incidents/case_list.html",

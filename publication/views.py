@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
 from scr_tracker.corrections import CHAIR_ONLY, field_words
@@ -83,6 +83,7 @@ def publication_list(request):
     form, rows = publication_list_rows(request)
     page = Paginator(rows, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     today = _today()
+    access_record_many(request=request, records=page.object_list, board_of=lambda row: row.review.board_id)
     return render(
         request,
         "publication/publication_list.html",

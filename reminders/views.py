@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import access_record_many
+from incidents.models import Incident
+from publication.models import Publication
 from scr_tracker.regimes import regime_by_code, regime_for
 
 from . import selectors, services
@@ -64,7 +67,9 @@ def waiting(request):
     if not (request.user.is_board_user or request.user.is_panel_user):
         raise Http404("Not found")
     today = timezone.localdate()
-    return render(request, "reminders/waiting.html", {"queue": queue_for(request.user, today=today), "today": today})
+    queue = queue_for(request.user, today=today)
+    access_record_many(request=request, records=[step.record for step in (*queue.mine, *queue.others)])
+    return render(request, "reminders/waiting.html", {"queue": queue, "today": today})
 
 
 @require_POST
@@ -133,11 +138,14 @@ def calendar_feed(request, token: str):
         raise Http404("Not found")
     CalendarFeed.objects.filter(user=user).update(last_fetched_at=timezone.now())
     today = timezone.localdate()
-    body = deadlines_calendar(
-        selectors.deadlines_for_user(user, today=today),
-        now=timezone.now(),
-        planned=selectors.planned_publications_for_user(user, today=today),
-    )
+    deadlines = selectors.deadlines_for_user(user, today=today)
+    planned = selectors.planned_publications_for_user(user, today=today)
+    body = deadlines_calendar(deadlines, now=timezone.now(), planned=planned)
+    # One event per case the feed names (by a deadline of it) and per planned publication, for the
+    # address's owner: the program that fetched it signs in as nobody.
+    shown = [Incident(pk=d.incident_id, board_id=d.board_id) for d in deadlines if d.incident_id]
+    shown += [Publication(pk=pk) for pk, *_ in planned]
+    access_record_many(request=request, records=shown, user=user, board_of=lambda record: user.board_id)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="scr-tracker-deadlines.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.note_views import note_page
@@ -130,6 +130,7 @@ def review_list(request):
     context["rows"] = [
         {"review": review, "clock": review.completion_clock(today)} for review in context["page"].object_list
     ]
+    access_record_many(request=request, records=context["page"].object_list)
     return render(request, "reviews/review_list.html", context)
 
 
@@ -366,6 +367,7 @@ def review_terms(request, public_id):
     if review.state not in OPEN_REVIEW_STATES:
         messages.error(request, "The review has been signed off: its terms can no longer change.")
         return redirect(_review_url(review))
+    access_record(request=request, record=review)
     initial = {field: getattr(review, field) for field in services.TERMS_FIELD_WORDS}
     return _form_page(
         request,
@@ -521,6 +523,7 @@ def action_plan(request):
         {"action": action, "clock": action.clock(today), "next_steps": _next_steps(action, user)}
         for action in context["page"].object_list
     ]
+    access_record_many(request=request, records=context["page"].object_list)
     return render(
         request,
         "reviews/action_plan.html",
