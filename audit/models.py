@@ -364,6 +364,11 @@ class SignInFailure(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Failed sign-in rows cannot be deleted")
 
+    @property
+    def matched_account(self) -> bool:
+        """Whether the email named an account (for investigation only: never shown to the person)."""
+        return self.account_id is not None
+
 
 class AppendOnlyStateLog(StateLog):
     """django-fsm-log's StateLog table, append-only in the database too: the proxy only carries the
