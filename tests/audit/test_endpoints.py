@@ -241,3 +241,21 @@ def test_the_waiting_page_writes_one_event_per_record_it_lists(client, sign_in, 
     events = events_of(get(sign_in(chair_a), reverse("reminders:waiting")))
     assert shown(events) == key(*cases)
     assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_a_transition_page_writes_one_event_for_its_record(client, sign_in, chair_a):
+    incident = canary_case("notified", chair_a)
+    response = get(sign_in(chair_a), reverse("incidents:transition", args=[incident.public_id, "refer_to_subgroup"]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(incident)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_a_note_page_writes_one_event_for_its_record(client, sign_in, staff_a, chair_a):
+    incident = canary_case("notified", chair_a)
+    response = get(sign_in(staff_a), reverse("incidents:note", args=[incident.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(incident)
+    assert_correct(events, staff_a, board=chair_a.board)
