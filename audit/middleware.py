@@ -1,6 +1,11 @@
+import logging
 import uuid
 
+from django.db import DatabaseError
+
 from audit.services import REFUSED, access_refusal_record
+
+logger = logging.getLogger(__name__)
 
 
 class RequestIdMiddleware:
@@ -30,5 +35,9 @@ class AccessRefusalMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code in REFUSED:
-            access_refusal_record(request=request, response=response)
+            try:
+                access_refusal_record(request=request, response=response)
+            except DatabaseError:
+                # The refusal stands whatever happens to its record (a lost database: decision 0029).
+                logger.warning("Refused access not recorded: the database is unreachable")
         return response

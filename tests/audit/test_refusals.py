@@ -98,3 +98,18 @@ def test_refusal_rows_are_append_only(client, sign_in, chair_a):
         AccessRefusal.objects.all().delete()
     with pytest.raises(AppendOnlyError):
         AccessRefusal.objects.update(status=200)
+
+
+def test_a_refusal_that_cannot_be_recorded_is_still_refused(client, sign_in, chair_a, monkeypatch):
+    """A lost database (decision 0029) turns no refusal into a server error: the 404 stands."""
+    from django.db import OperationalError
+
+    from audit import middleware
+
+    def unreachable(**kwargs):
+        raise OperationalError("the database is unreachable")
+
+    monkeypatch.setattr(middleware, "access_refusal_record", unreachable)
+    response = sign_in(chair_a).get(reverse("incidents:case", args=[uuid.uuid4()]))
+    assert response.status_code == 404
+    assert not AccessRefusal.objects.exists()
