@@ -486,6 +486,7 @@ def case_correct(request, public_id, field: str):
             messages.success(request, f"{label} corrected. The clocks and the case's timeline show the change.")
             return redirect(_case_url(incident))
     recorded = getattr(incident, field)
+    access_record(request=request, record=incident)
     return render(
         request,
         "incidents/transition.html",
@@ -535,6 +536,7 @@ def case_lead_officer(request, public_id):
             messages.success(request, "Lead officer saved.")
             return redirect(_case_url(incident))
     status = 400 if form.is_bound else 200
+    access_record(request=request, record=incident)
     context = {
         "incident": incident,
         "form": form,

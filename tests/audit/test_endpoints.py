@@ -259,3 +259,64 @@ def test_a_note_page_writes_one_event_for_its_record(client, sign_in, staff_a, c
     events = events_of(response)
     assert shown(events) == key(incident)
     assert_correct(events, staff_a, board=chair_a.board)
+
+
+# --- Form pages of one record ----------------------------------------------------------------------
+
+
+def test_the_lead_officer_page_writes_one_event_for_the_case(client, sign_in, chair_a):
+    incident = canary_case("notified", chair_a)
+    response = get(sign_in(chair_a), reverse("incidents:lead_officer", args=[incident.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(incident)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_a_date_correction_page_writes_one_event_for_the_case(client, sign_in, chair_a):
+    incident = canary_case("notified", chair_a)
+    response = get(sign_in(chair_a), reverse("incidents:correct", args=[incident.public_id, "received_on"]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(incident)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+@pytest.fixture
+def open_review(chair_a):
+    from tests.reviews.test_pages import review_in
+
+    with time_machine.travel(datetime(2015, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        return review_in("in_progress", chair_a, child_pseudonym=CANARY)
+
+
+@pytest.mark.parametrize("name", ["reviews:contribution_request", "reviews:recommendation_add"])
+def test_a_review_form_page_writes_one_event_for_the_review(client, sign_in, chair_a, open_review, name):
+    response = get(sign_in(chair_a), reverse(name, args=[open_review.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(open_review)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_the_contribution_received_page_writes_one_event_for_the_contribution(client, sign_in, chair_a, open_review):
+    from tests.reviews.test_review_api import contribution_of
+
+    with time_machine.travel(datetime(2015, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        contribution = contribution_of(open_review, chair_a)
+    response = get(sign_in(chair_a), reverse("reviews:contribution_receive", args=[contribution.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(contribution)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_the_new_action_page_writes_one_event_for_the_recommendation(client, sign_in, chair_a, open_review):
+    from tests.reviews.test_review_api import recommendation_of
+
+    recommendation = recommendation_of(open_review, chair_a)
+    response = get(sign_in(chair_a), reverse("reviews:action_add", args=[recommendation.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(recommendation)
+    assert_correct(events, chair_a, board=chair_a.board)
