@@ -320,3 +320,44 @@ def test_the_new_action_page_writes_one_event_for_the_recommendation(client, sig
     events = events_of(response)
     assert shown(events) == key(recommendation)
     assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_a_review_record_correction_page_writes_one_event_for_the_record(client, sign_in, chair_a, open_review):
+    from tests.reviews.test_review_api import contribution_of
+
+    with time_machine.travel(datetime(2015, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        contribution = contribution_of(open_review, chair_a)
+    url = reverse("reviews:correct", args=["contribution", contribution.public_id, "requested_on"])
+    response = get(sign_in(chair_a), url)
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(contribution)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_the_decision_correction_page_writes_one_event_for_the_decision(client, sign_in, chair_a):
+    decision = canary_case("decided", chair_a).decisions.get()
+    response = get(sign_in(chair_a), reverse("reviews:correct_decision", args=[decision.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(decision)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+@pytest.mark.parametrize("kind", ["contribution", "recommendation", "document"])
+def test_a_withdrawal_page_writes_one_event_for_the_record(client, sign_in, chair_a, open_review, kind):
+    from tests.reviews.test_review_api import contribution_of, recommendation_of
+    from tests.workflow import overview_report
+
+    with time_machine.travel(datetime(2015, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        record = {
+            "contribution": lambda: contribution_of(open_review, chair_a),
+            "recommendation": lambda: recommendation_of(open_review, chair_a),
+            "document": lambda: overview_report(chair_a, open_review),
+        }[kind]()
+    name = {"contribution": "reviews:contribution_withdraw", "recommendation": "reviews:recommendation_withdraw"}
+    response = get(sign_in(chair_a), reverse(name.get(kind, "documents:withdraw"), args=[record.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(record)
+    assert_correct(events, chair_a, board=chair_a.board)
