@@ -531,4 +531,5 @@ def submission_correct_page(request, public_id):
     )
     title = "Correct the date the submission was sent"
     context = {**_submission_context(submission), "form": form, "back": back, "title": title, "intro": intro}
+    access_record(request=request, record=submission)
     return render(request, "panel/correct.html", context)

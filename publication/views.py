@@ -330,6 +330,7 @@ def publication_plan(request, public_id):
             "Schedule publication to change the date.",
         )
         return redirect(_url(publication))
+    access_record(request=request, record=publication, board_id=publication.review.board_id)
     return render(request, "publication/plan.html", {"publication": publication, "form": form})
 
 
@@ -351,6 +352,7 @@ def publication_record(request, public_id):
         if result is not None:
             messages.success(request, "The board's response and the NSPCC deposit saved")
             return redirect(_url(publication))
+    access_record(request=request, record=publication, board_id=publication.review.board_id)
     return render(request, "publication/record.html", {"publication": publication, "form": form})
 
 
@@ -381,6 +383,7 @@ def publication_correct_page(request, public_id, field: str):
         f"Recorded as {_on(getattr(publication, field))}. The correction is kept in the publication's timeline "
         "with the reason, and its clocks are worked out again."
     )
+    access_record(request=request, record=publication, board_id=publication.review.board_id)
     return render(
         request, "publication/correct.html", {"publication": publication, "form": form, "title": title, "intro": intro}
     )

@@ -73,6 +73,10 @@ ACCESS_EVENT = {
     f"reviews/contributions/{ID}/withdraw/": "view: a contribution withdrawal form",
     f"reviews/recommendations/{ID}/withdraw/": "view: a recommendation withdrawal form",
     f"documents/{ID}/withdraw/": "view: a document withdrawal form",
+    f"panel/submissions/{ID}/correct/": "view: a submission correction form",
+    f"publications/{ID}/record/": "view: the publication record form",
+    f"publications/{ID}/plan/": "view: the publication plan form",
+    f"publications/{ID}/correct/<slug:field>/": "view: a publication correction form",
     "api/v1/publications/": "view: each publication of the page",
     f"api/v1/publications/{ID}/": "view",
 }
@@ -81,11 +85,7 @@ ACCESS_EVENT = {
 # pages of one record that show its reference and name in their caption. Each success is a change with
 # its own audit entry; the GET of the form is the unrecorded view.
 NOT_YET = {
-    f"panel/submissions/{ID}/correct/": "a submission correction form",
     "documents/reviews/<uuid:review_id>/upload/": "the document upload form",
-    f"publications/{ID}/record/": "the publication record form",
-    f"publications/{ID}/plan/": "the publication plan form",
-    f"publications/{ID}/correct/<slug:field>/": "a publication correction form",
     "notifications/": "the notifications list: each reminder's copy of a case reference and due date",
 }
 
@@ -238,4 +238,4 @@ def test_audit_coverage_figure(capsys):
     with capsys.disabled():
         print(f"\naudit coverage {covered}/{case_touching} endpoints")
     # The figure as it stands (issue 18, finding 5): raise it by moving routes out of NOT_YET.
-    assert (covered, case_touching) == (57, 63)
+    assert (covered, case_touching) == (61, 63)

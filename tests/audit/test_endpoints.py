@@ -361,3 +361,30 @@ def test_a_withdrawal_page_writes_one_event_for_the_record(client, sign_in, chai
     events = events_of(response)
     assert shown(events) == key(record)
     assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_the_submission_correction_page_writes_one_event_for_the_submission(client, sign_in, chair_a, secretariat):
+    submission = submission_in("submitted", chair_a, secretariat)
+    response = get(sign_in(chair_a), reverse("panel:correct", args=[submission.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(submission)
+    assert_correct(events, chair_a, board=chair_a.board)
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [("publication:plan", []), ("publication:record", []), ("publication:correct", ["report_sent_on"])],
+)
+def test_a_publication_form_page_writes_one_event_for_the_publication(client, sign_in, chair_a, name, args):
+    from tests.workflow import report_sent
+
+    if name == "publication:plan":
+        publication = completed_review(chair_a, child_pseudonym=CANARY).publication
+    else:
+        publication = report_sent(chair_a, child_pseudonym=CANARY)
+    response = get(sign_in(chair_a), reverse(name, args=[publication.public_id, *args]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(publication)
+    assert_correct(events, chair_a, board=chair_a.board)
