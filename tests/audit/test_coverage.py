@@ -77,6 +77,7 @@ ACCESS_EVENT = {
     f"publications/{ID}/record/": "view: the publication record form",
     f"publications/{ID}/plan/": "view: the publication plan form",
     f"publications/{ID}/correct/<slug:field>/": "view: a publication correction form",
+    "documents/reviews/<uuid:review_id>/upload/": "view: the document upload form (the review)",
     "api/v1/publications/": "view: each publication of the page",
     f"api/v1/publications/{ID}/": "view",
 }
@@ -85,7 +86,6 @@ ACCESS_EVENT = {
 # pages of one record that show its reference and name in their caption. Each success is a change with
 # its own audit entry; the GET of the form is the unrecorded view.
 NOT_YET = {
-    "documents/reviews/<uuid:review_id>/upload/": "the document upload form",
     "notifications/": "the notifications list: each reminder's copy of a case reference and due date",
 }
 
@@ -200,7 +200,7 @@ def callbacks() -> dict[str, object]:
 
 # What a view calls that writes access events: the services (`access_record`, `access_record_many`), the
 # dashboard's signal, the shared note, transition, review form and withdrawal pages (`_page` of
-# reviews.withdrawal_views; each calls `access_record`), and the exports' own bulk write.
+# reviews.withdrawal_views, and the upload page; each calls `access_record`), and the exports' own bulk write.
 WRITERS = (
     "access_record",
     "access_record_many",
@@ -208,6 +208,7 @@ WRITERS = (
     "note_page",
     "_form_page",
     "return _page(",
+    "_document_upload(",  # reviews.document_views: the upload page, behind its size limit
     "record_exports",
 )
 
@@ -238,4 +239,4 @@ def test_audit_coverage_figure(capsys):
     with capsys.disabled():
         print(f"\naudit coverage {covered}/{case_touching} endpoints")
     # The figure as it stands (issue 18, finding 5): raise it by moving routes out of NOT_YET.
-    assert (covered, case_touching) == (61, 63)
+    assert (covered, case_touching) == (62, 63)

@@ -388,3 +388,11 @@ def test_a_publication_form_page_writes_one_event_for_the_publication(client, si
     events = events_of(response)
     assert shown(events) == key(publication)
     assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_the_document_upload_page_writes_one_event_for_the_review(client, sign_in, chair_a, open_review):
+    response = get(sign_in(chair_a), reverse("documents:upload", args=[open_review.public_id]))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(open_review)
+    assert_correct(events, chair_a, board=chair_a.board)
