@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import access_record_many
 from incidents.models import Incident
+from panel.models import PanelSubmission
 from publication.models import Publication
+from reviews.models import Action, Contribution, SeriousCaseReview
 from scr_tracker.regimes import regime_by_code, regime_for
 
 from . import selectors, services
@@ -25,6 +27,28 @@ from .stages import stage_words, when_words
 from .words import SCHEDULE, clock_words
 
 PER_PAGE = 25
+
+
+# The kinds of record a clock belongs to (`clock_record`), by the name the regimes' declarations use.
+CLOCK_RECORDS = {
+    model.clock_record: model
+    for model in (Incident, PanelSubmission, SeriousCaseReview, Contribution, Action, Publication)
+}
+
+
+def _clock_record(reminder):
+    """The record a reminder's clock belongs to, as a bare instance (its kind and pk: no query)."""
+    source = source_for(reminder.clock)
+    model = CLOCK_RECORDS.get(source.declaration().record) if source else None
+    if model is None:
+        return None
+    record = model(pk=reminder.object_id)
+    record.reminded_board_id = reminder.board_id
+    return record
+
+
+def _board_of_reminded(record) -> int:
+    return record.reminded_board_id
 
 
 @require_GET
@@ -48,6 +72,9 @@ def notification_list(request):
                 "href": source.url(reminder.link_public_id) if source else "",
             }
         )
+    # Each notification names the record its clock belongs to (its reference and deadline): one event each.
+    shown = [_clock_record(notification.reminder) for notification in page.object_list]
+    access_record_many(request=request, records=[r for r in shown if r is not None], board_of=_board_of_reminded)
     return render(
         request,
         "reminders/notification_list.html",

@@ -396,3 +396,20 @@ def test_the_document_upload_page_writes_one_event_for_the_review(client, sign_i
     events = events_of(response)
     assert shown(events) == key(open_review)
     assert_correct(events, chair_a, board=chair_a.board)
+
+
+def test_the_notifications_page_writes_one_event_per_record_reminded(client, sign_in, staff_a, staff_b):
+    from django.core.management import call_command
+
+    from reminders.models import Notification
+
+    drafts = [case_in("draft", staff_a, child_pseudonym=CANARY) for _ in range(2)]
+    case_in("draft", staff_b)
+    with time_machine.travel(datetime(2015, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        call_command("send_reminders")
+    assert Notification.objects.filter(recipient=staff_a).exists()
+    response = get(sign_in(staff_a), reverse("reminders:list"))
+    assert response.status_code == 200
+    events = events_of(response)
+    assert shown(events) == key(*drafts)
+    assert_correct(events, staff_a, board=staff_a.board)
