@@ -20,3 +20,12 @@ account_changed = Signal()
 # itself revoked it, as on deactivation), `reason`.
 api_token_created = Signal()
 api_token_revoked = Signal()
+# Sent when the second step of signing in refuses a security code (wrong, reused, or throttled), so
+# the audit app (above accounts) keeps a record of it that no later success removes. The first
+# step's failures come by Django's own `user_login_failed`. Arguments: `request`, `user` (the
+# account that passed the password step).
+sign_in_code_failed = Signal()
+# Sent by a page of this app that shows case records of the apps above (the dashboard), so the
+# audit app writes their access events, one per record, in one INSERT. Arguments: `request`,
+# `records` (model instances; a record listed twice is recorded once).
+records_shown = Signal()

@@ -34,6 +34,7 @@ from accounts.forms import (
     TotpRecoveryForm,
 )
 from accounts.models import BOARD_ROLES, PANEL_ROLES, Invitation, Role
+from accounts.signals import records_shown, sign_in_code_failed
 
 NEXT = signin.NEXT
 
@@ -94,10 +95,12 @@ def sign_in_code(request):
         if form is None:
             # Refused before the code is looked at: it is neither checked nor used up.
             refused, status = passkeys.TOTP_REFUSED, 403
+            sign_in_code_failed.send(sender=type(user), request=request, user=user)
         elif form.is_valid():
             ok, error = signin.check_code(device, form.cleaned_data["code"])
             if ok:
                 return _finish(request, user, device)
+            sign_in_code_failed.send(sender=type(user), request=request, user=user)
             form.add_error("code", error)
     context = {"form": form, "has_passkey": has_passkey, "refused": refused}
     if has_passkey:
@@ -171,7 +174,9 @@ def dashboard(request):
         context["members"] = selectors.board_members(user, board) if user.is_chair else None
     else:
         context["boards"] = selectors.boards_visible_to(user)
-    context.update(dashboard_sections(user, today))  # cases, submissions, the panel's meetings (their apps')
+    shown: list = []
+    context.update(dashboard_sections(user, today, shown))  # cases, submissions, the panel's meetings (their apps')
+    records_shown.send(sender=dashboard, request=request, records=shown)  # their access events (audit, above)
     templates = {
         Role.BOARD_CHAIR: "accounts/dashboard_chair.html",
         Role.BOARD_STAFF: "accounts/dashboard_staff.html",

@@ -289,6 +289,89 @@ class AccessEvent(models.Model):
         raise AppendOnlyError("Access events cannot be deleted")
 
 
+class AccessRefusal(models.Model):
+    """A signed-in person was refused something (SECURITY row 10): a 404 for a record out of their
+    scope or not there at all (the two are not told apart, to them or here), or a 403.
+
+    What was asked for is the request's path (public ids only: no personal data in URLs, row 9) and
+    the route's name; never a query string or a body. Written by `AccessRefusalMiddleware` for every
+    such response, whichever view or selector refused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user_role = models.CharField(max_length=32)
+    user_board = models.ForeignKey("accounts.Board", null=True, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    route = models.CharField(max_length=100, blank=True, help_text="The URL pattern's name, if one matched")
+    status = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    request_id = models.CharField(max_length=32, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["user", "at"])]
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} refused {self.status} {self.method} {self.path}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Refused access rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Refused access rows cannot be deleted")
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept for good (SECURITY rows 7 and 10): django-axes' own attempt rows are
+    removed by the next success, these never are.
+
+    The email as typed (normalised) and whether it named an account are for investigation only:
+    nothing of them reaches the person signing in. Never a password or a code."""
+
+    class Step(models.TextChoices):
+        PASSWORD = "password", "Email and password"
+        SECOND_FACTOR = "second_factor", "Security code"
+        LOCKED_OUT = "locked_out", "Locked out after too many failures"
+
+    at = models.DateTimeField(default=timezone.now)
+    step = models.CharField(max_length=16, choices=Step.choices)
+    email = models.CharField(max_length=254, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["email", "at"]), models.Index(fields=["ip_address", "at"])]
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.step} failed at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Failed sign-in rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Failed sign-in rows cannot be deleted")
+
+    @property
+    def matched_account(self) -> bool:
+        """Whether the email named an account (for investigation only: never shown to the person)."""
+        return self.account_id is not None
+
+
 class AppendOnlyStateLog(StateLog):
     """django-fsm-log's StateLog table, append-only in the database too: the proxy only carries the
     triggers (a model of another app gets its triggers from a proxy in ours, so that the migration

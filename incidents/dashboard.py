@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from accounts.dashboard import dashboard_shows
 from scr_tracker.steps import case_steps
 
 from .selectors import open_cases_by_deadline
@@ -26,4 +27,4 @@ def dashboard_cases(user, today: date) -> dict:
     cases = with_next_steps(user, open_cases_by_deadline(user, today=today), today)
     # A case waiting on an expected step (the chair's response to advice) sorts by that date too.
     cases.sort(key=lambda case: case.next_step.sort_key if case.next_step else (True, date.max, ""))
-    return {"cases": cases[:DASHBOARD_CASES], "open_cases": len(cases)}
+    return {"cases": dashboard_shows(cases[:DASHBOARD_CASES]), "open_cases": len(cases)}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import board_members
 from audit.models import ANONYMISE
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from audit.timeline import timeline_rows
 from panel.words import submission_state_words, submission_transition_words
 from publication.corrections import CORRECTABLE as PUBLICATION_DATES
@@ -106,6 +106,7 @@ def case_list(request):
     form, cases = case_list_rows(request)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = with_next_steps(request.user, page.object_list, _today())
+    access_record_many(request=request, records=page.object_list)
     return render(
         request,
         "incidents/case_list.html",
@@ -489,6 +490,7 @@ def case_correct(request, public_id, field: str):
             messages.success(request, f"{label} corrected. The clocks and the case's timeline show the change.")
             return redirect(_case_url(incident))
     recorded = getattr(incident, field)
+    access_record(request=request, record=incident)
     return render(
         request,
         "incidents/transition.html",
@@ -538,6 +540,7 @@ def case_lead_officer(request, public_id):
             messages.success(request, "Lead officer saved.")
             return redirect(_case_url(incident))
     status = 400 if form.is_bound else 200
+    access_record(request=request, record=incident)
     context = {
         "incident": incident,
         "form": form,

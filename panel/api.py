@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 
 from accounts.models import User
+from audit.services import access_record_many
 from scr_tracker.api import (
     BAD_INPUT,
     FIELD_ERRORS_SCHEMA,
@@ -440,6 +441,9 @@ class MeetingListApi(RecordListApi):
     def context(self):
         return {"agenda": _prefetched_agenda}
 
+    def accessed(self, meetings):  # a meeting is not a case record; each submission on its agenda is
+        return [submission for meeting in meetings for submission in _prefetched_agenda(meeting)]
+
     @extend_schema(
         operation_id="meetings_create",
         summary="Arrange a panel meeting (secretariat)",
@@ -464,11 +468,16 @@ class MeetingDetailApi(RecordDetailApi):
     summary = "One panel meeting with its agenda"
     output = MeetingOutput
     records = staticmethod(meetings_for_user)
-    access_event = False  # a meeting is not a case record
+    access_event = False  # a meeting is not a case record: each submission on its agenda is (`get`)
 
     @classmethod
     def context(cls, meeting):
         return {"agenda": agenda}
+
+    def get(self, request, public_id):
+        meeting = self.fetch(request.user, public_id)
+        access_record_many(request=request, records=agenda(meeting))
+        return self.answer(request, meeting)
 
     @extend_schema(
         operation_id="meetings_partial_update",

@@ -194,7 +194,8 @@ def meetings_with_agenda(user) -> QuerySet[PanelMeeting]:
         .prefetch_related(
             "members_present",
             Prefetch(
-                "submissions", queryset=PanelSubmission.objects.order_by(*AGENDA_ORDER).only("public_id", "meeting")
+                "submissions",
+                queryset=PanelSubmission.objects.order_by(*AGENDA_ORDER).only("public_id", "meeting", "board"),
             ),
         )
         .order_by("-meets_on")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.models import last_event_on
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from audit.timeline import timeline_rows
 from incidents.forms import SIN_STEPS
 from incidents.services import SIN_FIELDS
@@ -153,6 +153,7 @@ def submission_list_rows(request):
 def submission_list(request):
     form, submissions = submission_list_rows(request)
     page = Paginator(submissions, SUBMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    access_record_many(request=request, records=page.object_list)
     return render(
         request,
         "panel/submission_list.html",
@@ -220,6 +221,7 @@ def submission_note(request, public_id):
     if submission.state != SubmissionState.DRAFT:
         messages.error(request, "The submission has been sent: its covering note can no longer be changed.")
         return redirect(_submission_url(submission))
+    access_record(request=request, record=submission)
     from_check = request.GET.get("from") == "check"
     form = CoveringNoteForm(
         request.POST if request.method == "POST" else None, initial={"covering_note": submission.covering_note}
@@ -244,6 +246,7 @@ def submission_note(request, public_id):
 def submission_check(request, public_id):
     """Check your answers: everything the panel will see, then send it (the `submit` transition)."""
     submission = selectors.submission_for_user(request.user, public_id)
+    access_record(request=request, record=submission)
     missing = services.submission_missing(submission)
     refused_missing = False
     try:
@@ -455,6 +458,7 @@ def meeting_detail(request, public_id):
         messages.error(request, "You can record attendance and minutes once the meeting has taken place.")
         return redirect(_meeting_url(meeting))
     agenda = list(selectors.agenda(meeting))
+    access_record_many(request=request, records=agenda)
     return render(
         request,
         "panel/meeting_detail.html",
@@ -527,4 +531,5 @@ def submission_correct_page(request, public_id):
     )
     title = "Correct the date the submission was sent"
     context = {**_submission_context(submission), "form": form, "back": back, "title": title, "intro": intro}
+    access_record(request=request, record=submission)
     return render(request, "panel/correct.html", context)

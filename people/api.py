@@ -155,6 +155,7 @@ class BoardListApi(RecordListApi):
     noun = "board"
     summary = "Boards: all of them for superusers, their own for a board's chair"
     output = BoardOutput
+    access_event = False  # a board is not a case record
 
     def records(self, user, filters):
         _require_manager(user)
@@ -209,6 +210,7 @@ class UserListApi(RecordListApi):
     noun = "user"
     summary = "Accounts: all of them for superusers, the board's people for its chair"
     output = UserOutput
+    access_event = False  # an account is not a case record
 
     def records(self, user, filters):
         _require_manager(user)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from audit.timeline import timeline_rows
 from panel.selectors import submission_history
 from scr_tracker.corrections import CHAIR_ONLY, field_words
@@ -83,6 +83,7 @@ def publication_list(request):
     form, rows = publication_list_rows(request)
     page = Paginator(rows, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     today = _today()
+    access_record_many(request=request, records=page.object_list, board_of=lambda row: row.review.board_id)
     return render(
         request,
         "publication/publication_list.html",
@@ -329,6 +330,7 @@ def publication_plan(request, public_id):
             "Schedule publication to change the date.",
         )
         return redirect(_url(publication))
+    access_record(request=request, record=publication, board_id=publication.review.board_id)
     return render(request, "publication/plan.html", {"publication": publication, "form": form})
 
 
@@ -350,6 +352,7 @@ def publication_record(request, public_id):
         if result is not None:
             messages.success(request, "The board's response and the NSPCC deposit saved")
             return redirect(_url(publication))
+    access_record(request=request, record=publication, board_id=publication.review.board_id)
     return render(request, "publication/record.html", {"publication": publication, "form": form})
 
 
@@ -380,6 +383,7 @@ def publication_correct_page(request, public_id, field: str):
         f"Recorded as {_on(getattr(publication, field))}. The correction is kept in the publication's timeline "
         "with the reason, and its clocks are worked out again."
     )
+    access_record(request=request, record=publication, board_id=publication.review.board_id)
     return render(
         request, "publication/correct.html", {"publication": publication, "form": form, "title": title, "intro": intro}
     )

@@ -13,7 +13,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from accounts.dashboard import dashboard_reads
+from accounts.dashboard import dashboard_reads, dashboard_shows
 from audit.models import AuditEntry
 from incidents.choices import OPEN_STATES as INCIDENT_OPEN
 from incidents.selectors import incidents_for_user
@@ -170,4 +170,6 @@ def dashboard_queue(user, today: date) -> dict:
     """The dashboards' first section (registered from the app's ready)."""
     if not (user.is_board_user or user.is_panel_user):
         return {}
-    return {"queue": queue_for(user, today=today)}
+    queue = queue_for(user, today=today)
+    dashboard_shows(step.record for step in (*queue.mine_shown, *queue.others_shown))
+    return {"queue": queue}

@@ -31,6 +31,7 @@ class DueClock(NamedTuple):
     reference: str
     link_public_id: object  # UUID of the page to link to
     regime: str = ""
+    incident_id: int | None = None  # the case the clock belongs to (its access event, in a feed)
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,12 @@ def due_clocks(
         rows = rows.filter(board_id=board_id)
     if today is not None:
         rows = rows.filter(Q(met_by_lapse=False) | Q(due_on__gte=today))
-    for name, object_id, due_on, board, reference, public_id, regime in rows.order_by("due_on", "pk").values_list(
-        "name", "object_id", "due_on", "board_id", "incident__reference", "page_public_id", "regime"
+    for name, object_id, due_on, board, reference, public_id, regime, incident_id in rows.order_by(
+        "due_on", "pk"
+    ).values_list(
+        "name", "object_id", "due_on", "board_id", "incident__reference", "page_public_id", "regime", "incident"
     ):
-        yield DueClock(name, object_id, due_on, board, reference or "", public_id, regime)
+        yield DueClock(name, object_id, due_on, board, reference or "", public_id, regime, incident_id)
 
 
 def sources() -> dict[str, ClockSource]:

@@ -10,6 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import access_record_many
+from incidents.models import Incident
+from panel.models import PanelSubmission
+from publication.models import Publication
+from reviews.models import Action, Contribution, SeriousCaseReview
 from scr_tracker.regimes import regime_by_code, regime_for
 
 from . import selectors, services
@@ -22,6 +27,28 @@ from .stages import stage_words, when_words
 from .words import SCHEDULE, clock_words
 
 PER_PAGE = 25
+
+
+# The kinds of record a clock belongs to (`clock_record`), by the name the regimes' declarations use.
+CLOCK_RECORDS = {
+    model.clock_record: model
+    for model in (Incident, PanelSubmission, SeriousCaseReview, Contribution, Action, Publication)
+}
+
+
+def _clock_record(reminder):
+    """The record a reminder's clock belongs to, as a bare instance (its kind and pk: no query)."""
+    source = source_for(reminder.clock)
+    model = CLOCK_RECORDS.get(source.declaration().record) if source else None
+    if model is None:
+        return None
+    record = model(pk=reminder.object_id)
+    record.reminded_board_id = reminder.board_id
+    return record
+
+
+def _board_of_reminded(record) -> int:
+    return record.reminded_board_id
 
 
 @require_GET
@@ -45,6 +72,9 @@ def notification_list(request):
                 "href": source.url(reminder.link_public_id) if source else "",
             }
         )
+    # Each notification names the record its clock belongs to (its reference and deadline): one event each.
+    shown = [_clock_record(notification.reminder) for notification in page.object_list]
+    access_record_many(request=request, records=[r for r in shown if r is not None], board_of=_board_of_reminded)
     return render(
         request,
         "reminders/notification_list.html",
@@ -64,7 +94,9 @@ def waiting(request):
     if not (request.user.is_board_user or request.user.is_panel_user):
         raise Http404("Not found")
     today = timezone.localdate()
-    return render(request, "reminders/waiting.html", {"queue": queue_for(request.user, today=today), "today": today})
+    queue = queue_for(request.user, today=today)
+    access_record_many(request=request, records=[step.record for step in (*queue.mine, *queue.others)])
+    return render(request, "reminders/waiting.html", {"queue": queue, "today": today})
 
 
 @require_POST
@@ -133,11 +165,14 @@ def calendar_feed(request, token: str):
         raise Http404("Not found")
     CalendarFeed.objects.filter(user=user).update(last_fetched_at=timezone.now())
     today = timezone.localdate()
-    body = deadlines_calendar(
-        selectors.deadlines_for_user(user, today=today),
-        now=timezone.now(),
-        planned=selectors.planned_publications_for_user(user, today=today),
-    )
+    deadlines = selectors.deadlines_for_user(user, today=today)
+    planned = selectors.planned_publications_for_user(user, today=today)
+    body = deadlines_calendar(deadlines, now=timezone.now(), planned=planned)
+    # One event per case the feed names (by a deadline of it) and per planned publication, for the
+    # address's owner: the program that fetched it signs in as nobody.
+    shown = [Incident(pk=d.incident_id, board_id=d.board_id) for d in deadlines if d.incident_id]
+    shown += [Publication(pk=pk) for pk, *_ in planned]
+    access_record_many(request=request, records=shown, user=user, board_of=lambda record: user.board_id)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     # A file to a browser (SECURITY row 9); calendar programs that subscribe ignore the header.
     response["Content-Disposition"] = 'attachment; filename="scr-tracker-deadlines.ics"'

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AccessEvent
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 
 from . import exports, kinds, selectors, services
 from .models import JobState, ReportKind
@@ -86,6 +86,13 @@ def board_report(request):
     form = ReportYearForm(request.GET or {"year": years[0]}, years=years)
     year = form.cleaned_data["year"] if form.is_valid() else years[0]
     report = selectors.board_report(board, year, today)
+    # Each review the report names (in its rows, by its recommendations or its publications) and each
+    # initiation decision it lists: one event each, all of the board's.
+    shown = [row["review"] for row in report["reviews"]]
+    shown += [row["recommendation"].review for row in report["recommendations"]]
+    shown += [row["publication"].review for row in report["publications"]]
+    shown += report["decisions"]
+    access_record_many(request=request, records=shown, board_of=lambda record: board.pk)
     return render(request, "reports/board_report.html", {**report, "form": form})
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from audit.services import access_record
 from scr_tracker.corrections import CHAIR_ONLY, LINE, TEXT, value_words
 from scr_tracker.forms import CorrectionForm
 from scr_tracker.pages import run_for_page
@@ -69,6 +70,7 @@ def record_correct_page(request, record: str, public_id, field: str):
             return redirect(back)
     what = _what(found, kind)
     recorded = "" if as_typed else f" Recorded as {value_words(item, old)}."
+    access_record(request=request, record=found, board_id=review.board_id)
     return render(
         request,
         "reviews/form.html",
@@ -101,6 +103,7 @@ def decision_correct_page(request, public_id):
         if result is not None:
             messages.success(request, "The date of the decision corrected. The clocks and the case's timeline show it.")
             return redirect(back)
+    access_record(request=request, record=decision, board_id=incident.board_id)
     return render(
         request,
         "incidents/transition.html",

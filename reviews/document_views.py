@@ -121,6 +121,7 @@ def _document_upload(request, review_id):
     else:
         form = DocumentUploadForm()
     back = _review_url(review) or reverse("accounts:dashboard")
+    access_record(request=request, record=review)
     return render(request, "reviews/documents/upload.html", {"review": review, "form": form, "back": back})
 
 

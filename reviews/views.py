@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from reviews.documents import review_documents
 from scr_tracker import clocks
 from scr_tracker.note_views import note_page
@@ -130,6 +130,7 @@ def review_list(request):
     context["rows"] = [
         {"review": review, "clock": review.completion_clock(today)} for review in context["page"].object_list
     ]
+    access_record_many(request=request, records=context["page"].object_list)
     return render(request, "reviews/review_list.html", context)
 
 
@@ -305,13 +306,17 @@ review_transition = transition_view(
 # --- Contributions, recommendations and actions --------------------------------------------------
 
 
-def _form_page(request, *, template: str, form, run: Callable, done: Callable[[object], str], back: str, **context):
-    """A page with one form that calls one service: field errors on the form, else back with a message."""
+def _form_page(
+    request, *, template: str, form, run: Callable, done: Callable[[object], str], back: str, shows, **context
+):
+    """A page with one form that calls one service: field errors on the form, else back with a message.
+    The page shows the record `shows` (of the review in `context`): one access event each time it is shown."""
     if request.method == "POST":
         result, _ = run_for_page(lambda: run(**form.payload()), form, state_reason=_state_reason)
         if result is not None:
             messages.success(request, done(result))
             return redirect(back)
+    access_record(request=request, record=shows, board_id=context["review"].board_id)
     return render(request, template, {"form": form, "back": back, **context})
 
 
@@ -345,6 +350,7 @@ def contribution_request(request, public_id):
             return redirect(back)
         if kept:  # a due date after the review's own: shown as a warning, saved once confirmed
             form.ask_to_confirm("; ".join(kept["confirm"]))
+    access_record(request=request, record=review)
     return render(
         request,
         "reviews/form.html",
@@ -374,6 +380,7 @@ def review_terms(request, public_id):
         run=lambda **payload: services.review_update_terms(actor=request.user, review_id=review.pk, **payload),
         done=lambda review: "Terms of the review saved",
         back=_review_url(review),
+        shows=review,
         review=review,
         title="Terms of reference and scope",
         intro="Each change is kept in the review's history, with who made it and when.",
@@ -401,6 +408,7 @@ def contribution_receive(request, public_id):
         ),
         done=lambda contribution: f"Contribution from {contribution.agency_name} recorded as received",
         back=_review_url(review),
+        shows=contribution,
         review=review,
         title="Record a contribution as received",
         intro=(
@@ -422,6 +430,7 @@ def recommendation_add(request, public_id):
         run=lambda **payload: services.recommendation_add(actor=request.user, review_id=review.pk, **payload),
         done=lambda recommendation: f"Recommendation {recommendation.number} added",
         back=_review_url(review),
+        shows=review,
         review=review,
         title="Add a recommendation",
         intro="Recommendations are numbered in the order they are added, as in the overview report.",
@@ -441,6 +450,7 @@ def action_add(request, public_id):
         run=lambda **payload: services.action_add(actor=request.user, recommendation_id=recommendation.pk, **payload),
         done=lambda action: f"Action added to recommendation {recommendation.number}",
         back=_review_url(review),
+        shows=recommendation,
         review=review,
         recommendation=recommendation,
         title=f"Add an action to recommendation {recommendation.number}",
@@ -521,6 +531,7 @@ def action_plan(request):
         {"action": action, "clock": action.clock(today), "next_steps": _next_steps(action, user)}
         for action in context["page"].object_list
     ]
+    access_record_many(request=request, records=context["page"].object_list)
     return render(
         request,
         "reviews/action_plan.html",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.services import access_record
 from scr_tracker.pages import ANSWERS_GONE, AnswersGone, Confirm, PageRefusal, submit_page_form
 
 from . import selectors, services
@@ -50,7 +51,8 @@ WITHDRAWAL_CONFIRM = Confirm(
 )
 
 
-def _page(request, withdrawal: Withdrawal, run, done: str):
+def _page(request, withdrawal: Withdrawal, run, done: str, *, shows):
+    """The withdrawal page of the record `shows`: one access event each time it is shown."""
     back = reverse("reviews:review", args=[withdrawal.review.public_id])
     try:
         submitted = submit_page_form(
@@ -70,6 +72,7 @@ def _page(request, withdrawal: Withdrawal, run, done: str):
     if submitted.result is not None:
         messages.success(request, done)
         return redirect(back)
+    access_record(request=request, record=shows, board_id=withdrawal.review.board_id)
     return render(
         request,
         "reviews/withdraw.html",
@@ -104,6 +107,7 @@ def contribution_withdraw(request, public_id):
             actor=request.user, contribution_id=contribution.pk, **payload
         ),
         f"Contribution request to {contribution.agency_name} withdrawn",
+        shows=contribution,
     )
 
 
@@ -127,6 +131,7 @@ def recommendation_withdraw(request, public_id):
             actor=request.user, recommendation_id=recommendation.pk, **payload
         ),
         f"Recommendation {recommendation.number} withdrawn" + (" with its actions" if actions else ""),
+        shows=recommendation,
     )
 
 
@@ -148,4 +153,5 @@ def document_withdraw(request, public_id):
         withdrawal,
         lambda **payload: services.document_withdraw(actor=request.user, document_id=document.pk, **payload),
         f"{document.title} withdrawn",
+        shows=document,
     )

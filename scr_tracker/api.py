@@ -9,7 +9,7 @@ only here.
 
 import inspect
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.tokens import ApiTokenAuthentication
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from scr_tracker import transitions
 from scr_tracker.transitions import Blocked, InvalidInput, NotAllowedInState, RoleNotPermitted, TransitionError
 
@@ -141,10 +141,15 @@ class ApiPagination(PageNumberPagination):
     page_size = 25
 
 
-def paginated_response(*, view: ApiView, request, queryset, serializer_class, context: dict | None = None):
-    """One page of a list view (`pagination_class = ApiPagination` on the view documents it)."""
+def paginated_response(
+    *, view: ApiView, request, queryset, serializer_class, context: dict | None = None, shown: Callable | None = None
+):
+    """One page of a list view (`pagination_class = ApiPagination` on the view documents it); `shown(rows)`
+    is told the page's rows before they are answered (their access events)."""
     paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
+    if shown is not None:
+        shown(page)
     serializer = serializer_class(page, many=True, context={"request": request, **(context or {})})
     return paginator.get_paginated_response(serializer.data)
 
@@ -404,6 +409,14 @@ class RecordListApi(ApiView):
     output: type[serializers.Serializer]
     filters: type[serializers.Serializer] | None = None
     today = None  # the request's date, for `records` and the serializer
+    access_event = True  # an AccessEvent row for each case record a page lists, all in one INSERT
+
+    @staticmethod
+    def board_of(record) -> int | None:  # the board of the access event, when the record has none of its own
+        return None
+
+    def accessed(self, rows) -> Iterable:  # the case records a page of rows shows (the rows themselves)
+        return rows
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -432,7 +445,11 @@ class RecordListApi(ApiView):
             queryset=self.records(request.user, filters),
             serializer_class=self.output,
             context=self.context(),
+            shown=self.record_access if self.access_event else None,
         )
+
+    def record_access(self, rows) -> None:
+        access_record_many(request=self.request, records=self.accessed(rows), board_of=self.board_of)
 
 
 class RecordDetailApi(ApiView):

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from audit.services import access_record
+
 from .forms import NoteForm
 from .notes import note_add
 from .pages import run_for_page
@@ -33,4 +35,5 @@ def note_page(request, *, record, queryset, back: str, caption: str, about: str)
         "reference": record.clock_case.reference,
         "panel": regime_of(record).term("panel"),
     }
+    access_record(request=request, record=record)  # the page shows the record: one access event
     return render(request, "includes/note.html", context, status=status)

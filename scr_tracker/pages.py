@@ -25,6 +25,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit.services import access_record
 from scr_tracker.forms import add_service_errors, add_service_errors_for_parsed, dry_run
 from scr_tracker.terms import lower_first
 from scr_tracker.transitions import (
@@ -362,6 +363,7 @@ def transition_view(transitions: TransitionPages):
             messages.error(request, f"{ANSWERS_GONE}.")
             return redirect(request.path)
         form = submitted.form
+        access_record(request=request, record=record)  # the page shows the record: one access event
         intro = page.intro_for(record)
         context = {
             transitions.record: record,

@@ -87,6 +87,10 @@ class ContributionListApi(RecordListApi):
     def records(self, user, filters):
         return contribution_list(user, review=filters.get("review"))
 
+    @staticmethod
+    def board_of(contribution):
+        return contribution.review.board_id
+
     @extend_schema(
         operation_id="contributions_create",
         summary="Ask an agency for its contribution to a review (board users)",

@@ -72,6 +72,10 @@ class DecisionListApi(RecordListApi):
     def records(self, user, filters):
         return decision_list(user)
 
+    @staticmethod
+    def board_of(decision):
+        return decision.incident.board_id
+
 
 class DecisionDetailApi(RecordDetailApi):
     """One initiation decision in the user's scope."""

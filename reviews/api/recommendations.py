@@ -84,6 +84,10 @@ class RecommendationListApi(RecordListApi):
     def records(self, user, filters):
         return recommendation_list(user, review=filters.get("review"))
 
+    @staticmethod
+    def board_of(recommendation):
+        return recommendation.review.board_id
+
     @extend_schema(
         operation_id="recommendations_create",
         summary="Add a recommendation to a review (board users)",

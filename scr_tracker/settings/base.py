@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "audit.middleware.RequestIdMiddleware",
+    # Outside every other: it sees each 403 and 404, the user included (set further in).
+    "audit.middleware.AccessRefusalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

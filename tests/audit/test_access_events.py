@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from audit.models import AccessEvent, AppendOnlyError
+from audit.models import AccessEvent, AccessRefusal, AppendOnlyError
 from audit.services import access_record
 from tests.workflow import case_in
 
@@ -52,11 +52,25 @@ def test_viewing_a_case_page_writes_exactly_one_access_event(client, sign_in, ch
     assert (event.user, event.action, event.request_id) == (chair_a, "view", response["X-Request-ID"])
 
 
-def test_a_refused_view_writes_no_access_event(client, sign_in, chair_a, chair_b):
+def test_a_refused_view_writes_a_refusal_row_and_no_access_event(client, sign_in, chair_a, chair_b):
     incident = case_in("notified", chair_a)
     sign_in(chair_b)
-    assert client.get(reverse("incidents:case", args=[incident.public_id])).status_code == 404
-    assert not AccessEvent.objects.exists()
+    response = client.get(reverse("incidents:case", args=[incident.public_id]))
+    assert response.status_code == 404
+    assert not AccessEvent.objects.exists()  # nothing of the case was shown
+    (refusal,) = AccessRefusal.objects.all()
+    assert (refusal.user, refusal.user_role, refusal.user_board, refusal.status) == (
+        chair_b,
+        "board_chair",
+        chair_b.board,
+        404,
+    )
+    assert (refusal.method, refusal.path, refusal.route) == (
+        "GET",
+        f"/cases/{incident.public_id}/",
+        "incidents:case",
+    )
+    assert refusal.request_id == response["X-Request-ID"]
 
 
 def test_api_detail_of_incident_and_decision_write_one_access_event_each(client, sign_in, chair_a):

@@ -1,5 +1,6 @@
 """Append-only in the database too (issue 18, SECURITY row 11): on PostgreSQL a trigger of each of the
-audit entries', the access events' and django-fsm-log's StateLog tables refuses every UPDATE and DELETE,
+audit entries', the access events', the refused accesses', the failed sign-ins' and django-fsm-log's
+StateLog tables refuses every UPDATE and DELETE,
 whoever sends it (decision 0029). On SQLite the models' own guards stand alone."""
 
 import pytest
@@ -10,8 +11,8 @@ from django.db.models.deletion import ProtectedError
 from django.test import RequestFactory
 from django_fsm_log.models import StateLog
 
-from audit.models import AccessEvent, AuditEntry
-from audit.services import access_record
+from audit.models import AccessEvent, AccessRefusal, AuditEntry, SignInFailure
+from audit.services import access_record, sign_in_failure_record
 from tests.factories import StaffFactory
 from tests.scr_tracker.conftest import need
 from tests.workflow import case_in
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.postgres
 TABLES = {
     "audit": AuditEntry._meta.db_table,
     "access": AccessEvent._meta.db_table,
+    "refusal": AccessRefusal._meta.db_table,
+    "sign_in": SignInFailure._meta.db_table,
     "state_log": StateLog._meta.db_table,
 }
 
@@ -39,7 +42,11 @@ def rows(chair_a):
     request = RequestFactory().get("/")
     request.user = chair_a
     event = access_record(request=request, record=incident)
-    return {"audit": entry, "access": event, "state_log": entry.state_log}
+    refusal = AccessRefusal.objects.create(
+        user=chair_a, user_role=chair_a.role, method="GET", path="/cases/x/", status=404, request_id="r"
+    )
+    failure = sign_in_failure_record(request=request, step=SignInFailure.Step.PASSWORD, email="nobody@test.example")
+    return {"audit": entry, "access": event, "refusal": refusal, "sign_in": failure, "state_log": entry.state_log}
 
 
 def refused(operation: str, table: str):
@@ -54,7 +61,13 @@ def snapshot(table: str) -> list[tuple]:
 
 
 # Each table's text column to rewrite, as someone with a psql prompt would.
-TEXT_COLUMN = {"audit": "reason", "access": "request_id", "state_log": "description"}
+TEXT_COLUMN = {
+    "audit": "reason",
+    "access": "request_id",
+    "refusal": "path",
+    "sign_in": "email",
+    "state_log": "description",
+}
 
 
 @pytest.mark.parametrize("kind", TABLES)
@@ -86,7 +99,7 @@ def test_a_queryset_update_that_bypasses_the_models_guards_is_refused(rows, kind
     assert snapshot(table) == before
 
 
-@pytest.mark.parametrize("kind", ["audit", "access"])
+@pytest.mark.parametrize("kind", ["audit", "access", "refusal", "sign_in"])
 def test_a_queryset_delete_that_bypasses_the_models_guards_is_refused(rows, kind):
     row = rows[kind]
     table, before = TABLES[kind], snapshot(TABLES[kind])
@@ -117,9 +130,11 @@ def test_inserts_still_work(rows, chair_a):
     request = RequestFactory().get("/")
     request.user = chair_a
     access_record(request=request, record=incident)
+    AccessRefusal.objects.create(user=chair_a, user_role=chair_a.role, method="GET", path="/x/", status=403)
+    sign_in_failure_record(request=request, step=SignInFailure.Step.SECOND_FACTOR, email=chair_a.email)
     after = {kind: len(snapshot(table)) for kind, table in TABLES.items()}
     # The draft's creation writes no StateLog; notifying writes one StateLog and its entry.
-    assert {kind: after[kind] - before[kind] for kind in TABLES} == {"audit": 1, "access": 1, "state_log": 1}
+    assert {kind: after[kind] - before[kind] for kind in TABLES} == dict.fromkeys(TABLES, 1)
 
 
 def test_deleting_a_user_who_made_a_transition_is_refused_before_any_sql(chair_a):
@@ -155,6 +170,8 @@ def test_the_test_suites_flush_still_empties_the_tables(board_a, chair_a):
     request = RequestFactory().get("/")
     request.user = chair_a
     access_record(request=request, record=incident)
+    AccessRefusal.objects.create(user=chair_a, user_role=chair_a.role, method="GET", path="/x/", status=404)
+    sign_in_failure_record(request=request, step=SignInFailure.Step.LOCKED_OUT, email=chair_a.email)
     assert all(snapshot(table) for table in TABLES.values())
     call_command("flush", interactive=False, verbosity=0)
     assert not any(snapshot(table) for table in TABLES.values())

@@ -282,7 +282,7 @@ class TestList:
             else:
                 decide(chair_a, notified(chair_a))
         client = token_client(chair_a)
-        with django_assert_max_num_queries(3):  # token and user, count, page
+        with django_assert_max_num_queries(3 + 1):  # token and user, count, page, access events
             response = client.get(LIST)
         assert response.json()["count"] == cases
 

@@ -663,7 +663,7 @@ class TestList:
         for n in range(cases):
             submission_in(states[n % len(states)], chair_a)
         client = token_client(request.getfixturevalue(persona))
-        with django_assert_max_num_queries(3):  # token and user, count, page with board, case and meeting
+        with django_assert_max_num_queries(3 + 1):  # token and user, count, page with board, case and meeting, events
             response = client.get(LIST)
         assert response.json()["count"] == cases
         assert len(response.json()["results"]) == min(cases, 25)
@@ -833,7 +833,7 @@ class TestMeetings:
                 actor=secretariat, submission_id=submission.pk, event_date=date(2015, 2, 4), meeting_id=meeting.pk
             )
         client = token_client(panel_member)
-        with django_assert_max_num_queries(5):  # token and user, count, page, members, agendas
+        with django_assert_max_num_queries(5 + 1):  # token and user, count, page, members, agendas, access events
             response = client.get(MEETINGS)
         assert response.json()["count"] == cases
         assert len(response.json()["results"]) == min(cases, 25)
