@@ -29,6 +29,7 @@ from django_otp_webauthn.views import (
 
 from accounts import services, signin
 from accounts.models import Role, User
+from accounts.signals import sign_in_code_failed
 
 PASSKEY_REQUIRED_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR)
 DEFAULT_NAME = "Passkey"
@@ -198,6 +199,14 @@ class PasskeyAuthenticationBegin(_PendingUserMixin, BeginCredentialAuthenticatio
 
 @method_decorator(login_not_required, name="dispatch")
 class PasskeyAuthenticationComplete(_PendingUserMixin, CompleteCredentialAuthenticationView):
+    def handle_exception(self, exc):
+        # A passkey that failed for the person part-way through signing in is a failed sign-in step,
+        # recorded as a wrong code is (audit.SignInFailure); a refusal of anyone else is not a sign-in.
+        user = self.get_user()
+        if user is not None and has_passkey(user):
+            sign_in_code_failed.send(sender=type(user), request=self.request, user=user, passkey=True)
+        return super().handle_exception(exc)
+
     def complete_auth(self, device):
         user = self.get_user()  # the helper has checked that the passkey is this person's
         self._next = signin.safe_next(self.request, self.request.session.pop(signin.NEXT, None))

@@ -23,7 +23,7 @@ api_token_revoked = Signal()
 # Sent when the second step of signing in refuses a security code (wrong, reused, or throttled), so
 # the audit app (above accounts) keeps a record of it that no later success removes. The first
 # step's failures come by Django's own `user_login_failed`. Arguments: `request`, `user` (the
-# account that passed the password step).
+# account that passed the password step), `passkey` (True when it was a passkey that failed).
 sign_in_code_failed = Signal()
 # Sent by a page of this app that shows case records of the apps above (the dashboard), so the
 # audit app writes their access events, one per record, in one INSERT. Arguments: `request`,

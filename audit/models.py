@@ -336,6 +336,7 @@ class SignInFailure(models.Model):
     class Step(models.TextChoices):
         PASSWORD = "password", "Email and password"
         SECOND_FACTOR = "second_factor", "Security code"
+        PASSKEY = "passkey", "Passkey"
         LOCKED_OUT = "locked_out", "Locked out after too many failures"
 
     at = models.DateTimeField(default=timezone.now)

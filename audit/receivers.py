@@ -63,8 +63,9 @@ def sign_in_password_failed(sender, credentials, request=None, **kwargs):
 
 
 @receiver(sign_in_code_failed, dispatch_uid="audit.sign_in_code_failed")
-def sign_in_second_factor_failed(sender, request, user, **kwargs):
-    sign_in_failure_record(request=request, step=SignInFailure.Step.SECOND_FACTOR, email=user.email, account=user)
+def sign_in_second_factor_failed(sender, request, user, passkey=False, **kwargs):
+    step = SignInFailure.Step.PASSKEY if passkey else SignInFailure.Step.SECOND_FACTOR
+    sign_in_failure_record(request=request, step=step, email=user.email, account=user)
 
 
 @receiver(user_locked_out, dispatch_uid="audit.sign_in_locked_out")

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('step', models.CharField(choices=[('password', 'Email and password'), ('second_factor', 'Security code'), ('locked_out', 'Locked out after too many failures')], max_length=16)),
+                ('step', models.CharField(choices=[('password', 'Email and password'), ('second_factor', 'Security code'), ('passkey', 'Passkey'), ('locked_out', 'Locked out after too many failures')], max_length=16)),
                 ('email', models.CharField(blank=True, max_length=254)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
                 ('user_agent', models.CharField(blank=True, max_length=200)),

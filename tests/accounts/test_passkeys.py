@@ -214,6 +214,18 @@ def test_the_sign_in_ceremony_needs_a_passkey_of_this_site(client, sign_in, secr
     assert not signed_in(client)
 
 
+def test_a_failed_passkey_is_a_recorded_failed_sign_in(client, sign_in, secretariat):
+    from audit.models import SignInFailure
+
+    _, soft, _ = with_passkey(client, sign_in, secretariat)
+    password_step(client, secretariat.email)
+    assert passkey_sign_in(client, soft, origin="https://scr-tracker.evil.example").status_code == 422
+    (failure,) = SignInFailure.objects.all()
+    assert (failure.step, failure.account, failure.email) == ("passkey", secretariat, secretariat.email)
+    assert passkey_sign_in(client, soft).status_code == 200  # and a later success leaves it
+    assert SignInFailure.objects.count() == 1
+
+
 def test_a_challenge_is_used_once(client, sign_in, secretariat):
     _, soft, _ = with_passkey(client, sign_in, secretariat)
     password_step(client, secretariat.email)
