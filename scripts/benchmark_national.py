@@ -651,7 +651,7 @@ def verdict_row(row: Row, floor: float | None) -> tuple[str, str, str]:
     if row.error or row.p50 is None:
         return ratio_text, "", "did not run"
     if row.kind == "export":
-        return ratio_text, "p50 ≤ 1 s (1,000 rows)", "met" if row.p50 <= 1000 else "not met"
+        return ratio_text, "≤ 1 s per 1,000 rows: the single run below", "-"
     met = ratio is not None and ratio <= LIST_RATIO and row.p95 <= LIST_P95_MS
     return ratio_text, f"p50 ≤ {LIST_RATIO}x floor, p95 ≤ {LIST_P95_MS} ms", "met" if met else "not met"
 
