@@ -448,8 +448,10 @@ def wrk(base: str, row: Row, cookie: str, duration: str, connections: int, scrip
     if requests == 0:
         row.error = "no request completed"
         return
-    if status or sockets:
-        row.error = f"{status} non-2xx/3xx answers, {sockets} socket errors"
+    if status:
+        row.error = f"{status} answers not 2xx or 3xx"
+    if sockets:  # timeouts (30 s) or refused connections: the figures are of the requests that completed
+        row.note = ", ".join(filter(None, [row.note, f"{sockets} socket errors or timeouts"]))
     row.p50, row.p95, row.rps = p50 / 1000, p95 / 1000, requests / (micros / 1e6)
 
 
