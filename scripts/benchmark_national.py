@@ -176,7 +176,8 @@ def build(scale: dict, seed: int) -> World:
     world.member = person("member@panel.benchmark.example", "Panel Member (fictional)", Role.PANEL_MEMBER)
     world.secretariat = person("secretariat@panel.benchmark.example", "Secretariat (fictional)", Role.PANEL_SECRETARIAT)
     chairs = []
-    for number, cases in enumerate(cases_per_board(scale), start=1):
+    per_board = cases_per_board(scale)
+    for number, cases in enumerate(per_board, start=1):
         code = f"B{number:03d}"
         board = Board.objects.create(
             code=code,
@@ -204,7 +205,7 @@ def build(scale: dict, seed: int) -> World:
             raise RuntimeError(f"the import of board {code} was refused: {problems}")
         if number == 1:
             world.large_board, world.large_chair = board, chair
-        if number % 10 == 0 or number == len(chairs):
+        if number % 10 == 0 or number == len(per_board):
             print(f"  imported {number} boards ({time.perf_counter() - started:.0f} s)", flush=True)
 
     # Recommendations and actions through the services on every review still open to them.
