@@ -166,6 +166,7 @@ def build(scale: dict, seed: int) -> World:
     from scr_tracker.clock_rows import clock_values
     from scr_tracker.models import ClockRow
     from scr_tracker.notes import note_add
+    from scr_tracker.transitions import TransitionError
 
     started = time.perf_counter()
     world = World()
@@ -233,7 +234,7 @@ def build(scale: dict, seed: int) -> World:
                     due_on=today + timedelta(days=30 + rng.randint(0, 300)),
                 )
                 recommendations.append(recommendation)
-            except Exception:
+            except TransitionError:  # a review the service refuses: counted, skipped
                 refused += 1
     print(f"  recommendations and actions through the services ({time.perf_counter() - started:.0f} s)", flush=True)
 
@@ -315,7 +316,7 @@ def build(scale: dict, seed: int) -> World:
         "audit entries": AuditEntry.objects.count(),
         "clock rows": ClockRow.objects.count(),
         "running clocks": running(),
-        "reviews refusing a recommendation (completed)": refused // max(1, scale["recommendations"]),
+        "reviews refusing a recommendation": refused // max(1, scale["recommendations"]),
     }
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum would have them by now
