@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages SCR Tracker needs when they are missing and we can (root with apt).
-#   runtime: the libraries WeasyPrint loads.   test: those plus chromium (browser tests) and
-#   poppler-utils (pdftotext for PDF checks).
+#   runtime: the libraries WeasyPrint loads.   test: those plus chromium (browser tests),
+#   poppler-utils (pdftotext for PDF checks) and wrk (scripts/benchmark_national.py's smoke check).
 # Where nothing can be installed, say what is missing and carry on: tests that need a missing
 # tool skip with a clear reason locally, and fail under CI.
 set -euo pipefail
 
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-liberation)
 if [ "${1:-runtime}" = "test" ]; then
-  want+=(chromium poppler-utils)
+  want+=(chromium poppler-utils wrk)
 fi
 
 missing=()
