@@ -50,6 +50,8 @@ NOTE = "note"  # a case note: a contact, meeting or call logged on the case (not
 LEAD_OFFICER = "set_lead_officer"  # the case's lead officer chosen or changed (not an event of its workflow)
 ANONYMISE = "anonymise"  # a closed case anonymised under the retention rule (SPEC §9; not an event of its workflow)
 NOT_EVENTS = (CORRECT_FACT, NOTE, LEAD_OFFICER, ANONYMISE)
+# Refused on an anonymised case: text written after the retention job would be kept for ever (SPEC §9).
+ANONYMISED_CASE_REFUSAL = "This case was anonymised under the retention rule: nothing more can be written on it"
 SYSTEM_ROLE = "system"  # the actor role of an entry the service writes by itself, with no person (`actor` empty)
 
 
@@ -245,6 +247,11 @@ def last_event_on(record) -> date | None:
     if mark is not None:
         mark.latest[key] = on
     return on
+
+
+def is_anonymised(case) -> bool:
+    """Whether the retention job has anonymised this case (an incident): it then takes no new text."""
+    return AuditEntry.objects.for_object(case).filter(transition=ANONYMISE).exists()
 
 
 class AccessEvent(models.Model):

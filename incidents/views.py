@@ -280,7 +280,7 @@ def case_detail(request, public_id):
         if step.slug == "incident":
             fields += ["received_on", "ofsted_notified_on"]
         rows = sin_rows(values, fields, incident.regime_rules)
-        if request.user.is_chair:
+        if request.user.is_chair and not anonymised:
             for row in rows:
                 if row["field"] in CORRECTABLE and values.get(row["field"]) is not None:
                     row["correct_href"] = reverse("incidents:correct", args=[incident.public_id, row["field"]])
@@ -317,7 +317,7 @@ def case_detail(request, public_id):
             "review": review,
             **(publication_context(publication, request.user, today=_today()) if publication else {}),
             "sections": sections,
-            "can_correct": request.user.is_board_user and request.user.is_chair,
+            "can_correct": request.user.is_board_user and request.user.is_chair and not anonymised,
         },
     )
 

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from audit.models import CORRECT_DATE, CORRECT_FACT, AuditEntry
+from audit.models import ANONYMISED_CASE_REFUSAL, CORRECT_DATE, CORRECT_FACT, AuditEntry, is_anonymised
 
 from .clock_rows import clock_rows_sync
 from .terms import lower_first
@@ -121,6 +121,8 @@ def correction_write(
     (`correction_errors`, its own rules).
     """
     audited = record if audited is None else audited
+    if is_anonymised(getattr(audited, "clock_case", audited)):
+        raise InvalidInput({"new_value": [ANONYMISED_CASE_REFUSAL]})
     corrects = None
     if item.event:
         # The event's effective entry: its own, or the latest correction of its date (a case may have several

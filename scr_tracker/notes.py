@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from audit.models import NOTE, AuditEntry, NoteKind
+from audit.models import ANONYMISED_CASE_REFUSAL, NOTE, AuditEntry, NoteKind, is_anonymised
 from scr_tracker.transitions import InvalidInput, RoleNotPermitted
 
 NOTE_MAX_LENGTH = 4000
@@ -23,6 +23,8 @@ BOARD_ROLES = ("board_chair", "board_staff")
 def note_check(record, *, kind: str | None, happened_on: date | None, text: str | None) -> dict[str, list[str]]:
     """Every problem with a note at once, each by its field."""
     errors: dict[str, list[str]] = {}
+    if is_anonymised(record.clock_case):
+        return {"text": [ANONYMISED_CASE_REFUSAL]}
     if kind not in NoteKind.values:
         errors["kind"] = ["Select what kind of note it is"]
     if happened_on is None:

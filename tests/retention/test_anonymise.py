@@ -271,6 +271,51 @@ def test_the_case_page_of_an_anonymised_case_says_so_and_opens(chair_a, staff_a,
             assert CANARY not in other.content.decode()
 
 
+def test_an_anonymised_case_takes_no_new_text(chair_a, staff_a, sign_in, client):
+    """A note or a correction written after the job would be kept for ever (the job anonymises a case once):
+    both are refused by their services, and the case page offers neither."""
+    from audit.models import ANONYMISED_CASE_REFUSAL, NOTE
+    from incidents.corrections import incident_correct
+    from incidents.models import Incident as Case
+    from scr_tracker.notes import note_add
+    from scr_tracker.transitions import InvalidInput
+
+    incident = closed_case(chair_a, date(2015, 6, 1))
+    anonymise_expired(today=date(2030, 6, 2))
+    entries = AuditEntry.objects.count()
+    with _on(date(2030, 6, 3)):
+        with pytest.raises(InvalidInput) as refused:
+            note_add(
+                actor=staff_a,
+                queryset=Case.objects.all(),
+                pk=incident.pk,
+                kind="call",
+                happened_on=date(2030, 6, 3),
+                text="A fictional call after the anonymisation.",
+            )
+        assert refused.value.errors == {"text": [ANONYMISED_CASE_REFUSAL]}
+        with pytest.raises(InvalidInput) as refused:
+            incident_correct(
+                actor=chair_a,
+                incident_id=incident.pk,
+                field="incident_on",
+                new_value=incident.incident_on - timedelta(days=1),
+                reason="A fictional reason after the anonymisation",
+            )
+        assert refused.value.errors == {"new_value": [ANONYMISED_CASE_REFUSAL]}
+        sign_in(chair_a)
+        page = client.get(reverse("incidents:case", args=[incident.public_id])).content.decode()
+        assert reverse("incidents:note", args=[incident.public_id]) not in page
+        assert reverse("incidents:correct", args=[incident.public_id, "incident_on"]) not in page
+        answer = client.post(
+            reverse("incidents:note", args=[incident.public_id]),
+            {"kind": "call", "happened_on_0": "3", "happened_on_1": "6", "happened_on_2": "2030", "text": "Fictional"},
+        )
+        assert answer.status_code == 400 and ANONYMISED_CASE_REFUSAL in answer.content.decode()
+    assert AuditEntry.objects.count() == entries and not AuditEntry.objects.filter(transition=NOTE).exists()
+    assert Case.objects.get(pk=incident.pk).incident_on == incident.incident_on
+
+
 def test_the_page_of_a_case_not_anonymised_says_nothing_of_it(chair_a, sign_in, client):
     incident = closed_case(chair_a, date(2015, 6, 1))
     with _on(date(2015, 6, 2)):
