@@ -83,7 +83,8 @@ def test_the_small_benchmark_measures_every_row_and_drops_its_database():
         line = next((row for row in table.splitlines() if row.startswith(f"| {label} ")), None)
         assert line is not None, f"no row for {label}"
         assert re.match(rf"\| {re.escape(label)} \| [\d.]+ s", line), line
-        assert line.split("|")[4].strip() in ("met", "not met"), line
+        verdict = line.split("|")[4].strip()
+        assert verdict in ("met", "not met") or verdict.startswith("not judged: "), line
     assert "did not run" not in out
     name = re.search(r"^Database (scr_bench_[0-9a-f]+);", out, re.MULTILINE).group(1)
     assert not database_exists(url, name)  # its own database is dropped at the end
